@@ -1,0 +1,198 @@
+// Package money carries LakiPay amounts exactly, as integer minor units, from the JSON number
+// text on the wire to the JSON number text back, without ever passing through binary floating
+// point. The generated models use [Amount] for every amount (see oapi-codegen.overlay.yaml) and
+// package client re-exports it.
+package money
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxMinor is the largest amount in minor units: 999999999999.99, the spec's maximum.
+const MaxMinor = 99_999_999_999_999
+
+// Errors that Parse, FromMinor and UnmarshalJSON wrap; check them with errors.Is.
+var (
+	// ErrSyntax reports text that is not a decimal number (JSON number grammar).
+	ErrSyntax = errors.New("not a decimal number")
+	// ErrPrecision reports a value with more than two decimal places.
+	ErrPrecision = errors.New("more than two decimal places")
+	// ErrNegative reports a value below zero.
+	ErrNegative = errors.New("negative")
+	// ErrRange reports a value above 999999999999.99.
+	ErrRange = errors.New("greater than 999999999999.99")
+)
+
+// maxTextLen bounds the number text Parse and UnmarshalJSON read. No valid amount needs more
+// than a few dozen characters; the bound keeps absurd input cheap and the exponent clamp exact.
+const maxTextLen = 64
+
+// Amount is a non-negative money amount with at most two decimal places, held as an integer
+// number of minor units (santim for ETB, cents for USD). The zero value is 0.00.
+type Amount struct {
+	minor int64
+}
+
+// FromMinor returns the amount of minor units, for example FromMinor(100050) is 1000.50.
+func FromMinor(minor int64) (Amount, error) {
+	switch {
+	case minor < 0:
+		return Amount{}, fmt.Errorf("amount %d minor units: %w", minor, ErrNegative)
+	case minor > MaxMinor:
+		return Amount{}, fmt.Errorf("amount %d minor units: %w", minor, ErrRange)
+	}
+	return Amount{minor: minor}, nil
+}
+
+// Parse reads a decimal in JSON number syntax ("1000.5", "0.07", "1e3"). It accepts at most
+// two decimal places by value, so "8.10" and "8.100" are 8.10 but "9.555" is refused.
+func Parse(s string) (Amount, error) {
+	minor, err := parseMinor(s)
+	if err != nil {
+		return Amount{}, fmt.Errorf("amount %s: %w", quoteShort(s), err)
+	}
+	return Amount{minor: minor}, nil
+}
+
+// Minor returns the amount in minor units.
+func (a Amount) Minor() int64 { return a.minor }
+
+// IsZero reports whether the amount is 0.00.
+func (a Amount) IsZero() bool { return a.minor == 0 }
+
+// String returns the amount with exactly two decimals, for example "1000.50".
+func (a Amount) String() string { return string(a.appendText(nil)) }
+
+// MarshalJSON writes the amount as a JSON number with exactly two decimals.
+func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }
+
+// UnmarshalJSON reads a JSON number; a string, null or any other JSON value is refused.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	minor, err := parseMinor(string(b))
+	if err != nil {
+		return fmt.Errorf("amount %s: %w", quoteShort(string(b)), err)
+	}
+	a.minor = minor
+	return nil
+}
+
+// MarshalText writes the amount as MarshalJSON does, for flags and text encodings.
+func (a Amount) MarshalText() ([]byte, error) { return a.appendText(nil), nil }
+
+// UnmarshalText reads the amount as Parse does, for flags and text encodings.
+func (a *Amount) UnmarshalText(b []byte) error {
+	parsed, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*a = parsed
+	return nil
+}
+
+func (a Amount) appendText(dst []byte) []byte {
+	dst = strconv.AppendInt(dst, a.minor/100, 10)
+	cents := a.minor % 100
+	return append(dst, '.', byte('0'+cents/10), byte('0'+cents%10))
+}
+
+// parseMinor converts JSON number text to minor units with integer arithmetic only.
+func parseMinor(s string) (int64, error) {
+	if len(s) > maxTextLen {
+		return 0, fmt.Errorf("%w (longer than %d characters)", ErrSyntax, maxTextLen)
+	}
+	rest := s
+	negative := strings.HasPrefix(rest, "-")
+	if negative {
+		rest = rest[1:]
+	}
+	intPart, rest := leadingDigits(rest)
+	if intPart == "" || (len(intPart) > 1 && intPart[0] == '0') {
+		return 0, ErrSyntax
+	}
+	var fracPart string
+	if strings.HasPrefix(rest, ".") {
+		fracPart, rest = leadingDigits(rest[1:])
+		if fracPart == "" {
+			return 0, ErrSyntax
+		}
+	}
+	exp := 0
+	if rest != "" {
+		if rest[0] != 'e' && rest[0] != 'E' {
+			return 0, ErrSyntax
+		}
+		var err error
+		if exp, err = parseExponent(rest[1:]); err != nil {
+			return 0, err
+		}
+	}
+	// The value is digits × 10^(exp − len(fracPart)); in minor units, × 10^shift.
+	digits := strings.TrimLeft(intPart+fracPart, "0")
+	if digits == "" {
+		return 0, nil
+	}
+	if negative {
+		return 0, ErrNegative
+	}
+	shift := exp - len(fracPart) + 2
+	if shift < 0 {
+		drop := -shift
+		if drop >= len(digits) || strings.Trim(digits[len(digits)-drop:], "0") != "" {
+			return 0, ErrPrecision
+		}
+		digits, shift = digits[:len(digits)-drop], 0
+	}
+	// MaxMinor has 14 digits: anything longer after scaling is out of range.
+	if len(digits)+shift > 14 {
+		return 0, ErrRange
+	}
+	minor, err := strconv.ParseInt(digits+strings.Repeat("0", shift), 10, 64)
+	if err != nil || minor > MaxMinor {
+		return 0, ErrRange
+	}
+	return minor, nil
+}
+
+// parseExponent reads an optionally signed exponent. With at most maxTextLen mantissa digits,
+// an exponent beyond ±10000 gives the same outcome as ±10000 (zero, ErrRange or ErrPrecision),
+// so it is clamped rather than parsed, which keeps absurd input from overflowing.
+func parseExponent(s string) (int, error) {
+	negative := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		negative = s[0] == '-'
+		s = s[1:]
+	}
+	digits, rest := leadingDigits(s)
+	if digits == "" || rest != "" {
+		return 0, ErrSyntax
+	}
+	digits = strings.TrimLeft(digits, "0")
+	exp := 10_000
+	if len(digits) < 5 {
+		exp, _ = strconv.Atoi("0" + digits)
+	}
+	if negative {
+		exp = -exp
+	}
+	return exp, nil
+}
+
+func leadingDigits(s string) (digits, rest string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// quoteShort quotes s for an error message, cut to a readable length.
+func quoteShort(s string) string {
+	const limit = 40
+	if len(s) > limit {
+		return strconv.Quote(s[:limit]) + "..."
+	}
+	return strconv.Quote(s)
+}

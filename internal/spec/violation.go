@@ -1,0 +1,214 @@
+package spec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Violation is one broken rule of the contract.
+type Violation struct {
+	// Operation is the operationId the exchange belongs to, or "" when no operation matched.
+	Operation string
+	// In says which part of the exchange broke the rule: "request body", "response body",
+	// "header X-API-Key", "path parameter id", "status", "content type", "route".
+	In string
+	// Pointer is the JSON pointer of the field within In ("/redirects/success"); "" for the
+	// part as a whole.
+	Pointer string
+	// Rule is the schema keyword or contract rule that was broken ("pattern", "required",
+	// "enum", "undeclared status", ...).
+	Rule string
+	// Reason says what was expected, in words.
+	Reason string
+	// Value is the offending value as short JSON text, or "" when there is none to show.
+	Value string
+	// Location is where the rule lives in openapi.yaml, as a JSON pointer
+	// ("openapi.yaml#/components/schemas/Currency/pattern"), or "" when unknown.
+	Location string
+}
+
+// Field returns the request field the violation concerns in the dotted form LakiPay uses in
+// its error envelope ("redirects.success", "supported_mediums.1"), or In when the violation
+// is not about a body field.
+func (v Violation) Field() string {
+	if v.Pointer == "" {
+		return v.In
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(v.Pointer, "/"), "/", ".")
+}
+
+// String renders the violation on one line:
+// `createCheckout: request body /currency: pattern: string doesn't match ... (got "etb"; rule at openapi.yaml#/...)`.
+func (v Violation) String() string {
+	var b strings.Builder
+	if v.Operation != "" {
+		b.WriteString(v.Operation)
+		b.WriteString(": ")
+	}
+	b.WriteString(v.In)
+	if v.Pointer != "" {
+		b.WriteByte(' ')
+		b.WriteString(v.Pointer)
+	}
+	b.WriteString(": ")
+	b.WriteString(v.Rule)
+	if v.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(v.Reason)
+	}
+	var extra []string
+	if v.Value != "" {
+		extra = append(extra, "got "+v.Value)
+	}
+	if v.Location != "" {
+		extra = append(extra, "rule at "+v.Location)
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(extra, "; "))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Violations flattens a kin-openapi validation error (request, response, security, schema,
+// route or multi-error) into violations. in names the part of the exchange for bare schema
+// errors ("request body", "response body").
+func (s *Spec) Violations(err error, operationID, in string) []Violation {
+	var out []Violation
+	s.collect(err, operationID, in, &out)
+	return out
+}
+
+func (s *Spec) collect(err error, op, in string, out *[]Violation) {
+	var (
+		multi   openapi3.MultiError
+		reqErr  *openapi3filter.RequestError
+		respErr *openapi3filter.ResponseError
+		secErr  *openapi3filter.SecurityRequirementsError
+		schErr  *openapi3.SchemaError
+		route   *routers.RouteError
+	)
+	switch {
+	case errors.As(err, &multi) && isOuter(err, multi):
+		for _, e := range multi {
+			s.collect(e, op, in, out)
+		}
+	case errors.As(err, &secErr):
+		*out = append(*out, Violation{Operation: op, In: "header X-API-Key", Rule: "security",
+			Reason: ErrAPIKeyShape.Error(), Location: "openapi.yaml#/components/securitySchemes/apiKey"})
+	case errors.As(err, &reqErr):
+		where := in
+		if reqErr.Parameter != nil {
+			where = reqErr.Parameter.In + " parameter " + reqErr.Parameter.Name
+		} else if reqErr.RequestBody != nil {
+			where = "request body"
+		}
+		if reqErr.Err != nil && hasSchemaError(reqErr.Err) {
+			s.collect(reqErr.Err, op, where, out)
+			return
+		}
+		*out = append(*out, Violation{Operation: op, In: where, Rule: "request", Reason: reqErr.Error()})
+	case errors.As(err, &respErr):
+		if respErr.Err != nil && hasSchemaError(respErr.Err) {
+			s.collect(respErr.Err, op, "response body", out)
+			return
+		}
+		*out = append(*out, Violation{Operation: op, In: "response", Rule: "response", Reason: respErr.Error()})
+	case errors.As(err, &schErr):
+		// allOf wraps the errors of its parts: report those, which name the real rule.
+		if schErr.SchemaField == "allOf" && schErr.Origin != nil && errors.As(schErr.Origin, &multi) {
+			for _, e := range multi {
+				s.collect(e, op, in, out)
+			}
+			return
+		}
+		*out = append(*out, s.fromSchemaError(schErr, op, in))
+	case errors.As(err, &route):
+		*out = append(*out, Violation{Operation: op, In: "route", Rule: "undeclared operation", Reason: err.Error()})
+	default:
+		*out = append(*out, Violation{Operation: op, In: in, Rule: "invalid", Reason: err.Error()})
+	}
+}
+
+// isOuter reports whether multi is err itself rather than a multi-error nested deeper (a
+// request error wrapping a multi-error is handled as a request error first).
+func isOuter(err error, multi openapi3.MultiError) bool {
+	m, ok := err.(openapi3.MultiError)
+	return ok && len(m) == len(multi)
+}
+
+func hasSchemaError(err error) bool {
+	var schErr *openapi3.SchemaError
+	return errors.As(err, &schErr)
+}
+
+func (s *Spec) fromSchemaError(e *openapi3.SchemaError, op, in string) Violation {
+	path := e.JSONPointer()
+	rule := e.SchemaField
+	value := e.Value
+	switch {
+	case rule == "properties" && strings.HasPrefix(e.Reason, "property "):
+		// An undeclared property: point at the property itself.
+		if name, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(e.Reason, "property "), " is unsupported")); err == nil {
+			path = append(path, name)
+			rule = "additionalProperties"
+			if obj, ok := value.(map[string]any); ok {
+				value = obj[name]
+			}
+		}
+	}
+	v := Violation{
+		Operation: op,
+		In:        in,
+		Pointer:   pointer(path),
+		Rule:      rule,
+		Reason:    e.Reason,
+	}
+	if rule != "required" { // a missing field has no value to show
+		v.Value = shortJSON(value)
+	}
+	if at, ok := s.locations[e.Schema]; ok {
+		v.Location = "openapi.yaml" + at + "/" + rule
+	}
+	return v
+}
+
+func pointer(path []string) string {
+	if len(path) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// shortJSON renders a value as JSON cut to a readable length; objects and arrays are elided
+// to their kind so that a violation never dumps a whole body.
+func shortJSON(value any) string {
+	switch value.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return fmt.Sprintf("an array of %d", len(value.([]any)))
+	}
+	b, err := json.Marshal(value)
+	if err != nil {
+		return ""
+	}
+	const limit = 80
+	if len(b) > limit {
+		return string(b[:limit]) + "..."
+	}
+	return string(b)
+}
