@@ -31,6 +31,7 @@ type Spec struct {
 	operations []operation
 	locations  map[*openapi3.Schema]string
 	options    *openapi3filter.Options
+	visitOpts  []openapi3.SchemaValidationOption
 }
 
 type operation struct {
@@ -44,7 +45,7 @@ func Load() (*Spec, error) { return loadOnce() }
 var loadOnce = sync.OnceValues(load)
 
 func load() (*Spec, error) {
-	doc, err := gen.GetSwagger()
+	doc, err := gen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("spec: load embedded openapi.yaml: %w", err)
 	}
@@ -75,6 +76,8 @@ func load() (*Spec, error) {
 			openapi3.DisableSchemaErrorDetails(),
 		},
 	}
+	s.visitOpts = append([]openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsRequest()},
+		s.options.SchemaValidationOptions...)
 	return s, nil
 }
 
@@ -185,9 +188,7 @@ func (s *Spec) RequestBodySchema(operationID string) *openapi3.Schema {
 // ValidateValue validates a decoded JSON value (as encoding/json decodes into any) against
 // schema with this module's options and returns every violation, or nil.
 func (s *Spec) ValidateValue(schema *openapi3.Schema, value any, operationID, in string) []Violation {
-	opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsRequest()},
-		s.options.SchemaValidationOptions...)
-	if err := schema.VisitJSON(value, opts...); err != nil {
+	if err := schema.VisitJSON(value, s.visitOpts...); err != nil {
 		return s.Violations(err, operationID, in)
 	}
 	return nil

@@ -63,7 +63,7 @@ func load(t testing.TB) *spec.Spec {
 
 func checkoutRequest(t testing.TB, body string) *http.Request {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "https://api.lakipay.co/api/v2/payment/checkout", strings.NewReader(body))
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "https://api.lakipay.co/api/v2/payment/checkout", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-API-Key", testKey)
 	return req
@@ -246,7 +246,7 @@ func TestValidEdgeAmountsAreAccepted(t *testing.T) {
 
 func TestTransactionDetail(t *testing.T) {
 	s := load(t)
-	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:9/api/v2/payment/transaction/TXN-1%2F2", nil)
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "http://127.0.0.1:9/api/v2/payment/transaction/TXN-1%2F2", nil)
 	req.Header.Set("X-API-Key", testKey)
 	ex, violations := s.ValidateRequest(context.Background(), req)
 	require.Empty(t, violations)
@@ -283,11 +283,11 @@ func TestSecurityAndRouting(t *testing.T) {
 		assert.Equal(t, "header X-API-Key", violations[0].In)
 		assert.NotContains(t, violations[0].String(), "secret")
 	}
-	_, violations := s.ValidateRequest(context.Background(), httptest.NewRequest(http.MethodDelete, "/api/v2/payment/checkout", nil))
+	_, violations := s.ValidateRequest(context.Background(), httptest.NewRequestWithContext(context.Background(), http.MethodDelete, "/api/v2/payment/checkout", nil))
 	require.Len(t, violations, 1)
 	assert.Equal(t, "undeclared operation", violations[0].Rule)
 	assert.Contains(t, violations[0].Reason, "method not allowed")
-	_, violations = s.ValidateRequest(context.Background(), httptest.NewRequest(http.MethodGet, "/api/v2/payment/refund", nil))
+	_, violations = s.ValidateRequest(context.Background(), httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/api/v2/payment/refund", nil))
 	require.Len(t, violations, 1)
 	assert.Contains(t, violations[0].Reason, "no matching operation")
 }

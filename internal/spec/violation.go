@@ -88,6 +88,14 @@ func (s *Spec) Violations(err error, operationID, in string) []Violation {
 }
 
 func (s *Spec) collect(err error, op, in string, out *[]Violation) {
+	// A multi-error is flattened only where it is err itself: a request or response error
+	// that wraps one is unwrapped below, keeping which part of the exchange it was about.
+	if multi, ok := err.(openapi3.MultiError); ok { //nolint:errorlint // the outermost shape decides
+		for _, e := range multi {
+			s.collect(e, op, in, out)
+		}
+		return
+	}
 	var (
 		multi   openapi3.MultiError
 		reqErr  *openapi3filter.RequestError
@@ -97,10 +105,6 @@ func (s *Spec) collect(err error, op, in string, out *[]Violation) {
 		route   *routers.RouteError
 	)
 	switch {
-	case errors.As(err, &multi) && isOuter(err, multi):
-		for _, e := range multi {
-			s.collect(e, op, in, out)
-		}
 	case errors.As(err, &secErr):
 		*out = append(*out, Violation{Operation: op, In: "header X-API-Key", Rule: "security",
 			Reason: ErrAPIKeyShape.Error(), Location: "openapi.yaml#/components/securitySchemes/apiKey"})
@@ -125,9 +129,7 @@ func (s *Spec) collect(err error, op, in string, out *[]Violation) {
 	case errors.As(err, &schErr):
 		// allOf wraps the errors of its parts: report those, which name the real rule.
 		if schErr.SchemaField == "allOf" && schErr.Origin != nil && errors.As(schErr.Origin, &multi) {
-			for _, e := range multi {
-				s.collect(e, op, in, out)
-			}
+			s.collect(multi, op, in, out)
 			return
 		}
 		*out = append(*out, s.fromSchemaError(schErr, op, in))
@@ -136,13 +138,6 @@ func (s *Spec) collect(err error, op, in string, out *[]Violation) {
 	default:
 		*out = append(*out, Violation{Operation: op, In: in, Rule: "invalid", Reason: err.Error()})
 	}
-}
-
-// isOuter reports whether multi is err itself rather than a multi-error nested deeper (a
-// request error wrapping a multi-error is handled as a request error first).
-func isOuter(err error, multi openapi3.MultiError) bool {
-	m, ok := err.(openapi3.MultiError)
-	return ok && len(m) == len(multi)
 }
 
 func hasSchemaError(err error) bool {
@@ -196,11 +191,11 @@ func pointer(path []string) string {
 // shortJSON renders a value as JSON cut to a readable length; objects and arrays are elided
 // to their kind so that a violation never dumps a whole body.
 func shortJSON(value any) string {
-	switch value.(type) {
+	switch v := value.(type) {
 	case map[string]any:
 		return "an object"
 	case []any:
-		return fmt.Sprintf("an array of %d", len(value.([]any)))
+		return fmt.Sprintf("an array of %d", len(v))
 	}
 	b, err := json.Marshal(value)
 	if err != nil {
