@@ -1,0 +1,86 @@
+// Package client is the Go SDK for LakiPay's hosted checkout: create a checkout session, send
+// the shopper to LakiPay's payment page, then learn the outcome from a signed webhook and from
+// transaction detail.
+//
+//	c, err := client.New("pk_live_xxx:sk_live_xxx")
+//	amount, _ := client.ParseAmount("1000.50")
+//	session, err := c.CreateCheckout(ctx, client.CheckoutRequest{
+//		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "ORDER-1",
+//		Redirects:        client.Redirects{Success: "https://shop.example/ok", Failed: "https://shop.example/ko"},
+//		SupportedMediums: []client.Medium{client.MediumTELEBIRR, client.MediumMPESA},
+//	})
+//	// redirect the shopper to session.CheckoutURL; keep session.LakipayTransactionID
+//
+// # Authentication
+//
+// LakiPay authenticates every call with the header X-API-Key: PUBLICKEY:SECRETKEY. [New]
+// takes the key and refuses anything but two non-empty halves ([ErrInvalidAPIKey]);
+// [NewFromEnv] reads it from LAKIPAY_API_KEY (and the base URL from LAKIPAY_BASE_URL). Test
+// and live keys are told apart by the key itself; there is no sandbox host, so point
+// [WithBaseURL] at a fake for tests. The secret half never appears in an error, a log record
+// or when a [Client] is printed with any fmt verb or logged with log/slog; an error body that
+// echoes it is redacted. Call LakiPay only from a backend: never ship the key to a browser.
+//
+// # Creating a checkout
+//
+// [Client.CreateCheckout] checks the [CheckoutRequest] against the contract (openapi.yaml)
+// before sending it: amounts are exact [Amount] values with at most two decimals
+// ([ParseAmount], [AmountFromMinor]), the currency is three upper-case letters, the phone is
+// digits with country code, redirects are absolute URLs, mediums are unique. The answer's
+// CheckoutURL is where the shopper pays; LakipayTransactionID identifies the payment in
+// [Client.GetTransaction] and in webhooks. Do not trust the redirect back to your site alone:
+// [Client.GetTransaction] (or [Client.WaitForTransaction], which polls until [IsFinal]) and
+// webhooks are the authoritative status.
+//
+// Responses are read in LakiPay's documented envelope {"status", "message", "data"}. Some
+// integrations report an older flat shape from the live API ({"success": true, "payment_url",
+// "reference_id", "lakipay_transaction_id"}, errors as {"success": false, "message"}); the
+// client reads it as a fallback, taking amount and currency from the request since the flat
+// shape lacks them. A 2xx body of neither shape is [ErrUnexpectedResponse], never a zero
+// session.
+//
+// # Errors
+//
+//   - [*ValidationError] (errors.Is [ErrInvalidRequest]): the request broke the contract and
+//     was not sent; Violations names every broken field and rule.
+//   - [*APIError]: LakiPay answered with a non-2xx status (or a 200 carrying an error body).
+//     It carries the status, LakiPay's error_code and message, per-field messages,
+//     Retry-After and the start of the raw body; a non-JSON body (an HTML 502, an empty 500)
+//     still yields one. Redirects are never followed (net/http would resend X-API-Key to the
+//     new host), so a 3xx is an *APIError too.
+//   - Anything else is a transport error (wrapping net and context errors) or
+//     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB).
+//
+// # Retries
+//
+// [Client.GetTransaction] is retried on network errors, 429 and 5xx, with jittered
+// exponential backoff ([RetryPolicy], default [DefaultRetryPolicy]). A Retry-After header is
+// honoured as the wait; when it asks for longer than MaxDelay the client stops retrying and
+// returns the *APIError, whose RetryAfter says when to come back. Every wait ends early when
+// the context ends.
+//
+// [Client.CreateCheckout] is never retried once any byte may have reached LakiPay: LakiPay
+// accepts no idempotency key, so a repeated POST could create a second session (and a second
+// charge). It is retried only when the connection was refused, which proves the request never
+// left. The merchant's reference is the de-duplication key: LakiPay refuses a reference it
+// has seen, so after a timeout or a 5xx, look the payment up (or retry with the same
+// reference and treat DUPLICATE_REFERENCE as "already created") instead of inventing a new
+// reference.
+//
+// # Webhooks
+//
+// LakiPay POSTs a signed JSON [WebhookEvent] to the callback_url of a checkout whenever the
+// transaction's status changes. [ParseWebhook] verifies the RSA signature with LakiPay's
+// public key ([ParsePublicKey] reads the PEM from the dashboard) before decoding anything,
+// then checks the event against the contract. [WebhookHandler] wraps it in an http.Handler
+// that limits the body, refuses unsigned or forged webhooks with 400, fails closed (503) when
+// no key is configured and answers 200 only after your function succeeded. Webhooks can
+// arrive more than once and out of order: de-duplicate on TransactionID plus Status.
+//
+// # Testing
+//
+// Point the client at a fake LakiPay with [WithBaseURL] (package contracttest provides one
+// that validates every exchange against the contract). [SignWebhook] signs webhook bodies with
+// your own test key pair so that your [WebhookHandler] can be tested end to end. Tests that
+// talk to the real LakiPay are opt-in: set LAKIPAY_API_KEY (and optionally LAKIPAY_BASE_URL).
+package client

@@ -1,0 +1,233 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/webhook"
+)
+
+// Sentinel errors; check them with errors.Is.
+var (
+	// ErrInvalidAPIKey reports an API key that is not PUBLICKEY:SECRETKEY.
+	ErrInvalidAPIKey = errors.New("invalid API key")
+	// ErrInvalidRequest is matched by every [*ValidationError]: the request broke the
+	// contract and was not sent.
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrUnexpectedResponse reports a 2xx response whose body is neither LakiPay's envelope nor
+	// the older flat shape, or lacks what the call needs.
+	ErrUnexpectedResponse = errors.New("unexpected response body")
+	// ErrResponseTooLarge reports a response body over [MaxResponseBytes].
+	ErrResponseTooLarge = errors.New("response body too large")
+
+	// ErrInvalidSignature reports a webhook whose signature does not verify.
+	ErrInvalidSignature = webhook.ErrInvalidSignature
+	// ErrNoSignature reports a webhook without a signature.
+	ErrNoSignature = webhook.ErrNoSignature
+	// ErrMalformedWebhook reports a webhook body that is not a valid, signed WebhookEvent
+	// object (bad JSON, duplicate keys, or fields breaking the spec).
+	ErrMalformedWebhook = webhook.ErrMalformed
+	// ErrNoWebhookKey reports that no LakiPay public key was configured, so no webhook can be
+	// trusted.
+	ErrNoWebhookKey = webhook.ErrNoKey
+	// ErrInvalidWebhookKey reports a public key that is not a PEM RSA key of at least 2048
+	// bits.
+	ErrInvalidWebhookKey = webhook.ErrInvalidKey
+)
+
+// MaxResponseBytes is the largest response body the client reads (1 MiB).
+const MaxResponseBytes = 1 << 20
+
+// maxErrorBody is how much of an error response [APIError.Body] keeps.
+const maxErrorBody = 4 << 10
+
+// APIError is an error answer from LakiPay: any non-2xx status, or a 200 carrying an error
+// body. Reach it with errors.As.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Code is LakiPay's error_code (for example INVALID_AMOUNT); "" when the body had none.
+	// The list of codes is open.
+	Code string
+	// Message is LakiPay's human-readable message, or the HTTP status text when the body had
+	// none.
+	Message string
+	// Fields maps a request field to the messages about it (the envelope's errors).
+	Fields map[string][]string
+	// RetryAfter is how long the server asked to wait (Retry-After), or 0.
+	RetryAfter time.Duration
+	// Body is the start of the raw response body (at most 4 KiB), for diagnostics.
+	Body []byte
+}
+
+// Error describes the error on one line: status, code, message and field messages.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "lakipay: HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if len(e.Fields) > 0 {
+		keys := make([]string, 0, len(e.Fields))
+		for k := range e.Fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, k+": "+strings.Join(e.Fields[k], ", "))
+		}
+		b.WriteString(" (")
+		b.WriteString(strings.Join(parts, "; "))
+		b.WriteString(")")
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Temporary reports whether the same request may succeed later: 429 and 5xx.
+func (e *APIError) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// errorBody is every error shape LakiPay is known to send: the documented envelope and the
+// older flat {"success": false, "message": ...}.
+type errorBody struct {
+	Status    string              `json:"status"`
+	Success   *bool               `json:"success"`
+	Message   string              `json:"message"`
+	ErrorCode string              `json:"error_code"`
+	Errors    map[string][]string `json:"errors"`
+}
+
+// isError reports whether the body is an error answer in either shape.
+func (e errorBody) isError() bool {
+	return e.Status == "ERROR" || (e.Success != nil && !*e.Success)
+}
+
+// newAPIError is the one place HTTP error answers are decoded. body must already be limited
+// and redacted; tooLarge says it was cut.
+func newAPIError(status int, header http.Header, body []byte, tooLarge bool, now time.Time) *APIError {
+	e := &APIError{StatusCode: status, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
+	e.Body = body[:min(len(body), maxErrorBody):min(len(body), maxErrorBody)]
+	var decoded errorBody
+	switch {
+	case tooLarge:
+		e.Message = fmt.Sprintf("%s (body larger than %d bytes)", statusText(status), MaxResponseBytes)
+	case json.Unmarshal(body, &decoded) == nil && (decoded.Message != "" || decoded.ErrorCode != ""):
+		e.Code = cleanText(decoded.ErrorCode, 100)
+		e.Message = cleanText(decoded.Message, 500)
+		if len(decoded.Errors) > 0 {
+			e.Fields = decoded.Errors
+		}
+	case len(strings.TrimSpace(string(body))) == 0:
+		e.Message = statusText(status) + " (empty body)"
+	default:
+		e.Message = statusText(status) + " (non-JSON body " + strconv.QuoteToASCII(cleanText(string(body), 80)) + ")"
+	}
+	return e
+}
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when absent or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		if d := at.Sub(now); d > 0 {
+			return min(d, 24*time.Hour)
+		}
+	}
+	return 0
+}
+
+func statusText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "unknown status"
+}
+
+// cleanText makes server text safe for one log line: valid UTF-8, no control characters,
+// at most limit bytes.
+func cleanText(s string, limit int) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// ValidationError reports a request that breaks the contract (openapi.yaml); nothing was
+// sent. Violations lists every broken field and rule.
+type ValidationError struct {
+	// Violations is every broken rule, each naming its field.
+	Violations []spec.Violation
+}
+
+// Error lists every broken field and rule on one line.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	op := "request"
+	if len(e.Violations) > 0 && e.Violations[0].Operation != "" {
+		op = e.Violations[0].Operation
+	}
+	b.WriteString("lakipay: invalid ")
+	b.WriteString(op)
+	b.WriteString(" request, nothing was sent: ")
+	for i, v := range e.Violations {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v.Field())
+		b.WriteString(": ")
+		b.WriteString(v.Rule)
+		if v.Reason != "" {
+			b.WriteString(": ")
+			b.WriteString(v.Reason)
+		}
+		if v.Value != "" {
+			b.WriteString(" (got ")
+			b.WriteString(v.Value)
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrInvalidRequest) match.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }

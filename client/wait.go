@@ -1,0 +1,81 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Default polling intervals of [Client.WaitForTransaction].
+const (
+	DefaultPollInitial = time.Second
+	DefaultPollMax     = 15 * time.Second
+)
+
+// WaitOption configures [Client.WaitForTransaction].
+type WaitOption func(*waitConfig) error
+
+type waitConfig struct {
+	initial, max time.Duration
+}
+
+// WithPollInterval sets the first wait between polls and the longest one; waits grow by half
+// after each poll. Both must be positive and max at least initial.
+func WithPollInterval(initial, max time.Duration) WaitOption {
+	return func(w *waitConfig) error {
+		if initial <= 0 || max < initial {
+			return fmt.Errorf("lakipay: poll interval must be positive and max (%s) at least initial (%s)", max, initial)
+		}
+		w.initial, w.max = initial, max
+		return nil
+	}
+}
+
+// WaitForTransaction polls [Client.GetTransaction] until the transaction reaches a final
+// status ([IsFinal]) and returns it. Temporary failures (network errors, 429, 5xx) do not end
+// the wait; any other error does. When ctx ends first, it returns the last transaction seen
+// (nil if none) together with an error wrapping ctx.Err().
+func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...WaitOption) (*Transaction, error) {
+	w := waitConfig{initial: DefaultPollInitial, max: DefaultPollMax}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&w); err != nil {
+			return nil, err
+		}
+	}
+	var last *Transaction
+	interval := w.initial
+	for {
+		tx, err := c.GetTransaction(ctx, id)
+		switch {
+		case err == nil:
+			last = tx
+			if IsFinal(tx.Status) {
+				return tx, nil
+			}
+		case ctx.Err() != nil:
+			return last, fmt.Errorf("lakipay: waiting for transaction: %w", ctx.Err())
+		case !temporary(err):
+			return last, err
+		}
+		if err := c.cfg.sleep(ctx, interval); err != nil {
+			return last, fmt.Errorf("lakipay: waiting for transaction: %w", err)
+		}
+		interval = min(interval+interval/2, w.max)
+	}
+}
+
+// temporary reports whether a failed call may succeed when repeated: an *APIError with status
+// 429 or 5xx, or a transport error (anything but a local refusal or an unexpected body).
+func temporary(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Temporary() || apiErr.StatusCode == http.StatusRequestTimeout
+	}
+	return !errors.Is(err, ErrInvalidRequest) && !errors.Is(err, ErrUnexpectedResponse) &&
+		!errors.Is(err, ErrResponseTooLarge)
+}
