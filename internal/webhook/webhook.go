@@ -136,7 +136,7 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err := checkSize(&key.PublicKey); err != nil {
 		return nil, err
 	}
-	members, closing, err := scan(body)
+	members, insertAt, err := scan(body)
 	if err != nil {
 		return nil, err
 	}
@@ -158,13 +158,13 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 			return append(out, body[m.end:]...), nil
 		}
 	}
-	out = append(out, body[:closing]...)
+	out = append(out, body[:insertAt]...)
 	if len(members) > 0 {
 		out = append(out, ',')
 	}
 	out = append(out, `"`+SignatureField+`":`...)
 	out = append(out, quoted...)
-	return append(out, body[closing:]...), nil
+	return append(out, body[insertAt:]...), nil
 }
 
 // ParsePublicKey reads an RSA public key from the first PEM block of pemBytes: PKIX
@@ -225,8 +225,8 @@ func checkSize(key *rsa.PublicKey) error {
 	return nil
 }
 
-// scan splits a JSON object into its members, sorted by key, and returns the offset of the
-// object's closing brace. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data
+// scan splits a JSON object into its members, sorted by key, and returns where a new member
+// goes: just after the last member's value, or at the closing brace of an empty object. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data
 // and duplicate keys.
 func scan(body []byte) ([]member, int, error) {
 	if !json.Valid(body) {
@@ -242,6 +242,7 @@ func scan(body []byte) ([]member, int, error) {
 	}
 	members := make([]member, 0, 10)
 	i = skipSpace(body, i+1)
+	insertAt := i
 	for body[i] != '}' {
 		keyEnd := skipString(body, i)
 		key, err := unquote(body[i:keyEnd])
@@ -252,6 +253,7 @@ func scan(body []byte) ([]member, int, error) {
 		i = skipSpace(body, i+1) // the colon
 		end := skipValue(body, i)
 		members = append(members, member{key: key, start: i, end: end})
+		insertAt = end
 		i = skipSpace(body, end)
 		if body[i] == ',' {
 			i = skipSpace(body, i+1)
@@ -263,7 +265,7 @@ func scan(body []byte) ([]member, int, error) {
 			return nil, 0, fmt.Errorf("%w: duplicate key %s", ErrMalformed, quoteKey(members[j].key))
 		}
 	}
-	return members, i, nil
+	return members, insertAt, nil
 }
 
 func skipSpace(b []byte, i int) int {
