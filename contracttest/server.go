@@ -2,30 +2,44 @@ package contracttest
 
 import (
 	"net/http/httptest"
+	"os"
 	"testing"
 )
 
-// Server is a [Fake] served on loopback for one test.
+// Server is a [Fake] served over HTTP on loopback for one test; it has every method of Fake.
 type Server struct {
 	*Fake
 	srv *httptest.Server
 }
 
-// NewServer starts a fake LakiPay on loopback; t's cleanup closes it. A response of the fake
-// that violates the spec fails t.
+// CoverageEnv is the environment variable that, set to 1, makes every [Server] log its
+// [Coverage] report (t.Log, so run `go test -v` to see it) when its test ends.
+const CoverageEnv = "LAKIPAY_COVERAGE"
+
+// NewServer starts a fake LakiPay on loopback; t's cleanup stops it and its pending webhooks.
+// A response or webhook of the fake's own making that violates the spec fails t; requests the
+// fake refuses as invalid and scripted faults do not (they are the point of some tests).
 func NewServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
-	f, err := NewFake(append([]ServerOption{WithViolationHook(func(v Violation) { t.Errorf("fake LakiPay broke the contract: %s", v) })}, opts...)...)
+	hook := WithViolationHook(func(v Violation) { t.Errorf("fake LakiPay broke the contract: %s", v) })
+	f, err := NewFake(append([]ServerOption{hook}, opts...)...)
 	if err != nil {
-		t.Fatalf("contracttest: %v", err)
+		t.Fatalf("contracttest: start fake LakiPay: %v", err)
 	}
 	s := &Server{Fake: f, srv: httptest.NewServer(f)}
-	t.Cleanup(func() { s.srv.Close(); _ = f.Close() })
+	t.Cleanup(func() {
+		s.srv.Close()
+		_ = f.Close()
+		if os.Getenv(CoverageEnv) == "1" {
+			t.Log(f.Coverage().String())
+		}
+	})
 	return s
 }
 
 // URL returns the API base URL, ending in /api/v2 (what client.WithBaseURL takes).
 func (s *Server) URL() string { return s.srv.URL + "/api/v2" }
 
-// Origin returns the scheme and host the server listens on.
+// Origin returns the scheme and host the server listens on (where /checkout/ and /_mock/
+// live).
 func (s *Server) Origin() string { return s.srv.URL }

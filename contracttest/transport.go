@@ -1,13 +1,19 @@
 package contracttest
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
-// Violation is one broken rule of the contract, as the transport and the fake report it.
+// Violation is one broken rule of the contract, as the transport and the fake report it: the
+// operation, the JSON pointer of the field, the rule, what came (never the secret key) and
+// where in openapi.yaml the rule lives.
 type Violation = spec.Violation
 
 // TransportOption configures [Transport] and [NewTransport].
@@ -17,24 +23,34 @@ type transportConfig struct {
 	strict bool
 }
 
-// Strict makes the transport also report response properties that the spec does not declare.
+// Strict makes the transport also report response properties that the spec does not declare
+// (kin-openapi lets them pass). Use it to notice LakiPay adding fields, or the older flat
+// response shape leaking into an otherwise valid envelope.
 func Strict() TransportOption { return func(c *transportConfig) { c.strict = true } }
 
-// Transport returns a round tripper for tests: every violation fails t (t.Errorf) and the
-// exchange still happens, so the server's answer stays visible. base nil means
-// [http.DefaultTransport].
+// Transport returns a round tripper for tests: every violation fails t with t.Errorf, and the
+// exchange still happens (a violating request is still sent), so the server's answer stays
+// visible. base nil means [http.DefaultTransport].
 func Transport(t testing.TB, base http.RoundTripper, opts ...TransportOption) http.RoundTripper {
 	t.Helper()
-	return NewTransport(base, func(v Violation) { t.Errorf("contract violation: %s", v) }, opts...)
+	return NewTransport(base, func(v Violation) {
+		t.Helper()
+		t.Errorf("contract violation: %s", v)
+	}, opts...)
 }
 
-// NewTransport returns a round tripper that hands every violation of the exchanges through
-// it to onViolation. base nil means [http.DefaultTransport].
+// NewTransport returns a round tripper that hands every violation of the exchanges through it
+// to onViolation (which must be safe for concurrent use) and otherwise behaves as base: a
+// violating request is still sent, and the caller reads request and response bodies intact.
+// base nil means [http.DefaultTransport]; onViolation nil drops violations.
 func NewTransport(base http.RoundTripper, onViolation func(Violation), opts ...TransportOption) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	cfg := transportConfig{}
+	if onViolation == nil {
+		onViolation = func(Violation) {}
+	}
+	var cfg transportConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -47,7 +63,128 @@ type transport struct {
 	cfg         transportConfig
 }
 
-// RoundTrip validates the request, sends it and validates the response.
+// RoundTrip validates the request, sends it through the base transport and validates the
+// response. Errors of the base transport (and of reading the response body) reach the caller
+// unchanged; they are not contract violations.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return t.base.RoundTrip(req)
+	s, err := spec.Load()
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	body, err := readRequestBody(req)
+	if err != nil {
+		return nil, fmt.Errorf("contracttest: read request body: %w", err)
+	}
+	// kin-openapi reads and replaces the body of the request it validates: give it a clone, so
+	// that neither the caller's request nor the one sent is touched.
+	check := req.Clone(req.Context())
+	check.Body = bodyOf(body)
+	ex, violations := s.ValidateRequest(req.Context(), check)
+	t.report(violations, req)
+
+	out := req.Clone(req.Context())
+	if body != nil {
+		out.Body = bodyOf(body)
+		out.GetBody = func() (io.ReadCloser, error) { return bodyOf(body), nil }
+		out.ContentLength = int64(len(body))
+	}
+	resp, err := t.base.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	resp.Request = req
+	if ex == nil {
+		return resp, nil // the route violation is reported; there is nothing to validate against
+	}
+	respBody, readErr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if readErr != nil {
+		// A broken body is a transport failure, not a violation: hand the caller what came,
+		// followed by the same error.
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(respBody), errReader{readErr}))
+		return resp, nil
+	}
+	resp.Body = bodyOf(respBody)
+	violations = s.ValidateResponse(req.Context(), ex, resp.StatusCode, resp.Header, respBody)
+	if t.cfg.strict && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		violations = append(violations, undeclaredProperties(s, ex, resp.StatusCode, resp.Header, respBody)...)
+	}
+	violations = append(violations, flatShape(ex.Operation, resp.StatusCode, respBody)...)
+	t.report(violations, req)
+	return resp, nil
 }
+
+// report hands violations on with the request's secret key redacted from every text field.
+func (t *transport) report(violations []Violation, req *http.Request) {
+	secret := secretOf(req.Header.Get("X-API-Key"))
+	for _, v := range violations {
+		t.onViolation(redact(v, secret))
+	}
+}
+
+func readRequestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer closeBody(req)
+	return io.ReadAll(req.Body)
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
+func bodyOf(b []byte) io.ReadCloser {
+	if b == nil {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// secretOf returns the part of an X-API-Key after the colon, or "" when there is none worth
+// redacting.
+func secretOf(key string) string {
+	_, secret, ok := strings.Cut(key, ":")
+	if !ok || len(strings.TrimSpace(secret)) < 3 {
+		return ""
+	}
+	return secret
+}
+
+// redact removes secret from every text field of v, even when a body echoed it.
+func redact(v Violation, secret string) Violation {
+	if secret == "" {
+		return v
+	}
+	v.Reason = redactText(v.Reason, secret)
+	v.Value = redactText(v.Value, secret)
+	v.Pointer = redactText(v.Pointer, secret)
+	return v
+}
+
+// redactText replaces secret in s, and also a cut-off start of it where a shortened value
+// ends ("...sk_te..." must not leak half a key).
+func redactText(s, secret string) string {
+	s = strings.ReplaceAll(s, secret, redacted)
+	const minPrefix = 3
+	body, elided := strings.CutSuffix(s, "...")
+	for n := min(len(secret)-1, len(body)); n >= minPrefix; n-- {
+		if strings.HasSuffix(body, secret[:n]) {
+			s = body[:len(body)-n] + redacted
+			if elided {
+				s += "..."
+			}
+			break
+		}
+	}
+	return s
+}
+
+const redacted = "[REDACTED]"

@@ -1,0 +1,430 @@
+package contracttest
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/spec"
+)
+
+// Error codes the fake answers with. LakiPay documents INVALID_API_KEY and PROVIDER_ERROR;
+// the others are this project's decisions, written into openapi.yaml.
+const (
+	codeInvalidAPIKey      = "INVALID_API_KEY"
+	codeValidation         = "VALIDATION_ERROR"
+	codeDuplicateReference = "DUPLICATE_REFERENCE"
+	codeNotFound           = "NOT_FOUND"
+	codeProviderError      = "PROVIDER_ERROR"
+	codeRateLimited        = "RATE_LIMITED"
+)
+
+// script is one forced answer for an operation: a fault, or a status with an error code.
+type script struct {
+	fault  Fault
+	status int
+	code   string
+}
+
+// FailNext makes the next call of operationID (createCheckout, getTransaction) answer status
+// with the error envelope and errorCode, before any check or state change. status must be
+// 400..599 (other values are answered as 500); 429 carries Retry-After: 1.
+func (f *Fake) FailNext(operationID string, status int, errorCode string) {
+	if status < 400 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scripts[operationID] = append(f.scripts[operationID], script{status: status, code: errorCode})
+}
+
+// InjectFault makes the next call of operationID fail with fault.
+func (f *Fake) InjectFault(operationID string, fault Fault) { f.InjectFaultN(operationID, fault, 1) }
+
+// InjectFaultN makes the next n calls of operationID fail with fault (n < 1, or a Fault that
+// is not one of [Faults], injects nothing). Scripts of one operation are used in the order
+// they were added.
+func (f *Fake) InjectFaultN(operationID string, fault Fault, n int) {
+	if _, ok := faultNames[fault]; !ok {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.scripts[operationID] = append(f.scripts[operationID], script{fault: fault})
+	}
+}
+
+func (f *Fake) popScript(op string) (script, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	queue := f.scripts[op]
+	if len(queue) == 0 {
+		return script{}, false
+	}
+	f.scripts[op] = queue[1:]
+	return queue[0], true
+}
+
+// answer is a response the fake is about to send.
+type answer struct {
+	status int
+	header http.Header
+	body   any
+}
+
+func errorAnswer(status int, code, message string, fields map[string][]string) answer {
+	env := gen.ErrorEnvelope{Status: "ERROR", Message: message}
+	if code != "" {
+		env.ErrorCode = &code
+	}
+	if len(fields) > 0 {
+		env.Errors = &fields
+	}
+	return answer{status: status, body: env}
+}
+
+func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := f.delay(r.Context()); err != nil {
+		return // the client gave up; nobody reads an answer
+	}
+	ex, violations := f.spec.ValidateRequest(r.Context(), r)
+	if ex == nil {
+		f.log.Info("lakipay fake: undeclared route", "method", r.Method, "path", r.URL.Path)
+		f.write(w, errorAnswer(http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, nil))
+		return
+	}
+	op := ex.Operation
+	if sc, ok := f.popScript(op); ok {
+		f.serveScript(w, r, ex, sc, violations)
+		return
+	}
+	a := f.handle(r, ex, violations)
+	f.record(op, a)
+	body, err := json.Marshal(a.body)
+	if err != nil { // only a bug in the fake: gen types always marshal
+		http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
+		return
+	}
+	header := f.header(a)
+	f.selfCheck(r.Context(), ex, a.status, header, body)
+	writeBytes(w, a.status, header, body)
+	f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
+}
+
+// handle runs an operation after its request was validated and returns the answer.
+func (f *Fake) handle(r *http.Request, ex *spec.Exchange, violations []Violation) answer {
+	if a, refused := f.authorize(r, violations); refused {
+		return a
+	}
+	if len(violations) > 0 {
+		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", fieldErrors(violations))
+	}
+	switch ex.Operation {
+	case "createCheckout":
+		return f.createCheckout(r)
+	case "getTransaction":
+		return f.getTransaction(r)
+	}
+	return errorAnswer(http.StatusNotFound, codeNotFound, "operation not served by the fake: "+ex.Operation, nil)
+}
+
+// authorize refuses a request without a well-formed X-API-Key, or without the pinned one.
+func (f *Fake) authorize(r *http.Request, violations []Violation) (answer, bool) {
+	for _, v := range violations {
+		if v.In == "header X-API-Key" {
+			msg := "API key is required"
+			if r.Header.Get("X-API-Key") != "" {
+				msg = "API key must be PUBLICKEY:SECRETKEY"
+			}
+			return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {msg}}), true
+		}
+	}
+	if f.cfg.apiKey != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-API-Key")), []byte(f.cfg.apiKey)) != 1 {
+		return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {"API key is not valid"}}), true
+	}
+	return answer{}, false
+}
+
+// fieldErrors groups violations by request field, in LakiPay's errors map form.
+func fieldErrors(violations []Violation) map[string][]string {
+	out := map[string][]string{}
+	for _, v := range violations {
+		msg := v.Rule
+		if v.Reason != "" {
+			msg = v.Reason + " (" + v.Rule + ")"
+		}
+		out[v.Field()] = append(out[v.Field()], msg)
+	}
+	return out
+}
+
+func (f *Fake) createCheckout(r *http.Request) answer {
+	var req gen.CheckoutRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		// The validator accepted the body, so this only happens when it is cut short.
+		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", map[string][]string{"body": {"body is not a checkout request"}})
+	}
+	f.mu.Lock()
+	if _, used := f.references[req.Reference]; used {
+		f.mu.Unlock()
+		return errorAnswer(http.StatusBadRequest, codeDuplicateReference, "Reference already used",
+			map[string][]string{"reference": {"reference was already used for another checkout"}})
+	}
+	now := f.now().UTC()
+	s := &session{
+		id:      f.newIDLocked("TXN-", 8),
+		token:   f.newIDLocked("", 16),
+		req:     req,
+		status:  gen.TransactionStatusINITIATED,
+		created: now,
+		updated: now,
+	}
+	f.sessions[s.id] = s
+	f.byToken[s.token] = s
+	f.references[req.Reference] = s.id
+	for _, m := range req.SupportedMediums {
+		f.cov.enum("Medium", string(m))
+	}
+	f.cov.enum("TransactionStatus", string(s.status))
+	f.mu.Unlock()
+	f.log.Info("lakipay fake: checkout created", "transaction_id", s.id, "reference", req.Reference)
+	return answer{status: http.StatusOK, body: gen.CheckoutResponse{
+		Status:  "SUCCESS",
+		Message: "Checkout session created successfully",
+		Data: gen.CheckoutSession{
+			CheckoutURL:          origin(r) + "/checkout/" + s.token,
+			LakipayTransactionID: s.id,
+			Reference:            req.Reference,
+			Amount:               req.Amount,
+			Currency:             req.Currency,
+			Status:               s.status,
+		},
+	}}
+}
+
+func (f *Fake) getTransaction(r *http.Request) answer {
+	_, params, err := f.spec.FindRoute(r.Method, r.URL.EscapedPath())
+	if err != nil {
+		return errorAnswer(http.StatusNotFound, codeNotFound, "Transaction not found", nil)
+	}
+	f.mu.Lock()
+	s, ok := f.sessions[params["id"]]
+	var tx gen.Transaction
+	if ok {
+		tx = transactionOf(s)
+		f.cov.enum("TransactionStatus", string(tx.Status))
+		f.cov.enum("TransactionType", string(*tx.Type))
+	}
+	f.mu.Unlock()
+	if !ok {
+		return errorAnswer(http.StatusNotFound, codeNotFound, "Transaction not found", nil)
+	}
+	return answer{status: http.StatusOK, body: gen.TransactionResponse{
+		Status: "SUCCESS", Message: "Transaction retrieved successfully", Data: tx,
+	}}
+}
+
+// transactionOf renders a session as transaction detail; the caller holds f.mu.
+func transactionOf(s *session) gen.Transaction {
+	deposit := gen.TransactionTypeDEPOSIT
+	amount := s.req.Amount
+	tx := gen.Transaction{
+		TransactionID: s.id,
+		Reference:     s.req.Reference,
+		Amount:        amount,
+		TotalAmount:   &amount,
+		Currency:      s.req.Currency,
+		Status:        s.status,
+		Description:   s.req.Description,
+		Type:          &deposit,
+		CreatedAt:     s.created,
+		UpdatedAt:     s.updated,
+	}
+	if s.medium != nil {
+		m := *s.medium
+		tx.Medium = &m
+	}
+	return tx
+}
+
+// origin is the scheme and host the request came to: the fake's own origin for checkout URLs.
+func origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+func (f *Fake) header(a answer) http.Header {
+	h := http.Header{"Content-Type": []string{"application/json"}}
+	for k, v := range a.header {
+		h[k] = v
+	}
+	return h
+}
+
+// selfCheck validates a response of the fake's own making; a violation is a bug in the fake.
+func (f *Fake) selfCheck(ctx context.Context, ex *spec.Exchange, status int, header http.Header, body []byte) {
+	for _, v := range f.spec.ValidateResponse(ctx, ex, status, header, body) {
+		f.log.Error("lakipay fake: response breaks the contract", "violation", v.String())
+		f.cfg.onViolation(v)
+	}
+}
+
+func (f *Fake) record(op string, a answer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cov.status(op, a.status)
+}
+
+func (f *Fake) write(w http.ResponseWriter, a answer) {
+	body, err := json.Marshal(a.body)
+	if err != nil {
+		http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
+		return
+	}
+	writeBytes(w, a.status, f.header(a), body)
+}
+
+func writeBytes(w http.ResponseWriter, status int, header http.Header, body []byte) {
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// delay waits out the configured latency, or until ctx ends.
+func (f *Fake) delay(ctx context.Context) error {
+	f.mu.Lock()
+	d := f.latency
+	f.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// serveScript answers a call with a forced status or an injected fault. Scripted answers
+// are deliberate and not checked against the spec.
+func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, ex *spec.Exchange, sc script, violations []Violation) {
+	op := ex.Operation
+	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
+	switch sc.fault {
+	case 0:
+		a := errorAnswer(sc.status, sc.code, http.StatusText(sc.status)+" (forced by the test)", nil)
+		if sc.status == http.StatusTooManyRequests {
+			a.header = http.Header{"Retry-After": []string{"1"}}
+		}
+		f.record(op, a)
+		f.write(w, a)
+	case FaultInternalError:
+		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "Provider error (injected fault)", nil)
+		f.record(op, a)
+		f.write(w, a)
+	case FaultRateLimited:
+		a := errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault)", nil)
+		a.header = http.Header{"Retry-After": []string{"1"}}
+		f.record(op, a)
+		f.write(w, a)
+	case FaultMalformedJSON:
+		f.record(op, answer{status: http.StatusOK})
+		writeBytes(w, http.StatusOK, http.Header{"Content-Type": []string{"application/json"}}, []byte(`{"status":"SUCCESS","data":{"amount":`))
+	case FaultTruncatedBody:
+		f.record(op, answer{status: http.StatusOK})
+		truncate(w, []byte(`{"status":"SUCCESS","message":"this body is cut short by an injected fault","data":{}}`))
+	case FaultConnectionReset:
+		resetConnection(w)
+	case FaultFlatShape:
+		a := f.handle(r, ex, violations)
+		f.record(op, a)
+		body, err := flatten(a)
+		if err != nil {
+			http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
+			return
+		}
+		writeBytes(w, a.status, http.Header{"Content-Type": []string{"application/json"}}, body)
+	default:
+		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
+		f.record(op, a)
+		f.write(w, a)
+	}
+}
+
+// flatten renders an answer in the older flat shape LakiPay's live API is reported to send.
+func flatten(a answer) ([]byte, error) {
+	out := map[string]any{"success": a.status >= 200 && a.status < 300}
+	switch b := a.body.(type) {
+	case gen.CheckoutResponse:
+		out["status"] = string(b.Data.Status)
+		out["message"] = b.Message
+		out["payment_url"] = b.Data.CheckoutURL
+		out["reference_id"] = b.Data.Reference
+		out["lakipay_transaction_id"] = b.Data.LakipayTransactionID
+	case gen.TransactionResponse:
+		data, err := json.Marshal(b.Data)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &out); err != nil {
+			return nil, err
+		}
+		out["message"] = b.Message
+	case gen.ErrorEnvelope:
+		out["message"] = b.Message
+	}
+	return json.Marshal(out)
+}
+
+// truncate announces body in full (Content-Length) but sends only its first half and then
+// drops the connection, so the client reads an unexpected EOF.
+func truncate(w http.ResponseWriter, body []byte) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil { // HTTP/2: abort the stream instead
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body[:len(body)/2])
+		_ = http.NewResponseController(w).Flush()
+		panic(http.ErrAbortHandler)
+	}
+	defer func() { _ = conn.Close() }()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(body))
+	b.Write(body[:len(body)/2])
+	_, _ = buf.Write(b.Bytes())
+	_ = buf.Flush()
+}
+
+// resetConnection closes the connection with a TCP reset and no answer at all.
+func resetConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0) // close sends RST instead of FIN
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,166 @@
+package contracttest
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/lakipay/checkout-go/internal/spec"
+)
+
+// Coverage says what a fake has exercised: for each operation the HTTP statuses it answered
+// (for the receivePaymentWebhook callback, the statuses receivers answered), and for each enum
+// of the spec the values that went over the wire. Every declared status and value is listed,
+// with 0 when it was never exercised.
+type Coverage struct {
+	// Operations maps an operationId to its statuses ("200", "404", ...) and how often each
+	// was answered.
+	Operations map[string]map[string]int `json:"operations"`
+	// Enums maps an enum ("TransactionStatus", "Medium", "TransactionType",
+	// "WebhookEvent.event") to its values and how often each was exercised.
+	Enums map[string]map[string]int `json:"enums"`
+}
+
+// coveredEnums are the enums Coverage tracks, by name, with where they live in the spec.
+var coveredEnums = map[string][]string{
+	"TransactionStatus":  {"TransactionStatus"},
+	"Medium":             {"Medium"},
+	"TransactionType":    {"TransactionType"},
+	"WebhookEvent.event": {"WebhookEvent", "event"},
+}
+
+func newCoverage(s *spec.Spec) *Coverage {
+	c := &Coverage{Operations: map[string]map[string]int{}, Enums: map[string]map[string]int{}}
+	for _, path := range s.Doc.Paths.InMatchingOrder() {
+		for _, op := range s.Doc.Paths.Value(path).Operations() {
+			c.declare(op.OperationID, op.Responses.Map())
+			for _, cb := range op.Callbacks {
+				for _, item := range cb.Value.Map() {
+					for _, cbOp := range item.Operations() {
+						c.declare(cbOp.OperationID, cbOp.Responses.Map())
+					}
+				}
+			}
+		}
+	}
+	for name, at := range coveredEnums {
+		ref := s.Doc.Components.Schemas[at[0]]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		schema := ref.Value
+		if len(at) > 1 {
+			prop := schema.Properties[at[1]]
+			if prop == nil || prop.Value == nil {
+				continue
+			}
+			schema = prop.Value
+		}
+		values := map[string]int{}
+		for _, v := range schema.Enum {
+			values[fmt.Sprint(v)] = 0
+		}
+		c.Enums[name] = values
+	}
+	return c
+}
+
+func (c *Coverage) declare(op string, responses map[string]*openapi3.ResponseRef) {
+	statuses := map[string]int{}
+	for code := range responses {
+		statuses[code] = 0
+	}
+	c.Operations[op] = statuses
+}
+
+func (c *Coverage) status(op string, code int) {
+	if c.Operations[op] == nil {
+		c.Operations[op] = map[string]int{}
+	}
+	key := strconv.Itoa(code)
+	if code == 0 {
+		key = "no answer"
+	}
+	c.Operations[op][key]++
+}
+
+func (c *Coverage) enum(name, value string) {
+	if c.Enums[name] == nil {
+		c.Enums[name] = map[string]int{}
+	}
+	c.Enums[name][value]++
+}
+
+func (c *Coverage) clone() *Coverage {
+	out := &Coverage{Operations: map[string]map[string]int{}, Enums: map[string]map[string]int{}}
+	for k, v := range c.Operations {
+		out.Operations[k] = maps.Clone(v)
+	}
+	for k, v := range c.Enums {
+		out.Enums[k] = maps.Clone(v)
+	}
+	return out
+}
+
+// Missing lists what was declared but never exercised, as "operation status" and
+// "enum value" lines, sorted.
+func (c *Coverage) Missing() []string {
+	var out []string
+	for op, statuses := range c.Operations {
+		for code, n := range statuses {
+			if n == 0 {
+				out = append(out, op+" "+code)
+			}
+		}
+	}
+	for name, values := range c.Enums {
+		for v, n := range values {
+			if n == 0 {
+				out = append(out, name+" "+v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// String prints the report: one line per operation and per enum, exercised entries with
+// their counts, then what was never exercised.
+func (c *Coverage) String() string {
+	var b strings.Builder
+	b.WriteString("contract coverage of the fake LakiPay\n")
+	b.WriteString("operations (HTTP status × count):\n")
+	writeSection(&b, c.Operations)
+	b.WriteString("enum values (value × count):\n")
+	writeSection(&b, c.Enums)
+	return b.String()
+}
+
+func writeSection(b *strings.Builder, section map[string]map[string]int) {
+	for _, name := range slices.Sorted(maps.Keys(section)) {
+		var hit, missed []string
+		for _, key := range slices.Sorted(maps.Keys(section[name])) {
+			if n := section[name][key]; n > 0 {
+				hit = append(hit, fmt.Sprintf("%s×%d", key, n))
+			} else {
+				missed = append(missed, key)
+			}
+		}
+		fmt.Fprintf(b, "  %-22s %s", name, orNone(hit))
+		if len(missed) > 0 {
+			fmt.Fprintf(b, "   not exercised: %s", strings.Join(missed, " "))
+		}
+		b.WriteByte('\n')
+	}
+}
+
+func orNone(items []string) string {
+	if len(items) == 0 {
+		return "(none)"
+	}
+	return strings.Join(items, " ")
+}

@@ -1,0 +1,86 @@
+package contracttest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Fault is a failure the fake can inject into an operation's next answer (see
+// [Fake.InjectFault]), to test how a client copes with a misbehaving LakiPay.
+type Fault int
+
+// The faults [Fake.InjectFault] can inject. Their names (for /_mock/faults and the CLI) are
+// the lower-case words after "Fault", separated by underscores: "internal_error", ...
+const (
+	// FaultInternalError answers 500 with the error envelope (error_code PROVIDER_ERROR).
+	FaultInternalError Fault = iota + 1
+	// FaultRateLimited answers 429 with Retry-After: 1 (error_code RATE_LIMITED).
+	FaultRateLimited
+	// FaultMalformedJSON answers 200 with a body that is not valid JSON.
+	FaultMalformedJSON
+	// FaultTruncatedBody answers 200 and drops the connection halfway through the body.
+	FaultTruncatedBody
+	// FaultConnectionReset resets the connection (TCP RST) without answering.
+	FaultConnectionReset
+	// FaultFlatShape runs the operation but answers in the older flat shape LakiPay's live
+	// API is reported to send ({"success": true, "payment_url": ...}), a deviation the
+	// validating transport reports.
+	FaultFlatShape
+)
+
+var faultNames = map[Fault]string{
+	FaultInternalError:   "internal_error",
+	FaultRateLimited:     "rate_limited",
+	FaultMalformedJSON:   "malformed_json",
+	FaultTruncatedBody:   "truncated_body",
+	FaultConnectionReset: "connection_reset",
+	FaultFlatShape:       "flat_shape",
+}
+
+// Faults lists every fault, in declaration order.
+func Faults() []Fault {
+	return []Fault{FaultInternalError, FaultRateLimited, FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset, FaultFlatShape}
+}
+
+// String returns the fault's name ("rate_limited").
+func (f Fault) String() string {
+	if name, ok := faultNames[f]; ok {
+		return name
+	}
+	if f == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("fault(%d)", int(f))
+}
+
+// ParseFault returns the fault with the given name ("rate_limited"), case-insensitively.
+func ParseFault(name string) (Fault, error) {
+	for f, n := range faultNames {
+		if strings.EqualFold(n, strings.TrimSpace(name)) {
+			return f, nil
+		}
+	}
+	names := make([]string, 0, len(faultNames))
+	for _, f := range Faults() {
+		names = append(names, f.String())
+	}
+	return 0, fmt.Errorf("contracttest: unknown fault %q (want one of %s)", name, strings.Join(names, ", "))
+}
+
+// MarshalText writes the fault's name.
+func (f Fault) MarshalText() ([]byte, error) {
+	if _, ok := faultNames[f]; !ok {
+		return nil, fmt.Errorf("contracttest: unknown fault %d", int(f))
+	}
+	return []byte(f.String()), nil
+}
+
+// UnmarshalText reads a fault's name.
+func (f *Fault) UnmarshalText(b []byte) error {
+	parsed, err := ParseFault(string(b))
+	if err != nil {
+		return err
+	}
+	*f = parsed
+	return nil
+}

@@ -1,0 +1,186 @@
+package contracttest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/lakipay/checkout-go/gen"
+)
+
+// mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go).
+func (f *Fake) mockRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(f.pem)
+	})
+	mux.HandleFunc("GET /_mock/transactions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		s, ok := f.sessions[r.PathValue("id")]
+		var tx gen.Transaction
+		if ok {
+			tx = transactionOf(s)
+		}
+		f.mu.Unlock()
+		if !ok {
+			mockError(w, fmt.Errorf("%w %q", ErrUnknownTransaction, r.PathValue("id")))
+			return
+		}
+		mockJSON(w, http.StatusOK, tx)
+	})
+	mux.HandleFunc("POST /_mock/transactions/{id}/{action}", f.mockTransition)
+	mux.HandleFunc("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Operation string `json:"operation"`
+			Status    int    `json:"status"`
+			ErrorCode string `json:"error_code"`
+		}
+		if !decodeMock(w, r, &in) || !f.knownOperation(w, in.Operation) {
+			return
+		}
+		if in.Status < 400 || in.Status > 599 {
+			mockError(w, fmt.Errorf("%w: status %d not in 400..599", errMockInput, in.Status))
+			return
+		}
+		f.FailNext(in.Operation, in.Status, in.ErrorCode)
+		mockJSON(w, http.StatusOK, in)
+	})
+	mux.HandleFunc("POST /_mock/latency", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Latency string `json:"latency"`
+		}
+		if !decodeMock(w, r, &in) {
+			return
+		}
+		d, err := time.ParseDuration(in.Latency)
+		if err != nil || d < 0 {
+			mockError(w, fmt.Errorf("%w: latency %q is not a non-negative duration such as \"250ms\"", errMockInput, in.Latency))
+			return
+		}
+		f.SetLatency(d)
+		mockJSON(w, http.StatusOK, map[string]string{"latency": d.String()})
+	})
+	mux.HandleFunc("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Operation string `json:"operation"`
+			Fault     Fault  `json:"fault"`
+			Count     *int   `json:"count,omitempty"`
+		}
+		if !decodeMock(w, r, &in) || !f.knownOperation(w, in.Operation) {
+			return
+		}
+		if _, ok := faultNames[in.Fault]; !ok {
+			mockError(w, fmt.Errorf("%w: fault is required", errMockInput))
+			return
+		}
+		n := 1
+		if in.Count != nil {
+			n = *in.Count
+		}
+		if n < 1 || n > 1000 {
+			mockError(w, fmt.Errorf("%w: count %d not in 1..1000", errMockInput, n))
+			return
+		}
+		f.InjectFaultN(in.Operation, in.Fault, n)
+		in.Count = &n
+		mockJSON(w, http.StatusOK, in)
+	})
+	mux.HandleFunc("GET /_mock/deliveries", func(w http.ResponseWriter, _ *http.Request) {
+		mockJSON(w, http.StatusOK, f.Deliveries())
+	})
+	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
+		f.Reset()
+		mockJSON(w, http.StatusOK, map[string]bool{"reset": true})
+	})
+	mux.HandleFunc("GET /_mock/coverage", func(w http.ResponseWriter, r *http.Request) {
+		c := f.Coverage()
+		if r.URL.Query().Get("format") == "text" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte(c.String()))
+			return
+		}
+		mockJSON(w, http.StatusOK, c)
+	})
+}
+
+var errMockInput = errors.New("contracttest: bad /_mock/ request")
+
+// mockTransition pays, fails, cancels or declines a session.
+func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var in struct {
+		Medium gen.Medium `json:"medium"`
+	}
+	action := r.PathValue("action")
+	needsMedium := action == "pay" || action == "fail"
+	if needsMedium && !decodeMock(w, r, &in) {
+		return
+	}
+	if needsMedium && !in.Medium.Valid() {
+		mockError(w, fmt.Errorf("%w: medium %q is not one of the spec's mediums", errMockInput, in.Medium))
+		return
+	}
+	var err error
+	switch action {
+	case "pay":
+		err = f.Pay(id, in.Medium)
+	case "fail":
+		err = f.Fail(id, in.Medium)
+	case "cancel":
+		err = f.Cancel(id)
+	case "decline":
+		err = f.Decline(id)
+	default:
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline)", errMockInput, action))
+		return
+	}
+	if err != nil {
+		mockError(w, err)
+		return
+	}
+	f.mu.Lock()
+	tx := transactionOf(f.sessions[id])
+	f.mu.Unlock()
+	mockJSON(w, http.StatusOK, tx)
+}
+
+func (f *Fake) knownOperation(w http.ResponseWriter, op string) bool {
+	if route := f.spec.Operation(op); route == nil {
+		mockError(w, fmt.Errorf("%w: unknown operation %q (createCheckout, getTransaction)", errMockInput, op))
+		return false
+	}
+	return true
+}
+
+func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		mockError(w, fmt.Errorf("%w: %w", errMockInput, err))
+		return false
+	}
+	return true
+}
+
+// mockError answers {"error": "..."} with a status that fits the error.
+func mockError(w http.ResponseWriter, err error) {
+	status := http.StatusBadRequest
+	switch {
+	case errors.Is(err, ErrUnknownTransaction):
+		status = http.StatusNotFound
+	case errors.Is(err, ErrFinal):
+		status = http.StatusConflict
+	}
+	mockJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+func mockJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "contracttest: encode", http.StatusInternalServerError)
+		return
+	}
+	writeBytes(w, status, http.Header{"Content-Type": []string{"application/json"}}, body)
+}
