@@ -27,7 +27,7 @@ const DefaultTimeout = 30 * time.Second
 
 // Environment variables read by [NewFromEnv] (and nowhere else).
 const (
-	EnvAPIKey  = "LAKIPAY_API_KEY"
+	EnvAPIKey  = "LAKIPAY_API_KEY" //nolint:gosec // the name of a variable, not a credential
 	EnvBaseURL = "LAKIPAY_BASE_URL"
 )
 

@@ -136,7 +136,7 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 		r.Body = body
 	}
 	start := d.cfg.now()
-	resp, err := d.cfg.httpClient.Do(r)
+	resp, err := d.cfg.httpClient.Do(r) //nolint:gosec // the URL is the caller-configured API base URL
 	var body []byte
 	tooLarge := false
 	if err == nil {

@@ -57,27 +57,18 @@ func (c config) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("key", c.key.String()))
 }
 
-// String describes the client (base URL and public key) without the secret.
-func (c *Client) String() string {
-	if c == nil {
-		return "client.Client(nil)"
-	}
-	return "client.Client{" + c.cfg.String() + "}"
-}
+// String describes the client (base URL and public key) without the secret. Client's
+// formatting methods have value receivers so that a dereferenced Client is covered too.
+func (c Client) String() string { return "client.Client{" + c.cfg.String() + "}" }
 
 // GoString is String, so that %#v hides the secret too.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format writes String for every verb: fmt would otherwise print unexported fields raw.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // LogValue logs the client's base URL and public key, never the secret.
-func (c *Client) LogValue() slog.Value {
-	if c == nil {
-		return slog.StringValue("nil")
-	}
-	return c.cfg.LogValue()
-}
+func (c Client) LogValue() slog.Value { return c.cfg.LogValue() }
 
 // redact replaces every occurrence of the secret in b, for bodies a server echoes back.
 func (k apiKey) redact(b []byte) []byte {

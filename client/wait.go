@@ -21,14 +21,14 @@ type waitConfig struct {
 	initial, max time.Duration
 }
 
-// WithPollInterval sets the first wait between polls and the longest one; waits grow by half
-// after each poll. Both must be positive and max at least initial.
-func WithPollInterval(initial, max time.Duration) WaitOption {
+// WithPollInterval sets the first wait between polls and the longest one (limit); waits grow
+// by half after each poll. Both must be positive and limit at least initial.
+func WithPollInterval(initial, limit time.Duration) WaitOption {
 	return func(w *waitConfig) error {
-		if initial <= 0 || max < initial {
-			return fmt.Errorf("lakipay: poll interval must be positive and max (%s) at least initial (%s)", max, initial)
+		if initial <= 0 || limit < initial {
+			return fmt.Errorf("lakipay: poll interval must be positive and its limit (%s) at least the initial one (%s)", limit, initial)
 		}
-		w.initial, w.max = initial, max
+		w.initial, w.max = initial, limit
 		return nil
 	}
 }

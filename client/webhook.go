@@ -87,38 +87,38 @@ func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 func WebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if key == nil || fn == nil {
-			reply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
+			textReply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
 			return
 		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			reply(w, http.StatusMethodNotAllowed, "webhooks must be POSTed")
+			textReply(w, http.StatusMethodNotAllowed, "webhooks must be POSTed")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				reply(w, http.StatusRequestEntityTooLarge, "webhook body is too large")
+				textReply(w, http.StatusRequestEntityTooLarge, "webhook body is too large")
 				return
 			}
-			reply(w, http.StatusBadRequest, "webhook body could not be read")
+			textReply(w, http.StatusBadRequest, "webhook body could not be read")
 			return
 		}
 		event, err := ParseWebhook(body, key)
 		if errors.Is(err, ErrInvalidWebhookKey) {
-			reply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
+			textReply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
 			return
 		}
 		if err != nil {
-			reply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
+			textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
 			return
 		}
 		if err := fn(r.Context(), event); err != nil {
-			reply(w, http.StatusInternalServerError, "webhook processing failed")
+			textReply(w, http.StatusInternalServerError, "webhook processing failed")
 			return
 		}
-		reply(w, http.StatusOK, "ok")
+		textReply(w, http.StatusOK, "ok")
 	})
 }
 
@@ -132,7 +132,7 @@ func webhookReason(err error) string {
 	return "invalid webhook"
 }
 
-func reply(w http.ResponseWriter, status int, text string) {
+func textReply(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
