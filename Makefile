@@ -29,6 +29,29 @@ lint: ## gofmt, go vet and golangci-lint.
 test: ## Run every test (race detector on).
 	$(GO) test -race -count=1 ./...
 
+# SPEC is the spec check-spec and check-breaking judge (a path; default openapi.yaml).
+SPEC ?= openapi.yaml
+OASDIFF_VERSION := v1.37.0
+OASDIFF := $(GO) run github.com/oasdiff/oasdiff@$(OASDIFF_VERSION)
+# BREAKING_BASE is the spec SPEC must stay compatible with. Empty means the last release: the
+# highest vX.Y.Z tag's openapi.yaml, or .ci/baseline/openapi.yaml before the first tag.
+BREAKING_BASE ?=
+
+.PHONY: check-breaking
+check-breaking: ## Fail if openapi.yaml breaks clients of the last release (oasdiff, pinned).
+	@set -euo pipefail; base='$(BREAKING_BASE)'; from="$$base"; \
+	if [ -z "$$base" ]; then \
+		tag=$$(git tag --list 'v*' --sort=-v:refname 2>/dev/null | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$$' | head -n 1 || true); \
+		if [ -n "$$tag" ]; then \
+			base=$$(mktemp); trap 'rm -f "$$base"' EXIT; \
+			git show "$$tag:openapi.yaml" >"$$base"; from="$$tag:openapi.yaml (last release)"; \
+		else \
+			base=.ci/baseline/openapi.yaml; from="$$base (no vX.Y.Z tag yet)"; \
+		fi; \
+	fi; \
+	echo "check-breaking: $(SPEC) against $$from"; \
+	$(OASDIFF) breaking --fail-on ERR --allow-external-refs=false --color never "$$base" '$(SPEC)'
+
 .PHONY: check-spec
-check-spec: ## Lint openapi.yaml with Redocly and generate TypeScript types from it (npm, pinned).
-	bash .ci/spec-checks
+check-spec: ## Lint SPEC with Redocly and Spectral, compile TypeScript against it, mock it with Prism (npm, pinned).
+	SPEC='$(SPEC)' bash .ci/spec-checks
