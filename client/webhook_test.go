@@ -1,0 +1,158 @@
+package client
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/webhook"
+)
+
+// webhookPayload is the payload of LakiPay's webhook documentation, with a medium.
+const webhookPayload = `{"event":"DEPOSIT","transaction_id":"TXN-123456789","reference":"ORDER-12345","amount":100.00,"currency":"ETB","status":"SUCCESS","medium":"MPESA","timestamp":"2024-01-15T10:30:00Z"}`
+
+var (
+	lakipayKey = sync.OnceValue(func() *rsa.PrivateKey { return mustKey(2048) })
+	forgerKey  = sync.OnceValue(func() *rsa.PrivateKey { return mustKey(2048) })
+)
+
+func mustKey(bits int) *rsa.PrivateKey {
+	key, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
+
+func sign(t testing.TB, body string, key *rsa.PrivateKey) string {
+	t.Helper()
+	signed, err := SignWebhook([]byte(body), key)
+	require.NoError(t, err)
+	return string(signed)
+}
+
+func TestParseWebhook(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	event, err := ParseWebhook([]byte(sign(t, webhookPayload, lakipayKey())), pub)
+	require.NoError(t, err)
+	assert.Equal(t, "TXN-123456789", event.TransactionID)
+	assert.Equal(t, StatusSuccess, event.Status)
+	assert.Equal(t, "100.00", event.Amount.String())
+	assert.Equal(t, time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC), event.Timestamp)
+	require.NotNil(t, event.Medium)
+	assert.Equal(t, MediumMPESA, *event.Medium)
+	assert.NotEmpty(t, event.Signature)
+}
+
+func TestParseWebhookRefuses(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	good := sign(t, webhookPayload, lakipayKey())
+	tests := []struct {
+		name string
+		body string
+		key  *rsa.PublicKey
+		want error
+		why  string
+	}{
+		{name: "unsigned", body: webhookPayload, key: pub, want: ErrNoSignature},
+		{name: "forged amount", body: strings.Replace(good, "100.00", "100000.00", 1), key: pub, want: ErrInvalidSignature},
+		{name: "signed by someone else", body: sign(t, webhookPayload, forgerKey()), key: pub, want: ErrInvalidSignature},
+		{name: "no key", body: good, key: nil, want: ErrNoWebhookKey},
+		{name: "not JSON", body: "amount=100.00&signature=x", key: pub, want: ErrMalformedWebhook},
+		{name: "signed but unknown status", body: sign(t, strings.Replace(webhookPayload, `"SUCCESS"`, `"PAID"`, 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "status: enum"},
+		{name: "signed but three-decimal amount", body: sign(t, strings.Replace(webhookPayload, "100.00", "100.005", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "amount: multipleOf"},
+		{name: "signed but missing transaction_id", body: sign(t, strings.Replace(webhookPayload, `"transaction_id":"TXN-123456789",`, "", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "transaction_id"},
+		{name: "signed but bad timestamp", body: sign(t, strings.Replace(webhookPayload, "2024-01-15T10:30:00Z", "yesterday", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "timestamp: format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			event, err := ParseWebhook([]byte(tt.body), tt.key)
+			require.Error(t, err)
+			assert.Nil(t, event)
+			assert.ErrorIs(t, err, tt.want)
+			assert.Contains(t, err.Error(), tt.why)
+		})
+	}
+}
+
+func TestParsePublicKeyAndSignWebhook(t *testing.T) {
+	key, err := ParsePublicKey(webhook.EncodePublicKey(&lakipayKey().PublicKey))
+	require.NoError(t, err)
+	assert.True(t, lakipayKey().PublicKey.Equal(key))
+	_, err = ParsePublicKey([]byte("not a key"))
+	assert.ErrorIs(t, err, ErrInvalidWebhookKey)
+	_, err = SignWebhook([]byte(webhookPayload), nil)
+	assert.ErrorIs(t, err, ErrNoWebhookKey)
+}
+
+func TestWebhookHandler(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	good := sign(t, webhookPayload, lakipayKey())
+	weak := mustKey(1024)
+	tests := []struct {
+		name    string
+		method  string
+		body    string
+		key     *rsa.PublicKey
+		fnErr   error
+		nilFn   bool
+		status  int
+		text    string
+		handled bool
+	}{
+		{name: "authentic", method: http.MethodPost, body: good, key: pub, status: 200, text: "ok", handled: true},
+		{name: "fn fails, LakiPay retries", method: http.MethodPost, body: good, key: pub, fnErr: errors.New("db down"), status: 500, text: "webhook processing failed", handled: true},
+		{name: "GET", method: http.MethodGet, body: "", key: pub, status: 405, text: "webhooks must be POSTed"},
+		{name: "unsigned", method: http.MethodPost, body: webhookPayload, key: pub, status: 400, text: "webhook refused: webhook has no signature"},
+		{name: "forged", method: http.MethodPost, body: strings.Replace(good, "SUCCESS", "FAILED", 1), key: pub, status: 400, text: "webhook refused: invalid webhook signature"},
+		{name: "malformed", method: http.MethodPost, body: "<xml/>", key: pub, status: 400, text: "webhook refused: malformed webhook body"},
+		{name: "too large", method: http.MethodPost, body: `{"pad":"` + strings.Repeat("x", MaxWebhookBytes) + `"}`, key: pub, status: 413, text: "webhook body is too large"},
+		{name: "no key fails closed", method: http.MethodPost, body: good, key: nil, status: 503, text: "not configured"},
+		{name: "weak key fails closed", method: http.MethodPost, body: good, key: &weak.PublicKey, status: 503, text: "not configured"},
+		{name: "no function fails closed", method: http.MethodPost, body: good, key: pub, nilFn: true, status: 503, text: "not configured"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *WebhookEvent
+			fn := func(_ context.Context, e *WebhookEvent) error {
+				got = e
+				return tt.fnErr
+			}
+			if tt.nilFn {
+				fn = nil
+			}
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(tt.method, "/lakipay/webhook", strings.NewReader(tt.body))
+			WebhookHandler(tt.key, fn).ServeHTTP(rec, req)
+			res := rec.Result()
+			defer func() { _ = res.Body.Close() }()
+			text, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Contains(t, string(text), tt.text)
+			assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
+			assert.NotContains(t, string(text), "TXN-123456789", "the payload is never echoed")
+			assert.NotContains(t, string(text), "ORDER-12345", "the payload is never echoed")
+			if tt.handled {
+				require.NotNil(t, got)
+				assert.Equal(t, "TXN-123456789", got.TransactionID)
+			} else {
+				assert.Nil(t, got, "fn is not called for a refused webhook")
+			}
+			if tt.status == 405 {
+				assert.Equal(t, http.MethodPost, res.Header.Get("Allow"))
+			}
+		})
+	}
+}
