@@ -253,7 +253,7 @@ func assertNoSecret(t *testing.T, text, what string) {
 // closedAddr returns a loopback address nothing listens on: connecting to it is refused.
 func closedAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())

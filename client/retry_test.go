@@ -105,7 +105,7 @@ func TestPostRetriedOnlyWhenRefused(t *testing.T) {
 			return
 		}
 		// LakiPay comes up while the client waits to retry.
-		l, err := net.Listen("tcp", addr)
+		l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 		require.NoError(t, err)
 		srv = &http.Server{Handler: reply(http.StatusOK, seedResponse), ReadHeaderTimeout: time.Second}
 		go func() { _ = srv.Serve(l) }()

@@ -133,7 +133,7 @@ func TestWebhookHandler(t *testing.T) {
 				fn = nil
 			}
 			rec := httptest.NewRecorder()
-			req := httptest.NewRequest(tt.method, "/lakipay/webhook", strings.NewReader(tt.body))
+			req := httptest.NewRequestWithContext(context.Background(), tt.method, "/lakipay/webhook", strings.NewReader(tt.body))
 			WebhookHandler(tt.key, fn).ServeHTTP(rec, req)
 			res := rec.Result()
 			defer func() { _ = res.Body.Close() }()
