@@ -1,0 +1,752 @@
+package contracttest_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/webhook"
+)
+
+func TestCheckoutAndDetail(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	session := createCheckout(t, srv, "ORDER-1", "")
+	assert.Equal(t, gen.TransactionStatusINITIATED, session.Status)
+	assert.Equal(t, "ORDER-1", session.Reference)
+	assert.Equal(t, "1000.50", session.Amount.String())
+	assert.Equal(t, "ETB", session.Currency)
+	assert.Regexp(t, `^TXN-[0-9a-f]{16}$`, session.LakipayTransactionID)
+	assert.Regexp(t, `^`+srv.Origin()+`/checkout/[0-9a-f]{32}$`, session.CheckoutURL)
+
+	tx := transaction(t, srv, session.LakipayTransactionID)
+	assert.Equal(t, session.LakipayTransactionID, tx.TransactionID)
+	assert.Equal(t, gen.TransactionStatusINITIATED, tx.Status)
+	assert.Nil(t, tx.Medium, "no medium before the shopper chose one")
+	require.NotNil(t, tx.Description)
+	assert.Equal(t, "Payment for order #123", *tx.Description)
+}
+
+func TestIDsAreDeterministicFromTheSeed(t *testing.T) {
+	ids := func(seed int64) []string {
+		srv := contracttest.NewServer(t, contracttest.WithSeed(seed))
+		var out []string
+		for _, ref := range []string{"A", "B", "C"} {
+			s := createCheckout(t, srv, ref, "")
+			out = append(out, s.LakipayTransactionID, strings.TrimPrefix(s.CheckoutURL, srv.Origin()))
+		}
+		return out
+	}
+	first := ids(42)
+	assert.Equal(t, first, ids(42), "same seed, same ids")
+	assert.NotEqual(t, first, ids(43), "another seed, other ids")
+	assert.Len(t, uniq(first), len(first))
+}
+
+func uniq(s []string) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
+
+func TestAPIKeyIsRequired(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithAPIKey(testKey))
+	cases := []struct{ name, key, message string }{
+		{"missing", "", "API key is required"},
+		{"no colon", "pk_test_abc", "API key must be PUBLICKEY:SECRETKEY"},
+		{"empty secret", "pk_test_abc:", "API key must be PUBLICKEY:SECRETKEY"},
+		{"not the pinned key", "pk_test_abc:sk_test_other", "API key is not valid"},
+	}
+	for _, tc := range cases {
+		for _, op := range []struct{ method, path string }{{http.MethodPost, "/payment/checkout"}, {http.MethodGet, "/payment/transaction/TXN-1"}} {
+			t.Run(tc.name+" "+op.method, func(t *testing.T) {
+				var body []byte
+				if op.method == http.MethodPost {
+					body = checkoutBody(t, "R-"+tc.name, "")
+				}
+				status, _, resp := call(t, http.DefaultClient, op.method, srv.URL()+op.path, tc.key, body)
+				assert.Equal(t, http.StatusUnauthorized, status)
+				env := errorEnvelope(t, resp)
+				assert.Equal(t, "INVALID_API_KEY", *env.ErrorCode)
+				require.NotNil(t, env.Errors)
+				assert.Equal(t, []string{tc.message}, (*env.Errors)["api_key"])
+				assert.NotContains(t, string(resp), "sk_test_other")
+			})
+		}
+	}
+	t.Run("pinned key passes", func(t *testing.T) { createCheckout(t, srv, "R-ok", "") })
+}
+
+func TestValidationErrorNamesEveryBrokenField(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(checkoutBody(t, "R-1", ""), &m))
+	m["currency"] = "etb"
+	m["phone_number"] = "+251911111111"
+	m["supported_mediums"] = []string{"MPESA", "PAYPAL"}
+	m["redirects"] = map[string]any{"success": "/relative"}
+	m["amount"] = json.Number("9.555")
+	m["colour"] = "red"
+	body, err := json.Marshal(m)
+	require.NoError(t, err)
+	status, _, resp := call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
+	require.Equal(t, http.StatusBadRequest, status)
+	env := errorEnvelope(t, resp)
+	assert.Equal(t, "VALIDATION_ERROR", *env.ErrorCode)
+	require.NotNil(t, env.Errors)
+	var fields []string
+	for f := range *env.Errors {
+		fields = append(fields, f)
+	}
+	assert.ElementsMatch(t, []string{"amount", "currency", "phone_number", "supported_mediums.1", "redirects.success", "redirects.failed", "colour"}, fields)
+	assert.Contains(t, (*env.Errors)["redirects.failed"][0], "(required)")
+	assert.Contains(t, (*env.Errors)["currency"][0], "(pattern)")
+}
+
+func TestDuplicateReferenceIsRefused(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	first := createCheckout(t, srv, "ORDER-DUP", "")
+	status, _, resp := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "ORDER-DUP", ""))
+	require.Equal(t, http.StatusBadRequest, status)
+	env := errorEnvelope(t, resp)
+	assert.Equal(t, "DUPLICATE_REFERENCE", *env.ErrorCode)
+	assert.Contains(t, *env.Errors, "reference")
+	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, first.LakipayTransactionID).Status, "the first session is untouched")
+}
+
+func TestUnknownTransactionIsNotFound(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	for _, id := range []string{"TXN-0000", "TXN-1%2F2", url.PathEscape("ünïcode id")} {
+		t.Run(id, func(t *testing.T) {
+			status, _, resp := call(t, validated(t), http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
+			assert.Equal(t, http.StatusNotFound, status)
+			assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, resp).ErrorCode)
+		})
+	}
+	t.Run("undeclared route", func(t *testing.T) {
+		status, _, resp := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/refunds", testKey, nil)
+		assert.Equal(t, http.StatusNotFound, status)
+		assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, resp).ErrorCode)
+	})
+}
+
+func TestScriptedTransitions(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	cases := []struct {
+		name   string
+		act    func(id string) error
+		status gen.TransactionStatus
+		medium *gen.Medium
+	}{
+		{"pay", func(id string) error { return srv.Pay(id, gen.MediumTELEBIRR) }, gen.TransactionStatusSUCCESS, ptr(gen.MediumTELEBIRR)},
+		{"fail", func(id string) error { return srv.Fail(id, gen.MediumCBE) }, gen.TransactionStatusFAILED, ptr(gen.MediumCBE)},
+		{"cancel", srv.Cancel, gen.TransactionStatusCANCELLED, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			id := createCheckout(t, srv, "R-"+tc.name, "").LakipayTransactionID
+			require.NoError(t, tc.act(id))
+			tx := transaction(t, srv, id)
+			assert.Equal(t, tc.status, tx.Status)
+			assert.Equal(t, tc.medium, tx.Medium)
+			assert.False(t, tx.UpdatedAt.Before(tx.CreatedAt))
+			assert.ErrorIs(t, srv.Pay(id, gen.MediumMPESA), contracttest.ErrFinal, "a final status never changes")
+			assert.ErrorIs(t, srv.Cancel(id), contracttest.ErrFinal)
+			assert.ErrorIs(t, srv.Decline(id), contracttest.ErrFinal)
+		})
+	}
+	t.Run("errors", func(t *testing.T) {
+		id := createCheckout(t, srv, "R-errors", "", gen.MediumMPESA).LakipayTransactionID
+		assert.ErrorIs(t, srv.Pay(id, gen.MediumCBE), contracttest.ErrMediumNotOffered)
+		assert.ErrorIs(t, srv.Pay("TXN-nope", gen.MediumMPESA), contracttest.ErrUnknownTransaction)
+		assert.ErrorIs(t, srv.Cancel("TXN-nope"), contracttest.ErrUnknownTransaction)
+		assert.ErrorIs(t, srv.Decline("TXN-nope"), contracttest.ErrUnknownTransaction)
+		assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, id).Status, "a refused change changes nothing")
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// noRedirect is a client that reports redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func submit(t *testing.T, pageURL string, form url.Values) (int, string, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, pageURL, strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+func page(t *testing.T, pageURL string) (int, string) {
+	t.Helper()
+	status, _, body := call(t, http.DefaultClient, http.MethodGet, pageURL, "", nil)
+	return status, string(body)
+}
+
+func TestHostedPage(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	t.Run("shows the session, escaped", func(t *testing.T) {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(checkoutBody(t, "R-page", ""), &m))
+		m["description"] = `<script>alert("x")</script> & more`
+		body, err := json.Marshal(m)
+		require.NoError(t, err)
+		status, _, resp := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
+		require.Equal(t, http.StatusOK, status)
+		var created gen.CheckoutResponse
+		require.NoError(t, json.Unmarshal(resp, &created))
+		status, html := page(t, created.Data.CheckoutURL)
+		require.Equal(t, http.StatusOK, status)
+		assert.Contains(t, html, `<strong id="amount">1000.50</strong>`)
+		assert.Contains(t, html, `<span id="currency">ETB</span>`)
+		assert.Contains(t, html, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more`)
+		assert.NotContains(t, html, "<script>")
+		for _, m := range []string{"MPESA", "TELEBIRR", "CBE"} {
+			assert.Contains(t, html, `value="`+m+`"`)
+		}
+		assert.NotContains(t, html, `value="ETHSWITCH"`, "only the session's mediums")
+	})
+	cases := []struct {
+		name       string
+		decline    bool
+		form       url.Values
+		wantTarget string
+		wantStatus gen.TransactionStatus
+	}{
+		{"pay", false, url.Values{"medium": {"TELEBIRR"}, "action": {"pay"}}, "https://example.com/success", gen.TransactionStatusSUCCESS},
+		{"cancel", false, url.Values{"action": {"cancel"}}, "https://example.com/failed", gen.TransactionStatusCANCELLED},
+		{"provider declines", true, url.Values{"medium": {"CBE"}, "action": {"pay"}}, "https://example.com/failed", gen.TransactionStatusFAILED},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := createCheckout(t, srv, "R-page-"+tc.name, "")
+			if tc.decline {
+				require.NoError(t, srv.Decline(s.LakipayTransactionID))
+			}
+			status, location, _ := submit(t, s.CheckoutURL, tc.form)
+			assert.Equal(t, http.StatusSeeOther, status)
+			assert.Equal(t, tc.wantTarget, location)
+			assert.Equal(t, tc.wantStatus, transaction(t, srv, s.LakipayTransactionID).Status)
+
+			status, _, html := submit(t, s.CheckoutURL, url.Values{"medium": {"MPESA"}, "action": {"pay"}})
+			assert.Equal(t, http.StatusConflict, status, "no double pay")
+			assert.Contains(t, html, "already "+string(tc.wantStatus))
+			_, html = page(t, s.CheckoutURL)
+			assert.Contains(t, html, "already "+string(tc.wantStatus))
+			assert.NotContains(t, html, "<form")
+			assert.Equal(t, tc.wantStatus, transaction(t, srv, s.LakipayTransactionID).Status)
+		})
+	}
+	t.Run("refuses what the page does not offer", func(t *testing.T) {
+		s := createCheckout(t, srv, "R-page-bad", "", gen.MediumMPESA)
+		for _, form := range []url.Values{
+			{"medium": {"CBE"}, "action": {"pay"}},
+			{"medium": {"<b>"}, "action": {"pay"}},
+			{"action": {"pay"}},
+			{"medium": {"MPESA"}, "action": {"refund"}},
+		} {
+			status, _, html := submit(t, s.CheckoutURL, form)
+			assert.Equal(t, http.StatusBadRequest, status, form.Encode())
+			assert.NotContains(t, html, "<b>")
+		}
+		assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
+	})
+	t.Run("unknown page", func(t *testing.T) {
+		status, _ := page(t, srv.Origin()+"/checkout/nope")
+		assert.Equal(t, http.StatusNotFound, status)
+	})
+}
+
+// receiver is a webhook endpoint that answers with the statuses in answers, then 200.
+type receiver struct {
+	mu      sync.Mutex
+	answers []int
+	bodies  [][]byte
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	b, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	r.bodies = append(r.bodies, b)
+	status := http.StatusOK
+	if len(r.answers) > 0 {
+		status, r.answers = r.answers[0], r.answers[1:]
+	}
+	r.mu.Unlock()
+	w.WriteHeader(status)
+}
+
+func TestWebhooks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(3, time.Millisecond))
+	key, err := webhook.ParsePublicKey(srv.PublicKeyPEM())
+	require.NoError(t, err)
+
+	t.Run("signed, valid and complete", func(t *testing.T) {
+		srv.Reset()
+		rcv := &receiver{}
+		hook := httptest.NewServer(rcv)
+		defer hook.Close()
+		s := createCheckout(t, srv, "R-hook", hook.URL+"/cb")
+		require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA))
+		deliveries, err := srv.WaitForDeliveries(ctx, 1)
+		require.NoError(t, err)
+		require.Len(t, deliveries, 1)
+		d := deliveries[0]
+		assert.True(t, d.OK())
+		assert.Equal(t, 1, d.Attempt)
+		assert.Equal(t, hook.URL+"/cb", d.URL)
+		require.NoError(t, webhook.Verify(d.Body, key))
+		require.NoError(t, webhook.Verify(rcv.bodies[0], srv.PublicKey()), "the receiver got the same signed bytes")
+		var event gen.WebhookEvent
+		require.NoError(t, json.Unmarshal(d.Body, &event))
+		assert.Equal(t, gen.WebhookEventEventDEPOSIT, event.Event)
+		assert.Equal(t, s.LakipayTransactionID, event.TransactionID)
+		assert.Equal(t, "R-hook", event.Reference)
+		assert.Equal(t, "1000.50", event.Amount.String())
+		assert.Equal(t, "ETB", event.Currency)
+		assert.Equal(t, gen.TransactionStatusSUCCESS, event.Status)
+		assert.Equal(t, ptr(gen.MediumMPESA), event.Medium)
+		var raw map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(d.Body, &raw))
+		var ts string
+		require.NoError(t, json.Unmarshal(raw["timestamp"], &ts))
+		_, err = time.Parse(time.RFC3339, ts)
+		assert.NoError(t, err)
+	})
+	t.Run("cancelled without a medium", func(t *testing.T) {
+		srv.Reset()
+		hook := httptest.NewServer(&receiver{})
+		defer hook.Close()
+		s := createCheckout(t, srv, "R-cancel", hook.URL)
+		require.NoError(t, srv.Cancel(s.LakipayTransactionID))
+		deliveries, err := srv.WaitForDeliveries(ctx, 1)
+		require.NoError(t, err)
+		assert.NotContains(t, string(deliveries[0].Body), `"medium"`)
+		assert.NoError(t, webhook.Verify(deliveries[0].Body, key))
+	})
+	t.Run("retried until accepted", func(t *testing.T) {
+		srv.Reset()
+		hook := httptest.NewServer(&receiver{answers: []int{http.StatusInternalServerError, http.StatusBadRequest}})
+		defer hook.Close()
+		s := createCheckout(t, srv, "R-retry", hook.URL)
+		require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumCBE))
+		require.NoError(t, srv.WaitIdle(ctx))
+		deliveries := srv.Deliveries()
+		require.Len(t, deliveries, 3)
+		for i, want := range []int{500, 400, 200} {
+			assert.Equal(t, i+1, deliveries[i].Attempt)
+			assert.Equal(t, want, deliveries[i].HTTPStatus)
+			assert.Equal(t, deliveries[0].Body, deliveries[i].Body, "every attempt sends the same signed body")
+		}
+	})
+	t.Run("bounded attempts", func(t *testing.T) {
+		srv.Reset()
+		hook := httptest.NewServer(&receiver{answers: []int{500, 500, 500, 500, 500}})
+		defer hook.Close()
+		s := createCheckout(t, srv, "R-bounded", hook.URL)
+		require.NoError(t, srv.Fail(s.LakipayTransactionID, gen.MediumCBE))
+		require.NoError(t, srv.WaitIdle(ctx))
+		deliveries := srv.Deliveries()
+		require.Len(t, deliveries, 3, "WithWebhookRetry(3, ...) bounds the attempts")
+		assert.False(t, deliveries[2].OK())
+	})
+	t.Run("no answer", func(t *testing.T) {
+		srv.Reset()
+		hook := httptest.NewServer(&receiver{})
+		dead := hook.URL
+		hook.Close()
+		s := createCheckout(t, srv, "R-dead", dead)
+		require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumCBE))
+		require.NoError(t, srv.WaitIdle(ctx))
+		deliveries := srv.Deliveries()
+		require.Len(t, deliveries, 3)
+		for _, d := range deliveries {
+			assert.Zero(t, d.HTTPStatus)
+			assert.NotEmpty(t, d.Err)
+		}
+	})
+	t.Run("public key endpoint", func(t *testing.T) {
+		status, _, body := call(t, http.DefaultClient, http.MethodGet, srv.Origin()+"/_mock/public-key", "", nil)
+		require.Equal(t, http.StatusOK, status)
+		served, err := webhook.ParsePublicKey(body)
+		require.NoError(t, err)
+		assert.True(t, served.Equal(srv.PublicKey()))
+	})
+}
+
+func TestWaitForDeliveriesHonoursContext(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := srv.WaitForDeliveries(ctx, 1)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestForcedAnswersAndFaults(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	t.Run("fail next", func(t *testing.T) {
+		srv.FailNext("createCheckout", http.StatusUnprocessableEntity, "INSUFFICIENT_BALANCE")
+		status, _, body := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-f1", ""))
+		assert.Equal(t, http.StatusUnprocessableEntity, status)
+		assert.Equal(t, "INSUFFICIENT_BALANCE", *errorEnvelope(t, body).ErrorCode)
+		createCheckout(t, srv, "R-f1", "") // only the next call: the reference was not used
+	})
+	cases := []struct {
+		fault  contracttest.Fault
+		status int
+		check  func(t *testing.T, resp *http.Response, body []byte, err error)
+	}{
+		{contracttest.FaultInternalError, 500, func(t *testing.T, _ *http.Response, body []byte, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "PROVIDER_ERROR", *errorEnvelope(t, body).ErrorCode)
+		}},
+		{contracttest.FaultRateLimited, 429, func(t *testing.T, resp *http.Response, _ []byte, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+		}},
+		{contracttest.FaultMalformedJSON, 200, func(t *testing.T, _ *http.Response, body []byte, err error) {
+			require.NoError(t, err)
+			assert.False(t, json.Valid(body))
+		}},
+		{contracttest.FaultTruncatedBody, 200, func(t *testing.T, _ *http.Response, _ []byte, err error) {
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		}},
+		{contracttest.FaultConnectionReset, 0, func(t *testing.T, _ *http.Response, _ []byte, err error) {
+			assert.Error(t, err)
+		}},
+		{contracttest.FaultFlatShape, 200, func(t *testing.T, _ *http.Response, body []byte, err error) {
+			require.NoError(t, err)
+			var flat map[string]any
+			require.NoError(t, json.Unmarshal(body, &flat))
+			assert.Equal(t, true, flat["success"])
+			assert.NotContains(t, flat, "data")
+		}},
+	}
+	for _, tc := range cases {
+		for _, op := range []string{"createCheckout", "getTransaction"} {
+			t.Run(tc.fault.String()+" "+op, func(t *testing.T) {
+				existing := createCheckout(t, srv, "R-"+tc.fault.String()+op, "")
+				srv.InjectFault(op, tc.fault)
+				method, u, body := http.MethodGet, srv.URL()+"/payment/transaction/"+existing.LakipayTransactionID, []byte(nil)
+				if op == "createCheckout" {
+					method, u, body = http.MethodPost, srv.URL()+"/payment/checkout", checkoutBody(t, "R-x-"+tc.fault.String(), "")
+				}
+				req, err := http.NewRequestWithContext(context.Background(), method, u, bytesReader(body))
+				require.NoError(t, err)
+				req.Header.Set("X-API-Key", testKey)
+				req.Header.Set("Content-Type", "application/json")
+				client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+				resp, err := client.Do(req)
+				var got []byte
+				if err == nil {
+					assert.Equal(t, tc.status, resp.StatusCode)
+					got, err = io.ReadAll(resp.Body)
+					_ = resp.Body.Close()
+				}
+				tc.check(t, resp, got, err)
+				// The fault was used up: the next call is normal again.
+				assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, existing.LakipayTransactionID).Status)
+			})
+		}
+	}
+	t.Run("n faults in a row", func(t *testing.T) {
+		srv.InjectFaultN("getTransaction", contracttest.FaultInternalError, 2)
+		id := createCheckout(t, srv, "R-n", "").LakipayTransactionID
+		for range 2 {
+			status, _, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
+			assert.Equal(t, http.StatusInternalServerError, status)
+		}
+		transaction(t, srv, id)
+	})
+}
+
+func bytesReader(b []byte) io.Reader {
+	if b == nil {
+		return nil
+	}
+	return strings.NewReader(string(b))
+}
+
+func TestLatencyEndsWithTheCallersContext(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	srv.SetLatency(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-API-Key", testKey)
+	resp, err := http.DefaultClient.Do(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	srv.SetLatency(0)
+	status, _, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", testKey, nil)
+	assert.Equal(t, http.StatusNotFound, status)
+}
+
+func TestMockEndpoints(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(1, 0))
+	hook := httptest.NewServer(&receiver{})
+	defer hook.Close()
+	mock := func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		var b []byte
+		if body != "" {
+			b = []byte(body)
+		}
+		status, _, resp := call(t, http.DefaultClient, method, srv.Origin()+"/_mock/"+path, "", b)
+		var out map[string]any
+		if json.Unmarshal(resp, &out) != nil {
+			out = map[string]any{"raw": string(resp)}
+		}
+		return status, out
+	}
+	ids := map[string]string{}
+	for _, ref := range []string{"pay", "fail", "cancel", "decline"} {
+		ids[ref] = createCheckout(t, srv, "R-mock-"+ref, hook.URL).LakipayTransactionID
+	}
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		check                    func(t *testing.T, out map[string]any)
+	}{
+		{"pay", "POST", "transactions/" + ids["pay"] + "/pay", `{"medium":"MPESA"}`, 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "SUCCESS", out["status"])
+			assert.Equal(t, "MPESA", out["medium"])
+		}},
+		{"pay again", "POST", "transactions/" + ids["pay"] + "/pay", `{"medium":"MPESA"}`, 409, nil},
+		{"pay unknown medium", "POST", "transactions/" + ids["fail"] + "/pay", `{"medium":"PAYPAL"}`, 400, nil},
+		{"pay not offered", "POST", "transactions/" + ids["fail"] + "/pay", `{"medium":"ETHSWITCH"}`, 400, nil},
+		{"fail", "POST", "transactions/" + ids["fail"] + "/fail", `{"medium":"CBE"}`, 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "FAILED", out["status"])
+		}},
+		{"cancel", "POST", "transactions/" + ids["cancel"] + "/cancel", "", 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "CANCELLED", out["status"])
+		}},
+		{"decline", "POST", "transactions/" + ids["decline"] + "/decline", "", 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "INITIATED", out["status"], "decline only scripts the page's next payment")
+		}},
+		{"unknown transaction", "POST", "transactions/TXN-nope/cancel", "", 404, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out["error"], "unknown transaction")
+		}},
+		{"unknown action", "POST", "transactions/" + ids["decline"] + "/refund", "", 400, nil},
+		{"read transaction", "GET", "transactions/" + ids["pay"], "", 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "SUCCESS", out["status"])
+		}},
+		{"fail next", "POST", "fail-next", `{"operation":"getTransaction","status":503,"error_code":"PROVIDER_ERROR"}`, 200, nil},
+		{"fail next unknown operation", "POST", "fail-next", `{"operation":"refund","status":500}`, 400, nil},
+		{"fail next bad status", "POST", "fail-next", `{"operation":"getTransaction","status":200}`, 400, nil},
+		{"fault", "POST", "faults", `{"operation":"createCheckout","fault":"rate_limited","count":2}`, 200, func(t *testing.T, out map[string]any) {
+			assert.Equal(t, "rate_limited", out["fault"])
+			assert.Equal(t, 2.0, out["count"])
+		}},
+		{"fault unknown", "POST", "faults", `{"operation":"createCheckout","fault":"meteor"}`, 400, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out["error"], "unknown fault")
+		}},
+		{"fault missing", "POST", "faults", `{"operation":"createCheckout"}`, 400, nil},
+		{"fault bad count", "POST", "faults", `{"operation":"createCheckout","fault":"rate_limited","count":0}`, 400, nil},
+		{"latency", "POST", "latency", `{"latency":"0s"}`, 200, nil},
+		{"latency bad", "POST", "latency", `{"latency":"soon"}`, 400, nil},
+		{"unknown field", "POST", "latency", `{"latency":"0s","extra":1}`, 400, nil},
+		{"coverage", "GET", "coverage", "", 200, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out, "operations")
+			assert.Contains(t, out, "enums")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, out := mock(tc.method, tc.path, tc.body)
+			assert.Equal(t, tc.status, status, "%v", out)
+			if tc.status >= 400 {
+				assert.NotEmpty(t, out["error"])
+			}
+			if tc.check != nil {
+				tc.check(t, out)
+			}
+		})
+	}
+	t.Run("scripts took effect", func(t *testing.T) {
+		status, _, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+ids["pay"], testKey, nil)
+		assert.Equal(t, http.StatusServiceUnavailable, status)
+		for range 2 {
+			status, _, _ = call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-limited", ""))
+			assert.Equal(t, http.StatusTooManyRequests, status)
+		}
+	})
+	t.Run("deliveries", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		require.NoError(t, srv.WaitIdle(ctx))
+		status, _, body := call(t, http.DefaultClient, http.MethodGet, srv.Origin()+"/_mock/deliveries", "", nil)
+		require.Equal(t, http.StatusOK, status)
+		var list []contracttest.Delivery
+		require.NoError(t, json.Unmarshal(body, &list))
+		assert.Len(t, list, 3, "pay, fail and cancel each sent one webhook")
+		for _, d := range list {
+			assert.NoError(t, webhook.Verify(d.Body, srv.PublicKey()), "the listed body is the signed JSON")
+		}
+	})
+	t.Run("coverage as text", func(t *testing.T) {
+		_, _, body := call(t, http.DefaultClient, http.MethodGet, srv.Origin()+"/_mock/coverage?format=text", "", nil)
+		assert.Contains(t, string(body), "contract coverage")
+	})
+	t.Run("reset", func(t *testing.T) {
+		status, _ := mock("POST", "reset", "")
+		require.Equal(t, http.StatusOK, status)
+		status, _ = mock("GET", "transactions/"+ids["pay"], "")
+		assert.Equal(t, http.StatusNotFound, status)
+		assert.Empty(t, srv.Deliveries())
+		createCheckout(t, srv, "R-mock-pay", "") // references are free again
+	})
+}
+
+func TestCoverage(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(1, 0))
+	hook := httptest.NewServer(&receiver{})
+	defer hook.Close()
+	s := createCheckout(t, srv, "R-cov", hook.URL, gen.MediumMPESA, gen.MediumCBE)
+	require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumCBE))
+	transaction(t, srv, s.LakipayTransactionID)
+	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/TXN-none", testKey, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, srv.WaitIdle(ctx))
+
+	c := srv.Coverage()
+	assert.Equal(t, 1, c.Operations["createCheckout"]["200"])
+	assert.Equal(t, 0, c.Operations["createCheckout"]["429"], "declared, not exercised")
+	assert.Equal(t, 1, c.Operations["getTransaction"]["404"])
+	assert.Equal(t, 1, c.Operations["receivePaymentWebhook"]["200"])
+	assert.Equal(t, 2, c.Enums["Medium"]["CBE"], "offered once, paid with once")
+	assert.Equal(t, 0, c.Enums["Medium"]["ETHSWITCH"])
+	assert.Equal(t, 1, c.Enums["WebhookEvent.event"]["DEPOSIT"])
+	assert.Contains(t, c.Missing(), "TransactionStatus PENDING")
+	assert.Contains(t, c.Missing(), "WebhookEvent.event WITHDRAWAL")
+	assert.NotContains(t, c.Missing(), "createCheckout 200")
+
+	text := c.String()
+	assert.Contains(t, text, "createCheckout")
+	assert.Regexp(t, `Medium +CBE×2 MPESA×1 +not exercised: CYBERSOURCE ETHSWITCH LAKIPAY TELEBIRR`, text)
+
+	c.Operations["createCheckout"]["200"] = 99
+	assert.Equal(t, 1, srv.Coverage().Operations["createCheckout"]["200"], "Coverage returns a snapshot")
+}
+
+func TestNewFakeRefusesBadOptions(t *testing.T) {
+	small, err := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // deliberately too small
+	require.NoError(t, err)
+	cases := []struct {
+		name string
+		opt  contracttest.ServerOption
+		want string
+	}{
+		{"api key without colon", contracttest.WithAPIKey("pk_only"), "WithAPIKey"},
+		{"nil signing key", contracttest.WithSigningKey(nil), "nil key"},
+		{"small signing key", contracttest.WithSigningKey(small), "1024-bit"},
+		{"nil logger", contracttest.WithLogger(nil), "nil logger"},
+		{"zero attempts", contracttest.WithWebhookRetry(0, time.Second), "attempts 0"},
+		{"negative base", contracttest.WithWebhookRetry(3, -time.Second), "negative base"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := contracttest.NewFake(tc.opt)
+			assert.Nil(t, f)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "pk_only")
+		})
+	}
+}
+
+func TestFakeLogsWithoutTheKey(t *testing.T) {
+	var mu sync.Mutex
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := contracttest.NewServer(t, contracttest.WithLogger(logger), contracttest.WithAPIKey(testKey))
+	s := createCheckout(t, srv, "R-log", "")
+	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+s.LakipayTransactionID, "pk_test_abc:sk_test_wrong", nil)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Contains(t, logs.String(), "checkout created")
+	assert.NotContains(t, logs.String(), secret)
+	assert.NotContains(t, logs.String(), "sk_test_wrong")
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
+func TestFaultNames(t *testing.T) {
+	for _, f := range contracttest.Faults() {
+		t.Run(f.String(), func(t *testing.T) {
+			text, err := f.MarshalText()
+			require.NoError(t, err)
+			var back contracttest.Fault
+			require.NoError(t, back.UnmarshalText(text))
+			assert.Equal(t, f, back)
+			upper, err := contracttest.ParseFault(strings.ToUpper(string(text)))
+			require.NoError(t, err)
+			assert.Equal(t, f, upper)
+		})
+	}
+	_, err := contracttest.ParseFault("meteor")
+	assert.Error(t, err)
+	_, err = contracttest.Fault(99).MarshalText()
+	assert.Error(t, err)
+	assert.Equal(t, "fault(99)", contracttest.Fault(99).String())
+}
+
+func TestCloseStopsPendingWebhooks(t *testing.T) {
+	f, err := contracttest.NewFake(contracttest.WithWebhookRetry(20, time.Hour))
+	require.NoError(t, err)
+	api := httptest.NewServer(f)
+	defer api.Close()
+	var hits atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer hook.Close()
+	status, _, body := call(t, validated(t), http.MethodPost, api.URL+"/api/v2/payment/checkout", testKey, checkoutBody(t, "R-close", hook.URL))
+	require.Equal(t, http.StatusOK, status)
+	var created gen.CheckoutResponse
+	require.NoError(t, json.Unmarshal(body, &created))
+	require.NoError(t, f.Pay(created.Data.LakipayTransactionID, gen.MediumMPESA))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = f.WaitForDeliveries(ctx, 1)
+	require.NoError(t, err)
+	require.NoError(t, f.Close(), "Close returns although the next attempt is an hour away")
+	assert.Equal(t, int32(1), hits.Load())
+	assert.NoError(t, f.WaitIdle(ctx), "nothing is pending after Close")
+}
