@@ -18,7 +18,7 @@ import (
 // Error codes the fake answers with. LakiPay documents INVALID_API_KEY and PROVIDER_ERROR;
 // the others are this project's decisions, written into openapi.yaml.
 const (
-	codeInvalidAPIKey      = "INVALID_API_KEY"
+	codeInvalidAPIKey      = "INVALID_API_KEY" //nolint:gosec // G101: an error code, not a credential
 	codeValidation         = "VALIDATION_ERROR"
 	codeDuplicateReference = "DUPLICATE_REFERENCE"
 	codeNotFound           = "NOT_FOUND"
@@ -306,7 +306,7 @@ func writeBytes(w http.ResponseWriter, status int, header http.Header, body []by
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(body) //nolint:gosec // G705: JSON the fake encoded, served as application/json
 }
 
 // delay waits out the configured latency, or until ctx ends.

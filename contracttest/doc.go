@@ -1,12 +1,115 @@
-// Package contracttest makes tests against LakiPay's hosted checkout trustworthy: a
-// validating [http.RoundTripper] that judges every exchange against openapi.yaml, and a
-// stateful fake LakiPay that serves the API, the hosted payment page and signed webhooks.
+// Package contracttest makes tests against LakiPay's hosted checkout trustworthy. It judges
+// every exchange against openapi.yaml (the same compiled spec the client uses, loaded once per
+// process) and provides a stateful fake LakiPay that keeps to that contract.
 //
 // # Validating transport
 //
-// Skeleton: documented in full once implemented.
+// [Transport] wraps an [http.RoundTripper] for tests: it validates each request before it is
+// sent and each response after it arrives, and fails the test with [testing.TB.Errorf] for
+// every [Violation]. The exchange still happens (a violating request is still sent), so the
+// server's answer stays visible. [NewTransport] does the same outside tests and hands
+// violations to a callback, which is how the live contract suite reports LakiPay's deviations.
+//
+// A violation names the operation, the part of the exchange and the JSON pointer of the field,
+// the rule, the value that came and where in openapi.yaml the rule lives, for example:
+//
+//	getTransaction: response body /data/status: enum: value is not one of the allowed values [...] (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)
+//
+// The secret half of the X-API-Key never appears in a violation, even when a body echoes it.
+// An undeclared path, method, status or content type is a violation, and so is the older flat
+// success shape ({"success": true, "payment_url": ...}) that LakiPay's live API is reported
+// to send: it is reported with the rule "envelope", never silently accepted. [Strict] also
+// flags response properties the spec does not declare. Request and response bodies reach the
+// caller intact; a transport error or a body cut short reaches it unchanged.
 //
 // # Fake LakiPay
 //
-// Skeleton: documented in full once implemented.
+// [NewServer] starts a [Fake] on loopback for one test (closed by t.Cleanup); [NewFake] returns
+// the same fake as an [http.Handler] for `lakipay mock`, which serves it on its own listener.
+// The fake serves, under /api/v2:
+//
+//   - POST /payment/checkout: creates an INITIATED session with checkout_url = the fake's own
+//     origin + /checkout/{token}. 401 INVALID_API_KEY without a well-formed X-API-Key (or
+//     without the one pinned by [WithAPIKey]); 400 VALIDATION_ERROR naming every broken field
+//     in errors ("redirects.success": ["... (pattern)"]); 400 DUPLICATE_REFERENCE for a
+//     reference already used.
+//   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id.
+//
+// Every response the fake makes itself, and every webhook body, is validated against the spec:
+// a violation is a bug in the fake and fails the test ([NewServer]) or goes to
+// [WithViolationHook] and the logger ([NewFake]). Requests the fake refuses and scripted
+// faults do not fail the test: they are the point of some tests. State lives in memory and
+// is safe for concurrent use; transaction ids ("TXN-" + 16 hex digits) and checkout tokens are
+// deterministic from [WithSeed].
+//
+// # Hosted page
+//
+// GET checkout_url shows the amount, currency, description and one radio button per medium
+// of the session, with Pay and Cancel buttons (html/template, so everything is escaped). The
+// form POSTs to the same URL with medium=MPESA&action=pay or action=cancel, and the fake
+// answers 303 See Other to redirects.success (paid) or redirects.failed (cancelled or
+// failed). A medium the session does not offer gets a 400 page; a session that is already
+// final gets a 409 page that says so, and is never paid twice.
+//
+// A test scripts a provider failure with [Fake.Decline] (or POST /_mock/transactions/{id}/decline):
+// the shopper's next payment on the page fails, the status becomes FAILED and the shopper goes
+// to redirects.failed. [Fake.Pay], [Fake.Fail] and [Fake.Cancel] change a session without a
+// browser.
+//
+// # Webhooks
+//
+// After each status change the fake POSTs the signed JSON (event DEPOSIT, transaction_id,
+// reference, amount, currency, status, medium when one was chosen, timestamp in RFC 3339 and
+// signature, made with [WithSigningKey] or a fresh RSA-2048 key) to the session's
+// callback_url, in the background. A non-2xx answer or no answer is retried with exponential
+// backoff, at most [WithWebhookRetry] attempts (default 5 from 200ms). Every attempt is a
+// [Delivery] in [Fake.Deliveries]; [Fake.WaitForDeliveries] and [Fake.WaitIdle] wait for them.
+// [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to verify
+// with.
+//
+// # Scripting from Go
+//
+// [Fake.FailNext] forces the next answer of an operation (status and error_code);
+// [Fake.InjectFault] and [Fake.InjectFaultN] inject a [Fault] ([FaultInternalError],
+// [FaultRateLimited] with Retry-After, [FaultMalformedJSON], [FaultTruncatedBody],
+// [FaultConnectionReset], [FaultFlatShape]); [Fake.SetLatency] delays every API answer;
+// [Fake.Reset] forgets everything but the signing key.
+//
+// # Scripting over HTTP (/_mock/)
+//
+// Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
+// Errors answer {"error": "..."} with 400 (bad input), 404 (unknown transaction) or 409
+// (already final).
+//
+//   - GET /_mock/public-key: the webhook public key as PEM.
+//   - GET /_mock/transactions/{id}: the transaction, as transaction detail's data.
+//   - POST /_mock/transactions/{id}/pay with {"medium": "MPESA"}: pay; answers the transaction.
+//   - POST /_mock/transactions/{id}/fail with {"medium": "MPESA"}: fail at the provider.
+//   - POST /_mock/transactions/{id}/cancel: cancel.
+//   - POST /_mock/transactions/{id}/decline: make the next payment on the hosted page fail.
+//   - POST /_mock/fail-next with {"operation": "createCheckout", "status": 503,
+//     "error_code": "PROVIDER_ERROR"}: force the next answer (status 400..599).
+//   - POST /_mock/faults with {"operation": "getTransaction", "fault": "rate_limited",
+//     "count": 2}: inject a fault (internal_error, rate_limited, malformed_json,
+//     truncated_body, connection_reset, flat_shape) into the next count calls (default 1).
+//   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).
+//   - GET /_mock/deliveries: every webhook attempt: transaction_id, status, url, body (the
+//     signed JSON), attempt, http_status, error, time.
+//   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, coverage.
+//   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
+//
+// # Coverage
+//
+// [Fake.Coverage] reports which operations and HTTP statuses (and which receiver answers to
+// webhooks), and which values of the TransactionStatus, Medium, TransactionType and
+// WebhookEvent.event enums were exercised, listing what never was. Set LAKIPAY_COVERAGE=1
+// ([CoverageEnv]) and every [NewServer] logs the report when its test ends (with t.Log: run
+// go test -v to see it).
+//
+// # Live contract suite and browser test
+//
+// The package's tests include a contract suite that runs against the real LakiPay when
+// LAKIPAY_API_KEY (and optionally LAKIPAY_BASE_URL) is set, reporting each deviation, and a
+// headless-Chromium test of the hosted page (skipped when no browser is found; set
+// LAKIPAY_CHROMIUM to a browser's path).
 package contracttest
