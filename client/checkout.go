@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/lakipay/checkout-go/gen"
@@ -142,7 +141,7 @@ type successBody[T any] struct {
 // decodeSuccess decodes a 2xx body. A 2xx that carries an error ({"status": "ERROR"} or
 // {"success": false}) is an *APIError, decoded like any other error answer.
 func decodeSuccess[T any](c *Client, resp *http.Response) (*successBody[T], error) {
-	body, err := io.ReadAll(resp.Body) // already buffered and limited by the doer
+	body, err := bodyBytes(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: read response: %w", err)
 	}

@@ -90,7 +90,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Timeout: cfg.timeout}
+		// The per-attempt deadline (WithTimeout) is applied as a context deadline by the
+		// doer and covers reading the body too; http.Client.Timeout would add a second timer.
+		cfg.httpClient = &http.Client{}
 	} else {
 		copied := *cfg.httpClient
 		cfg.httpClient = &copied

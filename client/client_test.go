@@ -44,7 +44,6 @@ func TestNewDefaults(t *testing.T) {
 	assert.Equal(t, DefaultTimeout, c.cfg.timeout)
 	assert.Equal(t, DefaultRetryPolicy(), c.cfg.retry)
 	assert.Equal(t, "lakipay-go/"+Version, c.cfg.userAgent)
-	assert.Equal(t, DefaultTimeout, c.cfg.httpClient.Timeout, "the default HTTP client has a timeout")
 }
 
 func TestOptions(t *testing.T) {

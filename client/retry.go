@@ -127,7 +127,7 @@ func connectionRefused(err error) bool {
 func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), d.cfg.timeout)
 	defer cancel()
-	r := req.Clone(ctx)
+	r := req.WithContext(ctx) // a shallow copy: only its Body is replaced below, never its header
 	if n > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
@@ -160,9 +160,27 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 	if tooLarge {
 		return nil, fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// bufferedBody is the body of a response the doer returns: already read, so that the client
+// decodes it without copying it again.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+// Close does nothing: the connection's body was closed when it was read.
+func (*bufferedBody) Close() error { return nil }
+
+// bodyBytes returns a response body the doer buffered, or reads any other body.
+func bodyBytes(body io.Reader) ([]byte, error) {
+	if b, ok := body.(*bufferedBody); ok {
+		return b.data, nil
+	}
+	return io.ReadAll(body)
 }
 
 func (d *doer) log(r *http.Request, attempt, status int, start time.Time, err error) {
