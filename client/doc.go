@@ -59,13 +59,17 @@
 // returns the *APIError, whose RetryAfter says when to come back. Every wait ends early when
 // the context ends.
 //
-// [Client.CreateCheckout] is never retried once any byte may have reached LakiPay: LakiPay
-// accepts no idempotency key, so a repeated POST could create a second session (and a second
-// charge). It is retried only when the connection was refused, which proves the request never
-// left. The merchant's reference is the de-duplication key: LakiPay refuses a reference it
-// has seen, so after a timeout or a 5xx, look the payment up (or retry with the same
-// reference and treat DUPLICATE_REFERENCE as "already created") instead of inventing a new
-// reference.
+// [Client.CreateCheckout] is never retried once any byte may have reached LakiPay:
+// LakiPay accepts no idempotency key, so a repeated POST could create a second session for
+// the same order. It is retried only when the connection was refused (a dial error), which
+// proves the request never left. The merchant's reference is the de-duplication key and
+// LakiPay refuses a reference it has seen: after a timeout or a 5xx, never invent a new
+// reference for the same order. If you repeat the call, repeat it with the same reference;
+// an [*APIError] with Code DUPLICATE_REFERENCE then means the first attempt did create the
+// session, and its webhooks (which carry the reference) tell you how it ends.
+//
+// [WithTimeout] bounds each attempt, including reading the body; the caller's context bounds
+// the whole call, retries and waits included.
 //
 // # Webhooks
 //
@@ -75,7 +79,9 @@
 // then checks the event against the contract. [WebhookHandler] wraps it in an http.Handler
 // that limits the body, refuses unsigned or forged webhooks with 400, fails closed (503) when
 // no key is configured and answers 200 only after your function succeeded. Webhooks can
-// arrive more than once and out of order: de-duplicate on TransactionID plus Status.
+// arrive more than once and out of order: de-duplicate on TransactionID plus Status (the
+// handler does not do it for you). LakiPay signs with RSA-2048; public keys shorter than
+// 2048 bits are refused ([ErrInvalidWebhookKey]), and a handler given one fails closed.
 //
 // # Testing
 //
