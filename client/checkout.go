@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
@@ -163,6 +162,3 @@ func (c *Client) unexpected(resp *http.Response, why string) error {
 	return fmt.Errorf("lakipay: %s %s: HTTP %d: %w: %s", resp.Request.Method, resp.Request.URL.Path,
 		resp.StatusCode, ErrUnexpectedResponse, why)
 }
-
-// ensure the generated client is what requests are built with.
-var _ gen.HttpRequestDoer = (*doer)(nil)

@@ -64,7 +64,7 @@ type Option func(*config) error
 
 // New returns a client that authenticates with apiKey, which must be PUBLICKEY:SECRETKEY with
 // both halves non-empty (an error wrapping [ErrInvalidAPIKey] otherwise; it never repeats the
-// key).
+// key). Options apply in order; nil options are skipped.
 func New(apiKey string, opts ...Option) (*Client, error) {
 	key, err := parseAPIKey(apiKey)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
@@ -182,15 +183,13 @@ func cleanText(s string, limit int) string {
 	}, s)
 	if len(s) > limit {
 		cut := limit
-		for cut > 0 && !utf8RuneStart(s[cut]) {
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s = s[:cut] + "..."
 	}
 	return s
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // ValidationError reports a request that breaks the contract (openapi.yaml); nothing was
 // sent. Violations lists every broken field and rule.

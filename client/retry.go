@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/lakipay/checkout-go/gen"
 )
 
 // RetryPolicy says how often and how patiently a request is retried; see the package
@@ -65,6 +67,8 @@ func (c *config) backoff(attempt int) time.Duration {
 type doer struct {
 	cfg *config
 }
+
+var _ gen.HttpRequestDoer = (*doer)(nil)
 
 // Do sends req, retrying as the policy and the method allow.
 func (d *doer) Do(req *http.Request) (*http.Response, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/lakipay/checkout-go/internal/spec"
 )
@@ -17,12 +18,8 @@ func parseAPIKey(key string) (apiKey, error) {
 	if err := spec.CheckAPIKey(key); err != nil {
 		return apiKey{}, fmt.Errorf("lakipay: %w: %w", ErrInvalidAPIKey, err)
 	}
-	for i := 0; i < len(key); i++ {
-		if key[i] == ':' {
-			return apiKey{public: key[:i], secret: key[i+1:]}, nil
-		}
-	}
-	return apiKey{}, ErrInvalidAPIKey // unreachable: CheckAPIKey demands a colon
+	public, secret, _ := strings.Cut(key, ":") // CheckAPIKey made sure the colon is there
+	return apiKey{public: public, secret: secret}, nil
 }
 
 // header returns the X-API-Key header value.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 )
 
@@ -74,7 +73,7 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 func temporary(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.Temporary() || apiErr.StatusCode == http.StatusRequestTimeout
+		return apiErr.Temporary()
 	}
 	return !errors.Is(err, ErrInvalidRequest) && !errors.Is(err, ErrUnexpectedResponse) &&
 		!errors.Is(err, ErrResponseTooLarge)
