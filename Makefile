@@ -31,14 +31,16 @@ test: ## Run every test (race detector on).
 
 # SPEC is the spec check-spec and check-breaking judge (a path; default openapi.yaml).
 SPEC ?= openapi.yaml
-OASDIFF_VERSION := v1.37.0
-OASDIFF := $(GO) run github.com/oasdiff/oasdiff@$(OASDIFF_VERSION)
+# oasdiff is pinned, with its checksums, in .ci/spec-tools.mod/.sum, apart from go.mod so that
+# the SDK's consumers do not inherit its dependencies. `go mod download -modfile=.ci/spec-tools.mod`
+# fetches it; after that the gate runs offline.
+OASDIFF := $(GO) tool -modfile=.ci/spec-tools.mod oasdiff
 # BREAKING_BASE is the spec SPEC must stay compatible with. Empty means the last release: the
 # highest vX.Y.Z tag's openapi.yaml, or .ci/baseline/openapi.yaml before the first tag.
 BREAKING_BASE ?=
 
 .PHONY: check-breaking
-check-breaking: ## Fail if openapi.yaml breaks clients of the last release (oasdiff, pinned).
+check-breaking: ## Fail if SPEC breaks clients of the last release (oasdiff, pinned in .ci/spec-tools.mod).
 	@set -euo pipefail; base='$(BREAKING_BASE)'; from="$$base"; \
 	if [ -z "$$base" ]; then \
 		tag=$$(git tag --list 'v*' --sort=-v:refname 2>/dev/null | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$$' | head -n 1 || true); \

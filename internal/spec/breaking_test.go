@@ -15,12 +15,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestBreakingChangeGate runs the real gate, `make check-breaking` (oasdiff at the version the
-// Makefile pins), on temporary copies of openapi.yaml: it must pass additive edits and fail
+// TestBreakingChangeGate runs the real gate, `make check-breaking` (oasdiff as pinned in
+// .ci/spec-tools.mod), on temporary copies of openapi.yaml: it must pass additive edits and fail
 // edits that break a client of the last release, naming oasdiff's rule for the break.
 func TestBreakingChangeGate(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped in -short mode: the first run compiles oasdiff (about a minute)")
+		t.Skip("skipped in -short mode: runs `make check-breaking`, whose first run compiles oasdiff (about a minute)")
 	}
 	for _, tool := range []string{"make", "go", "git"} {
 		if _, err := exec.LookPath(tool); err != nil {
