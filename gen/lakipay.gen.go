@@ -167,7 +167,9 @@ func (e WebhookEventEvent) Valid() bool {
 type AbsoluteURL = string
 
 // Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+// `exclusiveMinimum`, which many tools mishandle).
 // **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 // amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 //
@@ -180,7 +182,9 @@ type Amount = money.Amount
 // dropped.
 type CheckoutRequest struct {
 	// Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-	// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+	// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 	//
@@ -250,7 +254,9 @@ type CheckoutResponseStatus string
 // CheckoutSession The `data` of a successful checkout response.
 type CheckoutSession struct {
 	// Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-	// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+	// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 	//
@@ -357,7 +363,9 @@ type Redirects struct {
 // LakiPay's Go SDK and are optional here.
 type Transaction struct {
 	// Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-	// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+	// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 	//
@@ -405,7 +413,9 @@ type Transaction struct {
 	Status TransactionStatus `json:"status"`
 
 	// TotalAmount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-	// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+	// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 	//
@@ -478,7 +488,9 @@ type TransactionType string
 // body, not over a re-encoded struct.
 type WebhookEvent struct {
 	// Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
-	// fifty santim), as a JSON number greater than 0 with at most two decimal places.
+	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at
+	// least 0.01: written as `minimum: 0.01` rather than OpenAPI 3.0's boolean
+	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
 	//
@@ -1543,121 +1555,122 @@ func NewReceivePaymentWebhookCallbackRequestWithBody(targetURL string, contentTy
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HwPbxu3su9XIbYHiN2zkmUnaRsZwYVjKye+cWPDspv2Zn291O5IYr0ityTXtk7g7/4wQ+4/af0naZuH",
-	"8/AKFLGk5ZIcDmd+v+EMPweJWuRKgrQmGH4O5sBT0PTnKVi93Jta0PgpBZNokVuhZDAM3qkblik5Y1ax",
-	"Gy4sm8BUaWB2DkzCrWUa/ijA2CHjTBaLCWimpsxAomRqmNKMS/bu7OyEpdxCJDdO3+6zV9vbgxCfwT7Y",
-	"9qC/03++2Wf7mcDBsbmSqtCs7kvj+ISc9SMZhAHc8kWeQTAMng+CMDDJHBYcB77gt0cgZ3YeDH94EQZ2",
-	"meNDxmohZ8Hd3V0YaDC5kgZo1m94eurGjp8SJS1I+pPneSYSjoPb+t2gFD6XnVJDIa95JtK9hSpcA1Ms",
-	"Flwvg2GwJxmnr9mNsHNm5xqApZCIBc9MEAbXPCuA3qe10peJSnGIhx9+2Ts6PLjc+/n4/MMZThF/pb64",
-	"7+ST/4stCoNyYbx8retph+UZT8AEF3dhsABj+Azf/AsOlGbCplxkkKLALLeFCYbB6PT0+NQJphbiPzRM",
-	"g2Hw3VatLVvuV7M1wmGN5DVkKgfXsK0sZ3Mo9YEJwxY8myq9gBT1YKKBXxnGmS4y2GWxm2PMJF+AYcCT",
-	"OZtodQWSTQVkaZ/tMQ2FgTSSsYYpaJAJxPhaDVP8ns1Bg5t9XIszZvHB+cnR4f7e2ejydPR2dDr6sD+K",
-	"UXXuwmBfyWkmkqes+N8gksT3bkrtAJYUWoO0DBcFcOdwpsGoQifQxwG/VXoi0hTktx3xFSxR0qTnbFJY",
-	"tuBLJpVlOWhcUmbnwrCEZxnbmCrN/PZArRSGTzJI2QJ0MufSbtI8DqUFLXk2Bn0Nmsbw7WZ0xK/ECV/6",
-	"LcA24pPT418OD0anl7QFYnYzB4ljVzfSWA18wXKtrkUK2rfZJQFMgFnNpUEztdmP5B5L5pBcqcKyk+Px",
-	"GbNzbtkCrJMO6SS18/+g/Ob8GliigVtIGWcGjBFKDlmm1BUqRCQrXWdFXhpAaiDkDG0in3EhvTp/UPat",
-	"KmT6hQaskFdS3cgznAtPnJBWrJh/xM3XPcNEeq8F+3B8dvn2+PzDQdC0Po0OaPJTGus3sEBuA7FUgaGO",
-	"4VYY6zS1OaEULBdZiC6qnK9Inb6eKfUzl0vvIMy309VTtAOZWAgLaZ99RI/LjfPA3LCYXHWPfHXMDF+a",
-	"+/xxPwjXXHyv8vFdQ/RPbzXQAI3vXPLCzpUW/4b0Kz1lLt7Dsq1juFBuh5S2Q02Z36jPDIuCfZzVvpIJ",
-	"5NZEActRpx71oCeHl+9Hv7VdaC4ur7D7T8HeyWFp2lBMQkO64jAP3YiZf/LvV9b4197eyWHvPSxj5laA",
-	"PKcwRshZ2HahqMrcG+UrWJKinku4zSGxkH5jo7onl0zZOWi/jE5OYe3a/Or6V/jB5lolKOxJBiNphV3+",
-	"3/HEwrAbyLKely16uIRLlO8EmB8jeoqmb4sPP4zP37493D8cfTi7fLN3tIfAYpNMcaUTpHF7E6OywsL5",
-	"6dE6oEaI6H9n56dHffb99weQCHID339PkqNXQQX15tbmuPz4r2FcpvTQ+ekRQ3ejjGU7gxc/RTKZc80T",
-	"C9rsljuJKZktnZ2IgvPToyhYxdD00uHWlv+mn6jFlikSFEAQBigfboNhUGiBpr1G2NhlGOTcol8PhsH/",
-	"fpq/u/hkz9z/+cnFJzO++K/h1tan/40is/Vf3138k/66+P4fwRo2D4MaTK9Iiy2UhGWJqoWkuS/470qz",
-	"QgqLVkNY43FUsmQb24PBoP+Sjc7e4CoriaZRFQbFNhEa+UgayamYWpSLtGKxGaJl5ey/x8cfSgozIw+t",
-	"0aNLNnA6XQrb3qgKezvQ3Y9kexHLR181/uu/esU2DDhLjealMdHNPht5s4kToh0eSTdnM2RuSiEb9Ac/",
-	"huyn/nbInu887z9/FbLm63eZt7dD9qr/8iU2CFlvO2RRsD1YW3n/0gBuk6ww4hp+FlIsikUwtLoAWmv3",
-	"cWUSYbAoHxyEwaLIrMgzOJ4Gw0F/sF0trRNkEAa3vZnq+S9pLft+rRs/9cQiV5qWP+eoXcFM2HkxIW3M",
-	"+JXI+XKrxFq9mdoSHk5u0Rtp/+37nxucjqepQPHy7ESrHLQV6JamPDPQZRwmKl06CD5XxkLaq9BdxXFp",
-	"dwKkz4xjKQatQ2KzZcPu+d+J14SRxPm5XVu6nJ4EY1b3fV6NsHpJjV8yhC+cmPDUUaKNuGtyQ0aTizdD",
-	"ZhTj5EZyyKwbLGFZxBJFmi2ZkMYCT3HCExByFslUqzyH1OlJ3pBYTUMfNsF+Ye/CAJnBhCdXl4XOqH2W",
-	"oYZ8eqR9w27eXawukaMOPat6hv5iNzCZI2xGS4iGmpulTOZaSVUYlvPlAolVkafcgqm2XiRj/9OYHNb+",
-	"nMsZpDErh7zZZ8e5E2xIjgEXFpVAWGd7PK9hGXAtjXunKmyiFuDM7WTJcpVliNfX0aZH7qW9ekyk++Vz",
-	"q+5s1VCO5wTXlWeVxqoFaEZ+WWlISUAaEiUTkQnyr6saWBqtl4NBty9JVVIsKEIjlYOoq87kxAsdO1Ma",
-	"scx32zvP247j5WDQYf/zuZJw6Y3G2uTOGnN6Zhg97DZcghqnlwxxYMhSMUNngKswpEECT3EZ4n/GIX42",
-	"OZpr5wIaPw/ajn7n5farbf/f5qqUfkQZb7/0XYUk7lF/+4cXkZwgvTFOFVsDY3lWoIcxxQRnhQ7GzXRV",
-	"fs2eg7Z33e69uvg06L26+PxDuP3irtOJakiFhsTRlYe06rR6kFp5wtkt91Lfnxl0uH8UwITTJhcCKE2k",
-	"Z7Ih2yYBDQasVqE+OyTIRVslhV5aVCAPceyw0jBn3ihIVLFgItU36KEzDTxdMjSAq4I7Pj0YnW7vPH/x",
-	"8oe2tm2jti2ErD53iM0UOXofSC8XkIpiYe4ThJ2r1DBDO005JOI8BZGTIe6gDLixiDpI38qJgglZkeeg",
-	"WcINrAz+U/DzyWi8F4TB2eho9Obw9DQIg/03o+AiDISFxaOr+TONGmeyEPLQtajnybXmyGPc4vmf0cW7",
-	"gKhnQVWAMWjYppVt2VSVLqk1FfCi6l9NfoeEnELtoV0UtlvMHnxWxAEdVOwiJuUL4v6ag0q5fZQhlM3H",
-	"TlWDJvFbx53zYsFlD1UOyQrzzDUk1c/UzOz6kIZG1z3TfIHfiqTftTFLDrnWS3aD0Dwen+/vj8bjGPEt",
-	"Zzu3tw3aFAYgEWx9CvxTDdlWse32Svru6umFTj4PLUoplM41ibF57LCRX59pkbEGPnIr2v/zwMG/sgQO",
-	"62OpdpxzNW7nlYrnsNNc0V6j+PAGuqIc3G7NhET/7qwRj2SuxbXIYAYp/cSsgLT0oQ27523bfdSpHHPf",
-	"I9V+orYQsPJJ4rzfCotaU4+vAQO+r8sGwrgU6brI6pBKO5TnFHkdnxBSLZFVorSGzBnqDbLe/pdnhsXt",
-	"nh0Rborn7NcPPWeSf/zpVfCoFX7ADY2SuULls8TgS8dgoCaEjaDXfU7hgU35kMwbMUwHGNd2W0tl712Y",
-	"tvHssrV+PJ2btKEga9GEw/Exe7Gz/WPPzHkOaU2FEXoM/RkUeZ8eeh+WgXVOGSkyrvb5+IDIhXPPHuRB",
-	"il7MdIUniI0Ix0ySTBlIGxgREpGCYTdzkcwpXJ1QAG9VOUZnb1YAzl7vfy4+P+8GNu3YTqdZKMkbXINe",
-	"+thTaZbYRjm8tbDi5hp3j906xCSa2FvQ2LMvt+q77QMnerA8zuJ6VYiNqGYZGyVewdmMW7jhSMXYVCtp",
-	"GyFQd26wcJxj0UXJmvHPjqgJT+ZCQu2/8ME+O6gHRoFUM2TxSuw0Dhtf0YFkHEay+urk3fGHkXumIxoW",
-	"srWzlY3Oc5VI3n+w8oDKkSXfkHBD8zGM5zlwXVI0BPVWJODoL+FTQbibFCl08VPJ0J/udh8Thiymae6d",
-	"HR5/8DOIJC1wdcQRl5vFj4H6ybXCzfrMsCm/AkYo9oYcUBd7kqsYsCOAvbYJGhHtzrhGN2Yl9XWkBEmT",
-	"O1sNGsiy3ehYQnkMq4sMQtTNG6VT04lrWhBzLeB6ArrnAg/lMEKE+5AiQ25YbTcoHzJpmfAnBe/XrOVX",
-	"gDrDp4COH7E9ThkBXtuZrB8MfDHKc+rURHTuSOHL8VyXj3gLcH8QdQrAUAMoXi+V7EmYcSuu4QvDq2Er",
-	"FBrJ9VjoLitkJq6AxW40MToBv8cHqyHIl/2dl/95kUbPtzrEXIJSRxXvZYp9RowvZCXhC9n+mxH5kdHZ",
-	"u/HHw7P9d86RoN1zTqR+RR2WxHftsqO994cne79R8/3f3oxOx8fnp/sjtpFw7WHe+fhgk6yWf5+Qkay9",
-	"Eqp0BU66rC+qK2475+w9QDbAjLjt4LVet+8htWFQTTEIAz92/K0eOap3vfHK96xtt9NmtOMLQr0fW2bZ",
-	"gExNkzY8M2gAbwxoxqfuDKC9eGue2GfW/EVhzvPToxaLEcYhXav8eHiZx6BQ7DKBDD8gklrktu8CGu78",
-	"5tuNqEEK/R7or1ux+lTJCazLiq3kJDxERTtiqwyfmAptLAMxm9sySO8ctjIrh8z/PWbjg/fNEH2qErPL",
-	"4ka3CAmmAJfOQuInqyzPys8O/OELSojI0b01t9e/FPZCD+ITygeXiZ7+JbF2l01yyTss/8e5Z75NYd1w",
-	"U6WgUD7e8+fPX2223d3OYOdFb7Dd2355tj0YPh8MB4P/aTLZlFvoWbGAv4rPPhjcxmVtfINoeeEQ2MoJ",
-	"TehSeSg8zJ2adgKXekUfG2PtVglZlJb/afuqjMxdhPfGE1s7K+ciJQ+7Fpuf0I4rpBVZO8aBa4maLSOE",
-	"lWyDS4Tmh2eHe2ejg7gOy3r8VxsMnzfCsTliZn8w8fRocM3E712Ob8PHw6C5JZ++cb42dEKhkGquzwyL",
-	"uzl/vLKnvjAg4r54sjTO8PG7MHAHXl9gDjJuLEvcMdhT7cH2cHvnqfZgxQ18bVykZeha03zEj3xFuHkG",
-	"tvGCrww3N13Z/w81t9dkfM8oaUXqVNiGrvSbZm1Y2rXSj4VrRpGSVdGcLsH2IxmfjD4cHH74VzysT4Zl",
-	"Cprd8CXSGWxexib6tZRCFr/dOzxCS0qOfn/vw/7oyH1GfD4V6MnxJwnXCINpG9U5mrVEq8EHYeDHEoSV",
-	"nMPAdYNAuOyiDYOb7dcWfdUMdDtQQssotFXZDll8MDo5Hh+eUbimFJCQ66FwntDBZugCfJEUht3Mua0t",
-	"f65VWiRgNtHjxB8Pz94dnO593DuK2+Lw/QVhUD/SnnD9xNp0P7og9OgautguzpVyeSgkWOL8k+PxmUHI",
-	"GjdzE6rU34Y0nhmfy+ZX0/QjGcnvvx+LmeS20NCnKGH5KfYnm2zCDfzwgoQr2el4j23sDF781JsIu8lO",
-	"3u+Pv9tm19v9l6xqydQ16Ehi2/G7vd7Oyx/KIHfCpZIi4VkVulrw1J94114p1+Iat8oVLHerNTLsGrSY",
-	"LpmwkVxtUEwykVAQZeNk9HNYO+6Um/lEcZ3uspP3h7/i2rkhbzpMvTqgSFp+BcZHW63KexlcQ+bzTOA2",
-	"gdw2ZRQyo7QlOS3YZOmGMFniPtcp6M2Q3WhhwUSSCgG4YfEVLF9TjNJtvd+VkL69S/mPisFg54d4PffK",
-	"RTYpxU8La3F5DQUxNL9ximHhlupV3FwaCR6G/VEoOq3lkfSpYD7Bx73EBxxNGSkhFduItweD/mAQo96g",
-	"jfUfQ/fXS/99JP3HTSQRugCiFpSv44yLLLIsxn78uCkx2ZlPKqTRmi/LuaC/4Yml+UQSJ9RvLPT44L2h",
-	"TPyZBmBKlmltzl1bIWe7VXgUp0FpK7rI3Gl7JDWU29hph0rMM6ZuZBnADiMZO1f92s3VLUbptF+Pzt64",
-	"bwC36Gu/ld1Xlbt/TXjQISL3k9t2r71RdN8hpjCWL/LXXZTEP9OCFK9bOAsV5K1jgTRj5507UqtQWSm4",
-	"oSh6rCEBcQ3auDRMv6lwx7rQJb+JJK6+iyrT95xp6IFMVAop6laR2L+E330Fm4Ju01ibeZekUlr6jafa",
-	"8CdY8DVr/XeQJsoB6eZINyXGLdHAGuVJ5koZ3Pg+Dv93sJ51XFbawvUe3jjHsWEslynXKeNZPucTsCHL",
-	"eZpCuln6BfQqtftwb5lAyvhEXRN+a1OKleM13vv3oPfqn1sX/3z9eRDudB+1/RkWVm7VB4hHy7Ou0o2n",
-	"RRe+DW17kJytgGC328I/QW1q0TU1ZR1E4wJBUmhhl2NKEi8rHHx9xcp2Pzl/c3S4/37023A82j8dnbnj",
-	"vVZSe351acHYy9vb26Gp/45p6+dXl5m4hvLH8u84kiRLX68g+YLcbcIN9AxII+hkgRtWn4Nu9tl7gJx0",
-	"AJ2/j2i7TM6hR88GZBpJ4SKLZRQ2bMDrTM0cUufaNqKzicrK7AyB83bjCsIARxYMg6rEolYnLzIqExBy",
-	"qsoyBO5qA33DEjxWO3x88J4tuJCWCwkaV47yVKpUkIcPE9aPyPbYnMu0VwKVZoyrFan08edqHCiSCitm",
-	"mWnboWmmbiKZQk6xbcT3vJ3OQumzjjoZigCtJvGtRcVxSarhRLIRDw8b2Xs+IN9qiFCbnKSYlsnN62OZ",
-	"LBGOkQeuckzCqtShSrlNlJwKvfCgxefc2rlWxWzenWsbyTHVgpnhmjTb5yglFMq1QPLNfAkZZcMg8iQP",
-	"T3DXztF3QGZgtxnmXa9Y2iiZdejyEcxmyKKSvBjmsAvb93SkrHEyfnGnIhE8IyiHPDPLSsxpCq1VISlz",
-	"lRa/z9yRBv3oZusRTYYOUekKCoZUNlzrGDUzhE1XfKlMHQ8vNUsJSsWsT7oRKF35NHPt7EDCJbOQZVRJ",
-	"WeUZTHliI0nOsow10rqMiDqUR8AuP96naxCqFobFq9VAcZ+N65OGqpob4YA/qHICj2T8OfLWNQqGLCqJ",
-	"dhTgEvhYBf7S7/fxm5Rb7j/exbt+uerXtiqZIrkRtxJSKPWpKUG24Us3Np0sq+PVrywziaQ7W63zWOpk",
-	"gtVcDTS7UfBIlXgUbLrziPIcd/Xk1eVPcOsJnjv6rmdBnAj1UUgLM9BsIaQ/MfbnKMJYIROqXeQykoej",
-	"0YilqphkUNf50yB93IRrvfRn0eV+ngiJG3GaKVf7mishPaDORAI+ouct9c+ERNvGWOUgfSm10rMt38hs",
-	"4bMEV2zWNPLvnE0rEyLZ3slhEAZIAZytHvS3+wNsiO/luQiGwfP+oP/c5THNyRNveURdWX06aFb+ioFy",
-	"p7vT5/UiBPz+8z9KFIm74LutZrTirvm27hJnH+bAjeqorvJ+lgw7gp6O8MdKRBgN/EoEpJZKRQxrLkHw",
-	"x0VJWtXuXGtBLKtMmhgig8ZNUNg5SEuZ0ZQMgmrTjKhQGCGSPKNEapdLVqo0MTHROMCQ3iJ785jzZaZ4",
-	"SvZcF7SkGwbQJDTDRvFmn+3VeY64R7V2+RBkSZF5S2//cdpq6iIVw5oYtlLZiWWvpkS6vP8yoQz9mbkB",
-	"zXYGA/ZHIZKrbEnv9/WGkWwWsGTLFaOCpqTe/p69lnbAxTfAouNK5pDSFQtcLinXY+f21ncdSaoiLQdC",
-	"IvKl6KY+V04BgZ5eOgvQTEijHtwWREZLhvkwDYaBF4qv//CCDhxKBmPfqHT5haXDqUrMesVwubgtcFSu",
-	"YikMemmzVLhk3FQMUNNpn4TouXKD0JaMtco9aNDDoBG1aIH1YTBZvBocfRzZZPHLfLK//W/+MS1++/V0",
-	"O1mcv24WEtdB3wZjuu/EdZXtrJwifUE5citqetfmMFQPsHI/ys5g0M2Gyx1Qb0XyJZToCQ6x+SWhbIQX",
-	"j76nvNCj0ZJtFNLhQeIrM5fuUFVDb1bRrkhqSJROO/S3qsz1jCkYfroIGwpVVit5W1f1TGGESR06too1",
-	"jeYmrgqfGWR+vo0JLu46Ko7370XYVT5eMud6Bn122pXAbpVLd+g3U4x9PuIVsin36z00FpvnKsvuS/LG",
-	"afn87jqxG009xzZz4eqomEduOHuQ6dAn7nmkNleUXsFWEunJdB0oMlFkhH0rP0ey62yDN0M0dZJ+eSJ3",
-	"fnqEq4AEaRPNblayxmqwHeF8steya8quZAmYv8zAuvQ3t/Y03nK5fcYy2kmRwiJXlrKpr2DZZys30ayQ",
-	"mY7Spkg+WsvUuNJmLZjtM94LwzN8rAGruXHXKr0YDHz4jrCYs8n4wlxpW8WoIolbAv3w5lNvzGEbqtAe",
-	"sO/ek8W62eUL2rU6f8oJGHCgqO0EqrRRnNzDrO4eL0CFz+0a1c5C+PKRoMNtrOS63lf52C5sXK3wa1Xs",
-	"lXlknUOpr28qk7seLN2/63BaVepFR8Hb/UVoX+BhVkuwn+5k/gKd8BbpC5WiPMhfU45WHdLTS33W1OS+",
-	"Op21bJAHlqsEDvUZcOvOkv1V51Imd9VZedmyC4B81dL6ZIp7LthYc3SNZLMmGujqq1KMrcbVbNRk+/Em",
-	"rVtqqNHzxxvVt2tRixePt6huXKIGrx5vUN04hg12dp4ykfU7UqjtEzpbvbXoLgxePkXeXbdz0fJOeZHZ",
-	"p4y5fQkN6VW1Px0M6rhWwetIA09VtPkCX1Gx6cbm2fosUuLBM+igwadgC1+Uv361Gt0FUr8ppEu3IKV7",
-	"tpb+boD7sFTXYU9ZXOSBxRr7U1PGK6xCB+n1iWsXChk6uCbKPD/OXHqJx6cbdVZKJMu0lLCZk7LZZyOT",
-	"8NxFrUTq2H1e2PLusIoi23mX526nPVFcQ/MFWLpD6lMXhK8g8spJy71HKyF13gMaZvpwfhzF8ilLv4rk",
-	"+1OVpke55wbIxwu/7y7+tC/KuVjxRXsu6Sip0c/jrqaRv3sfC1xzK49T1HX30eCdjzkjL6qaEjezCruT",
-	"Ae/uu/lNg9UCrv9af9SV33ePS1pNfaZb6P6f80X/ue7hX2A7+FrDKTR+NCUerSl9ffz56QK3tDtR6jJY",
-	"pbFyIUzqa+/ksM/OygMI4khXsPQFAypLGaejRl+vRtVn1kA2jeRGdXLa7/djhl0Wpj4xxS83d+nOEUAr",
-	"aoEZLtOJuiUv2CZza7QvKSPk/Aqq3DIixHQCNis0JYrimOdcpz26ZAT7anThDHwbvvJcNJErz8XW9Q5l",
-	"WnhZr9/+2+mxqTbOm+TK1N2Fax6i467F+5yfS0qsikeq17cWf72LscvacceLiSe/K7U9a0mM7ZhBo7Mq",
-	"nHN3cfd/AgAA//8=",
+	"7HyNUxs50ve/opq9qsDe2BhI9i6mUk8RcC48YQOF4XL7ZDhGnmnbWsbSrKQBfCn+97e6pfmyh49kd/N+",
+	"1LtVW8H2aCS1Wt2/X6tbX4JELXIlQVoTDL8Ec+ApaPrzDKxe7k8taPyUgkm0yK1QMhgG79Uty5ScMavY",
+	"LReWTWCqNDA7BybhzjINvxVg7JBxJovFBDRTU2YgUTI1TGnGJXt/fn7KUm4hkhtn7w7Y6+3tQYjPYB9s",
+	"e9Df6e9u9tlBJnBwbK6kKjSr+9I4PiFn/UgGYQB3fJFnEAyD3UEQBiaZw4LjwBf87hjkzM6D4U8vw8Au",
+	"c3zIWC3kLLi/vw8DDSZX0gDN+i1Pz9zY8VOipAVJf/I8z0TCcXBbvxqUwpeyU2oo5A3PRLq/UIVrYIrF",
+	"gutlMAz2JeP0NbsVds7sXAOwFBKx4JkJwuCGZwXQ+7RW+ipRKQ7x6OM/94+PDq/2fz65+HiOU8RfqS/u",
+	"O/ns/2KLwqBcGC9f63raYXnGEzDB5X0YLMAYPsM3/xMHSjNhUy4ySFFgltvCBMNgdHZ2cuYEUwvxLxqm",
+	"wTD4YavWli33q9ka4bBG8gYylYNr2FaW8zmU+sCEYQueTZVeQIp6MNHArw3jTBcZ7LHYzTFmki/AMODJ",
+	"nE20ugbJpgKytM/2mYbCQBrJWMMUNMgEYnythil+z+agwc0+rsUZs/jw4vT46GD/fHR1Nno3Oht9PBjF",
+	"qDr3YXCg5DQTyXNW/E8QSeJ7N6V2AEsKrUFahosCuHM402BUoRPo44DfKT0RaQry+474GpYoadJzNiks",
+	"W/Alk8qyHDQuKbNzYVjCs4xtTJVmfnugVgrDJxmkbAE6mXNpN2keR9KCljwbg74BTWP4fjM65tfilC/9",
+	"FmAb8enZyT+PDkdnV7QFYnY7B4ljV7fSWA18wXKtbkQK2rfZIwFMgFnNpUEztdmP5D5L5pBcq8Ky05Px",
+	"ObNzbtkCrJMO6SS18/+g/Ob8BliigVtIGWcGjBFKDlmm1DUqRCQrXWdFXhpAaiDkDG0in3EhvTp/VPad",
+	"KmT6lQaskNdS3cpznAtPnJBWrJh/xM3XPcNE+qAF+3hyfvXu5OLjYdC0Po0OaPJTGut3sEBuA7FUgaGO",
+	"4U4Y6zS1OaEULBdZiC6qnK9Inb6eK/Uzl0vvIMz309UztAOZWAgLaZ99Qo/LjfPA3LCYXHWPfHXMDF+a",
+	"h/xxPwjXXHyv8vFdQ/RPbzXQAI3vQvLCzpUW/4H0Gz1lLj7Asq1juFBuh5S2Q02Z36gvDIuCA5zVgZIJ",
+	"5NZEActRp570oKdHVx9Gv7RdaC6urrH7z8H+6VFp2lBMQkO64jCP3IiZf/LPV9b4X73906PeB1jGzK0A",
+	"eU5hjJCzsO1CUZW5N8rXsCRFvZBwl0NiIf3ORnVfLpmyc9B+GZ2cwtq1+dX1r/CDzbVKUNiTDEbSCrv8",
+	"3+OJhWG3kGU9L1v0cAmXKN8JMD9G9BRN3xYffRxfvHt3dHA0+nh+9Xb/eB+BxSaZ4konSOP2J0ZlhYWL",
+	"s+N1QI0Q0f/OLs6O++zHHw8hEeQGfvyRJEevggrqza3NcfnxX8O4TOmhi7Njhu5GGct2Bi//HslkzjVP",
+	"LGizV+4kpmS2dHYiCi7OjqNgFUPTS4dbW/6bfqIWW6ZIUABBGKB8uA2GQaEFmvYaYWOXYZBzi349GAb/",
+	"/jx/f/nZnrv/89PLz2Z8+V/Dra3P/44is/VfP1z+lf66/PEvwRo2D4MaTK9Iiy2UhGWJqoWkuS/4r0qz",
+	"QgqLVkNY43FUsmQb24PBoP+Kjc7f4ioriaZRFQbFNhEa+UgayamYWpSLtGKxGaJl5ey/xycfSwozIw+t",
+	"0aNLNnA6XQrb3qoKezvQzTaMYtxGMgNuLBv0B9tDdquFtQgrDIsXQopFsRjSTzHTnPYNvfwkB4nGZrc/",
+	"eGHYRKkMuIxkDHdJVhhxAz+7tnHIbucimbMFl0tmlcrISsy5TDNAJWyrUTnY143/+q9fsw0Dzldgnw1R",
+	"b/bZyBtuFCnZmEg6qZshc0INcfx/C9nf+9sh293Z7e++Dlnz9XvMW/whe91/9QobhKy3HbIo2B6s6Z5/",
+	"KWoVzjAYrgw2DLzcgiHKLQwWRWZFnsHJtPzG65FbtSAM7noz1fNfkuL0vWI1fuqJRa406VrOUZWDmbDz",
+	"YkKqn/FrkfPlVgnsejO1JTx23aI30mY/8D83CCRPU4GS5NmpVjloK9AHTnlmoMsSTVS6dHh/royFtFdB",
+	"yYpQkykASF8YR4kMmqLEZsuGkfW/E4kKI4nzcyai9G89CcasGpm8GmH1khosZYiVONHuqeNfG3HX5IaM",
+	"JhdvhgzVn3xWDpl1gyXgjMClSLMlE9JY4ClOeAJCziKZapXnkDqVyBsSqznv4/beL+x9GCANmfDk+qrQ",
+	"GbXPMtSQz0+0bxjp+8vVJXI8pWdVz9Bf7BYmc8ToaHbRK3CzlMlcK6kKw3K+XCCLK/KUW7IHbpdFMvY/",
+	"jck7Hsy5nEEas3LIm312kjvBhuSFcGFRCYR1hs6TKJYB19K4d6rCJmoBzrZPlixXWYbkYB3aeppQGsen",
+	"RHpQPrfqO1et8nhO3EB5CmusWoBmBAKUhpQEpCFRMhGZIGe+qoGlfXo1GHQ7rlQlxYLCQVI5PLzquU69",
+	"0LEzpRE4/bC9s9v2Uq8Ggw5nk8+VhCtvNNYmd96Y0wvD6GG34RLUOL1kCDpDlooZeh5chSENEniKyxD/",
+	"NQ7xs8nJN5C/afw8aKOKnVfbr7f9f5urUvobynj7le8qJHGP+ts/vYzkBLmUcarYGhjLswLdmSkmOCv0",
+	"Zm6mq/Jr9hy0Xfl27/Xl50Hv9eWXn8Ltl/edHltDKjQkjhs9plVn1YPUyrPbbrmX+v7CoHf/rQAmnDa5",
+	"eENpIj1tDtk2CWgwYLUK9dkR4TvaKin00qJClAiah5WGOfNGEamKchODv0U4kGng6ZKhAVwV3MnZ4ehs",
+	"e2f35auf2tq2jdq2ELL63CE2U+TofSC9WkAqioV5SBB2rlLDDO005WCP8xTEhIa4gxzcUBJI38qJgglZ",
+	"keegWcINrAz+c/Dz6Wi8H4TB+eh49Pbo7CwIg4O3o+AyDISFxZOr+TONGmeyEPLItajnybXmSJrc4vmf",
+	"rS7ARV895aqimUHDNq1sy6aqdEmtqYCXVf9q8isk5BRqD+1Cvt1i9ki3YinooGIXnilfEPfXHFTK7ZN0",
+	"pGw+dqoaNFnmOsidFwsue6hyyIyYp8khqX6mZmbPx080uu6Z5gv8ViT9ro1ZEta1XrJb5AHx+OLgYDQe",
+	"xwimOdu5u2twtDAAiXjrc+Cfasi2CqS3V9J3V08vdPJ5bFFKoXSuSYzNY4eN/PpMi4w18JFb0f7vBw7+",
+	"lSVwWB9LteOcq3E7r1Q8h53mivYaBaM30BXl4HZrJiT6d2eNeCRzLW5EBjNI6SdmBaSlD23YPW/bHuJp",
+	"5Zj7Hqn2E7WFgJVPEuf9Vijbmnp8CxjwfV01EMaVSNdFVsdv2nFDp8jr+ISQaomsEqU1ZM5Qb5D19r+8",
+	"MCxu9+xYd1M85//62HMm+W9/fx08aYUfcUOjZK5Q+SyFC0rHYKBmn40I20NO4ZFN+ZjMGwFTBxjXdltL",
+	"ZR9cmLbx7LK1fjydm7ShIGuhi6PxCXu5s/23npnzHNKadyP0GPoDL/I+PfQ+LAPrnDLycVzti/EhkQvn",
+	"nj3IgxS9mOmKhRAbEY6ZJJkykDYwIiQiBeOJsbCMJxQtXFWO0fnbFYCz3/ufyy+73cCmHUjqNAsleYMb",
+	"0Esf6CrNEtsoh7cWw1yn6bFbh5hEE3sLGnv25VZ9r326RQ+WZ2dcrwqxEUItA7HEKzibcQu3HKkYm2ol",
+	"bSPe6g4pFo5zLLooWTPY2hGi4clcSKj9Fz7YZ4f1wChqa4YsXgnUxmHjKzr9jMNIVl+dvj/5OHLPdITe",
+	"QrZ2kLPReYgTyYdPcR5RObLkGxJuaT6G8TwHrkuKhqDeigQc/SV8Kgh3kyKFLlgrGfrTve4zyZDFNM39",
+	"86OTj34GkaQFrs5T4nKz+DFQP7lWuFlfGDbl18AIxd6SA+piT3IVA3ZEy9c2QSN83hnX6MaspL6OlCBp",
+	"cge5QQNZthudSCjPfHWRQYi6eat0ajpxTQtirkV3T0H3XOChHEaIcB9SZMgNq+0G5UMmLRP+rJOCNWv5",
+	"DaDO8Cmg40dsj1NGgNd2JuunEF+N8pw6NRGdO7/4ejzX5SPeATwcsZ0CMNQACnJKJXsSZtyKG/jKWG7Y",
+	"irtGcj3wuscKmYlrYLEbTYxOwO/xwWq08VV/55nBxv+TIo2eb3WIuQSljio+yBT7jBhfyErCF7KDtyPy",
+	"I6Pz9+NPR+cH750jQbvnnEj9ijosie/aY8f7H45O93+h5ge/vB2djU8uzg5GbCPh2sO8i/HhJlkt/z4h",
+	"I1l7JVTpCpx0WV9UV9x2ztl7gGyAGXHXwWu9bj9AasOgmmIQBn7s+Fs9clTveuOV71nbbmfNaMdXhHo/",
+	"tcyyAZmaJm14YdAA3hrQjE/dgUN78dY8sU/j+YPCnBdnxy0WI4xDulb58fAyaUKh2GUCGX5AJLXIbd8F",
+	"NNxh0fcbUYMU+j3QX7di9RGWE1iXFVtJgHiMinbEVhk+MRXaWAZiNrdlkN45bGVWTrT/e8zGhx+aIfpU",
+	"JWaPxY1uERJMAa6chcRPVlmelZ8d+MMXlBCRo3trbq9/KOyFHsQnlA8uEz39Q2LtLnXlindY/k9zz3yb",
+	"wrrlpsp3oeS/3d3d15ttd7cz2HnZG2z3tl+dbw+Gu4PhYPA/TSabcgs9KxbwR/HZR4PbuKyNbxAtLxwC",
+	"WzmhCV3eEIWHuVPTTuBSr+hTY6zdKiGL0vI/b1+VkbnL8MF4Ymtn5Vyk5GHXYvMT2nGFtCJrxzhwLVGz",
+	"ZYSwkm1widD86Pxo/3x0GNdhWY//aoPhk1Q4NkfM7A8mnh8Nrpn4g8vxffh4GDS35PM3zreGTigUUs31",
+	"hWFxN+ePV/bUVwZE3BfPlsY5Pn4fBu7A6yvMQcaNZYk7BnuuPdgebu881x6suIFvjYu0DF1rmk/4kW8I",
+	"N8/ANl7wjeHmpiv7/6Hm9pqMHxglrUidd9vQlX7TrA1Lu1b6sXDNKFJmLJrTJdh+JOPT0cfDo4//iIf1",
+	"ybBMQbNbvkQ6g83L2ES/llLI4nf7R8doScnRH+x/PBgdu8+Iz6cCPTn+JOEGYTBtozohtJZoNfggDPxY",
+	"grCScxi4bhAIl120YXCz/dqir5qBbgdKaBmFtirbIYsPR6cn46NzCteUAhJyPRTOEzrY9JkvkRSG3c65",
+	"rS1/rlVaJGA20ePEn47O3x+e7X/aP47b4vD9BWFQP9KecP3E2nQ/uSD06Aa62C7OlRKHKCRY4vzTk/G5",
+	"QcgaN3MTqjzjhjReGJ8451fT9CMZyR9/HIuZ5LbQ0KcoYfkp9iebbMIN/PSShCvZ2XifbewMXv69NxF2",
+	"k51+OBj/sM1utvuvWNWSqRvQkcS24/f7vZ1XP5VB7oRLJUXCsyp0teCpP/GuvVKuxQ1ulWtY7lVrZNgN",
+	"aDFdMmEjudqgmGQioSDKxuno57B23Ck384niOt1jpx+O/oVr54a86TD16oAiafk1GB9ttSrvZXADmc8z",
+	"gbsEctuUUciM0pbktGCTpRvCZIn7XKegN0PKzQITSao64IbF17B8QzFKt/V+VUL69q6+ICoGg52f4vU0",
+	"KxfZpHzCOt9LWMM0v3WKYeGOimPcXBoJHob9Vig6reWR9HlnPsHHvcQHHE0ZKSEV24i3B4P+YBCj3qCN",
+	"9R9D99cr/30k/cdNJBG6AKIWlK/jjIsssizGfvy4KQvamU+q2tGaL8u5oL/hiaX5RBIn1G8s9Pjwg6G0",
+	"/5kGYEqWOXTOXVshZ3tVeBSnQWkrusjcaXskNZTb2GmHSswLpm5lGcAOIxk7V/3GzdUtRum034zO37pv",
+	"ALfoG7+V3VeVu39DeNAhIveT23ZvvFF03yGmMJYv8jddlMQ/04IUb1o4CxXknWOBNGPnnTtSq1BZKbih",
+	"KHqsIQFxA9q4nE+/qXDHutAlv40krr6LKtP3nGnogUxUCinqVpHYP4TffQObgm7TWJt5l6RSWvqN59rw",
+	"Z1jwNWv9Z5AmygHp5ki3JcYt0cAa5UnmShnc+D4O/2ewnnVcVtrC9R7eOsexYSyXKdcp41k+5xOwIct5",
+	"mkK6WfoF9Cq1+3BvmUDK+ETdEH5rU4qV4zXe+8+g9/qvW5d/ffNlEO50H7X9HhZWbtVHiEfLs67SjedF",
+	"F74PbXuUnK2AYLfbwt9BbWrRNTVlHUTjAkFSaGGXY8pIL8spfDHHynY/vXh7fHTwYfTLcDw6OBudu+O9",
+	"VgZ9fn1lwdiru7u7oan/jmnr59dXmbiB8sfy7ziSJEtfHCH5gtxtwg30DEgj6GSBG1afg2722QeAnHQA",
+	"nb+PaLtMzqFHzwZkGknhIotlFDZswOtMzRxS59o2orOJysrsDIHzduMKwgBHFgyDqp6jVicvMqpJEHKq",
+	"ypoH7goRfcMSPFY7fHz4gS24kJYLCRpXjvJUqlSQxw8T1o/I9tmcy7RXApVmjKsVqfTx52ocKJIKK2aZ",
+	"aduhaaZuI5lCTrFtxPe8nc5C6bOOOhmKAK0m8a1FxXFJquFEshEPDxvZez4g32qIUJucpJiWyc3rY5ks",
+	"EY6RB65yTMKqrqJKuU2UnAq98KDF59zauVbFbN6daxvJMRWemeGaNNvnKCUUyrVA8s18vRplwyDyJA9P",
+	"cNfO0XdAZmCvGeZdL4/aKJl16PIRzGbIopK8GOawCzvwdKQsqDJ+caciETwjKIc8M8tKzGkKrVUhKXOV",
+	"Fr/P3JEG/ehm6xFNhg5R6QoKhlSjXOsYNTOETVd8qUwdDy81SwlKxaxPuhEoXfs0c+3sQMIls5BlVLZZ",
+	"5RlMeWIjSc6yjDXSuoyIOpRHwC4/3qdrEKoWhsWrpUdxn43rk4aqdBzhgD+ocgKPZPwl8tY1CoYsKol2",
+	"FOAS+FgF/tLv9/GblFvuP97He3656te2yqYiuRG3ElIo9akpQbbhqzQ2nSyr49VvrGmJZFnUsp5MsJqr",
+	"gWY3Cp4oSY+CTXceUZ7jrp68uvwJbj3Bc0ff9SyIE6E+CmlhBpothPQnxv4cRRgrZEKFklxG8mg0GrFU",
+	"FZMM6ksFaJA+bsK1Xvqz6HI/T4TEjTjNlCu0zZWQHlBnIgEf0fOW+mdCom1jrHKQvm5b6dmWb2S28FmC",
+	"KzZrGvn3zqaVCZFs//QoCAOkAM5WD/rb/QE2xPfyXATDYLc/6O+6PKY5eeItj6grq08HzcrfZ1DudHf6",
+	"vF6EgN9/+UuJInEX/LDVjFbcN9/WXU/twxy4UR3VVd7PkmFH0NMR/liJCKOBX4mA1FKpiGHNJQj+uChJ",
+	"q7Seay2IZZVJE0Nk0LgJCjsHaSkzmpJBUG2aERUKI0SSZ5RI7YusvEoTExONAwzpLbI3jzlfZoqnZM91",
+	"QUu6YQBNQjNsFG/22X6d54h7VGuXD0GWFJm39PYfp62mLlIxrIlhK5WdWPZqSqTL+y8TytCfmVvQbGcw",
+	"YL8VIrnOlvR+X9wYyWYBS7ZcMSpoSurt79lraQdcfAMsOq5kDind58DlknI9du7ufNeRpJLVciAkIl/3",
+	"bupz5RQQ6OmlswDNhDTqwW1BZLRkmI/SYBh4ofj6Dy/owKFkMPatSpdfWaecqsSslyeXi9sCR+UqlsKg",
+	"lzbrkkvGTcUANZ32SYieKzcIbclYq9yDBj0MGlGLFlgfBpPF68Hxp5FNFv+cTw62/8M/pcUv/zrbThYX",
+	"b5pVy3XQt8GYHjpxXWU7K6dIX1H73Iqa3rc5DNUDrFzGsjMYdLPhcgfUW5F8CSV6gkNsfkkoG+Hlk+8p",
+	"bw9ptGQbhXR4kPjKzKU7VKXXm1W0K5IaEqXTDv2tyoA9YwqGny/DhkKV1Ure1lU9UxhhUoeOrWJNo7mJ",
+	"q8JnBpmfb2OCy/uO8uaDBxF2lY+XzLmeQZ+ddSWwW+XSHfrNFGOfj3iNbMr9+gCNxea5yrKHkrxxWj6/",
+	"u07sRlPPsc1cuDoq5pEbzh5kOvSJex6pzRWlV7CVRHoyXYeKTBQZYd/Kz5HsOtvgzRBNnaRfnshdnB3j",
+	"KiBB2kSzm5WssRpsRzif7LXsmrIrWQLmb06wLv3NrT2Nt1xun7GMdlKksMiVpWzqa1j22cq1NytkpqO0",
+	"KZJP1jI17s9ZC2b7jPfC8Awfa8BqbtwdTi8HAx++IyzmbDK+MFfaVjGqSOKWQD+8+dzrediGKrQH7HsP",
+	"ZLFudvmCdq3O73ICBhwoajuBKm0UJ/c4q3vAC1CNc7tGtbPqvnwk6HAbK7muD1U+tgsbVyv8WhV7ZR5Z",
+	"51Dqu6LK5K5H7wm473BaVepFR8Hbw0VoX+FhVkuwn+9k/gCd8BbpK5WiPMhfU45WHdLzS33W1OShOp21",
+	"bJBHlqsEDvUZcOuClINV51Imd9VZedmyC4B809L6ZIoHbvNYc3SNZLMmGujqq1KMrcY9cNRk++kmrStx",
+	"qNHu043qq7yoxcunW1TXO1GD1083qK43wwY7O8+ZyPqFLNT2GZ2tXpF0HwavniPvrqvAaHmnvMjsc8bc",
+	"vvGG9Kranw4GdVyr4HWkgacq2nyJr6jYdGPzbH0RKfHgGXTQ4DOwhS/KX7/HjS4eqd8U0g1fkNKlXkt/",
+	"N8BDWKrrsKcsLvLAYo39qSnjFVahg/T6xLULhQwdXBNlnh9nLr3E49ONOislkmVaStjMSdnss5FJeO6i",
+	"ViJ17D4vbHlRWUWR7bzLc7fTniiuofkCLF1Y9bkLwlcQeeWk5cGjlZA67wENM308P45i+ZSlX0Xy/alK",
+	"06M8cN3k04Xf95e/2xflXKz4on2XdJTU6OdpV9PI332IBa65lacp6rr7aPDOp5yRF1VNiZtZhd3JgPcP",
+	"XTOnwWoBN3+sP+rK73vAJa2mPtOVd//P+aL/e93DP8B28LWGU2j8aEo8WlP6+vjz8yVuaXei1GWwSmPl",
+	"QpjU1/7pUZ+dlwcQxJGuYekLBlSWMk5Hjb5ejarPrIFsGsmN6uS03+/HDLssTH1iil9u7tGdI4BW1AIz",
+	"XKYTdUdesE3m1mhfUkbI+TVUuWVEiOkEbFZoShTFMc+5Tnt0yQj21ejCGfg2fOW5aCJXnoutmx3KtPCy",
+	"Xr9quNNjU22cN8mVqbsP1zxEx8WODzk/l5RYFY9Ur28t/noXY5e1444XE09+V2p71pIY2zGDRmdVOOf+",
+	"8v5/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

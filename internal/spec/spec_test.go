@@ -163,7 +163,7 @@ func TestInvalidCheckoutRequestsAreRefused(t *testing.T) {
 		rule    string
 	}{
 		{"amount three decimals", func(t *testing.T) string { return withRaw(t, "amount", "9.555") }, "/amount", "multipleOf"},
-		{"amount zero", func(t *testing.T) string { return withRaw(t, "amount", "0") }, "/amount", "exclusiveMinimum"},
+		{"amount zero", func(t *testing.T) string { return withRaw(t, "amount", "0") }, "/amount", "minimum"},
 		{"amount negative", func(t *testing.T) string { return withRaw(t, "amount", "-1") }, "/amount", "minimum"},
 		{"amount as string", func(t *testing.T) string { return withRaw(t, "amount", `"10"`) }, "/amount", "type"},
 		{"amount above maximum", func(t *testing.T) string { return withRaw(t, "amount", "1000000000000") }, "/amount", "maximum"},
