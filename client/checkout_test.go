@@ -64,7 +64,7 @@ func TestCreateCheckoutValidation(t *testing.T) {
 		change func(r *CheckoutRequest)
 		want   []broken
 	}{
-		{"zero amount", func(r *CheckoutRequest) { r.Amount = Amount{} }, []broken{{"amount", "exclusiveMinimum"}}},
+		{"zero amount", func(r *CheckoutRequest) { r.Amount = Amount{} }, []broken{{"amount", "minimum"}}},
 		{"lower-case currency", func(r *CheckoutRequest) { r.Currency = "etb" }, []broken{{"currency", "pattern"}}},
 		{"empty currency", func(r *CheckoutRequest) { r.Currency = "" }, []broken{{"currency", "pattern"}}},
 		{"phone with plus", func(r *CheckoutRequest) { r.PhoneNumber = "+251911111111" }, []broken{{"phone_number", "pattern"}}},
@@ -84,7 +84,7 @@ func TestCreateCheckoutValidation(t *testing.T) {
 		{"every field at once", func(r *CheckoutRequest) {
 			*r = CheckoutRequest{Currency: "birr", PhoneNumber: "+1", SupportedMediums: []Medium{"X"}}
 		}, []broken{
-			{"amount", "exclusiveMinimum"}, {"currency", "pattern"}, {"phone_number", "pattern"},
+			{"amount", "minimum"}, {"currency", "pattern"}, {"phone_number", "pattern"},
 			{"reference", "minLength"}, {"redirects.success", "pattern"}, {"redirects.success", "format"},
 			{"redirects.failed", "pattern"}, {"redirects.failed", "format"},
 			{"supported_mediums.0", "enum"},
