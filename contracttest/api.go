@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -96,7 +97,13 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if err := f.delay(r.Context()); err != nil {
 		return // the client gave up; nobody reads an answer
 	}
-	ex, violations := f.spec.ValidateRequest(r.Context(), r)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		f.write(w, errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed",
+			map[string][]string{"body": {fmt.Sprintf("body unreadable or larger than %d bytes", maxBodyBytes)}}))
+		return
+	}
+	ex, violations := f.spec.ValidateRequestBody(r.Context(), r, body)
 	if ex == nil {
 		f.log.Info("lakipay fake: undeclared route", "method", r.Method, "path", r.URL.Path)
 		f.write(w, errorAnswer(http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, nil))
@@ -104,24 +111,24 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	op := ex.Operation
 	if sc, ok := f.popScript(op); ok {
-		f.serveScript(w, r, ex, sc, violations)
+		f.serveScript(w, r, body, ex, sc, violations)
 		return
 	}
-	a := f.handle(r, ex, violations)
+	a := f.handle(r, body, ex, violations)
 	f.record(op, a)
-	body, err := json.Marshal(a.body)
+	out, err := json.Marshal(a.body)
 	if err != nil { // only a bug in the fake: gen types always marshal
 		http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
 		return
 	}
 	header := f.header(a)
-	f.selfCheck(r.Context(), ex, a.status, header, body)
-	writeBytes(w, a.status, header, body)
+	f.selfCheck(r.Context(), ex, a.status, header, out)
+	writeBytes(w, a.status, header, out)
 	f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
 }
 
 // handle runs an operation after its request was validated and returns the answer.
-func (f *Fake) handle(r *http.Request, ex *spec.Exchange, violations []Violation) answer {
+func (f *Fake) handle(r *http.Request, body []byte, ex *spec.Exchange, violations []Violation) answer {
 	if a, refused := f.authorize(r, violations); refused {
 		return a
 	}
@@ -130,7 +137,7 @@ func (f *Fake) handle(r *http.Request, ex *spec.Exchange, violations []Violation
 	}
 	switch ex.Operation {
 	case "createCheckout":
-		return f.createCheckout(r)
+		return f.createCheckout(r, body)
 	case "getTransaction":
 		return f.getTransaction(r)
 	}
@@ -167,10 +174,10 @@ func fieldErrors(violations []Violation) map[string][]string {
 	return out
 }
 
-func (f *Fake) createCheckout(r *http.Request) answer {
+func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 	var req gen.CheckoutRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		// The validator accepted the body, so this only happens when it is cut short.
+	if err := json.Unmarshal(body, &req); err != nil {
+		// The validator accepted the body: only a gap between spec and model gets here.
 		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", map[string][]string{"body": {"body is not a checkout request"}})
 	}
 	f.mu.Lock()
@@ -279,7 +286,7 @@ func (f *Fake) header(a answer) http.Header {
 
 // selfCheck validates a response of the fake's own making; a violation is a bug in the fake.
 func (f *Fake) selfCheck(ctx context.Context, ex *spec.Exchange, status int, header http.Header, body []byte) {
-	for _, v := range f.spec.ValidateResponse(ctx, ex, status, header, body) {
+	for _, v := range f.spec.ValidateResponseFast(ctx, ex, status, header, body) {
 		f.log.Error("lakipay fake: response breaks the contract", "violation", v.String())
 		f.cfg.onViolation(v)
 	}
@@ -329,7 +336,7 @@ func (f *Fake) delay(ctx context.Context) error {
 
 // serveScript answers a call with a forced status or an injected fault. Scripted answers
 // are deliberate and not checked against the spec.
-func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, ex *spec.Exchange, sc script, violations []Violation) {
+func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, ex *spec.Exchange, sc script, violations []Violation) {
 	op := ex.Operation
 	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
 	switch sc.fault {
@@ -358,14 +365,14 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, ex *spec.Exch
 	case FaultConnectionReset:
 		resetConnection(w)
 	case FaultFlatShape:
-		a := f.handle(r, ex, violations)
+		a := f.handle(r, body, ex, violations)
 		f.record(op, a)
-		body, err := flatten(a)
+		out, err := flatten(a)
 		if err != nil {
 			http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
 			return
 		}
-		writeBytes(w, a.status, http.Header{"Content-Type": []string{"application/json"}}, body)
+		writeBytes(w, a.status, http.Header{"Content-Type": []string{"application/json"}}, out)
 	default:
 		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
 		f.record(op, a)

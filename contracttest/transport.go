@@ -76,20 +76,29 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: read request body: %w", err)
 	}
-	// kin-openapi reads and replaces the body of the request it validates: give it a clone, so
-	// that neither the caller's request nor the one sent is touched.
-	check := req.Clone(req.Context())
-	check.Body = bodyOf(body)
-	ex, violations := s.ValidateRequest(req.Context(), check)
-	t.report(violations, req)
-
-	out := req.Clone(req.Context())
+	out := req.Clone(req.Context()) // what is sent: the caller's request is never touched
+	out.Body = bodyOf(body)
 	if body != nil {
-		out.Body = bodyOf(body)
 		out.GetBody = func() (io.ReadCloser, error) { return bodyOf(body), nil }
 		out.ContentLength = int64(len(body))
 	}
+	// The request is validated while it is on the wire: a shallow copy with a body of its own
+	// (the reference validator reads and replaces it), headers and URL shared read-only.
+	check := *out
+	check.Body = bodyOf(body)
+	type verdict struct {
+		ex         *spec.Exchange
+		violations []Violation
+	}
+	verdicts := make(chan verdict, 1)
+	go func() {
+		ex, violations := s.ValidateRequestBody(req.Context(), &check, body)
+		verdicts <- verdict{ex, violations}
+	}()
 	resp, err := t.base.RoundTrip(out)
+	v := <-verdicts
+	t.report(v.violations, req)
+	ex := v.ex
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +115,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body = bodyOf(respBody)
-	violations = s.ValidateResponse(req.Context(), ex, resp.StatusCode, resp.Header, respBody)
+	violations := s.ValidateResponseFast(req.Context(), ex, resp.StatusCode, resp.Header, respBody)
 	if t.cfg.strict && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		violations = append(violations, undeclaredProperties(s, ex, resp.StatusCode, resp.Header, respBody)...)
 	}
