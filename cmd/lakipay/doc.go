@@ -1,0 +1,55 @@
+// Command lakipay is the command-line face of this module: it creates LakiPay hosted-checkout
+// sessions, reads transaction detail, verifies webhooks, and runs the fake LakiPay of
+// [contracttest] as a standalone mock server or as a no-network demo of the whole flow.
+//
+// Every command has --help.
+//
+// # Commands
+//
+//	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--live]
+//	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
+//	lakipay checkout create --amount A --currency C --phone P --reference R \
+//	        --success URL --failed URL --medium M [--medium M ...] [--callback URL] [--description S] [--json]
+//	lakipay transaction get ID [--json]
+//	lakipay transaction wait ID [--timeout D] [--json]
+//	lakipay webhook verify --public-key FILE [PAYLOAD_FILE] [--json]
+//
+// demo plays, as a merchant backend would, every step of hosted checkout against a fake
+// LakiPay served in-process on loopback: [client.Client.CreateCheckout], the shopper's
+// browser on the hosted page (GET, then the form POST and its 303 redirect), the signed webhook
+// received by [client.WebhookHandler], and the confirmation by
+// [client.Client.WaitForTransaction]; then a cancelled session. With --live it creates a real
+// session instead, prints the checkout URL and waits for the final status.
+//
+// mock serves [contracttest.NewFake] on its own listener, logs one line per request to
+// standard error and shuts down cleanly on SIGINT or SIGTERM.
+//
+// # Configuration
+//
+// The API key comes from LAKIPAY_API_KEY only (never a flag, so it stays out of shell history
+// and process lists). The base URL comes from --base-url, else LAKIPAY_BASE_URL, else
+// [client.DefaultBaseURL].
+//
+// # Exit codes
+//
+//   - 0: the command did what it was asked (transaction wait: the transaction ended SUCCESS).
+//   - 1: the operation failed: payment data the LakiPay contract refuses (checked before
+//     anything is sent; every broken field is listed with its flag and rule, from
+//     [client.ValidationError]), an API error ([client.APIError]), a network error, a webhook
+//     whose signature does not verify, a transaction that ended FAILED or CANCELLED or was not
+//     final in time, a demo step that did not go as the contract says.
+//   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
+//     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
+//     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
+//     --base-url.
+//
+// The line between 1 and 2: a value that goes into a LakiPay request is judged by the contract
+// (exit 1, like any refused operation); a value that configures the CLI itself is usage.
+//
+// # Secrets
+//
+// The secret half of the key (after the colon) never appears on standard output or standard
+// error: the SDK keeps it out of its errors, and the CLI also replaces it with [REDACTED] in
+// everything it writes, as a second line of defence against a server that echoes it. The
+// same holds for the key given to mock --api-key.
+package main

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/internal/spec"
+)
+
+func (a *app) mockCommand() *cobra.Command {
+	var (
+		addr, apiKey, keyOut string
+		seed                 int64
+	)
+	cmd := &cobra.Command{
+		Use:   "mock",
+		Short: "Serve a fake LakiPay (API, hosted page, signed webhooks) for any language's tests",
+		Long: `Serve the fake LakiPay of package contracttest as a standalone server: the API under
+/api/v2 (validated against openapi.yaml, stateful), the hosted checkout page under /checkout/,
+signed webhooks to each session's callback_url, and scripting under /_mock/ (pay, fail or
+cancel a session, force errors and faults, list webhook deliveries, coverage; see the
+contracttest package documentation). GET /_mock/public-key serves the webhook public key.
+
+It logs one line per request to standard error and shuts down cleanly on SIGINT or SIGTERM.`,
+		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
+  LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
+    lakipay transaction get TXN-...`,
+		Args: exactArgs(),
+		RunE: op(func(cmd *cobra.Command, _ []string) (err error) {
+			opts := []contracttest.ServerOption{contracttest.WithSeed(seed)}
+			if cmd.Flags().Changed("api-key") {
+				a.redact.addAPIKey(apiKey)
+				if err := spec.CheckAPIKey(apiKey); err != nil {
+					return usagef("--api-key: %w", err)
+				}
+				opts = append(opts, contracttest.WithAPIKey(apiKey))
+			}
+			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(log))...)
+			if err != nil {
+				return usageError(err)
+			}
+			defer func() { err = errors.Join(err, fake.Close()) }()
+			if keyOut != "" {
+				if err := writeFileAtomic(keyOut, fake.PublicKeyPEM()); err != nil {
+					return fmt.Errorf("--key-out: %w", err)
+				}
+			}
+			ctx := cmd.Context()
+			srv, err := serve(ctx, addr, logRequests(log, fake), log)
+			if err != nil {
+				return err
+			}
+			a.stdout.printf("lakipay mock: fake LakiPay (seed %d) serving\n", seed)
+			fields(a.stdout,
+				"base URL", srv.url+"/api/v2",
+				"public key", srv.url+"/_mock/public-key",
+				"key file", keyOut,
+				"scripting", srv.url+"/_mock/",
+			)
+			select {
+			case <-ctx.Done():
+			case err := <-srv.done:
+				srv.done <- err // stop reads it again
+			}
+			log.Info("shutting down")
+			return srv.stop()
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on (host:port; port 0 picks a free one)")
+	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
+	fl.StringVar(&apiKey, "api-key", "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY (default: any well-formed key)")
+	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
+	return cmd
+}
+
+// writeFileAtomic writes data to name through a temporary file in the same directory and a
+// rename, so that a reader never sees a half-written file.
+func writeFileAtomic(name string, data []byte) (err error) {
+	name = filepath.Clean(name)
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name()) // best effort: the write already failed
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

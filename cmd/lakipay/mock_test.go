@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/client"
+)
+
+// startMock runs `lakipay mock` in-process with args until the test ends (or stop is called)
+// and returns its API base URL, its stderr and a function that stops it and returns the exit
+// code.
+func startMock(t *testing.T, args ...string) (baseURL string, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	stderr = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		code := runContext(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, stderr, mapEnv(nil))
+		_ = pw.Close()
+		done <- code
+	}()
+	banner := readUntil(t, pr, "scripting")
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	m := regexp.MustCompile(`base URL\s+(http://127\.0\.0\.1:\d+/api/v2)`).FindStringSubmatch(banner)
+	require.Len(t, m, 2, banner)
+	var stopped bool
+	var code int
+	stop = func() int {
+		if !stopped {
+			cancel()
+			code, stopped = <-done, true
+		}
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return m[1], stderr, stop
+}
+
+func TestMockServesTheFake(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "lakipay-mock.pem")
+	base, stderr, stop := startMock(t, "--seed", "7", "--api-key", testKey, "--key-out", keyFile)
+	origin := strings.TrimSuffix(base, "/api/v2")
+
+	c, err := client.New(testKey, client.WithBaseURL(base))
+	require.NoError(t, err)
+	amount, err := client.ParseAmount("1000.50")
+	require.NoError(t, err)
+	session, err := c.CreateCheckout(t.Context(), client.CheckoutRequest{
+		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "MOCK-1",
+		Redirects:        client.Redirects{Success: "https://s.example/ok", Failed: "https://s.example/ko"},
+		SupportedMediums: []client.Medium{client.MediumMPESA},
+	})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(session.CheckoutURL, origin+"/checkout/"), session.CheckoutURL)
+
+	t.Run("only the pinned key", func(t *testing.T) {
+		other, err := client.New("pk_test_x:sk_test_y", client.WithBaseURL(base))
+		require.NoError(t, err)
+		_, err = other.GetTransaction(t.Context(), session.LakipayTransactionID)
+		var ae *client.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
+	})
+	t.Run("key file is the served public key", func(t *testing.T) {
+		written, err := os.ReadFile(keyFile)
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, origin+"/_mock/public-key", nil)
+		require.NoError(t, err)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		served, err := io.ReadAll(res.Body)
+		require.NoError(t, res.Body.Close())
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, string(served), string(written))
+		_, err = client.ParsePublicKey(written)
+		assert.NoError(t, err)
+	})
+	t.Run("deterministic ids from the seed", func(t *testing.T) {
+		again, _, _ := startMock(t, "--seed", "7")
+		c2, err := client.New(testKey, client.WithBaseURL(again))
+		require.NoError(t, err)
+		s2, err := c2.CreateCheckout(t.Context(), client.CheckoutRequest{
+			Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "MOCK-1",
+			Redirects:        client.Redirects{Success: "https://s.example/ok", Failed: "https://s.example/ko"},
+			SupportedMediums: []client.Medium{client.MediumMPESA},
+		})
+		require.NoError(t, err)
+		assert.Equal(t, session.LakipayTransactionID, s2.LakipayTransactionID)
+	})
+
+	assert.Equal(t, exitOK, stop(), stderr.String())
+	logs := stderr.String()
+	assert.Regexp(t, `msg=request method=POST path=/api/v2/payment/checkout status=200 duration=\S+`, logs)
+	assert.Regexp(t, `msg=request method=GET path=/api/v2/payment/transaction/\S+ status=401`, logs)
+	assert.Regexp(t, `msg=request method=GET path=/_mock/public-key status=200`, logs)
+	assert.Contains(t, logs, "shutting down")
+	assert.NotContains(t, logs, "sk_test_cli_secret")
+	assert.NotContains(t, logs, "sk_test_y")
+
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, origin+"/_mock/public-key", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		_ = res.Body.Close()
+	}
+	var opErr *net.OpError
+	assert.ErrorAs(t, err, &opErr, "the server is closed after shutdown")
+}
+
+func TestMockFailsOnBusyAddress(t *testing.T) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, ln.Close()) })
+	r := runCLI(t, nil, "", "mock", "--addr", ln.Addr().String())
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "listen on "+ln.Addr().String())
+}
+
+func TestMockKeyOutUnwritable(t *testing.T) {
+	r := runCLI(t, nil, "", "mock", "--addr", "127.0.0.1:0", "--key-out", filepath.Join(t.TempDir(), "no", "such", "dir", "k.pem"))
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "--key-out")
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lakipay/checkout-go/client"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0 // the command did what it was asked
+	exitFailed = 1 // the operation ran and failed, or the contract refused its input
+	exitUsage  = 2 // the invocation is wrong: nothing was attempted
+)
+
+// The environment variables the CLI reads (through run's getenv, never os.Getenv): the SDK's.
+const (
+	envAPIKey  = client.EnvAPIKey
+	envBaseURL = client.EnvBaseURL
+)
+
+// exitError carries the exit code an error ends the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks err as a wrong invocation (exit 2).
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// usagef is usageError with a formatted message.
+func usagef(format string, args ...any) error { return usageError(fmt.Errorf(format, args...)) }
+
+// app is what every command shares: the standard streams (redacting), the environment and the
+// global flags.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr *printer
+	getenv         func(string) string
+	redact         *redactor
+
+	baseURL string // --base-url
+}
+
+// runContext is run with an explicit context, so tests can stop long-running commands.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	r := newRedactor()
+	r.addAPIKey(getenv(envAPIKey))
+	a := &app{
+		stdin:  stdin,
+		stdout: &printer{w: r.writer(stdout)},
+		stderr: &printer{w: r.writer(stderr)},
+		getenv: getenv,
+		redact: r,
+	}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && a.stdout.err != nil {
+		err = &exitError{code: exitFailed, err: fmt.Errorf("write output: %w", a.stdout.err)}
+	}
+	if err == nil {
+		return exitOK
+	}
+	code := exitUsage
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	a.stderr.printf("lakipay: %v\n", err)
+	if code == exitUsage && cmd != nil {
+		a.stderr.printf("Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// rootCommand builds the command tree. Errors that cobra itself returns (unknown command or
+// flag, a flag value of the wrong type, a missing required flag, a wrong number of arguments)
+// are usage errors; an error from a command's work is a failure unless marked as usage.
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lakipay",
+		Short: "LakiPay hosted checkout from the command line",
+		Long: `lakipay creates LakiPay hosted-checkout sessions, reads transaction detail, verifies
+webhooks, and runs a fake LakiPay (the mock server and a no-network demo of the whole flow).
+
+The API key comes from LAKIPAY_API_KEY only (PUBLICKEY:SECRETKEY); its secret half is never
+printed. The base URL comes from --base-url, else LAKIPAY_BASE_URL, else LakiPay's.
+
+Exit codes: 0 success; 1 the operation failed (including payment data that the LakiPay
+contract refuses, checked before anything is sent); 2 wrong usage (unknown command or flag,
+missing required flag, wrong arguments, missing or malformed LAKIPAY_API_KEY, bad --base-url).`,
+		Version:           client.Version,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Args:              noArgs,
+		RunE:              needSubcommand,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.PersistentFlags().StringVar(&a.baseURL, "base-url", "",
+		"LakiPay API base URL (default $"+envBaseURL+", else "+client.DefaultBaseURL+")")
+	root.AddCommand(
+		a.demoCommand(),
+		a.mockCommand(),
+		a.checkoutCommand(),
+		a.transactionCommand(),
+		a.webhookCommand(),
+	)
+	return root
+}
+
+// group returns a command that only holds subcommands: run alone, it is a usage error.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: noArgs, RunE: needSubcommand}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+func needSubcommand(cmd *cobra.Command, _ []string) error {
+	return usagef("%s needs a command (one of: %s)", cmd.CommandPath(), subcommandNames(cmd))
+}
+
+func subcommandNames(cmd *cobra.Command) string {
+	var names string
+	for _, c := range cmd.Commands() {
+		if !c.IsAvailableCommand() {
+			continue
+		}
+		if names != "" {
+			names += ", "
+		}
+		names += c.Name()
+	}
+	return names
+}
+
+// noArgs refuses positional arguments, naming an unknown subcommand as such.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+// exactArgs wants n positional arguments, named in the message.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != len(names) {
+			return usagef("%s wants %d argument(s) (%v), got %d", cmd.CommandPath(), len(names), names, len(args))
+		}
+		return nil
+	}
+}
+
+// op adapts a command's work to cobra: an error it returns is a failed operation (exit 1)
+// unless it is already marked as a usage error.
+func op(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := fn(cmd, args)
+		if err == nil {
+			return nil
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return err
+		}
+		return &exitError{code: exitFailed, err: err}
+	}
+}
+
+// newClient builds the SDK client from LAKIPAY_API_KEY and the base URL. A missing or
+// malformed key and a bad base URL are usage errors; neither message echoes the key.
+func (a *app) newClient(opts ...client.Option) (*client.Client, error) {
+	key := a.getenv(envAPIKey)
+	if key == "" {
+		return nil, usagef("%s is not set (want PUBLICKEY:SECRETKEY)", envAPIKey)
+	}
+	if u := a.apiBaseURL(); u != "" {
+		opts = append([]client.Option{client.WithBaseURL(u)}, opts...)
+	}
+	opts = append([]client.Option{client.WithUserAgent("lakipay-cli")}, opts...)
+	c, err := client.New(key, opts...)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return c, nil
+}
+
+// apiBaseURL is --base-url, else LAKIPAY_BASE_URL, else "" (the client's default).
+func (a *app) apiBaseURL() string {
+	if a.baseURL != "" {
+		return a.baseURL
+	}
+	return a.getenv(envBaseURL)
+}

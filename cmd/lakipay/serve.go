@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// server is an http.Server running on its own listener, used by `mock` (the fake LakiPay) and
+// `demo` (the fake and the merchant's webhook receiver).
+type server struct {
+	srv  *http.Server
+	url  string
+	done chan error
+}
+
+// shutdownGrace bounds how long a server waits for requests in flight when it stops.
+const shutdownGrace = 5 * time.Second
+
+// serve starts h on addr ("127.0.0.1:0" for any free loopback port) and returns once the
+// listener is open, so that the server's URL is ready to use. The server's own errors (a
+// broken connection, a bad TLS hello) go to log.
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (*server, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s := &server{
+		srv: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+		url:  "http://" + ln.Addr().String(),
+		done: make(chan error, 1),
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	return s, nil
+}
+
+// stop shuts the server down gracefully (new connections refused, requests in flight given
+// shutdownGrace to end) and returns the first error of serving or shutting down.
+func (s *server) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	return errors.Join(err, <-s.done)
+}
+
+// logRequests logs one line per request: method, path, status and duration. It never logs
+// headers (the X-API-Key) or bodies.
+func logRequests(log *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		status := rec.status
+		switch {
+		case rec.hijacked:
+			status = 0
+		case status == 0:
+			status = http.StatusOK
+		}
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)),
+		)
+	})
+}
+
+// statusRecorder remembers the status a handler wrote. It passes Flush and Hijack through,
+// so the fake's streamed and connection-reset faults still work behind it.
+type statusRecorder struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Flush passes a flush through.
+func (r *statusRecorder) Flush() {
+	_ = http.NewResponseController(r.ResponseWriter).Flush() // nothing to do when unsupported
+}
+
+// Hijack passes a hijack through.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil {
+		r.hijacked = true
+	}
+	return conn, rw, err
+}
