@@ -3,6 +3,7 @@ package contracttest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -155,7 +156,7 @@ func (f *Fake) authorize(r *http.Request, violations []Violation) (answer, bool)
 			return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {msg}}), true
 		}
 	}
-	if f.cfg.apiKey != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-API-Key")), []byte(f.cfg.apiKey)) != 1 {
+	if sum := sha256.Sum256([]byte(r.Header.Get("X-API-Key"))); f.cfg.apiKey != nil && subtle.ConstantTimeCompare(sum[:], f.cfg.apiKey) != 1 {
 		return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {"API key is not valid"}}), true
 	}
 	return answer{}, false

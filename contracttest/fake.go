@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -24,8 +25,10 @@ import (
 type ServerOption func(*fakeConfig) error
 
 type fakeConfig struct {
-	seed        int64
-	apiKey      string
+	seed int64
+	// apiKey is the SHA-256 of the pinned key (nil: any well-formed key): the fake never
+	// holds the secret itself, so no dump of it can show one.
+	apiKey      []byte
 	signingKey  *rsa.PrivateKey
 	logger      *slog.Logger
 	attempts    int
@@ -56,7 +59,8 @@ func WithAPIKey(key string) ServerOption {
 		if err := spec.CheckAPIKey(key); err != nil {
 			return fmt.Errorf("contracttest: WithAPIKey: %w", err)
 		}
-		c.apiKey = key
+		sum := sha256.Sum256([]byte(key))
+		c.apiKey = sum[:]
 		return nil
 	}
 }

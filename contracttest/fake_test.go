@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -750,3 +751,38 @@ func TestCloseStopsPendingWebhooks(t *testing.T) {
 	assert.Equal(t, int32(1), hits.Load())
 	assert.NoError(t, f.WaitIdle(ctx), "nothing is pending after Close")
 }
+
+func TestNothingPrintsThePinnedKey(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithAPIKey(testKey))
+	f, err := contracttest.NewFake(contracttest.WithAPIKey(testKey))
+	require.NoError(t, err)
+	for _, v := range []any{srv, srv.Fake, f} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			assert.NotContains(t, fmt.Sprintf(verb, v), secret, verb)
+		}
+	}
+}
+
+func TestCoverageIsLoggedWhenAsked(t *testing.T) {
+	t.Setenv(contracttest.CoverageEnv, "1")
+	var rec *loggingTB
+	t.Run("a test using the fake", func(t *testing.T) {
+		rec = &loggingTB{TB: t}
+		srv := contracttest.NewServer(rec)
+		createCheckout(t, srv, "R-logged", "")
+	})
+	require.NotNil(t, rec)
+	require.Len(t, rec.logs, 1)
+	assert.Contains(t, rec.logs[0], "contract coverage of the fake LakiPay")
+	assert.Regexp(t, `createCheckout +200×1`, rec.logs[0])
+}
+
+// loggingTB is a testing.TB that records Log calls.
+type loggingTB struct {
+	testing.TB
+	logs []string
+}
+
+func (l *loggingTB) Helper() {}
+
+func (l *loggingTB) Log(args ...any) { l.logs = append(l.logs, fmt.Sprint(args...)) }

@@ -1,0 +1,80 @@
+package contracttest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/gen"
+)
+
+// A fake LakiPay served on its own listener (what `lakipay mock` does), driven with plain
+// net/http: create a checkout, pay it as the shopper would, read the transaction.
+func ExampleNewFake() {
+	fake, err := contracttest.NewFake(contracttest.WithSeed(7))
+	if err != nil {
+		panic(err)
+	}
+	defer func() { _ = fake.Close() }()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+
+	do := func(method, path, body string, out any) int {
+		req, _ := http.NewRequestWithContext(context.Background(), method, srv.URL+"/api/v2"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-API-Key", "pk_test_example:sk_test_example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		_ = json.NewDecoder(resp.Body).Decode(out)
+		return resp.StatusCode
+	}
+	var created gen.CheckoutResponse
+	status := do(http.MethodPost, "/payment/checkout", `{"amount": 1000.5, "currency": "ETB",
+		"phone_number": "251911111111", "reference": "ORDER-1",
+		"redirects": {"success": "https://example.com/success", "failed": "https://example.com/failed"},
+		"supported_mediums": ["MPESA", "TELEBIRR"]}`, &created)
+	fmt.Println(status, created.Data.Status, created.Data.LakipayTransactionID)
+
+	if err := fake.Pay(created.Data.LakipayTransactionID, gen.MediumTELEBIRR); err != nil {
+		panic(err)
+	}
+	var detail gen.TransactionResponse
+	do(http.MethodGet, "/payment/transaction/"+created.Data.LakipayTransactionID, "", &detail)
+	fmt.Println(detail.Data.Status, *detail.Data.Medium, detail.Data.Amount)
+	// Output:
+	// 200 INITIATED TXN-82c103a376eed66c
+	// SUCCESS TELEBIRR 1000.50
+}
+
+// A validating transport outside a test: each violation goes to a callback, here printed.
+func ExampleNewTransport() {
+	lakipay := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"SUCCESS","message":"ok","data":{"transaction_id":"TXN-1",
+			"reference":"ORDER-1","amount":10.5,"currency":"ETB","status":"PAID",
+			"created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:30:00Z"}}`)
+	}))
+	defer lakipay.Close()
+	client := &http.Client{Transport: contracttest.NewTransport(nil, func(v contracttest.Violation) {
+		fmt.Println(v.Operation, v.Pointer, v.Rule, v.Value)
+	})}
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, lakipay.URL+"/api/v2/payment/transaction/TXN-1", nil)
+	req.Header.Set("X-API-Key", "pk_test_example:sk_test_example")
+	resp, err := client.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	_ = resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+	// Output:
+	// getTransaction /data/status enum "PAID"
+	// 200
+}
