@@ -1,13 +1,14 @@
 package contracttest_test
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -79,36 +80,69 @@ func benchRequest() *http.Request {
 }
 
 // BenchmarkRoundTrip compares a loopback checkout round trip through the validating transport
-// with the same round trip through the plain transport, in the same run.
+// with the same round trip through the plain transport, against a server that answers a fixed
+// body ("stub", the worst case for the ratio: the server does no work) and against the fake
+// LakiPay (how this module's tests use the transport). The paired sub-benchmarks alternate the
+// two transports in every iteration and report both and their ratio, so that load from other
+// processes hits both sides alike.
 func BenchmarkRoundTrip(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(seedResponse))
 	}))
-	b.Cleanup(srv.Close)
-	base := srv.Client().Transport
-	run := func(b *testing.B, rt http.RoundTripper) {
-		client := &http.Client{Transport: rt}
-		body := []byte(seedRequest)
-		b.ReportAllocs()
-		for b.Loop() {
-			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL+"/api/v2/payment/checkout", bytes.NewReader(body))
-			if err != nil {
-				b.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-API-Key", testKey)
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			_ = resp.Body.Close()
+	b.Cleanup(stub.Close)
+	fake := contracttest.NewServer(b)
+	base := stub.Client().Transport
+	plain := &http.Client{Transport: base}
+	validated := &http.Client{Transport: contracttest.NewTransport(base, func(v contracttest.Violation) { b.Error(v) })}
+	var n int
+	roundTrip := func(b *testing.B, client *http.Client, url string) {
+		n++
+		body := strings.Replace(seedRequest, "ORDER123456", fmt.Sprintf("BENCH-%d", n), 1)
+		body = strings.Replace(body, `"callback_url": "https://example.com/callback",`, "", 1)
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url+"/payment/checkout", strings.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-API-Key", testKey)
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
 		}
 	}
-	b.Run("unvalidated", func(b *testing.B) { run(b, base) })
-	b.Run("validated", func(b *testing.B) {
-		run(b, contracttest.NewTransport(base, func(v contracttest.Violation) { b.Error(v) }))
+	b.Run("stub/unvalidated", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			roundTrip(b, plain, stub.URL+"/api/v2")
+		}
 	})
+	b.Run("stub/validated", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			roundTrip(b, validated, stub.URL+"/api/v2")
+		}
+	})
+	paired := func(b *testing.B, url string) {
+		var plainTime, validatedTime time.Duration
+		for b.Loop() {
+			start := time.Now()
+			roundTrip(b, plain, url)
+			mid := time.Now()
+			roundTrip(b, validated, url)
+			plainTime += mid.Sub(start)
+			validatedTime += time.Since(mid)
+		}
+		b.ReportMetric(float64(plainTime.Nanoseconds())/float64(b.N), "unvalidated-ns/op")
+		b.ReportMetric(float64(validatedTime.Nanoseconds())/float64(b.N), "validated-ns/op")
+		b.ReportMetric(float64(validatedTime)/float64(plainTime), "ratio")
+	}
+	b.Run("stub/paired", func(b *testing.B) { paired(b, stub.URL+"/api/v2") })
+	b.Run("fake/paired", func(b *testing.B) { paired(b, fake.URL()) })
 }
