@@ -22,6 +22,7 @@ import (
 
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -332,6 +333,11 @@ func TestWebhooks(t *testing.T) {
 		assert.Equal(t, "ETB", event.Currency)
 		assert.Equal(t, gen.TransactionStatusSUCCESS, event.Status)
 		assert.Equal(t, ptr(gen.MediumMPESA), event.Medium)
+		contract, err := spec.Load()
+		require.NoError(t, err)
+		var decoded any
+		require.NoError(t, json.Unmarshal(d.Body, &decoded))
+		assert.Empty(t, contract.ValidateValue(contract.Doc.Components.Schemas["WebhookEvent"].Value, decoded, "receivePaymentWebhook", "webhook body"))
 		var raw map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(d.Body, &raw))
 		var ts string
@@ -786,3 +792,22 @@ type loggingTB struct {
 func (l *loggingTB) Helper() {}
 
 func (l *loggingTB) Log(args ...any) { l.logs = append(l.logs, fmt.Sprint(args...)) }
+
+func TestFakeChecksItsOwnResponses(t *testing.T) {
+	// A Host header no real server lets through makes the fake build a checkout_url that is
+	// not a URL: its own response breaks the contract, and the hook hears of it.
+	var got []contracttest.Violation
+	f, err := contracttest.NewFake(contracttest.WithViolationHook(func(v contracttest.Violation) { got = append(got, v) }))
+	require.NoError(t, err)
+	defer func() { _ = f.Close() }()
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/api/v2/payment/checkout", strings.NewReader(string(checkoutBody(t, "R-host", ""))))
+	req.Host = "exa mple"
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", testKey)
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code)
+	require.NotEmpty(t, got)
+	assert.Equal(t, "/data/checkout_url", got[0].Pointer)
+	assert.Equal(t, "format", got[0].Rule)
+}
