@@ -18,7 +18,8 @@ import (
 )
 
 // Error codes the fake answers with. LakiPay documents INVALID_API_KEY and PROVIDER_ERROR;
-// the others are this project's decisions, written into openapi.yaml.
+// VALIDATION_ERROR, DUPLICATE_REFERENCE and NOT_FOUND are this project's decisions, listed in
+// openapi.yaml's ErrorEnvelope; RATE_LIMITED (injected 429s only) is ours too.
 const (
 	codeInvalidAPIKey      = "INVALID_API_KEY" //nolint:gosec // G101: an error code, not a credential
 	codeValidation         = "VALIDATION_ERROR"

@@ -413,7 +413,8 @@ func (f *Fake) Close() error {
 	return nil
 }
 
-// newID returns a fresh id with prefix, deterministic from the seed; the caller holds f.mu.
+// newIDLocked returns prefix and 2*bytes hex digits, deterministic from the seed; the
+// caller holds f.mu.
 func (f *Fake) newIDLocked(prefix string, bytes int) string {
 	var b strings.Builder
 	b.WriteString(prefix)
