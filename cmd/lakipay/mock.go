@@ -15,8 +15,8 @@ import (
 
 func (a *app) mockCommand() *cobra.Command {
 	var (
-		addr, apiKey, keyOut string
-		seed                 int64
+		addr, apiKey, keyOut, signingKey string
+		seed                             int64
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -26,6 +26,10 @@ func (a *app) mockCommand() *cobra.Command {
 signed webhooks to each session's callback_url, and scripting under /_mock/ (pay, fail or
 cancel a session, force errors and faults, list webhook deliveries, coverage; see the
 contracttest package documentation). GET /_mock/public-key serves the webhook public key.
+
+Webhooks are signed with a fresh RSA-2048 key per start, unless --signing-key names a key
+file: it is read, or created when missing, so that receivers configured with the public key
+(--key-out) keep verifying across restarts, and start-up skips the key generation.
 
 It logs one line per request to standard error and shuts down cleanly on SIGINT or SIGTERM.`,
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
@@ -42,6 +46,16 @@ It logs one line per request to standard error and shuts down cleanly on SIGINT 
 				opts = append(opts, contracttest.WithAPIKey(apiKey))
 			}
 			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			if signingKey != "" {
+				key, created, err := loadOrCreateSigningKey(signingKey)
+				if err != nil {
+					return fmt.Errorf("--signing-key %s: %w", signingKey, err)
+				}
+				if created {
+					log.Info("created the webhook signing key", "file", signingKey)
+				}
+				opts = append(opts, contracttest.WithSigningKey(key))
+			}
 			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(log))...)
 			if err != nil {
 				return usageError(err)
@@ -78,6 +92,7 @@ It logs one line per request to standard error and shuts down cleanly on SIGINT 
 	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
 	fl.StringVar(&apiKey, "api-key", "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY (default: any well-formed key)")
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
+	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	return cmd
 }
 

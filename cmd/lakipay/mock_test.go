@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -134,4 +138,65 @@ func TestMockKeyOutUnwritable(t *testing.T) {
 	r := runCLI(t, nil, "", "mock", "--addr", "127.0.0.1:0", "--key-out", filepath.Join(t.TempDir(), "no", "such", "dir", "k.pem"))
 	assert.Equal(t, exitFailed, r.code)
 	assert.Contains(t, r.stderr, "--key-out")
+}
+
+// getBody GETs url and returns the body of a 200.
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	return string(b)
+}
+
+func TestMockSigningKeySurvivesRestarts(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "signing.pem")
+	publicKeys := make([]string, 2)
+	for i := range publicKeys {
+		base, stderr, stop := startMock(t, "--signing-key", keyFile)
+		publicKeys[i] = getBody(t, strings.TrimSuffix(base, "/api/v2")+"/_mock/public-key")
+		require.Equal(t, exitOK, stop())
+		if i == 0 {
+			assert.Contains(t, stderr.String(), "created the webhook signing key")
+		} else {
+			assert.NotContains(t, stderr.String(), "created the webhook signing key")
+		}
+	}
+	assert.Equal(t, publicKeys[0], publicKeys[1], "the same key file gives the same public key")
+	info, err := os.Stat(keyFile)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "a private key is readable by its owner only")
+	pemBytes, err := os.ReadFile(keyFile)
+	require.NoError(t, err)
+	_, err = parseSigningKey(pemBytes)
+	assert.NoError(t, err)
+	entries, err := os.ReadDir(filepath.Dir(keyFile))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left behind")
+}
+
+func TestMockRefusesBadSigningKeys(t *testing.T) {
+	small, err := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // deliberately too small: must be refused
+	require.NoError(t, err)
+	dir := t.TempDir()
+	tests := map[string][]byte{
+		"not PEM":       []byte("hello"),
+		"a public key":  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{1, 2, 3}}),
+		"1024-bit key":  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(small)}),
+		"garbled PKCS8": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("garbage")}),
+	}
+	for name, content := range tests {
+		t.Run(name, func(t *testing.T) {
+			file := writeFile(t, dir, strings.ReplaceAll(name, " ", "-")+".pem", content)
+			r := runCLI(t, nil, "", "mock", "--addr", "127.0.0.1:0", "--signing-key", file)
+			assert.Equal(t, exitFailed, r.code)
+			assert.Contains(t, r.stderr, "--signing-key "+file+": not a PEM RSA private key")
+			assert.Empty(t, r.stdout, "nothing served")
+		})
+	}
 }
