@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
@@ -22,10 +23,7 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
 	}
-	if err := c.validateBody("createCheckout", body); err != nil {
-		return nil, err
-	}
-	resp, err := c.api.CreateCheckoutWithBody(ctx, "application/json", bytes.NewReader(body))
+	resp, err := c.api.CreateCheckoutWithBody(ctx, "application/json", bytes.NewReader(body), c.validate(body))
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +74,7 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 	if violations := c.checkTransactionID(id); violations != nil {
 		return nil, &ValidationError{Violations: violations}
 	}
-	resp, err := c.api.GetTransaction(ctx, id)
+	resp, err := c.api.GetTransaction(ctx, id, c.validate(nil))
 	if err != nil {
 		return nil, err
 	}
@@ -91,24 +89,23 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 	return env.Data, nil
 }
 
-// validateBody checks a JSON request body against the operation's request schema.
-func (c *Client) validateBody(operationID string, body []byte) error {
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
-		return fmt.Errorf("lakipay: re-read %s request: %w", operationID, err)
+// validate returns the request editor that checks the finished request (route, X-API-Key,
+// parameters and body, which is body) against the contract before it is sent: a request that
+// breaks it is refused with a *ValidationError and never reaches the network. It runs after
+// the editor that adds the headers.
+func (c *Client) validate(body []byte) gen.RequestEditorFn {
+	return func(ctx context.Context, req *http.Request) error {
+		if _, violations := c.spec.ValidateRequestBody(ctx, req, body); violations != nil {
+			return &ValidationError{Violations: violations}
+		}
+		return nil
 	}
-	schema := c.spec.RequestBodySchema(operationID)
-	if schema == nil {
-		return fmt.Errorf("lakipay: operation %s has no request body in the spec", operationID)
-	}
-	if violations := c.spec.ValidateValue(schema, value, operationID, "request body"); violations != nil {
-		return &ValidationError{Violations: violations}
-	}
-	return nil
 }
 
-// checkTransactionID checks the id path parameter against the spec, and refuses the dot
-// segments "." and "..", which a URL resolver would turn into another path.
+// checkTransactionID checks the id path parameter against the spec before the request is
+// built, so that an empty or overlong id is refused with the parameter's own rule (in the
+// path, it would just not match the route), and refuses the dot segments "." and "..", which
+// URL resolution would turn into another path.
 func (c *Client) checkTransactionID(id string) []spec.Violation {
 	const op, in = "getTransaction", "path parameter id"
 	if id == "." || id == ".." {

@@ -30,15 +30,11 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
-		return nil, fmt.Errorf("lakipay: webhook: %w: %w", ErrMalformedWebhook, err)
-	}
 	schema := s.Doc.Components.Schemas["WebhookEvent"]
 	if schema == nil || schema.Value == nil {
 		return nil, errors.New("lakipay: webhook: the spec has no WebhookEvent schema")
 	}
-	if violations := s.ValidateValue(schema.Value, value, "receivePaymentWebhook", "webhook body"); violations != nil {
+	if violations := s.ValidateJSON(schema.Value, body, "receivePaymentWebhook", "webhook body"); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
 			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
