@@ -77,7 +77,7 @@ refuses (an amount with three decimals, a phone with a '+', a medium LakiPay doe
 	for _, name := range []string{"amount", "currency", "phone", "reference", "success", "failed", "medium"} {
 		_ = cmd.MarkFlagRequired(name) // the names exist: an error here cannot happen
 	}
-	return cmd
+	return a.withBaseURL(cmd)
 }
 
 // request builds the checkout request from the flags. Only the amount is checked here (it must

@@ -95,7 +95,7 @@ Exit 0 when every step went as expected, 1 when one did not.`,
 	fl.StringVar(&f.success, "success", "https://example.com/lakipay/success", "with --live: where LakiPay sends the shopper after paying")
 	fl.StringVar(&f.failed, "failed", "https://example.com/lakipay/failed", "with --live: where LakiPay sends the shopper after a failed or cancelled attempt")
 	fl.DurationVar(&f.timeout, "timeout", defaultWait, "with --live: how long to wait for the final status")
-	return cmd
+	return a.withBaseURL(cmd)
 }
 
 // demoLive creates a real session and waits for the shopper to finish it.

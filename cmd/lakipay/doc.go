@@ -6,8 +6,9 @@
 //
 // # Commands
 //
-//	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--live]
+//	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--amount A] [--phone P] [--live]
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
+//	        [--signing-key FILE] [--verbose]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \
 //	        --success URL --failed URL --medium M [--medium M ...] [--callback URL] [--description S] [--json]
 //	lakipay transaction get ID [--json]
@@ -22,13 +23,16 @@
 // session instead, prints the checkout URL and waits for the final status.
 //
 // mock serves [contracttest.NewFake] on its own listener, logs one line per request to
-// standard error and shuts down cleanly on SIGINT or SIGTERM.
+// standard error (--verbose adds the fake's events: webhook attempts, status changes) and
+// shuts down cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
+// --signing-key keeps the signing key in a file (created when missing, never overwritten), so
+// that the public key survives restarts and start-up skips generating an RSA-2048 key.
 //
 // # Configuration
 //
 // The API key comes from LAKIPAY_API_KEY only (never a flag, so it stays out of shell history
-// and process lists). The base URL comes from --base-url, else LAKIPAY_BASE_URL, else
-// [client.DefaultBaseURL].
+// and process lists). The base URL of the commands that call LakiPay (checkout, transaction,
+// demo --live) comes from --base-url, else LAKIPAY_BASE_URL, else [client.DefaultBaseURL].
 //
 // # Exit codes
 //
@@ -37,7 +41,8 @@
 //     anything is sent; every broken field is listed with its flag and rule, from
 //     [client.ValidationError]), an API error ([client.APIError]), a network error, a webhook
 //     whose signature does not verify, a transaction that ended FAILED or CANCELLED or was not
-//     final in time, a demo step that did not go as the contract says.
+//     final in time, a demo step that did not go as the contract says, a file that cannot be
+//     read or written (--public-key, --key-out, --signing-key).
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad

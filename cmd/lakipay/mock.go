@@ -17,6 +17,7 @@ func (a *app) mockCommand() *cobra.Command {
 	var (
 		addr, apiKey, keyOut, signingKey string
 		seed                             int64
+		verbose                          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -31,7 +32,8 @@ Webhooks are signed with a fresh RSA-2048 key per start, unless --signing-key na
 file: it is read, or created when missing, so that receivers configured with the public key
 (--key-out) keep verifying across restarts, and start-up skips the key generation.
 
-It logs one line per request to standard error and shuts down cleanly on SIGINT or SIGTERM.`,
+It logs one line per request to standard error (with --verbose also the fake's events:
+webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
   LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
     lakipay transaction get TXN-...`,
@@ -46,6 +48,14 @@ It logs one line per request to standard error and shuts down cleanly on SIGINT 
 				opts = append(opts, contracttest.WithAPIKey(apiKey))
 			}
 			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			// The fake's own records: its errors always; its events (webhook attempts, status
+			// changes, per-request details) with --verbose, so that by default each request
+			// is one line.
+			fakeLevel := slog.LevelWarn
+			if verbose {
+				fakeLevel = slog.LevelInfo
+			}
+			fakeLog := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: fakeLevel}))
 			if signingKey != "" {
 				key, created, err := loadOrCreateSigningKey(signingKey)
 				if err != nil {
@@ -56,7 +66,7 @@ It logs one line per request to standard error and shuts down cleanly on SIGINT 
 				}
 				opts = append(opts, contracttest.WithSigningKey(key))
 			}
-			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(log))...)
+			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(fakeLog))...)
 			if err != nil {
 				return usageError(err)
 			}
@@ -91,6 +101,7 @@ It logs one line per request to standard error and shuts down cleanly on SIGINT 
 	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on (host:port; port 0 picks a free one)")
 	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
 	fl.StringVar(&apiKey, "api-key", "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY (default: any well-formed key)")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	return cmd

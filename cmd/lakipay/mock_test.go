@@ -111,6 +111,7 @@ func TestMockServesTheFake(t *testing.T) {
 	assert.Regexp(t, `msg=request method=GET path=/api/v2/payment/transaction/\S+ status=401`, logs)
 	assert.Regexp(t, `msg=request method=GET path=/_mock/public-key status=200`, logs)
 	assert.Contains(t, logs, "shutting down")
+	assert.NotContains(t, logs, "lakipay fake:", "one line per request: the fake's own events need --verbose")
 	assert.NotContains(t, logs, "sk_test_cli_secret")
 	assert.NotContains(t, logs, "sk_test_y")
 
@@ -199,4 +200,21 @@ func TestMockRefusesBadSigningKeys(t *testing.T) {
 			assert.Empty(t, r.stdout, "nothing served")
 		})
 	}
+}
+
+func TestMockVerboseLogsTheFakesEvents(t *testing.T) {
+	base, stderr, stop := startMock(t, "-v")
+	c, err := client.New(testKey, client.WithBaseURL(base))
+	require.NoError(t, err)
+	amount, err := client.ParseAmount("5")
+	require.NoError(t, err)
+	_, err = c.CreateCheckout(t.Context(), client.CheckoutRequest{
+		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "VERBOSE-1",
+		Redirects:        client.Redirects{Success: "https://s.example/ok", Failed: "https://s.example/ko"},
+		SupportedMediums: []client.Medium{client.MediumCBE},
+	})
+	require.NoError(t, err)
+	require.Equal(t, exitOK, stop())
+	assert.Contains(t, stderr.String(), "msg=request method=POST path=/api/v2/payment/checkout status=200")
+	assert.Contains(t, stderr.String(), "lakipay fake: checkout created")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -14,13 +15,17 @@ import (
 )
 
 // printer is where a command writes: it keeps the first write error, so that the command is
-// judged by it once at the end (see runContext) instead of checking every line.
+// judged by it once at the end (see runContext) instead of checking every line. It is safe
+// for concurrent use (the mock's request log writes from many goroutines).
 type printer struct {
+	mu  sync.Mutex
 	w   io.Writer
 	err error
 }
 
 func (p *printer) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.err != nil {
 		return 0, p.err
 	}
@@ -29,6 +34,13 @@ func (p *printer) Write(b []byte) (int, error) {
 		p.err = err
 	}
 	return n, err
+}
+
+// failed returns the first write error, or nil.
+func (p *printer) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
 }
 
 // printf writes a formatted line; a write error is kept in p.

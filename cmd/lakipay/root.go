@@ -64,8 +64,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err == nil && a.stdout.err != nil {
-		err = &exitError{code: exitFailed, err: fmt.Errorf("write output: %w", a.stdout.err)}
+	if werr := a.stdout.failed(); err == nil && werr != nil {
+		err = &exitError{code: exitFailed, err: fmt.Errorf("write output: %w", werr)}
 	}
 	if err == nil {
 		return exitOK
@@ -96,8 +96,9 @@ The API key comes from LAKIPAY_API_KEY only (PUBLICKEY:SECRETKEY); its secret ha
 printed. The base URL comes from --base-url, else LAKIPAY_BASE_URL, else LakiPay's.
 
 Exit codes: 0 success; 1 the operation failed (including payment data that the LakiPay
-contract refuses, checked before anything is sent); 2 wrong usage (unknown command or flag,
-missing required flag, wrong arguments, missing or malformed LAKIPAY_API_KEY, bad --base-url).`,
+contract refuses, checked before anything is sent, and files that cannot be read or
+written); 2 wrong usage, nothing attempted (unknown command or flag, missing required flag,
+wrong arguments, missing or malformed LAKIPAY_API_KEY, bad --base-url).`,
 		Version:           client.Version,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
@@ -108,8 +109,6 @@ missing required flag, wrong arguments, missing or malformed LAKIPAY_API_KEY, ba
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.PersistentFlags().StringVar(&a.baseURL, "base-url", "",
-		"LakiPay API base URL (default $"+envBaseURL+", else "+client.DefaultBaseURL+")")
 	root.AddCommand(
 		a.demoCommand(),
 		a.mockCommand(),
@@ -177,6 +176,13 @@ func op(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, [
 		}
 		return &exitError{code: exitFailed, err: err}
 	}
+}
+
+// withBaseURL adds --base-url to a command that calls LakiPay.
+func (a *app) withBaseURL(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringVar(&a.baseURL, "base-url", "",
+		"LakiPay API base URL (default $"+envBaseURL+", else "+client.DefaultBaseURL+")")
+	return cmd
 }
 
 // newClient builds the SDK client from LAKIPAY_API_KEY and the base URL. A missing or

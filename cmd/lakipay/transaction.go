@@ -42,7 +42,7 @@ by the transaction id that 'checkout create' printed.`,
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the transaction (the response's data) as JSON")
-	return cmd
+	return a.withBaseURL(cmd)
 }
 
 // defaultWait is how long `transaction wait` waits by default: long enough for a shopper to pay.
@@ -85,7 +85,7 @@ seen is printed).`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the final transaction (the response's data) as JSON")
 	cmd.Flags().DurationVar(&timeout, "timeout", defaultWait, "how long to wait for a final status")
-	return cmd
+	return a.withBaseURL(cmd)
 }
 
 // waitFinal waits until transaction id is final and returns it with nil only for SUCCESS; the

@@ -71,9 +71,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"no key", nil, create, []string{"LAKIPAY_API_KEY is not set"}},
 		{"malformed key", map[string]string{envAPIKey: "no-colon-here"}, []string{"transaction", "get", "TXN-1"}, []string{"invalid API key"}},
 		{"relative base URL", keyEnv(testKey, "/api/v2"), []string{"transaction", "get", "TXN-1"}, []string{"base URL"}},
-		{"base URL flag wins over env", keyEnv(testKey, "http://127.0.0.1:1/api/v2"), []string{"--base-url", "ftp://x", "transaction", "get", "TXN-1"}, []string{"base URL"}},
+		{"base URL flag wins over env", keyEnv(testKey, "http://127.0.0.1:1/api/v2"), []string{"transaction", "get", "TXN-1", "--base-url", "ftp://x"}, []string{"base URL"}},
 		{"verify without key file", nil, []string{"webhook", "verify"}, []string{`required flag(s) "public-key"`}},
 		{"verify with two payloads", nil, []string{"webhook", "verify", "--public-key", "k.pem", "a", "b"}, []string{"at most one PAYLOAD_FILE"}},
+		{"base URL on a command that calls nobody", nil, []string{"mock", "--base-url", "http://x.example"}, []string{"unknown flag: --base-url"}},
 		{"mock seed of the wrong type", nil, []string{"mock", "--seed", "x"}, []string{`invalid argument "x"`}},
 		{"mock key malformed", nil, []string{"mock", "--api-key", "nocolon"}, []string{"--api-key", "PUBLICKEY:SECRETKEY"}},
 	}
