@@ -19,6 +19,9 @@ import (
 // [*APIError]. The call is never retried once it may have reached LakiPay (see the package
 // documentation): after an error, look the reference up before creating it again.
 func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*CheckoutSession, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
@@ -71,6 +74,9 @@ func (c *Client) flatSession(resp *http.Response, env *successBody[CheckoutSessi
 // LakipayTransactionID of a checkout (or the TransactionID of a webhook). The id must be 1 to
 // 100 characters; it is path-escaped. An unknown id is an [*APIError] with status 404.
 func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if violations := c.checkTransactionID(id); violations != nil {
 		return nil, &ValidationError{Violations: violations}
 	}

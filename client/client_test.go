@@ -274,3 +274,17 @@ func TestLogsOneRecordPerAttempt(t *testing.T) {
 	assert.Contains(t, lines[1], "status=200")
 	assert.Contains(t, lines[1], "path=/api/v2/payment/transaction/TXN-123456789")
 }
+
+// TestNilContext checks that a nil context is an error, not a panic inside net/http.
+func TestNilContext(t *testing.T) {
+	srv := newServer(t, reply(http.StatusOK, seedResponse))
+	c, _ := testClient(t, srv.baseURL())
+	var nilCtx context.Context
+	_, err := c.CreateCheckout(nilCtx, seedRequest(t))
+	assert.ErrorContains(t, err, "nil context")
+	_, err = c.GetTransaction(nilCtx, "TXN-1")
+	assert.ErrorContains(t, err, "nil context")
+	_, err = c.WaitForTransaction(nilCtx, "TXN-1")
+	assert.ErrorContains(t, err, "nil context")
+	assert.Empty(t, srv.seen())
+}

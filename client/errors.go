@@ -44,6 +44,9 @@ var (
 	ErrInvalidWebhookKey = webhook.ErrInvalidKey
 )
 
+// errNilContext refuses a nil context, which net/http would panic on.
+var errNilContext = errors.New("lakipay: nil context (use context.Background())")
+
 // MaxResponseBytes is the largest response body the client reads (1 MiB).
 const MaxResponseBytes = 1 << 20
 

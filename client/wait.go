@@ -37,6 +37,9 @@ func WithPollInterval(initial, limit time.Duration) WaitOption {
 // the wait; any other error does. When ctx ends first, it returns the last transaction seen
 // (nil if none) together with an error wrapping ctx.Err().
 func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...WaitOption) (*Transaction, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	w := waitConfig{initial: DefaultPollInitial, max: DefaultPollMax}
 	for _, opt := range opts {
 		if opt == nil {
