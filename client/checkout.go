@@ -16,8 +16,8 @@ import (
 //
 // The request is first checked against the contract; a request that breaks it is not sent
 // and the error is a [*ValidationError] naming every broken field. A non-2xx answer is an
-// [*APIError]. The call is never retried once it may have reached LakiPay (see the package
-// documentation): after an error, look the reference up before creating it again.
+// [*APIError]. The call is never retried once it may have reached LakiPay: after a timeout or
+// a 5xx, repeat it only with the same reference (see Retries in the package documentation).
 func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*CheckoutSession, error) {
 	if ctx == nil {
 		return nil, errNilContext

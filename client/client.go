@@ -26,8 +26,10 @@ const DefaultBaseURL = "https://api.lakipay.co/api/v2"
 const DefaultTimeout = 30 * time.Second
 
 // Environment variables read by [NewFromEnv] (and nowhere else).
+//
+//nolint:gosec // names of variables, not credentials
 const (
-	EnvAPIKey  = "LAKIPAY_API_KEY" //nolint:gosec // the name of a variable, not a credential
+	EnvAPIKey  = "LAKIPAY_API_KEY"
 	EnvBaseURL = "LAKIPAY_BASE_URL"
 )
 

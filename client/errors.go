@@ -194,11 +194,15 @@ func cleanText(s string, limit int) string {
 	return s
 }
 
+// Violation is one broken rule of the contract: the field (Violation.Field), the rule, what
+// was expected and where in openapi.yaml the rule lives.
+type Violation = spec.Violation
+
 // ValidationError reports a request that breaks the contract (openapi.yaml); nothing was
 // sent. Violations lists every broken field and rule.
 type ValidationError struct {
 	// Violations is every broken rule, each naming its field.
-	Violations []spec.Violation
+	Violations []Violation
 }
 
 // Error lists every broken field and rule on one line.
