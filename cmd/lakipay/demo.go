@@ -160,12 +160,19 @@ func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
 	if err != nil {
 		return fmt.Errorf("start the fake LakiPay: %w", err)
 	}
-	defer func() { err = errors.Join(err, fake.Close()) }()
+	// Stopped in this order: webhook deliveries first, then both sites.
+	var stops []func() error
+	defer func() {
+		err = errors.Join(err, fake.Close())
+		for _, stop := range stops {
+			err = errors.Join(err, stop())
+		}
+	}()
 	lakipaySrv, err := serve(ctx, "127.0.0.1:0", fake, quiet)
 	if err != nil {
 		return fmt.Errorf("start the fake LakiPay: %w", err)
 	}
-	defer func() { err = errors.Join(err, lakipaySrv.stop()) }()
+	stops = append(stops, lakipaySrv.close)
 
 	env := &demoEnv{
 		out:    a.stdout,
@@ -180,7 +187,7 @@ func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
 	if err != nil {
 		return fmt.Errorf("start the merchant's webhook receiver: %w", err)
 	}
-	defer func() { err = errors.Join(err, merchantSrv.stop()) }()
+	stops = append(stops, merchantSrv.close)
 	env.merchant = merchantSrv.url
 	env.lakipay, err = client.New(demoKey, client.WithBaseURL(lakipaySrv.url+"/api/v2"))
 	if err != nil {

@@ -16,7 +16,10 @@ import (
 type server struct {
 	srv  *http.Server
 	url  string
+	log  *slog.Logger
 	done chan error
+	// grace is how long stop waits for open connections (shutdownGrace; shorter in tests).
+	grace time.Duration
 }
 
 // shutdownGrace bounds how long a server waits for requests in flight when it stops.
@@ -37,8 +40,10 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
-		url:  "http://" + ln.Addr().String(),
-		done: make(chan error, 1),
+		url:   "http://" + ln.Addr().String(),
+		log:   log,
+		done:  make(chan error, 1),
+		grace: shutdownGrace,
 	}
 	go func() {
 		err := s.srv.Serve(ln)
@@ -50,13 +55,25 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 	return s, nil
 }
 
-// stop shuts the server down gracefully (new connections refused, requests in flight given
-// shutdownGrace to end) and returns the first error of serving or shutting down.
+// stop shuts the server down gracefully: new connections are refused and requests in flight
+// get shutdownGrace to end; connections still open after that (a slow request, or a
+// connection a client opened but never used, which net/http waits 5 s for) are closed. It
+// returns the first error of serving or closing.
 func (s *server) stop() error {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("closing connections still open after the shutdown grace", "grace", s.grace)
+		err = s.srv.Close()
+	}
 	return errors.Join(err, <-s.done)
+}
+
+// close stops the server at once, closing every connection: for the demo, whose exchanges
+// have all ended when it stops.
+func (s *server) close() error {
+	return errors.Join(s.srv.Close(), <-s.done)
 }
 
 // logRequests logs one line per request: method, path, status and duration. It never logs

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A connection a client opened but never used (net/http's transport does that when a dial
+// races an idle connection) kept Shutdown waiting past the grace, and the demo failed with
+// "context deadline exceeded" after printing Done. Regression test for both ways to stop.
+func TestServerStopsDespiteAnUnusedConnection(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stop   func(*server) error
+		warned bool
+	}{
+		{"stop closes after the grace", (*server).stop, true},
+		{"close at once", (*server).close, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs syncBuffer
+			s, err := serve(t.Context(), "127.0.0.1:0", http.NotFoundHandler(), slog.New(slog.NewTextHandler(&logs, nil)))
+			require.NoError(t, err)
+			s.grace = 50 * time.Millisecond
+			var d net.Dialer
+			conn, err := d.DialContext(t.Context(), "tcp", s.url[len("http://"):])
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = conn.Close() })
+
+			assert.NoError(t, tc.stop(s))
+			assert.Equal(t, tc.warned, strings.Contains(logs.String(), "closing connections still open after the shutdown grace"), logs.String())
+			_, err = conn.Read(make([]byte, 1))
+			assert.Error(t, err, "the server closed the unused connection")
+		})
+	}
+}
