@@ -29,6 +29,34 @@ lint: ## gofmt, go vet and golangci-lint.
 test: ## Run every test (race detector on).
 	$(GO) test -race -count=1 ./...
 
+.PHONY: bench
+bench: ## Run the benchmarks (5 runs each; compare the ratios within one run).
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+.PHONY: demo
+demo: ## Walk the whole hosted-checkout flow against the in-process fake (no key, no network).
+	$(GO) run ./cmd/lakipay demo
+
+.PHONY: mock
+mock: ## Serve the fake LakiPay on 127.0.0.1:12111 for any language (Ctrl-C stops it).
+	$(GO) run ./cmd/lakipay mock --addr 127.0.0.1:12111
+
+.PHONY: bench-mock
+bench-mock: ## Load-test `lakipay mock` against Prism in one run (wrk, npm; prints the figures).
+	bash .ci/bench-mock
+
+# FUZZTIME is how long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME (crashers land in the package's testdata/fuzz).
+	@set -euo pipefail; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" 2>&1 | tail -n 3; \
+		done; \
+	done
+
 # SPEC is the spec check-spec and check-breaking judge (a path; default openapi.yaml).
 SPEC ?= openapi.yaml
 # oasdiff is pinned, with its checksums, in .ci/spec-tools.mod/.sum, apart from go.mod so that
