@@ -86,7 +86,9 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				"base URL", srv.url+"/api/v2",
 				"public key", srv.url+"/_mock/public-key",
 				"key file", keyOut,
-				"scripting", srv.url+"/_mock/",
+				"deliveries", srv.url+"/_mock/deliveries",
+				"coverage", srv.url+"/_mock/coverage?format=text",
+				"scripting", srv.url+"/_mock/... (go doc github.com/lakipay/checkout-go/contracttest)",
 			)
 			select {
 			case <-ctx.Done():

@@ -152,9 +152,12 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// exactArgs wants n positional arguments, named in the message.
+// exactArgs wants one positional argument per name, named in the message.
 func exactArgs(names ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
+		if len(names) == 0 && len(args) > 0 {
+			return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+		}
 		if len(args) != len(names) {
 			return usagef("%s wants %d argument(s) (%v), got %d", cmd.CommandPath(), len(names), names, len(args))
 		}

@@ -62,6 +62,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"unknown subcommand", nil, []string{"transaction", "list"}, []string{`unknown command "list"`}},
 		{"missing required flags", withKey, []string{"checkout", "create", "--amount", "10"},
 			[]string{"required flag(s)", `"currency"`, `"medium"`, `"phone"`}},
+		{"stray argument", nil, []string{"demo", "now"}, []string{`lakipay demo takes no arguments, got ["now"]`}},
 		{"missing ID", withKey, []string{"transaction", "get"}, []string{"wants 1 argument(s) ([ID]), got 0"}},
 		{"two IDs", withKey, []string{"transaction", "wait", "A", "B"}, []string{"got 2"}},
 		{"duration of the wrong type", withKey, []string{"transaction", "wait", "TXN-1", "--timeout", "soon"}, []string{`invalid argument "soon"`}},
