@@ -41,6 +41,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 	echo400 := echoServer(t, http.StatusBadRequest)
 	echo200 := echoServer(t, http.StatusOK)
 	get := []string{"transaction", "get", "TXN-1"}
+	open := createSession(t, keyEnv(canaryKey, pinned.URL()), "R-OPEN")
 	wait := []string{"transaction", "wait", "TXN-1", "--timeout", "2s"}
 
 	tests := []struct {
@@ -70,6 +71,9 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"mock: key on the command line, bad address", nil, []string{"mock", "--api-key", canaryKey, "--addr", "256.0.0.1:1"}, exitFailed},
 		{"mock: malformed key on the command line", nil, []string{"mock", "--api-key", canarySecret}, exitUsage},
 		{"help with the key set", keyEnv(canaryKey, down), []string{"checkout", "create", "--help"}, exitOK},
+		{"wait: not final in time", keyEnv(canaryKey, pinned.URL()), []string{"transaction", "wait", open, "--timeout", "20ms"}, exitFailed},
+		{"webhook verify: missing key file, key set", keyEnv(canaryKey, down), []string{"webhook", "verify", "--public-key", "/nonexistent/key.pem"}, exitFailed},
+		{"usage error with the key set", keyEnv(canaryKey, down), []string{"checkout", "create", "--amount", "1"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
