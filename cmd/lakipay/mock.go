@@ -103,7 +103,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on (host:port; port 0 picks a free one)")
 	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
 	fl.StringVar(&apiKey, "api-key", "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY (default: any well-formed key)")
-	fl.BoolVarP(&verbose, "verbose", "v", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
+	fl.BoolVar(&verbose, "verbose", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	return cmd

@@ -203,7 +203,7 @@ func TestMockRefusesBadSigningKeys(t *testing.T) {
 }
 
 func TestMockVerboseLogsTheFakesEvents(t *testing.T) {
-	base, stderr, stop := startMock(t, "-v")
+	base, stderr, stop := startMock(t, "--verbose")
 	c, err := client.New(testKey, client.WithBaseURL(base))
 	require.NoError(t, err)
 	amount, err := client.ParseAmount("5")
