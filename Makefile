@@ -53,7 +53,8 @@ fuzz: ## Run every fuzz target for FUZZTIME (crashers land in the package's test
 	@set -euo pipefail; for pkg in $$($(GO) list ./...); do \
 		for target in $$($(GO) test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$target"; \
-			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" 2>&1 | tail -n 3; \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" 2>&1) || { echo "$$out"; exit 1; }; \
+			echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
 		done; \
 	done
 

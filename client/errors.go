@@ -136,6 +136,9 @@ func newAPIError(status int, header http.Header, body []byte, tooLarge bool, now
 	case json.Unmarshal(body, &decoded) == nil && (decoded.Message != "" || decoded.ErrorCode != ""):
 		e.Code = cleanText(decoded.ErrorCode, 100)
 		e.Message = cleanText(decoded.Message, 500)
+		if strings.TrimSpace(e.Message) == "" { // an error_code alone still gets a message
+			e.Message = statusText(status)
+		}
 		if len(decoded.Errors) > 0 {
 			e.Fields = decoded.Errors
 		}
