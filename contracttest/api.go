@@ -76,6 +76,23 @@ func (f *Fake) popScript(op string) (script, bool) {
 	return queue[0], true
 }
 
+// countRequest counts a request of operation op that reached the fake.
+func (f *Fake) countRequest(op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests[op]++
+}
+
+// Requests returns how many requests of operationID (createCheckout, getTransaction) reached
+// the fake since it started or was last reset: every request to a declared route counts,
+// whatever it was answered (refused, scripted, faulted or abandoned by the client). A request
+// whose connection was refused never reaches it.
+func (f *Fake) Requests(operationID string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests[operationID]
+}
+
 // answer is a response the fake is about to send.
 type answer struct {
 	status int
@@ -96,9 +113,6 @@ func errorAnswer(status int, code, message string, fields map[string][]string) a
 
 func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	if err := f.delay(r.Context()); err != nil {
-		return // the client gave up; nobody reads an answer
-	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		f.write(w, errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed",
@@ -112,6 +126,10 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := ex.Operation
+	f.countRequest(op)
+	if err := f.delay(r.Context()); err != nil {
+		return // the client gave up; nobody reads an answer
+	}
 	if sc, ok := f.popScript(op); ok {
 		f.serveScript(w, r, body, ex, sc, violations)
 		return
@@ -375,11 +393,79 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 			return
 		}
 		writeBytes(w, a.status, http.Header{"Content-Type": []string{"application/json"}}, out)
+	case FaultTimeout:
+		if !f.hang(r.Context()) {
+			resetConnection(w) // the client is still there: leave it without an answer
+		}
+	case FaultBadGateway:
+		f.record(op, answer{status: http.StatusBadGateway})
+		writeBytes(w, http.StatusBadGateway, http.Header{"Content-Type": []string{"text/html"}}, []byte(badGatewayPage))
+	case FaultUnavailable:
+		a := errorAnswer(http.StatusServiceUnavailable, codeProviderError, "Service unavailable (injected fault)", nil)
+		f.record(op, a)
+		f.write(w, a)
+	case FaultRateLimitedNoRetryAfter:
+		a := errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
+		f.record(op, a)
+		f.write(w, a)
+	case FaultWrongContentType:
+		a := f.handle(r, body, ex, violations)
+		f.record(op, a)
+		out, err := json.Marshal(a.body)
+		if err != nil {
+			http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
+			return
+		}
+		writeBytes(w, a.status, http.Header{"Content-Type": []string{"text/html; charset=utf-8"}}, out)
+	case FaultHugeBody:
+		f.record(op, answer{status: http.StatusOK})
+		streamHugeBody(w)
 	default:
 		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
 		f.record(op, a)
 		f.write(w, a)
 	}
+}
+
+// badGatewayPage is what a proxy in front of an unreachable LakiPay answers with.
+const badGatewayPage = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+
+// hang waits until ctx (the client's request) ends, the fake is reset or closed, or MaxHang
+// passes; it reports whether the client gave up.
+func (f *Fake) hang(ctx context.Context) bool {
+	f.mu.Lock()
+	stop := f.ctx
+	f.mu.Unlock()
+	timer := time.NewTimer(MaxHang)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return true
+	case <-stop.Done():
+	case <-timer.C:
+	}
+	return false
+}
+
+// streamHugeBody answers 200 with a JSON envelope of HugeBodyBytes whose message is filler,
+// written chunk by chunk; it stops as soon as the client stops reading.
+func streamHugeBody(w http.ResponseWriter) {
+	const prefix, suffix = `{"status":"SUCCESS","message":"`, `","data":{}}`
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(HugeBodyBytes))
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.WriteString(w, prefix); err != nil {
+		return
+	}
+	chunk := bytes.Repeat([]byte{'x'}, 32<<10)
+	for left := HugeBodyBytes - len(prefix) - len(suffix); left > 0; {
+		n, err := w.Write(chunk[:min(left, len(chunk))])
+		if err != nil {
+			return // the client gave up reading
+		}
+		left -= n
+	}
+	_, _ = io.WriteString(w, suffix)
 }
 
 // flatten renders an answer in the older flat shape LakiPay's live API is reported to send.

@@ -70,7 +70,11 @@ func (f *Fake) webhookBody(s *session) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	signed, err := webhook.Sign(raw, f.key)
+	key, err := f.signingKey()
+	if err != nil {
+		return nil, err
+	}
+	signed, err := webhook.Sign(raw, key)
 	if err != nil {
 		return nil, err
 	}

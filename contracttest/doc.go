@@ -90,12 +90,19 @@
 //   - POST /_mock/fail-next with {"operation": "createCheckout", "status": 503,
 //     "error_code": "PROVIDER_ERROR"}: force the next answer (status 400..599).
 //   - POST /_mock/faults with {"operation": "getTransaction", "fault": "rate_limited",
-//     "count": 2}: inject a fault (internal_error, rate_limited, malformed_json,
-//     truncated_body, connection_reset, flat_shape) into the next count calls (default 1).
+//     "count": 2}: inject a fault into the next count calls (default 1): internal_error (500),
+//     rate_limited (429, Retry-After: 1), rate_limited_no_retry_after (429), unavailable
+//     (503), bad_gateway (502 with an HTML page), malformed_json, truncated_body,
+//     connection_reset (TCP reset after the request was read), timeout (no answer until the
+//     client gives up), wrong_content_type (the real answer labelled text/html), huge_body
+//     (a streamed 20 MiB body) or flat_shape.
+//   - GET /_mock/requests: how many requests of each operation reached the fake
+//     ({"createCheckout": 2, "getTransaction": 5}), whatever they were answered.
 //   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).
 //   - GET /_mock/deliveries: every webhook attempt: transaction_id, status, url, body (the
 //     signed JSON), attempt, http_status, error, time.
-//   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, coverage.
+//   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
+//     counts, coverage.
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //
 // # Coverage

@@ -131,11 +131,18 @@ type Fake struct {
 	cfg    fakeConfig
 	spec   *spec.Spec
 	log    *slog.Logger
-	key    *rsa.PrivateKey
-	pem    []byte
 	client *http.Client
-	now    func() time.Time
-	mux    *http.ServeMux
+
+	// The signing key is generated in the background (it takes 50-300ms) unless
+	// WithSigningKey gave one: key, pem and keyErr are written once, before keyReady closes,
+	// and read only after it has (see signingKey).
+	keyReady chan struct{}
+	key      *rsa.PrivateKey
+	pem      []byte
+	keyErr   error
+
+	now func() time.Time
+	mux *http.ServeMux
 
 	mu         sync.Mutex
 	rng        *mrand.Rand
@@ -143,6 +150,7 @@ type Fake struct {
 	byToken    map[string]*session
 	references map[string]string // reference → transaction id
 	scripts    map[string][]script
+	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
 	deliveries []Delivery
 	cov        *Coverage
@@ -182,13 +190,6 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.signingKey == nil {
-		k, err := rsa.GenerateKey(rand.Reader, webhook.MinKeyBits)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: generate signing key: %w", err)
-		}
-		cfg.signingKey = k
-	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -196,17 +197,45 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		cfg.onViolation = func(Violation) {}
 	}
 	f := &Fake{
-		cfg:    cfg,
-		spec:   s,
-		log:    cfg.logger,
-		key:    cfg.signingKey,
-		pem:    webhook.EncodePublicKey(&cfg.signingKey.PublicKey),
-		client: &http.Client{Timeout: deliveryTimeout},
-		now:    time.Now,
+		cfg:      cfg,
+		spec:     s,
+		log:      cfg.logger,
+		client:   &http.Client{Timeout: deliveryTimeout},
+		now:      time.Now,
+		keyReady: make(chan struct{}),
 	}
 	f.mux = f.routes()
 	f.resetLocked()
+	if cfg.signingKey != nil {
+		f.setKey(cfg.signingKey, nil)
+		return f, nil
+	}
+	// Start-up does not wait for the key: only signing and handing out the public key do.
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		f.setKey(generateKey(rand.Reader, webhook.MinKeyBits))
+	}()
 	return f, nil
+}
+
+// generateKey makes the default signing key; tests replace it to control when it is ready.
+var generateKey = rsa.GenerateKey
+
+// setKey publishes the signing key (or why there is none) to every waiter of keyReady.
+func (f *Fake) setKey(k *rsa.PrivateKey, err error) {
+	if err != nil {
+		f.keyErr = fmt.Errorf("contracttest: generate signing key: %w", err)
+	} else {
+		f.key, f.pem = k, webhook.EncodePublicKey(&k.PublicKey)
+	}
+	close(f.keyReady)
+}
+
+// signingKey waits until the signing key is ready and returns it.
+func (f *Fake) signingKey() (*rsa.PrivateKey, error) {
+	<-f.keyReady
+	return f.key, f.keyErr
 }
 
 // resetLocked (re)initialises all state; the caller holds f.mu or owns f exclusively.
@@ -220,6 +249,7 @@ func (f *Fake) resetLocked() {
 	f.byToken = map[string]*session{}
 	f.references = map[string]string{}
 	f.scripts = map[string][]script{}
+	f.requests = map[string]int{}
 	f.latency = 0
 	f.deliveries = nil
 	f.pending = 0
@@ -249,12 +279,22 @@ func (f *Fake) routes() *http.ServeMux {
 	return mux
 }
 
-// PublicKey returns the public half of the webhook signing key.
-func (f *Fake) PublicKey() *rsa.PublicKey { return &f.key.PublicKey }
+// PublicKey returns the public half of the webhook signing key, waiting for the key to be
+// generated if it is not ready yet (nil only if generating it failed).
+func (f *Fake) PublicKey() *rsa.PublicKey {
+	if k, err := f.signingKey(); err == nil {
+		return &k.PublicKey
+	}
+	return nil
+}
 
 // PublicKeyPEM returns the webhook public key as a PKIX PEM block, as LakiPay's dashboard
-// hands it out (also served at GET /_mock/public-key).
-func (f *Fake) PublicKeyPEM() []byte { return append([]byte(nil), f.pem...) }
+// hands it out (also served at GET /_mock/public-key). Like [Fake.PublicKey] it waits for the
+// key; it is nil only if generating the key failed.
+func (f *Fake) PublicKeyPEM() []byte {
+	<-f.keyReady
+	return append([]byte(nil), f.pem...)
+}
 
 // Pay completes session id as paid with medium, as a shopper would on the hosted page: the
 // status becomes SUCCESS and a webhook goes to the callback_url.
@@ -290,6 +330,7 @@ func (f *Fake) Decline(id string) error {
 
 // complete moves a session to a final status and starts its webhook.
 func (f *Fake) complete(id string, medium *gen.Medium, status gen.TransactionStatus) error {
+	_, _ = f.signingKey() // wait for the key outside f.mu, so that other calls are not held up
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions[id]
@@ -394,16 +435,17 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 	}
 }
 
-// Reset forgets every session, used reference, script, fault, latency, delivery and the
-// coverage, and stops pending webhooks; ids start again from the seed. The signing key stays.
+// Reset forgets every session, used reference, script, fault, latency, delivery, request
+// count and the coverage, and stops pending webhooks; ids start again from the seed. The signing key stays.
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.resetLocked()
 }
 
-// Close stops pending webhook deliveries and waits for them to end. The fake still answers
-// requests afterwards but sends no more webhooks.
+// Close stops pending webhook deliveries and waits for them (and for the signing key, if it
+// is still being generated) to end. The fake still answers requests afterwards but sends no
+// more webhooks.
 func (f *Fake) Close() error {
 	f.mu.Lock()
 	f.closed = true

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -426,32 +427,64 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 	cases := []struct {
 		fault  contracttest.Fault
 		status int
-		check  func(t *testing.T, resp *http.Response, body []byte, err error)
+		// check gets the first 64 KiB of the body; n counts every byte that came.
+		check func(t *testing.T, resp *http.Response, body []byte, n int64, err error)
 	}{
-		{contracttest.FaultInternalError, 500, func(t *testing.T, _ *http.Response, body []byte, err error) {
+		{contracttest.FaultInternalError, 500, func(t *testing.T, _ *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, "PROVIDER_ERROR", *errorEnvelope(t, body).ErrorCode)
 		}},
-		{contracttest.FaultRateLimited, 429, func(t *testing.T, resp *http.Response, _ []byte, err error) {
+		{contracttest.FaultRateLimited, 429, func(t *testing.T, resp *http.Response, _ []byte, _ int64, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, "1", resp.Header.Get("Retry-After"))
 		}},
-		{contracttest.FaultMalformedJSON, 200, func(t *testing.T, _ *http.Response, body []byte, err error) {
+		{contracttest.FaultMalformedJSON, 200, func(t *testing.T, _ *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
 			assert.False(t, json.Valid(body))
 		}},
-		{contracttest.FaultTruncatedBody, 200, func(t *testing.T, _ *http.Response, _ []byte, err error) {
+		{contracttest.FaultTruncatedBody, 200, func(t *testing.T, _ *http.Response, _ []byte, _ int64, err error) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		}},
-		{contracttest.FaultConnectionReset, 0, func(t *testing.T, _ *http.Response, _ []byte, err error) {
+		{contracttest.FaultConnectionReset, 0, func(t *testing.T, _ *http.Response, _ []byte, _ int64, err error) {
 			assert.Error(t, err)
 		}},
-		{contracttest.FaultFlatShape, 200, func(t *testing.T, _ *http.Response, body []byte, err error) {
+		{contracttest.FaultFlatShape, 200, func(t *testing.T, _ *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
 			var flat map[string]any
 			require.NoError(t, json.Unmarshal(body, &flat))
 			assert.Equal(t, true, flat["success"])
 			assert.NotContains(t, flat, "data")
+		}},
+		{contracttest.FaultTimeout, 0, func(t *testing.T, _ *http.Response, _ []byte, _ int64, err error) {
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "no answer until the client gave up")
+		}},
+		{contracttest.FaultBadGateway, 502, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "text/html", resp.Header.Get("Content-Type"))
+			assert.Contains(t, string(body), "<h1>502 Bad Gateway</h1>")
+		}},
+		{contracttest.FaultUnavailable, 503, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "PROVIDER_ERROR", *errorEnvelope(t, body).ErrorCode)
+			assert.Empty(t, resp.Header.Get("Retry-After"))
+		}},
+		{contracttest.FaultRateLimitedNoRetryAfter, 429, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "RATE_LIMITED", *errorEnvelope(t, body).ErrorCode)
+			assert.NotContains(t, resp.Header, "Retry-After")
+		}},
+		{contracttest.FaultWrongContentType, 200, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+			var env struct{ Status string }
+			require.NoError(t, json.Unmarshal(body, &env), "the body is the operation's real JSON answer")
+			assert.Equal(t, "SUCCESS", env.Status)
+		}},
+		{contracttest.FaultHugeBody, 200, func(t *testing.T, resp *http.Response, body []byte, n int64, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, int64(contracttest.HugeBodyBytes), resp.ContentLength)
+			assert.Equal(t, int64(contracttest.HugeBodyBytes), n, "every announced byte came")
+			assert.True(t, strings.HasPrefix(string(body), `{"status":"SUCCESS","message":"xxx`))
 		}},
 	}
 	for _, tc := range cases {
@@ -463,19 +496,33 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 				if op == "createCheckout" {
 					method, u, body = http.MethodPost, srv.URL()+"/payment/checkout", checkoutBody(t, "R-x-"+tc.fault.String(), "")
 				}
-				req, err := http.NewRequestWithContext(context.Background(), method, u, bytesReader(body))
+				ctx := context.Background()
+				if tc.fault == contracttest.FaultTimeout {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, 20*time.Millisecond)
+					defer cancel()
+				}
+				req, err := http.NewRequestWithContext(ctx, method, u, bytesReader(body))
 				require.NoError(t, err)
 				req.Header.Set("X-API-Key", testKey)
 				req.Header.Set("Content-Type", "application/json")
 				client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+				before := srv.Requests(op)
 				resp, err := client.Do(req)
 				var got []byte
+				var n int64
 				if err == nil {
 					assert.Equal(t, tc.status, resp.StatusCode)
-					got, err = io.ReadAll(resp.Body)
+					got, err = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+					if err == nil {
+						var rest int64
+						rest, err = io.Copy(io.Discard, resp.Body)
+						n = int64(len(got)) + rest
+					}
 					_ = resp.Body.Close()
 				}
-				tc.check(t, resp, got, err)
+				tc.check(t, resp, got, n, err)
+				assert.Equal(t, before+1, srv.Requests(op), "the request reached the fake once")
 				// The fault was used up: the next call is normal again.
 				assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, existing.LakipayTransactionID).Status)
 			})
@@ -810,4 +857,70 @@ func TestFakeChecksItsOwnResponses(t *testing.T) {
 	require.NotEmpty(t, got)
 	assert.Equal(t, "/data/checkout_url", got[0].Pointer)
 	assert.Equal(t, "format", got[0].Rule)
+}
+
+// TestRequestsAreCounted checks Fake.Requests and GET /_mock/requests: every request to a
+// declared route counts, whatever it was answered, and Reset starts again from zero.
+func TestRequestsAreCounted(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	id := createCheckout(t, srv, "R-count-1", "").LakipayTransactionID
+	call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-count-1", "")) // duplicate: 400
+	call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", "", checkoutBody(t, "R-count-2", ""))      // no key: 401
+	srv.InjectFault("getTransaction", contracttest.FaultInternalError)
+	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil) // scripted 500
+	transaction(t, srv, id)
+	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/nowhere", testKey, nil) // undeclared: not an operation
+
+	assert.Equal(t, 3, srv.Requests("createCheckout"))
+	assert.Equal(t, 2, srv.Requests("getTransaction"))
+	assert.Equal(t, 0, srv.Requests("noSuchOperation"))
+	status, _, body := call(t, http.DefaultClient, http.MethodGet, srv.Origin()+"/_mock/requests", "", nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"createCheckout":3,"getTransaction":2}`, string(body))
+
+	srv.Reset()
+	assert.Equal(t, 0, srv.Requests("createCheckout"))
+	_, _, body = call(t, http.DefaultClient, http.MethodGet, srv.Origin()+"/_mock/requests", "", nil)
+	assert.JSONEq(t, `{}`, string(body))
+}
+
+// TestHugeBodyIsStreamed checks that FaultHugeBody sends 20 MiB without the fake ever
+// holding them: the whole process allocates far less than the body while it is read.
+func TestHugeBodyIsStreamed(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	srv.InjectFault("getTransaction", contracttest.FaultHugeBody)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-API-Key", testKey)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	n, err := io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	assert.Equal(t, int64(contracttest.HugeBodyBytes), n)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(contracttest.HugeBodyBytes/4),
+		"allocated %d bytes to stream a %d-byte body", allocated, contracttest.HugeBodyBytes)
+}
+
+// TestHugeBodyStopsWhenTheClientDoes checks that the fake stops writing as soon as the
+// client stops reading (the server shuts down cleanly right after).
+func TestHugeBodyStopsWhenTheClientDoes(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	srv.InjectFault("getTransaction", contracttest.FaultHugeBody)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-API-Key", testKey)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	head := make([]byte, 1<<10)
+	_, err = io.ReadFull(resp.Body, head)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close(), "closing after 1 KiB drops the connection")
+	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, createCheckout(t, srv, "R-after-huge", "").LakipayTransactionID).Status,
+		"the fake goes on answering")
 }

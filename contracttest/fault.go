@@ -3,6 +3,7 @@ package contracttest
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Fault is a failure the fake can inject into an operation's next answer (see
@@ -26,7 +27,30 @@ const (
 	// API is reported to send ({"success": true, "payment_url": ...}), a deviation the
 	// validating transport reports.
 	FaultFlatShape
+	// FaultTimeout answers nothing: the request hangs until the client gives up (its
+	// context ends), the fake is reset or closed, or [MaxHang] passes; then the connection
+	// is dropped without an answer.
+	FaultTimeout
+	// FaultBadGateway answers 502 with an HTML page, as a proxy in front of LakiPay would.
+	FaultBadGateway
+	// FaultUnavailable answers 503 with the error envelope (error_code PROVIDER_ERROR) and
+	// no Retry-After.
+	FaultUnavailable
+	// FaultRateLimitedNoRetryAfter answers 429 (error_code RATE_LIMITED) without a
+	// Retry-After header, so the client picks its own wait.
+	FaultRateLimitedNoRetryAfter
+	// FaultWrongContentType runs the operation and answers its JSON labelled text/html.
+	FaultWrongContentType
+	// FaultHugeBody answers 200 with a 20 MiB JSON body ([HugeBodyBytes]), streamed in small
+	// chunks so that the fake never holds it in memory.
+	FaultHugeBody
 )
+
+// MaxHang bounds how long a [FaultTimeout] request hangs when the client never gives up.
+const MaxHang = 2 * time.Minute
+
+// HugeBodyBytes is the size of the body [FaultHugeBody] sends (20 MiB).
+const HugeBodyBytes = 20 << 20
 
 var faultNames = map[Fault]string{
 	FaultInternalError:   "internal_error",
@@ -35,11 +59,20 @@ var faultNames = map[Fault]string{
 	FaultTruncatedBody:   "truncated_body",
 	FaultConnectionReset: "connection_reset",
 	FaultFlatShape:       "flat_shape",
+	FaultTimeout:         "timeout",
+	FaultBadGateway:      "bad_gateway",
+	FaultUnavailable:     "unavailable",
+
+	FaultRateLimitedNoRetryAfter: "rate_limited_no_retry_after",
+	FaultWrongContentType:        "wrong_content_type",
+	FaultHugeBody:                "huge_body",
 }
 
 // Faults lists every fault, in declaration order.
 func Faults() []Fault {
-	return []Fault{FaultInternalError, FaultRateLimited, FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset, FaultFlatShape}
+	return []Fault{FaultInternalError, FaultRateLimited, FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset,
+		FaultFlatShape, FaultTimeout, FaultBadGateway, FaultUnavailable, FaultRateLimitedNoRetryAfter,
+		FaultWrongContentType, FaultHugeBody}
 }
 
 // String returns the fault's name ("rate_limited").

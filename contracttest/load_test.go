@@ -24,6 +24,8 @@ import (
 
 // TestLoad drives one fake with 64 concurrent clients that create checkouts, pay them (half
 // on the hosted page, half by script) and read the detail, through the validating transport.
+// It asserts zero errors, every reference accepted exactly once, every session SUCCESS with
+// exactly one successful webhook delivery, and logs the number of requests (go test -v).
 func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped in -short mode")
@@ -101,6 +103,7 @@ func TestLoad(t *testing.T) {
 	for _, d := range srv.Deliveries() {
 		if d.OK() {
 			okDeliveries[d.TransactionID]++
+			assert.Equal(t, gen.TransactionStatusSUCCESS, d.Status, "the webhook of %s announces SUCCESS", d.TransactionID)
 		}
 	}
 	mu.Lock()
@@ -112,6 +115,12 @@ func TestLoad(t *testing.T) {
 	cov := srv.Coverage()
 	assert.Equal(t, checkouts, cov.Operations["createCheckout"]["200"], "every reference was accepted exactly once")
 	assert.Equal(t, checkouts, cov.Operations["getTransaction"]["200"])
+	assert.Equal(t, checkouts, srv.Requests("createCheckout"), "one checkout request per reference, none repeated")
+	assert.Equal(t, checkouts, srv.Requests("getTransaction"))
+	deliveries := len(srv.Deliveries())
+	t.Logf("load: %d clients, %d API requests (%d createCheckout, %d getTransaction), %d hosted-page payments, %d webhook deliveries",
+		clients, srv.Requests("createCheckout")+srv.Requests("getTransaction"), srv.Requests("createCheckout"),
+		srv.Requests("getTransaction"), checkouts/2, deliveries)
 }
 
 func loadCheckout(client *http.Client, srv *contracttest.Server, reference, callback string) (gen.CheckoutSession, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -13,8 +14,19 @@ import (
 // mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go).
 func (f *Fake) mockRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
+		pem := f.PublicKeyPEM()
+		if pem == nil {
+			http.Error(w, "contracttest: no signing key", http.StatusInternalServerError)
+			return
+		}
 		w.Header().Set("Content-Type", "application/x-pem-file")
-		_, _ = w.Write(f.pem)
+		_, _ = w.Write(pem)
+	})
+	mux.HandleFunc("GET /_mock/requests", func(w http.ResponseWriter, _ *http.Request) {
+		f.mu.Lock()
+		counts := maps.Clone(f.requests)
+		f.mu.Unlock()
+		mockJSON(w, http.StatusOK, counts)
 	})
 	mux.HandleFunc("GET /_mock/transactions/{id}", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
