@@ -71,6 +71,45 @@
 // [WithTimeout] bounds each attempt, including reading the body; the caller's context bounds
 // the whole call, retries and waits included.
 //
+// # Failure matrix
+//
+// How each call meets a misbehaving LakiPay, as TestFailureMatrix (client/faults_test.go)
+// proves it against package contracttest's fake and the faults it injects. "attempts" counts
+// the client's tries, "reached" the requests that reached LakiPay. The policy is
+// RetryPolicy{MaxAttempts: 3, BaseDelay: 100ms, MaxDelay: 2s} with no jitter, and the timeout
+// row runs with WithTimeout(50ms). A checkout POST reaches LakiPay at most once: only a
+// refused connection, which proves nothing arrived, is retried. No row panics or leaves a
+// goroutine behind, and no error or log record of any row contains the secret key. The test
+// also fails when this table and its own table differ.
+//
+//	fault                     operation       attempts  reached  the caller gets
+//	timeout                   createCheckout  1         1        error wrapping context.DeadlineExceeded; not retried
+//	timeout                   getTransaction  2         2        retried after 50ms, then the transaction
+//	connection refused        createCheckout  3         0        error wrapping syscall.ECONNREFUSED after 3 attempts
+//	connection refused        getTransaction  3         0        error wrapping syscall.ECONNREFUSED after 3 attempts
+//	connection reset          createCheckout  1         1        transport error (no *APIError); not retried
+//	connection reset          getTransaction  2         2        retried after 50ms, then the transaction
+//	500 (every attempt)       createCheckout  1         1        *APIError 500 PROVIDER_ERROR; not retried
+//	500 (every attempt)       getTransaction  3         3        *APIError 500 PROVIDER_ERROR after 3 attempts
+//	502 with an HTML body     createCheckout  1         1        *APIError 502, Code "", Message quotes the HTML; not retried
+//	502 with an HTML body     getTransaction  2         2        retried after 50ms, then the transaction
+//	503 then 200              createCheckout  1         1        *APIError 503 PROVIDER_ERROR; not retried
+//	503 then 200              getTransaction  2         2        retried after 50ms, then the transaction
+//	429 with Retry-After: 1   createCheckout  1         1        *APIError 429 RATE_LIMITED, RetryAfter 1s; not retried
+//	429 with Retry-After: 1   getTransaction  2         2        waits the 1s Retry-After asks for, then the transaction
+//	429 without Retry-After   createCheckout  1         1        *APIError 429 RATE_LIMITED, RetryAfter 0; not retried
+//	429 without Retry-After   getTransaction  2         2        retried after 50ms, then the transaction
+//	truncated JSON            createCheckout  1         1        error wrapping io.ErrUnexpectedEOF; not retried
+//	truncated JSON            getTransaction  2         2        retried after 50ms, then the transaction
+//	malformed JSON (200)      createCheckout  1         1        ErrUnexpectedResponse; not retried
+//	malformed JSON (200)      getTransaction  1         1        ErrUnexpectedResponse; not retried
+//	wrong content type        createCheckout  1         1        the session: valid JSON is read whatever its label
+//	wrong content type        getTransaction  1         1        the transaction: valid JSON is read whatever its label
+//	20 MiB body (200)         createCheckout  1         1        ErrResponseTooLarge after reading 1 MiB; not retried
+//	20 MiB body (200)         getTransaction  1         1        ErrResponseTooLarge after reading 1 MiB; not retried
+//	ctx cancelled in backoff  createCheckout  1         0        (connection refused) error wrapping context.Canceled and ECONNREFUSED
+//	ctx cancelled in backoff  getTransaction  1         1        error wrapping context.Canceled and the last *APIError 503
+//
 // # Webhooks
 //
 // LakiPay POSTs a signed JSON [WebhookEvent] to the callback_url of a checkout whenever the
@@ -78,10 +117,25 @@
 // public key ([ParsePublicKey] reads the PEM from the dashboard) before decoding anything,
 // then checks the event against the contract. [WebhookHandler] wraps it in an http.Handler
 // that limits the body, refuses unsigned or forged webhooks with 400, fails closed (503) when
-// no key is configured and answers 200 only after your function succeeded. Webhooks can
-// arrive more than once and out of order: de-duplicate on TransactionID plus Status (the
-// handler does not do it for you). LakiPay signs with RSA-2048; public keys shorter than
-// 2048 bits are refused ([ErrInvalidWebhookKey]), and a handler given one fails closed.
+// no key is configured and answers 200 only after your function succeeded. LakiPay signs
+// with RSA-2048; public keys shorter than 2048 bits are refused ([ErrInvalidWebhookKey]), and
+// a handler given one fails closed.
+//
+// Webhooks can arrive more than once and out of order: de-duplicate on TransactionID plus
+// Status. [WithDeduplication] makes the handler do it in memory: it remembers the last N
+// pairs your function accepted and answers a repeat 200 without calling it; a pair whose
+// function failed is not remembered, so LakiPay's retry reaches it again, and two concurrent
+// deliveries of one pair never both call it. That memory is per process and bounded, so keep
+// your function idempotent too when you run several instances or restart.
+//
+//	http.Handle("/lakipay/webhook", client.WebhookHandler(key, process, client.WithDeduplication(10000)))
+//
+// A signature proves who sent a body, not that it was sent once: a replayed webhook verifies,
+// which is another reason to de-duplicate. Anything else is refused before your function
+// runs: a changed amount or status, a missing signature or one made by another key, a
+// signature that is not base64, one made over another canonical form of the same body (such
+// as amount=100 for "amount": 100.00), a body that is not one JSON object, has duplicate keys
+// or trailing data ([ErrMalformedWebhook]), or is larger than [MaxWebhookBytes].
 //
 // # Testing
 //

@@ -9,20 +9,25 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
-// MaxWebhookBytes is the largest webhook body [WebhookHandler] reads (64 KiB); LakiPay's
-// webhooks are a few hundred bytes.
+// MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and [WebhookHandler]
+// reads (64 KiB); LakiPay's webhooks are a few hundred bytes.
 const MaxWebhookBytes = 64 << 10
 
 // ParseWebhook verifies a webhook body with LakiPay's public key and only then decodes it and
-// checks it against the spec's WebhookEvent schema. Errors wrap [ErrNoWebhookKey],
+// checks it against the spec's WebhookEvent schema. A body over [MaxWebhookBytes] is refused
+// unread. Errors wrap [ErrNoWebhookKey],
 // [ErrInvalidWebhookKey], [ErrNoSignature], [ErrInvalidSignature] or [ErrMalformedWebhook].
 // Pass the raw body as received: the signature covers its exact text.
 func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
+	if len(body) > MaxWebhookBytes {
+		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
+	}
 	if err := webhook.Verify(body, key); err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
@@ -68,6 +73,32 @@ func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	return signed, nil
 }
 
+// WebhookOption configures [WebhookHandler].
+type WebhookOption func(*webhookConfig)
+
+type webhookConfig struct {
+	dedupCapacity int // 0: no de-duplication
+	badOption     bool
+}
+
+// WithDeduplication makes [WebhookHandler] remember the last capacity (TransactionID,
+// Status) pairs whose fn returned nil and answer a repeat of one of them 200 without calling
+// fn again. A pair whose fn failed is not remembered, so LakiPay's retry reaches fn again;
+// while fn runs for a pair, a concurrent delivery of the same pair waits for its outcome
+// instead of calling fn a second time. Memory is bounded by capacity (the oldest pair is
+// forgotten first). The memory is per handler and per process: with several instances
+// behind a load balancer, fn must still be idempotent. A capacity below 1 makes the handler
+// fail closed (503), like a missing key.
+func WithDeduplication(capacity int) WebhookOption {
+	return func(c *webhookConfig) {
+		if capacity < 1 {
+			c.badOption = true
+			return
+		}
+		c.dedupCapacity = capacity
+	}
+}
+
 // WebhookHandler returns the http.Handler to mount at your callback_url. For each POST it
 // reads at most [MaxWebhookBytes], verifies and parses the body with [ParseWebhook] and calls
 // fn; it answers 200 only after fn returned nil.
@@ -75,14 +106,25 @@ func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 //   - Not a POST: 405. Body too large: 413.
 //   - Unsigned, forged or malformed: 400 with a plain-text reason (never the payload).
 //   - fn failed: 500, so that LakiPay delivers the webhook again.
-//   - key or fn is nil, or key is too short: 503 for every request (fails closed, nothing
-//     is trusted).
+//   - key or fn is nil, key is too short or an option is invalid: 503 for every request
+//     (fails closed, nothing is trusted).
 //
-// The handler does not de-duplicate: LakiPay may deliver a webhook more than once and out of
-// order, so fn must be idempotent on TransactionID plus Status.
-func WebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error) http.Handler {
+// Without [WithDeduplication] the handler does not de-duplicate: LakiPay may deliver a
+// webhook more than once and out of order, so fn must be idempotent on TransactionID plus
+// Status.
+func WebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) http.Handler {
+	var cfg webhookConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	var seen *deduplicator
+	if cfg.dedupCapacity > 0 {
+		seen = newDeduplicator(cfg.dedupCapacity)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if key == nil || fn == nil {
+		if key == nil || fn == nil || cfg.badOption {
 			textReply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
 			return
 		}
@@ -110,12 +152,116 @@ func WebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) 
 			textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
 			return
 		}
-		if err := fn(r.Context(), event); err != nil {
-			textReply(w, http.StatusInternalServerError, "webhook processing failed")
+		if seen == nil {
+			if err := fn(r.Context(), event); err != nil {
+				textReply(w, http.StatusInternalServerError, "webhook processing failed")
+				return
+			}
+			textReply(w, http.StatusOK, "ok")
 			return
 		}
-		textReply(w, http.StatusOK, "ok")
+		switch seen.do(r.Context(), webhookKey{event.TransactionID, event.Status}, func() error { return fn(r.Context(), event) }) {
+		case dedupDone:
+			textReply(w, http.StatusOK, "ok")
+		case dedupDuplicate:
+			textReply(w, http.StatusOK, "ok (duplicate)")
+		case dedupFailed:
+			textReply(w, http.StatusInternalServerError, "webhook processing failed")
+		case dedupAbandoned:
+			textReply(w, http.StatusServiceUnavailable, "the same webhook is being processed")
+		}
 	})
+}
+
+// webhookKey identifies a webhook for de-duplication: LakiPay's documented key.
+type webhookKey struct {
+	transactionID string
+	status        TransactionStatus
+}
+
+// dedupResult is what happened to one delivery in a deduplicator.
+type dedupResult int
+
+const (
+	dedupDone      dedupResult = iota // fn ran and returned nil
+	dedupDuplicate                    // an earlier delivery's fn returned nil: fn not called
+	dedupFailed                       // fn ran and failed: the pair is not remembered
+	dedupAbandoned                    // the request ended while the same pair was processed
+)
+
+// deduplicator remembers the pairs whose fn succeeded, the oldest forgotten first, and runs
+// fn at most once at a time per pair. It is safe for concurrent use.
+type deduplicator struct {
+	capacity int
+
+	mu       sync.Mutex
+	done     map[webhookKey]struct{}
+	order    []webhookKey // ring of the remembered pairs, next is the oldest once full
+	next     int
+	inflight map[webhookKey]chan struct{} // closed when that pair's fn returns
+}
+
+func newDeduplicator(capacity int) *deduplicator {
+	return &deduplicator{
+		capacity: capacity,
+		done:     map[webhookKey]struct{}{},
+		inflight: map[webhookKey]chan struct{}{},
+	}
+}
+
+// do runs fn for k unless k was already processed successfully; a concurrent call for the
+// same k waits for the running one (or for ctx) and then decides again.
+func (d *deduplicator) do(ctx context.Context, k webhookKey, fn func() error) dedupResult {
+	for {
+		d.mu.Lock()
+		if _, ok := d.done[k]; ok {
+			d.mu.Unlock()
+			return dedupDuplicate
+		}
+		running, busy := d.inflight[k]
+		if !busy {
+			finished := make(chan struct{})
+			d.inflight[k] = finished
+			d.mu.Unlock()
+			return d.run(k, finished, fn)
+		}
+		d.mu.Unlock()
+		select {
+		case <-running:
+		case <-ctx.Done():
+			return dedupAbandoned
+		}
+	}
+}
+
+// run calls fn for k and records its outcome, even if fn panics.
+func (d *deduplicator) run(k webhookKey, finished chan struct{}, fn func() error) (result dedupResult) {
+	result = dedupFailed
+	defer func() {
+		d.mu.Lock()
+		delete(d.inflight, k)
+		if result == dedupDone {
+			d.rememberLocked(k)
+		}
+		d.mu.Unlock()
+		close(finished)
+	}()
+	if fn() == nil {
+		result = dedupDone
+	}
+	return result
+}
+
+// rememberLocked adds k, forgetting the oldest pair when full; the caller holds d.mu.
+func (d *deduplicator) rememberLocked(k webhookKey) {
+	if len(d.order) < d.capacity {
+		d.order = append(d.order, k)
+	} else {
+		delete(d.done, d.order[d.next])
+		d.order[d.next] = k
+		d.next = (d.next + 1) % d.capacity
+	}
+	d.done[k] = struct{}{}
 }
 
 // webhookReason names why a webhook was refused without repeating anything from its body.

@@ -1,0 +1,334 @@
+package client
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// signatureField matches the signature member of a signed body.
+var signatureField = regexp.MustCompile(`,?"signature":"[^"]*"`)
+
+// forgery is a webhook body an attacker (or a broken sender) could POST, and how both
+// ParseWebhook and WebhookHandler must refuse it.
+type forgery struct {
+	name   string
+	body   func(t *testing.T) string
+	want   error  // ParseWebhook's sentinel
+	status int    // WebhookHandler's status
+	text   string // WebhookHandler's plain-text reason
+}
+
+// forgeries is every attack on webhook authenticity this package refuses. Each one runs
+// through ParseWebhook and through WebhookHandler (TestForgeriesAreRefused).
+func forgeries() []forgery {
+	good := func(t *testing.T) string { return sign(t, webhookPayload, lakipayKey()) }
+	withAmount := func(amount string) string {
+		return strings.Replace(webhookPayload, `"amount":100.00`, `"amount":`+amount, 1)
+	}
+	const (
+		badSig    = "webhook refused: invalid webhook signature"
+		noSig     = "webhook refused: webhook has no signature"
+		malformed = "webhook refused: malformed webhook body"
+	)
+	return []forgery{
+		{name: "tampered amount", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string { return strings.Replace(good(t), `"amount":100.00`, `"amount":1000.00`, 1) }},
+		{name: "tampered status", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				failed := sign(t, strings.Replace(webhookPayload, `"SUCCESS"`, `"FAILED"`, 1), lakipayKey())
+				return strings.Replace(failed, `"FAILED"`, `"SUCCESS"`, 1)
+			}},
+		{name: "tampered transaction_id", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string { return strings.Replace(good(t), "TXN-123456789", "TXN-987654321", 1) }},
+		{name: "removed signature", want: ErrNoSignature, status: 400, text: noSig,
+			body: func(t *testing.T) string { return signatureField.ReplaceAllString(good(t), "") }},
+		{name: "empty signature", want: ErrNoSignature, status: 400, text: noSig,
+			body: func(t *testing.T) string { return signatureField.ReplaceAllString(good(t), `,"signature":""`) }},
+		{name: "another key's signature", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string { return sign(t, webhookPayload, forgerKey()) }},
+		{name: "signature of another webhook", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				other := sign(t, strings.Replace(webhookPayload, "ORDER-12345", "ORDER-99999", 1), lakipayKey())
+				sig := signatureField.FindString(other)
+				return signatureField.ReplaceAllString(good(t), sig)
+			}},
+		{name: "garbage base64", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				return signatureField.ReplaceAllString(good(t), `,"signature":"%%not*base64!!"`)
+			}},
+		{name: "base64 of garbage", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				return signatureField.ReplaceAllString(good(t), `,"signature":"AAAAAAAAAAAAAAAA"`)
+			}},
+		{name: "signature not a string", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return signatureField.ReplaceAllString(good(t), `,"signature":12345`) }},
+		// The JS SDK writes 100.00 as 100 and the Python SDK as 100.0 in the canonical string:
+		// a signature over either form does not verify the body that says 100.00.
+		{name: "JS-style canonical amount (100)", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				return strings.Replace(sign(t, withAmount("100"), lakipayKey()), `"amount":100,`, `"amount":100.00,`, 1)
+			}},
+		{name: "Python-style canonical amount (100.0)", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string {
+				return strings.Replace(sign(t, withAmount("100.0"), lakipayKey()), `"amount":100.0,`, `"amount":100.00,`, 1)
+			}},
+		{name: "oversize body, authentic signature", want: ErrMalformedWebhook, status: 413, text: "webhook body is too large",
+			// Whitespace between tokens is outside the canonical string: the signature verifies.
+			body: func(t *testing.T) string {
+				return strings.Replace(good(t), `{"event"`, "{"+strings.Repeat(" ", MaxWebhookBytes)+`"event"`, 1)
+			}},
+		{name: "not JSON", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(*testing.T) string { return "amount=100.00&currency=ETB&signature=c2ln" }},
+		{name: "JSON array", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return "[" + good(t) + "]" }},
+		{name: "duplicate key smuggled in", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return strings.Replace(good(t), "{", `{"amount":1.00,`, 1) }},
+		{name: "duplicate key after the signed one", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return strings.TrimSuffix(good(t), "}") + `,"status":"FAILED"}` }},
+		{name: "trailing JSON", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return good(t) + `{"status":"FAILED"}` }},
+		{name: "trailing garbage", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return good(t) + "\n--" }},
+		{name: "invalid UTF-8", want: ErrMalformedWebhook, status: 400, text: malformed,
+			body: func(t *testing.T) string { return strings.Replace(good(t), "ORDER-12345", "ORDER-\xff", 1) }},
+	}
+}
+
+// TestForgeriesAreRefused runs every forgery through ParseWebhook and WebhookHandler: each
+// is refused with its sentinel and status, fn is never called and the payload is never
+// echoed.
+func TestForgeriesAreRefused(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	for _, f := range forgeries() {
+		body := f.body(t)
+		t.Run("ParseWebhook/"+f.name, func(t *testing.T) {
+			event, err := ParseWebhook([]byte(body), pub)
+			assert.Nil(t, event)
+			assert.ErrorIs(t, err, f.want)
+		})
+		t.Run("WebhookHandler/"+f.name, func(t *testing.T) {
+			var calls atomic.Int32
+			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, WithDeduplication(16))
+			status, text := postWebhook(t, h, body)
+			assert.Equal(t, f.status, status)
+			assert.Equal(t, f.text+"\n", text)
+			assert.Zero(t, calls.Load(), "fn is not called for a refused webhook")
+		})
+	}
+}
+
+// postWebhook serves one webhook POST and returns the status and the reply text.
+func postWebhook(t *testing.T, h http.Handler, body string) (int, string) {
+	t.Helper()
+	return postWebhookContext(context.Background(), t, h, body)
+}
+
+func postWebhookContext(ctx context.Context, t *testing.T, h http.Handler, body string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodPost, "/lakipay/webhook", strings.NewReader(body)))
+	res := rec.Result()
+	defer func() { _ = res.Body.Close() }()
+	text, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	assert.NotContains(t, string(text), "TXN-123456789", "the payload is never echoed")
+	return res.StatusCode, string(text)
+}
+
+// TestDuplicateDelivery replays one authentic webhook: ParseWebhook (stateless) accepts every
+// copy, the handler calls fn for every copy unless WithDeduplication is on, and then only
+// once.
+func TestDuplicateDelivery(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	body := sign(t, webhookPayload, lakipayKey())
+	for range 2 {
+		event, err := ParseWebhook([]byte(body), pub)
+		require.NoError(t, err)
+		assert.Equal(t, "TXN-123456789", event.TransactionID)
+	}
+	tests := []struct {
+		name  string
+		opts  []WebhookOption
+		calls int32
+		texts []string
+	}{
+		{name: "without de-duplication fn sees every copy", calls: 3, texts: []string{"ok\n", "ok\n", "ok\n"}},
+		{name: "with de-duplication fn sees the first", opts: []WebhookOption{WithDeduplication(8)}, calls: 1,
+			texts: []string{"ok\n", "ok (duplicate)\n", "ok (duplicate)\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, tt.opts...)
+			for i, want := range tt.texts {
+				status, text := postWebhook(t, h, body)
+				assert.Equal(t, http.StatusOK, status, "copy %d", i)
+				assert.Equal(t, want, text, "copy %d", i)
+			}
+			assert.Equal(t, tt.calls, calls.Load())
+		})
+	}
+}
+
+// doneSpy is a context that reports when someone starts waiting on it: a duplicate delivery
+// waiting for the first one's fn selects on its request's Done.
+type doneSpy struct {
+	context.Context
+	once    sync.Once
+	waiting chan struct{}
+}
+
+func newDoneSpy(ctx context.Context) *doneSpy {
+	return &doneSpy{Context: ctx, waiting: make(chan struct{})}
+}
+
+func (d *doneSpy) Done() <-chan struct{} {
+	d.once.Do(func() { close(d.waiting) })
+	return d.Context.Done()
+}
+
+// TestConcurrentDuplicatesCallFnOnce holds fn for the first delivery until every other copy
+// is provably waiting for it; then all of them answer 200 and fn ran once.
+func TestConcurrentDuplicatesCallFnOnce(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	body := sign(t, webhookPayload, lakipayKey())
+	entered, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+		if calls.Add(1) == 1 {
+			close(entered)
+			<-release
+		}
+		return nil
+	}, WithDeduplication(8))
+
+	const copies = 8
+	statuses := make([]int, copies)
+	var wg sync.WaitGroup
+	wg.Go(func() { statuses[0], _ = postWebhook(t, h, body) })
+	<-entered
+	spies := make([]*doneSpy, copies)
+	finished := make([]chan struct{}, copies)
+	for i := 1; i < copies; i++ {
+		spies[i], finished[i] = newDoneSpy(context.Background()), make(chan struct{})
+		wg.Go(func() {
+			defer close(finished[i])
+			statuses[i], _ = postWebhookContext(spies[i], t, h, body)
+		})
+	}
+	for i := 1; i < copies; i++ {
+		select {
+		case <-spies[i].waiting: // copy i waits for the first delivery's fn
+		case <-finished[i]: // copy i did not wait: fn's count below tells whether it ran fn
+		}
+	}
+	close(release)
+	wg.Wait()
+	assert.Equal(t, int32(1), calls.Load(), "fn ran once for %d concurrent copies", copies)
+	for i, s := range statuses {
+		assert.Equal(t, http.StatusOK, s, "copy %d", i)
+	}
+}
+
+// TestDeduplicationRemembersOnlySuccess checks the rest of WithDeduplication: failures are
+// retried, another status of the same transaction is new, the oldest pair is forgotten
+// first, a copy whose request ends while the first is processed gets 503, and an invalid
+// capacity fails closed.
+func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	webhookFor := func(id string, status TransactionStatus) string {
+		body := strings.Replace(webhookPayload, "TXN-123456789", id, 1)
+		return sign(t, strings.Replace(body, `"SUCCESS"`, `"`+string(status)+`"`, 1), lakipayKey())
+	}
+	t.Run("a failed fn is not remembered", func(t *testing.T) {
+		var calls atomic.Int32
+		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+			if calls.Add(1) == 1 {
+				return io.ErrUnexpectedEOF // the merchant's database was down
+			}
+			return nil
+		}, WithDeduplication(8))
+		body := webhookFor("TXN-A", StatusSuccess)
+		for i, want := range []int{500, 200, 200} {
+			status, _ := postWebhook(t, h, body)
+			assert.Equal(t, want, status, "delivery %d", i)
+		}
+		assert.Equal(t, int32(2), calls.Load(), "the retry after the failure reached fn; the third copy did not")
+	})
+	t.Run("another status of the same transaction is new", func(t *testing.T) {
+		var got []TransactionStatus
+		h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
+		for _, s := range []TransactionStatus{StatusPending, StatusSuccess, StatusPending, StatusSuccess} {
+			status, _ := postWebhook(t, h, webhookFor("TXN-B", s))
+			assert.Equal(t, http.StatusOK, status)
+		}
+		assert.Equal(t, []TransactionStatus{StatusPending, StatusSuccess}, got)
+	})
+	t.Run("bounded: the oldest pair is forgotten first", func(t *testing.T) {
+		var got []string
+		h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.TransactionID); return nil }, WithDeduplication(2))
+		for _, id := range []string{"TXN-1", "TXN-2", "TXN-3", "TXN-3", "TXN-2", "TXN-1"} {
+			status, _ := postWebhook(t, h, webhookFor(id, StatusSuccess))
+			assert.Equal(t, http.StatusOK, status)
+		}
+		assert.Equal(t, []string{"TXN-1", "TXN-2", "TXN-3", "TXN-1"}, got, "TXN-1 was forgotten when TXN-3 came")
+	})
+	t.Run("a copy that gives up while the first is processed gets 503", func(t *testing.T) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+			close(entered)
+			<-release
+			return nil
+		}, WithDeduplication(8))
+		body := webhookFor("TXN-C", StatusSuccess)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			status, _ := postWebhook(t, h, body)
+			assert.Equal(t, http.StatusOK, status)
+		})
+		<-entered
+		ctx, cancel := context.WithCancel(context.Background())
+		spy := newDoneSpy(ctx)
+		var status int
+		var text string
+		finished := make(chan struct{})
+		wg.Go(func() {
+			defer close(finished)
+			status, text = postWebhookContext(spy, t, h, body)
+		})
+		select {
+		case <-spy.waiting:
+		case <-finished:
+		}
+		cancel()
+		close(release)
+		wg.Wait()
+		assert.Equal(t, http.StatusServiceUnavailable, status)
+		assert.Equal(t, "the same webhook is being processed\n", text)
+	})
+	t.Run("invalid capacity fails closed", func(t *testing.T) {
+		for _, capacity := range []int{0, -1} {
+			var calls atomic.Int32
+			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, WithDeduplication(capacity))
+			status, text := postWebhook(t, h, webhookFor("TXN-D", StatusSuccess))
+			assert.Equal(t, http.StatusServiceUnavailable, status)
+			assert.Equal(t, "webhook receiver is not configured\n", text)
+			assert.Zero(t, calls.Load())
+		}
+	})
+	t.Run("a nil option is skipped", func(t *testing.T) {
+		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { return nil }, nil)
+		status, _ := postWebhook(t, h, webhookFor("TXN-E", StatusSuccess))
+		assert.Equal(t, http.StatusOK, status)
+	})
+}
