@@ -12,11 +12,19 @@ import (
 func TestDocumentCheckProvesWebhooks(t *testing.T) {
 	s, err := Load()
 	require.NoError(t, err)
-	body := []byte(`{"event":"DEPOSIT","transaction_id":"TXN-1","reference":"R","amount":100.00,"currency":"ETB","status":"SUCCESS","timestamp":"2024-01-15T10:30:00Z","signature":"AAAA"}`)
-	v, ok := decode(body)
-	require.True(t, ok)
-	assert.True(t, documentCheck(s.Doc.Components.Schemas["WebhookEvent"].Value)(v))
-	bad, ok := decode([]byte(`{"event":"DEPOSIT"}`))
-	require.True(t, ok)
-	assert.False(t, documentCheck(s.Doc.Components.Schemas["WebhookEvent"].Value)(bad))
+	schema := s.Doc.Components.Schemas["WebhookEvent"].Value
+	tests := []struct {
+		name, body string
+		proven     bool
+	}{
+		{"docs webhook", `{"event":"DEPOSIT","transaction_id":"TXN-1","reference":"R","amount":100.00,"currency":"ETB","status":"SUCCESS","timestamp":"2024-01-15T10:30:00Z","signature":"AAAA"}`, true},
+		{"fractional seconds and offset", `{"event":"DEPOSIT","transaction_id":"T","reference":"R","amount":1,"currency":"ETB","status":"FAILED","medium":"CBE","timestamp":"2024-02-29T23:59:60.5+03:00","signature":"AB+/cd=="}`, true},
+		{"missing fields", `{"event":"DEPOSIT"}`, false},
+		{"February 30", `{"event":"DEPOSIT","transaction_id":"T","reference":"R","amount":1,"currency":"ETB","status":"FAILED","timestamp":"2023-02-30T10:30:00Z","signature":"AAAA"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.proven, documentNode(schema).document(tt.body))
+		})
+	}
 }

@@ -1,12 +1,15 @@
 package spec_test
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/spec"
 )
 
 const webhookDoc = `{"event":"DEPOSIT","transaction_id":"TXN-123456789","reference":"ORDER-12345","amount":100.00,"currency":"ETB","status":"SUCCESS","medium":"MPESA","timestamp":"2024-01-15T10:30:00Z","signature":"bm90LWEtcmVhbC1zaWduYXR1cmU="}`
@@ -52,4 +55,25 @@ func TestValidateJSONConcurrent(t *testing.T) {
 		wg.Go(func() { assert.Empty(t, s.ValidateJSON(schema, body, "getTransaction", "response body")) })
 	}
 	wg.Wait()
+}
+
+// FuzzValidateJSONAgreesWithReference checks ValidateJSON's fast path against kin-openapi on
+// any webhook body: the verdict is always what decoding and ValidateValue give.
+func FuzzValidateJSONAgreesWithReference(f *testing.F) {
+	f.Add(webhookDoc)
+	f.Add(strings.Replace(webhookDoc, "2024-01-15T10:30:00Z", "2024-02-30T10:30:00.5+01:00", 1))
+	f.Add(strings.Replace(webhookDoc, `"MPESA"`, `null`, 1))
+	s, err := spec.Load()
+	require.NoError(f, err)
+	schema := s.Doc.Components.Schemas["WebhookEvent"].Value
+	f.Fuzz(func(t *testing.T, body string) {
+		var want []spec.Violation
+		var value any
+		if err := json.Unmarshal([]byte(body), &value); err != nil {
+			want = []spec.Violation{{Operation: "op", In: "in", Rule: "json", Reason: "not valid JSON: " + err.Error()}}
+		} else {
+			want = s.ValidateValue(schema, value, "op", "in")
+		}
+		require.Equal(t, want, s.ValidateJSON(schema, []byte(body), "op", "in"))
+	})
 }

@@ -5,10 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/money"
 )
 
 // reference decodes as encoding/json does, numbers as json.Number.
@@ -27,42 +32,111 @@ func reference(body []byte) (any, error) {
 
 var errTrailing = errors.New("data after the JSON value")
 
-func TestParserAgreesWithEncodingJSON(t *testing.T) {
+// scans reports whether the scanner reads body as exactly one JSON value of any kind.
+func scans(body string) bool {
+	var anything *node
+	return anything.document(body)
+}
+
+func TestScannerAgreesWithEncodingJSON(t *testing.T) {
 	for _, body := range []string{
-		`{"a":1,"b":[true,false,null],"c":{"d":"é"}}`, `[]`, `{}`, `-0.5e+10`, `0`, `"x"`,
+		`{"a":1,"b":[true,false,null],"c":{"d":"é"}}`, `[]`, `{}`, `-0.5e+10`, `0`, `"x"`, `null`,
 		`01`, `1.`, `.5`, `-`, `1e`, `{"a":1,}`, `[1,]`, `{"a" 1}`, `"\u00e9"`, `"a\"b"`, "\"\x01\"",
 		"\"\xff\"", `{"a":1}{}`, `{"a":1} `, ` [ 1 , 2 ] `, `tru`, `nul`, `{"a":1,"a":2}`, `{"a":1}}`,
+		`{1:2}`, `[`, `{"a":[{"b":[]}]}`, strings.Repeat("[", maxDepth+2) + strings.Repeat("]", maxDepth+2),
 	} {
 		t.Run(body, func(t *testing.T) {
-			p := parser{b: body}
-			got, ok := p.value(0)
-			ok = ok && p.end()
-			want, err := reference([]byte(body))
-			if ok {
-				require.NoError(t, err, "the parser accepted what encoding/json refuses")
-				assert.Equal(t, want, got)
-			}
-			gotDecode, okDecode := decode([]byte(body))
-			assert.Equal(t, err == nil, okDecode)
-			if okDecode {
-				assert.Equal(t, want, gotDecode)
+			_, err := reference([]byte(body))
+			if scans(body) {
+				assert.NoError(t, err, "the scanner accepted what encoding/json refuses")
 			}
 		})
 	}
+	// What the scanner must read itself, or the fast path would prove nothing.
+	for _, body := range []string{`{"a":1,"b":[true,false,null],"c":{"d":"é"}}`, ` [ 1 , 2 ] `, `-0.5e+10`, `{"a":1,"a":2}`} {
+		assert.True(t, scans(body), body)
+	}
 }
 
-func FuzzParser(f *testing.F) {
+func FuzzScanner(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2.5e3,"x",null,true]}`, `"\ud83d"`, `[-0]`, "\"\xed\xa0\x80\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		p := parser{b: body}
-		got, ok := p.value(0)
-		if !ok || !p.end() {
+		if !scans(body) {
 			return
 		}
-		want, err := reference([]byte(body))
+		_, err := reference([]byte(body))
 		require.NoError(t, err)
-		require.Equal(t, want, got)
 	})
+}
+
+// matcherPatterns are the patterns and formats of openapi.yaml and some that exercise the DFA's
+// corners (unanchored, ^ and $ inside, case folding, alternation, an empty match).
+var matcherPatterns = []string{
+	`^[A-Z]{3}$`, `^[1-9][0-9]{6,14}$`, `^[hH][tT][tT][pP][sS]?://[^\s/?#][^\s]*$`, `^[A-Za-z0-9+/]+={0,2}$`,
+	openapi3.FormatOfStringDate, openapi3.FormatOfStringDateTime,
+	`ab`, `a*a$`, `^$`, `(?i)k`, `^[sS]$`, `^ab|cd$`, `x?`, `^(a|b)*abb$`, `\.`, `(?i)straße`, `[^a-z]`,
+}
+
+func TestMatcherAgreesWithRegexp(t *testing.T) {
+	inputs := []string{"", "ETB", "etb", "EUR1", "251911111111", "0251911111111", "https://example.com/x",
+		"HTTPS://E", "http:///x", "https://a b", "AB+/cd==", "AB===", "2024-01-15", "2024-01-15T10:30:00Z",
+		"2024-01-15T10:30:00.123+03:00", "2024-13-01T00:00:00Z", "aab", "a", "k", "K", "\u212a", "s", "S", "ſ",
+		"abcd", "xcd", "ab\n", "x", "abababb", ".", "STRASSE", "straße", "é", "aé"}
+	for _, pattern := range matcherPatterns {
+		m, err := compileMatcher(pattern)
+		require.NoError(t, err, pattern)
+		re := regexp.MustCompile(pattern)
+		for _, in := range inputs {
+			assert.Equal(t, re.MatchString(in), m.match(in), "%s on %q", pattern, in)
+		}
+	}
+	t.Run("the spec's patterns run as DFAs", func(t *testing.T) {
+		for _, pattern := range matcherPatterns[:6] {
+			m, err := compileMatcher(pattern)
+			require.NoError(t, err)
+			assert.NotNil(t, m.next, pattern)
+		}
+	})
+	t.Run("word boundaries are left to the regexp", func(t *testing.T) {
+		m, err := compileMatcher(`\bfoo`)
+		require.NoError(t, err)
+		assert.Nil(t, m.next)
+		assert.True(t, m.match("a foo"))
+		assert.False(t, m.match("afoo"))
+	})
+}
+
+func FuzzMatcher(f *testing.F) {
+	f.Add(uint8(0), "ETB")
+	f.Add(uint8(5), "2024-01-15T10:30:00Z")
+	f.Add(uint8(2), "https://x")
+	matchers := make([]*matcher, len(matcherPatterns))
+	for i, p := range matcherPatterns {
+		m, err := compileMatcher(p)
+		require.NoError(f, err)
+		matchers[i] = m
+	}
+	f.Fuzz(func(t *testing.T, which uint8, in string) {
+		i := int(which) % len(matcherPatterns)
+		require.Equal(t, regexp.MustCompile(matcherPatterns[i]).MatchString(in), matchers[i].match(in))
+	})
+}
+
+// TestIsCents checks that every number isCents proves is one money.Parse reads exactly (the
+// equivalence the fast path's multipleOf: 0.01 rests on), and that it proves the common ones.
+func TestIsCents(t *testing.T) {
+	for text, want := range map[string]bool{
+		"1000.5": true, "0.07": true, "100.00": true, "0": true, "999999999999.99": true,
+		"1000000000000": false, "9.555": false, "1e2": false, "-1": false, "-0": false, "1.000": false, "": false, "1.": false, "01": false,
+	} {
+		t.Run(text, func(t *testing.T) {
+			assert.Equal(t, want, isCents(text))
+			if isCents(text) {
+				_, err := money.Parse(text)
+				assert.NoError(t, err)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package spec_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -149,5 +150,63 @@ func FuzzFastPathAgreesWithReference(f *testing.F) {
 		require.Equal(t, want, got)
 		require.Equal(t, s.ValidateResponse(context.Background(), ex, 200, header, []byte(body)),
 			s.ValidateResponseFast(context.Background(), ex, 200, header, []byte(body)))
+	})
+}
+
+// BenchmarkFastPath times the fast path on valid bodies against the reference (kin-openapi)
+// in the same run: the checkout request, the checkout response and a webhook.
+func BenchmarkFastPath(b *testing.B) {
+	s := load(b)
+	ctx := context.Background()
+	header := http.Header{"Content-Type": []string{"application/json"}}
+	body, response := []byte(seedRequest), []byte(seedResponse)
+	ex, vs := s.ValidateRequest(ctx, checkoutRequest(b, seedRequest))
+	require.Empty(b, vs)
+	webhook := s.Doc.Components.Schemas["WebhookEvent"].Value
+	signed := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 86)+"==", 1))
+	b.Run("request/fast", func(b *testing.B) {
+		req := checkoutRequest(b, seedRequest)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, vs := s.ValidateRequestBody(ctx, req, body); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("response/fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("response/reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateResponse(ctx, ex, http.StatusOK, header, response); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("webhook/fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateJSON(webhook, signed, "receivePaymentWebhook", "webhook body"); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("webhook/reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			if err := json.Unmarshal(signed, &v); err != nil {
+				b.Fatal(err)
+			}
+			if vs := s.ValidateValue(webhook, v, "receivePaymentWebhook", "webhook body"); vs != nil {
+				b.Fatal(vs)
+			}
+		}
 	})
 }
