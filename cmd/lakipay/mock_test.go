@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
 // startMock runs `lakipay mock` in-process with args until the test ends (or stop is called)
@@ -112,8 +113,8 @@ func TestMockServesTheFake(t *testing.T) {
 	assert.Regexp(t, `msg=request method=GET path=/_mock/public-key status=200`, logs)
 	assert.Contains(t, logs, "shutting down")
 	assert.NotContains(t, logs, "lakipay fake:", "one line per request: the fake's own events need --verbose")
-	assert.NotContains(t, logs, "sk_test_cli_secret")
-	assert.NotContains(t, logs, "sk_test_y")
+	secrettest.Absent(t, logs, "sk_test_cli_secret", "mock log")
+	secrettest.Absent(t, logs, "sk_test_y", "mock log")
 
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, origin+"/_mock/public-key", nil)
 	require.NoError(t, err)
