@@ -66,13 +66,17 @@
 // [Delivery] in [Fake.Deliveries]; [Fake.WaitForDeliveries] and [Fake.WaitIdle] wait for them.
 // [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to verify
 // with.
+// The default key is generated in the background: only signing and the public key wait for it.
 //
 // # Scripting from Go
 //
 // [Fake.FailNext] forces the next answer of an operation (status and error_code);
-// [Fake.InjectFault] and [Fake.InjectFaultN] inject a [Fault] ([FaultInternalError],
-// [FaultRateLimited] with Retry-After, [FaultMalformedJSON], [FaultTruncatedBody],
-// [FaultConnectionReset], [FaultFlatShape]); [Fake.SetLatency] delays every API answer;
+// [Fake.InjectFault] and [Fake.InjectFaultN] inject a [Fault] (see [Faults]:
+// [FaultInternalError], [FaultRateLimited] with Retry-After, [FaultRateLimitedNoRetryAfter],
+// [FaultUnavailable], [FaultBadGateway], [FaultMalformedJSON], [FaultTruncatedBody],
+// [FaultConnectionReset], [FaultTimeout], [FaultWrongContentType], [FaultHugeBody],
+// [FaultFlatShape]); [Fake.Requests] counts the requests of each operation that reached the
+// fake; [Fake.SetLatency] delays every API answer;
 // [Fake.Reset] forgets everything but the signing key.
 //
 // # Scripting over HTTP (/_mock/)
