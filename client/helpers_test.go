@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/seed"
 )
 
 // testSecret is a canary: no error, log record or formatted value may ever contain it.
@@ -19,19 +21,8 @@ const (
 	testAPIKey = "pk_test_merchant:" + testSecret
 )
 
-// seedResponse is the example success body of LakiPay's hosted-checkout page.
-const seedResponse = `{
-  "status": "SUCCESS",
-  "message": "Checkout session created successfully",
-  "data": {
-    "checkout_url": "https://checkout.lakipay.co/pay/abc123",
-    "lakipay_transaction_id": "TXN-123456789",
-    "reference": "ORDER123456",
-    "amount": 1000.5,
-    "currency": "ETB",
-    "status": "INITIATED"
-  }
-}`
+// seedResponse is the example success body of LakiPay's hosted-checkout page, verbatim.
+const seedResponse = seed.Response
 
 // seedRequest is the example request of LakiPay's hosted-checkout page.
 func seedRequest(t testing.TB) CheckoutRequest {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/seed"
 )
 
 const testKey = "pk_test_abc:sk_test_canary"
@@ -21,34 +22,11 @@ const testKey = "pk_test_abc:sk_test_canary"
 // secret is the part of testKey that must never appear in a report.
 const secret = "sk_test_canary"
 
-// seedRequest is the example request of LakiPay's hosted-checkout page, verbatim.
-const seedRequest = `{
-    "amount": 1000.5,
-    "currency": "ETB",
-    "phone_number": "251911111111",
-    "reference": "ORDER123456",
-    "description": "Payment for order #123",
-    "callback_url": "https://example.com/callback",
-    "redirects": {
-      "success": "https://example.com/success",
-      "failed": "https://example.com/failed"
-    },
-    "supported_mediums": ["MPESA", "TELEBIRR", "CBE"]
-  }`
-
-// seedResponse is the example success body of LakiPay's hosted-checkout page.
-const seedResponse = `{
-    "status": "SUCCESS",
-    "message": "Checkout session created successfully",
-    "data": {
-      "checkout_url": "https://checkout.lakipay.co/pay/abc123",
-      "lakipay_transaction_id": "TXN-123456789",
-      "reference": "ORDER123456",
-      "amount": 1000.5,
-      "currency": "ETB",
-      "status": "INITIATED"
-    }
-  }`
+// seedRequest and seedResponse are LakiPay's own examples, verbatim.
+const (
+	seedRequest  = seed.Request
+	seedResponse = seed.Response
+)
 
 // checkoutBody returns the seed request with a reference of its own and, when callback is
 // not "", that callback_url.

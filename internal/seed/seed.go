@@ -1,0 +1,39 @@
+// Package seed holds LakiPay's own examples from the hosted-checkout page (the project's
+// primary source) and its "Core Concepts" page, verbatim, so that the tests of every package
+// start from the same text. openapi.yaml carries the same examples; a test in internal/spec
+// keeps the two in step.
+package seed
+
+// Request is the example request of LakiPay's hosted-checkout page.
+const Request = `{
+    "amount": 1000.5,
+    "currency": "ETB",
+    "phone_number": "251911111111",
+    "reference": "ORDER123456",
+    "description": "Payment for order #123",
+    "callback_url": "https://example.com/callback",
+    "redirects": {
+      "success": "https://example.com/success",
+      "failed": "https://example.com/failed"
+    },
+    "supported_mediums": ["MPESA", "TELEBIRR", "CBE"]
+  }`
+
+// Response is the example success body of LakiPay's hosted-checkout page. The page elides
+// the URL as "abc123..."; a full URL stands in for it.
+const Response = `{
+    "status": "SUCCESS",
+    "message": "Checkout session created successfully",
+    "data": {
+      "checkout_url": "https://checkout.lakipay.co/pay/abc123",
+      "lakipay_transaction_id": "TXN-123456789",
+      "reference": "ORDER123456",
+      "amount": 1000.5,
+      "currency": "ETB",
+      "status": "INITIATED"
+    }
+  }`
+
+// Error is the error example of LakiPay's "Core Concepts" page (an invalid API key).
+const Error = `{"status": "ERROR", "message": "Invalid API key", "error_code": "INVALID_API_KEY",
+  "errors": {"api_key": ["API key is required"]}}`
