@@ -26,7 +26,20 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
 	}
-	resp, err := c.api.CreateCheckoutWithBody(ctx, "application/json", bytes.NewReader(body), c.validate(body))
+	// The request is built here rather than by the generated client, which would parse and
+	// resolve the URL again on every call: checkoutURL is the generated client's URL, once.
+	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.checkoutURL, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("lakipay: build checkout request: %w", err)
+	}
+	httpReq.Header.Set("Content-Type", "application/json")
+	if err := c.authorize(ctx, httpReq); err != nil {
+		return nil, err
+	}
+	if err := c.check(ctx, httpReq, body); err != nil {
+		return nil, err
+	}
+	resp, err := c.doer.Do(httpReq)
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +113,16 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 // breaks it is refused with a *ValidationError and never reaches the network. It runs after
 // the editor that adds the headers.
 func (c *Client) validate(body []byte) gen.RequestEditorFn {
-	return func(ctx context.Context, req *http.Request) error {
-		if _, violations := c.spec.ValidateRequestBody(ctx, req, body); violations != nil {
-			return &ValidationError{Violations: violations}
-		}
-		return nil
+	return func(ctx context.Context, req *http.Request) error { return c.check(ctx, req, body) }
+}
+
+// check is what validate's editor does: it refuses a request (whose body is body) that breaks
+// the contract with a *ValidationError.
+func (c *Client) check(ctx context.Context, req *http.Request, body []byte) error {
+	if _, violations := c.spec.ValidateRequestBody(ctx, req, body); violations != nil {
+		return &ValidationError{Violations: violations}
 	}
+	return nil
 }
 
 // checkTransactionID checks the id path parameter against the spec before the request is

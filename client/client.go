@@ -42,6 +42,10 @@ type Client struct {
 	cfg  config
 	spec *spec.Spec
 	api  *gen.Client
+	doer *doer
+	// checkoutURL is the URL of createCheckout under the base URL, as the generated client
+	// builds it, computed once.
+	checkoutURL string
 }
 
 // config is what the options set; it holds the API key, so it formats itself redacted.
@@ -108,13 +112,17 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("lakipay: %w", err)
 	}
 	c := &Client{cfg: cfg, spec: s}
-	api, err := gen.NewClient(cfg.baseURL,
-		gen.WithHTTPClient(&doer{cfg: &c.cfg}),
-		gen.WithRequestEditorFn(c.authorize))
+	c.doer = &doer{cfg: &c.cfg}
+	api, err := gen.NewClient(cfg.baseURL, gen.WithHTTPClient(c.doer), gen.WithRequestEditorFn(c.authorize))
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: %w", err)
 	}
 	c.api = api
+	probe, err := gen.NewCreateCheckoutRequestWithBody(api.Server, "application/json", http.NoBody)
+	if err != nil {
+		return nil, fmt.Errorf("lakipay: %w", err)
+	}
+	c.checkoutURL = probe.URL.String()
 	return c, nil
 }
 

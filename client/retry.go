@@ -164,7 +164,9 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 	if tooLarge {
 		return nil, fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes)
 	}
-	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
+	buffered := &bufferedBody{data: body}
+	buffered.Reset(body)
+	resp.Body = buffered
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
@@ -172,8 +174,8 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 // bufferedBody is the body of a response the doer returns: already read, so that the client
 // decodes it without copying it again.
 type bufferedBody struct {
-	*bytes.Reader
-	data []byte
+	bytes.Reader // one allocation with the struct
+	data         []byte
 }
 
 // Close does nothing: the connection's body was closed when it was read.

@@ -288,7 +288,8 @@ func buildString(n *node, s *openapi3.Schema) bool {
 	switch s.Format {
 	case "":
 	case "uri":
-		n.format = func(v string) bool { return validateURI(v) == nil } // what Options registers
+		// What Options registers; the common URL is proven without parsing it.
+		n.format = func(v string) bool { return plainURL(v) || validateURI(v) == nil }
 	case "date", "date-time":
 		// kin-openapi's validator of these formats: its regexp, then a calendar check of the
 		// date (February 30 is refused). The regexp runs as a DFA here.
@@ -493,6 +494,43 @@ func (n *node) validNumber(text string) bool {
 	}
 	return !n.cents || isCents(text)
 }
+
+// plainURL reports whether v is an absolute URL that url.Parse surely reads with a scheme
+// and a host, so that validateURI accepts it: scheme://host[:digits] then only printable
+// ASCII other than '%', '@', '[', ']' and '\'. Anything else is left to validateURI.
+func plainURL(v string) bool {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok || scheme == "" || !isLetter(scheme[0]) {
+		return false
+	}
+	for i := 1; i < len(scheme); i++ {
+		if c := scheme[i]; !isLetter(c) && !isDigit(c) && c != '+' && c != '.' && c != '-' {
+			return false
+		}
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	host, port, _ := strings.Cut(rest[:end], ":")
+	if host == "" || strings.Trim(port, "0123456789") != "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '-' && c != '_' && c != '~' {
+			return false
+		}
+	}
+	for i := end; i < len(rest); i++ {
+		if c := rest[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`%@[]\`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
 // isCents reports whether a JSON number is, as written, a non-negative multiple of 0.01 that
 // money.Parse reads exactly: no sign, no exponent, at most 12 integer digits and at most 2

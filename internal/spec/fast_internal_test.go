@@ -140,3 +140,32 @@ func TestIsCents(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainURL checks that every URL plainURL proves is one validateURI accepts, and that it
+// proves the common ones.
+func TestPlainURL(t *testing.T) {
+	for v, want := range map[string]bool{
+		"https://example.com/success": true, "http://127.0.0.1:8080/cb?x=1&y=2#f": true, "HTTPS://E.COM": true,
+		"https://a.b/c:d;e=f,g!$'()*+": true, "http://h:": true,
+		"https:///cb": false, "https://exa mple.com/": false, "/pay/abc": false, "https://u@h/": false,
+		"https://h/%41": false, "https://[::1]/": false, "https://h:8o/": false, "1http://h": false, "https://h/é": false,
+	} {
+		t.Run(v, func(t *testing.T) {
+			assert.Equal(t, want, plainURL(v))
+			if plainURL(v) {
+				assert.NoError(t, validateURI(v))
+			}
+		})
+	}
+}
+
+func FuzzPlainURL(f *testing.F) {
+	for _, s := range []string{"https://example.com/success", "http://h:80/a?b#c", "https://h:1:2/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if plainURL(v) {
+			require.NoError(t, validateURI(v))
+		}
+	})
+}
