@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,7 +26,7 @@ import (
 // JSON bytes of a body (no decoding into maps, no boxing: strings are checked in place,
 // numbers as decimal text, patterns by a DFA built from the regexp). It only ever says
 // "valid" or "not proven": whatever it cannot prove valid, including every keyword and every
-// JSON form it does not implement (escapes in strings, invalid UTF-8, null, deep nesting),
+// JSON form it does not implement (escaped surrogates, invalid UTF-8, null, deep nesting),
 // goes to ValidateRequest or ValidateResponse, which stay the reference and produce every
 // Violation. So the fast path changes how fast a valid exchange is judged, never what is
 // reported.
@@ -440,11 +441,7 @@ func (n *node) text(v string) bool {
 	switch n.kind {
 	case kindAny:
 	case kindString:
-		ascii := true
-		for i := 0; i < len(v) && ascii; i++ {
-			ascii = v[i] < utf8.RuneSelf
-		}
-		if !n.validString(v, ascii) {
+		if !n.validString(v, isASCII(v)) {
 			return false
 		}
 	default:
@@ -608,10 +605,10 @@ func (n *node) array(sc *scanner) bool {
 		if n.unique {
 			// Uniqueness is proven for strings only; other kinds are left to the reference.
 			item := sc.b[start:sc.i]
-			if item[0] != '"' {
-				return false
+			if item[0] != '"' || strings.IndexByte(item, '\\') >= 0 {
+				return false // escapes are left to the reference too: "a" and "\u0061" are equal
 			}
-			if slices.Contains(seen, item) { // no escapes: equal text is equal value
+			if slices.Contains(seen, item) { // equal text is equal value
 				return false
 			}
 			seen = append(seen, item)
@@ -628,8 +625,8 @@ func (n *node) array(sc *scanner) bool {
 }
 
 // scanner reads JSON text strictly: it gives up (false) on anything it does not read exactly
-// as encoding/json would: escapes, control characters and invalid UTF-8 in strings, nesting
-// deeper than maxDepth, anything that is not JSON.
+// as encoding/json would: control characters, invalid UTF-8 and escaped surrogates in
+// strings, nesting deeper than maxDepth, anything that is not JSON.
 type scanner struct {
 	b     string
 	i     int
@@ -706,8 +703,10 @@ var (
 	anyArray  = &node{kind: kindArray, maxItems: math.MaxUint64}
 )
 
-// str scans a string without escapes and returns its text, which is then its value; ascii
-// says it has no multi-byte characters.
+// str scans a string and returns its value; ascii says the value has no multi-byte
+// characters. Escapes are decoded as encoding/json decodes them, except \u escapes of UTF-16
+// surrogates (whose pairing rules are left to the reference); control characters and invalid
+// UTF-8, which encoding/json refuses or replaces, give up.
 func (sc *scanner) str() (s string, ascii, ok bool) {
 	if sc.i >= len(sc.b) || sc.b[sc.i] != '"' {
 		return "", false, false
@@ -717,11 +716,25 @@ func (sc *scanner) str() (s string, ascii, ok bool) {
 	var seen byte // the classes of the bytes passed, or-ed
 	for j < len(sc.b) {
 		class := byteClass[sc.b[j]]
-		if class == classQuote {
-			break
+		switch class {
+		case 0:
+			j++
+			continue
+		case classQuote:
+		case classEscape:
+			n := escapeLen(sc.b[j:])
+			if n == 0 {
+				return "", false, false
+			}
+			seen |= classEscape
+			j += n
+			continue
+		default:
+			seen |= class
+			j++
+			continue
 		}
-		seen |= class
-		j++
+		break
 	}
 	if j == len(sc.b) || seen&classRefused != 0 {
 		return "", false, false
@@ -730,15 +743,89 @@ func (sc *scanner) str() (s string, ascii, ok bool) {
 	if !ascii && !utf8.ValidString(s) {
 		return "", false, false
 	}
+	if seen&classEscape != 0 {
+		if s, ok = unescape(s); !ok {
+			return "", false, false
+		}
+		ascii = ascii && isASCII(s)
+	}
 	sc.i = j + 1
 	return s, ascii, true
+}
+
+// escapeLen returns the length of the escape at the start of b, or 0 when it is none JSON has.
+func escapeLen(b string) int {
+	if len(b) < 2 {
+		return 0
+	}
+	switch b[1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2
+	case 'u':
+		if len(b) < 6 {
+			return 0
+		}
+		if _, err := strconv.ParseUint(b[2:6], 16, 16); err != nil {
+			return 0
+		}
+		return 6
+	}
+	return 0
+}
+
+// unescape decodes the escapes of a string escapeLen accepted; ok is false for a \u escape
+// of a UTF-16 surrogate.
+func unescape(raw string) (string, bool) {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		switch raw[i+1] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, _ := strconv.ParseUint(raw[i+2:i+6], 16, 16)
+			if utf16.IsSurrogate(rune(r)) {
+				return "", false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			i += 6
+			continue
+		default: // '"', '\\', '/'
+			out = append(out, raw[i+1])
+		}
+		i += 2
+	}
+	return string(out), true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // The classes of the bytes of a JSON string, for str.
 const (
 	classQuote     = 1 << iota // the closing quote
-	classRefused               // a backslash (escapes are left to the reference) or a control character
+	classRefused               // a control character
 	classMultiByte             // part of a multi-byte UTF-8 sequence
+	classEscape                // a backslash
 )
 
 var byteClass = func() (t [256]byte) {
@@ -746,7 +833,9 @@ var byteClass = func() (t [256]byte) {
 		switch {
 		case c == '"':
 			t[c] = classQuote
-		case c == '\\' || c < 0x20:
+		case c == '\\':
+			t[c] = classEscape
+		case c < 0x20:
 			t[c] = classRefused
 		case c >= utf8.RuneSelf:
 			t[c] = classMultiByte

@@ -58,11 +58,44 @@ func TestScannerAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// strValue returns the value str reads from a JSON string literal.
+func strValue(literal string) (string, bool) {
+	sc := scanner{b: literal}
+	s, ascii, ok := sc.str()
+	if ok && (sc.i != len(literal) || ascii != isASCII(s)) {
+		return "", false
+	}
+	return s, ok
+}
+
+func TestStrDecodesLikeEncodingJSON(t *testing.T) {
+	for _, literal := range []string{
+		`"\u00e9"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"https://e.com/cb?a=1\u0026b=2"`, `"é\u00e9"`, `"\u2028"`,
+	} {
+		t.Run(literal, func(t *testing.T) {
+			var want string
+			require.NoError(t, json.Unmarshal([]byte(literal), &want))
+			got, ok := strValue(literal)
+			require.True(t, ok)
+			assert.Equal(t, want, got)
+		})
+	}
+	for _, literal := range []string{`"\ud83d\ude00"`, `"\ud83d"`, `"\u00"`, `"\x"`, `"\`, "\"\xff\"", "\"\t\""} {
+		_, ok := strValue(literal)
+		assert.False(t, ok, literal)
+	}
+}
+
 func FuzzScanner(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2.5e3,"x",null,true]}`, `"\ud83d"`, `[-0]`, "\"\xed\xa0\x80\""} {
+	for _, s := range []string{`{"a":[1,2.5e3,"x",null,true]}`, `"\ud83d"`, `[-0]`, "\"\xed\xa0\x80\"", `"a\u0026\n\""`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
+		if got, ok := strValue(body); ok {
+			var want string
+			require.NoError(t, json.Unmarshal([]byte(body), &want))
+			require.Equal(t, want, got)
+		}
 		if !scans(body) {
 			return
 		}
@@ -168,4 +201,19 @@ func FuzzPlainURL(f *testing.F) {
 			require.NoError(t, validateURI(v))
 		}
 	})
+}
+
+// TestFastPathProvesMarshalledRequests checks that the fast path itself (not only the
+// reference behind it) proves what encoding/json writes: compact, with &, < and > escaped.
+func TestFastPathProvesMarshalledRequests(t *testing.T) {
+	s, err := Load()
+	require.NoError(t, err)
+	body := s.compiled().ops[s.Operation("createCheckout")].body
+	for name, doc := range map[string]string{
+		"compact":        `{"amount":1000.5,"currency":"ETB","phone_number":"251911111111","reference":"ORDER123456","redirects":{"success":"https://example.com/success","failed":"https://example.com/failed"},"supported_mediums":["MPESA","CBE"]}`,
+		"escaped query":  `{"amount":10,"currency":"ETB","phone_number":"251911111111","reference":"R\u003c1\u003e","callback_url":"https://example.com/cb?a=1\u0026b=2","redirects":{"success":"https://example.com/s","failed":"https://example.com/f"},"supported_mediums":["CBE"]}`,
+		"pretty printed": "{\n  \"amount\": 0.07,\n  \"currency\": \"USD\",\n  \"phone_number\": \"2519111\",\n  \"reference\": \"é\",\n  \"redirects\": {\"success\": \"http://h\", \"failed\": \"HTTP://H:8080/f#x\"},\n  \"supported_mediums\": [\"CYBERSOURCE\"]\n}",
+	} {
+		t.Run(name, func(t *testing.T) { assert.True(t, body.document(doc)) })
+	}
 }
