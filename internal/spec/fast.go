@@ -888,8 +888,9 @@ func (sc *scanner) digits() int {
 // NFA as package regexp, so both always agree on whether there is a match.
 type matcher struct {
 	re    *regexp.Regexp
-	next  []uint16 // state<<7 | byte → state; nil: no DFA (too large, or unsupported)
-	final []bool   // the text may end in this state
+	next  []uint16    // state<<7 | byte → state; nil: no DFA (too large, or unsupported)
+	final []bool      // the text may end in this state
+	stay  [][2]uint64 // per state, the bytes whose transition leads back to it (bit c)
 	// states 0 (dead: no match possible) and 1 (start) always exist when next is non-nil.
 }
 
@@ -903,8 +904,6 @@ func (m *matcher) match(s string) bool {
 	if m.next == nil {
 		return m.re.MatchString(s)
 	}
-	// The dead state and the states that have seen a match lead only to themselves, so the
-	// loop needs no exit but the end of the text.
 	next, st := m.next, uint16(startState)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -912,6 +911,18 @@ func (m *matcher) match(s string) bool {
 			return m.re.MatchString(s)
 		}
 		st = next[int(st)<<7|int(c)]
+		if st == deadState {
+			return false // no thread of the NFA is left, whatever follows
+		}
+		// Skip the run of bytes that leave the state as it is ([A-Za-z0-9+/]+ of a signature).
+		stay := &m.stay[st]
+		for i+1 < len(s) {
+			c := s[i+1]
+			if c >= utf8.RuneSelf || stay[c>>6]&(1<<(c&63)) == 0 {
+				break
+			}
+			i++
+		}
 	}
 	return m.final[st]
 }
@@ -935,8 +946,14 @@ func compileMatcher(pattern string) (*matcher, error) {
 	if d, ok := buildDFA(prog); ok {
 		m.final = d.final
 		m.next = make([]uint16, 0, len(d.next)<<7)
-		for _, row := range d.next {
+		m.stay = make([][2]uint64, len(d.next))
+		for st, row := range d.next {
 			m.next = append(m.next, row[:]...)
+			for c, to := range row {
+				if int(to) == st {
+					m.stay[st][c>>6] |= 1 << (c & 63)
+				}
+			}
 		}
 	}
 	return m, nil
