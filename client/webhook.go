@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
@@ -8,9 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
+	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
@@ -28,7 +33,8 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if len(body) > MaxWebhookBytes {
 		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
 	}
-	if err := webhook.Verify(body, key); err != nil {
+	fields, err := webhook.VerifyFields(body, key)
+	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
 	s, err := spec.Load()
@@ -46,11 +52,134 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 		}
 		return nil, fmt.Errorf("lakipay: webhook: %w: %s", ErrMalformedWebhook, strings.Join(parts, "; "))
 	}
-	var event WebhookEvent
-	if err := json.Unmarshal(body, &event); err != nil {
+	event, err := decodeEvent(fields, body)
+	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w: %w", ErrMalformedWebhook, err)
 	}
-	return &event, nil
+	return event, nil
+}
+
+// decodeEvent decodes a webhook body, split into fields by package webhook, exactly as
+// json.Unmarshal into a [WebhookEvent] does: from the fields when they are plain, with
+// json.Unmarshal itself otherwise.
+func decodeEvent(fields []webhook.Field, body []byte) (*WebhookEvent, error) {
+	event := new(WebhookEvent)
+	if fastEventDecoding() && decodeFields(fields, event) {
+		return event, nil
+	}
+	*event = WebhookEvent{}
+	if err := json.Unmarshal(body, event); err != nil {
+		return nil, err
+	}
+	return event, nil
+}
+
+// eventFields are the JSON names and Go types of the fields of [WebhookEvent] that
+// decodeFields sets, in the order of the struct.
+var eventFields = []struct {
+	name string
+	typ  reflect.Type
+}{
+	{"amount", reflect.TypeFor[Amount]()},
+	{"currency", reflect.TypeFor[string]()},
+	{"event", reflect.TypeFor[gen.WebhookEventEvent]()},
+	{"medium", reflect.TypeFor[*Medium]()},
+	{"reference", reflect.TypeFor[string]()},
+	{"signature", reflect.TypeFor[string]()},
+	{"status", reflect.TypeFor[TransactionStatus]()},
+	{"timestamp", reflect.TypeFor[time.Time]()},
+	{"transaction_id", reflect.TypeFor[string]()},
+}
+
+// fastEventDecoding reports whether [WebhookEvent] has exactly eventFields: when the spec
+// gains a field, decodeEvent falls back to json.Unmarshal until decodeFields learns it.
+var fastEventDecoding = sync.OnceValue(func() bool {
+	fields := reflect.VisibleFields(reflect.TypeFor[WebhookEvent]())
+	if len(fields) != len(eventFields) {
+		return false
+	}
+	for i, f := range fields {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != eventFields[i].name || f.Type != eventFields[i].typ || len(f.Index) != 1 {
+			return false
+		}
+	}
+	return true
+})
+
+// decodeFields sets event from fields and reports true when every field is one it decodes
+// exactly as json.Unmarshal does: strings without escapes, an amount written as a number, a
+// timestamp as a string, and other keys that json.Unmarshal ignores. Otherwise it reports
+// false, having set part of event.
+func decodeFields(fields []webhook.Field, event *WebhookEvent) bool {
+	for _, f := range fields {
+		raw := f.Value
+		switch string(f.Key) {
+		case "amount":
+			if (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || event.Amount.UnmarshalJSON(raw) != nil {
+				return false
+			}
+			continue
+		case "timestamp":
+			if raw[0] != '"' || event.Timestamp.UnmarshalJSON(raw) != nil {
+				return false
+			}
+			continue
+		}
+		text, plain := plainString(raw)
+		switch string(f.Key) {
+		case "currency":
+			event.Currency = text
+		case "event":
+			event.Event = gen.WebhookEventEvent(text)
+		case "medium":
+			m := Medium(text)
+			event.Medium = &m
+		case "reference":
+			event.Reference = text
+		case "signature":
+			event.Signature = text
+		case "status":
+			event.Status = TransactionStatus(text)
+		case "transaction_id":
+			event.TransactionID = text
+		default:
+			if foldsToEventField(f.Key) {
+				return false // json.Unmarshal matches keys case-insensitively
+			}
+			continue
+		}
+		if !plain {
+			return false
+		}
+	}
+	return true
+}
+
+// plainString returns the text of a raw JSON string without escapes; false for any other
+// value.
+func plainString(raw []byte) (string, bool) {
+	if raw[0] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+		return "", false
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+// foldsToEventField reports whether json.Unmarshal might store the field named key, which is
+// none of eventFields' names, in one of them: key equals one of them but for ASCII case, or
+// holds a non-ASCII byte (which encoding/json folds by Unicode rules).
+func foldsToEventField(key []byte) bool {
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, f := range eventFields {
+		if bytes.EqualFold(key, []byte(f.name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParsePublicKey reads LakiPay's webhook public key from PEM (PKIX "PUBLIC KEY" or PKCS#1

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -39,57 +38,79 @@ const MinKeyBits = 2048
 // SignatureField is the name of the body field that carries the signature.
 const SignatureField = "signature"
 
-// member is one top-level field of a body: its decoded key and the span of its raw value.
-type member struct {
-	key        string
-	start, end int
+// Field is one top-level field of a webhook body.
+type Field struct {
+	// Key is the field's name with its escapes decoded; it may share memory with the body.
+	Key []byte
+	// Value is the field's raw JSON text, without surrounding white space: a sub-slice of the
+	// body.
+	Value []byte
+
+	start int // offset of Value in the body
+}
+
+// Fields splits a body into its top-level fields, sorted by key in byte order (the
+// "signature" field included). It refuses what [Canonical] refuses, with [ErrMalformed].
+func Fields(body []byte) ([]Field, error) {
+	fields, _, err := scan(body)
+	return fields, err
 }
 
 // Canonical returns the canonical string of a webhook body (see the package documentation)
 // and the decoded value of its "signature" field ("" when absent). A "signature" that is not a
 // string is refused with ErrMalformed.
 func Canonical(body []byte) (canonical []byte, signature string, err error) {
-	members, _, err := scan(body)
+	fields, _, err := scan(body)
 	if err != nil {
 		return nil, "", err
 	}
-	return canonicalize(body, members)
+	canonical, raw, err := canonicalize(make([]byte, 0, len(body)), fields)
+	if err != nil || raw == nil {
+		return canonical, "", err
+	}
+	signature, err = unquote(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return canonical, signature, nil
 }
 
-func canonicalize(body []byte, members []member) ([]byte, string, error) {
-	out := make([]byte, 0, len(body))
-	signature := ""
+// canonicalize appends the canonical string of fields to dst and returns it with the raw
+// (quoted) value of the "signature" field, nil when absent.
+func canonicalize(dst []byte, fields []Field) (out, signature []byte, err error) {
+	out = dst
 	first := true
-	for _, m := range members {
-		raw := body[m.start:m.end]
-		if m.key == SignatureField {
+	for _, f := range fields {
+		raw := f.Value
+		if string(f.Key) == SignatureField {
 			if raw[0] != '"' {
-				return nil, "", fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
+				return nil, nil, fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
 			}
-			s, err := unquote(raw)
-			if err != nil {
-				return nil, "", err
-			}
-			signature = s
+			signature = raw
 			continue
 		}
 		if !first {
 			out = append(out, '&')
 		}
 		first = false
-		out = append(out, m.key...)
+		out = append(out, f.Key...)
 		out = append(out, '=')
 		switch raw[0] {
 		case '"':
+			inner := raw[1 : len(raw)-1]
+			if bytes.IndexByte(inner, '\\') < 0 {
+				out = append(out, inner...)
+				break
+			}
 			s, err := unquote(raw)
 			if err != nil {
-				return nil, "", err
+				return nil, nil, err
 			}
 			out = append(out, s...)
 		case '{', '[':
 			var buf bytes.Buffer
 			if err := json.Compact(&buf, raw); err != nil {
-				return nil, "", fmt.Errorf("%w: field %s: %w", ErrMalformed, quoteKey(m.key), err)
+				return nil, nil, fmt.Errorf("%w: field %s: %w", ErrMalformed, quoteKey(f.Key), err)
 			}
 			out = append(out, buf.Bytes()...)
 		default:
@@ -102,28 +123,57 @@ func canonicalize(body []byte, members []member) ([]byte, string, error) {
 // Verify checks the body's signature with key: RSA PKCS#1 v1.5 over the SHA-256 of
 // [Canonical]. It returns nil only for an authentic body.
 func Verify(body []byte, key *rsa.PublicKey) error {
+	_, err := VerifyFields(body, key)
+	return err
+}
+
+// VerifyFields is [Verify] that also returns the body's fields, as [Fields] does, so that a
+// caller decoding an authentic body need not split it again.
+func VerifyFields(body []byte, key *rsa.PublicKey) ([]Field, error) {
 	if key == nil {
-		return ErrNoKey
+		return nil, ErrNoKey
 	}
 	if err := checkSize(key); err != nil {
-		return err
+		return nil, err
 	}
-	canonical, signature, err := Canonical(body)
+	fields, _, err := scan(body)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if signature == "" {
-		return ErrNoSignature
-	}
-	sig, err := base64.StdEncoding.DecodeString(signature)
+	// The canonical string of a webhook is a few hundred bytes: built on the stack.
+	var canonicalBuf [1024]byte
+	canonical, raw, err := canonicalize(canonicalBuf[:0], fields)
 	if err != nil {
-		return fmt.Errorf("%w: not standard base64", ErrInvalidSignature)
+		return nil, err
+	}
+	if raw == nil {
+		return nil, ErrNoSignature
+	}
+	encoded := raw[1 : len(raw)-1]
+	if bytes.IndexByte(encoded, '\\') >= 0 {
+		s, err := unquote(raw)
+		if err != nil {
+			return nil, err
+		}
+		encoded = []byte(s)
+	}
+	if len(encoded) == 0 {
+		return nil, ErrNoSignature
+	}
+	var sigBuf [512]byte // an RSA-4096 signature
+	sig := sigBuf[:]
+	if n := base64.StdEncoding.DecodedLen(len(encoded)); n > len(sig) {
+		sig = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(sig, encoded)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not standard base64", ErrInvalidSignature)
 	}
 	digest := sha256.Sum256(canonical)
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
-		return ErrInvalidSignature
+	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig[:n]); err != nil {
+		return nil, ErrInvalidSignature
 	}
-	return nil
+	return fields, nil
 }
 
 // Sign returns body with its "signature" field set to the signature of its canonical string
@@ -136,11 +186,11 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err := checkSize(&key.PublicKey); err != nil {
 		return nil, err
 	}
-	members, insertAt, err := scan(body)
+	fields, insertAt, err := scan(body)
 	if err != nil {
 		return nil, err
 	}
-	canonical, _, err := canonicalize(body, members)
+	canonical, _, err := canonicalize(make([]byte, 0, len(body)), fields)
 	if err != nil {
 		return nil, err
 	}
@@ -151,15 +201,15 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	}
 	quoted := `"` + base64.StdEncoding.EncodeToString(sig) + `"`
 	out := make([]byte, 0, len(body)+len(quoted)+len(SignatureField)+4)
-	for _, m := range members {
-		if m.key == SignatureField {
-			out = append(out, body[:m.start]...)
+	for _, f := range fields {
+		if string(f.Key) == SignatureField {
+			out = append(out, body[:f.start]...)
 			out = append(out, quoted...)
-			return append(out, body[m.end:]...), nil
+			return append(out, body[f.start+len(f.Value):]...), nil
 		}
 	}
 	out = append(out, body[:insertAt]...)
-	if len(members) > 0 {
+	if len(fields) > 0 {
 		out = append(out, ',')
 	}
 	out = append(out, `"`+SignatureField+`":`...)
@@ -225,47 +275,252 @@ func checkSize(key *rsa.PublicKey) error {
 	return nil
 }
 
-// scan splits a JSON object into its members, sorted by key, and returns where a new member
-// goes: just after the last member's value, or at the closing brace of an empty object. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data
-// and duplicate keys.
-func scan(body []byte) ([]member, int, error) {
-	if !json.Valid(body) {
-		return nil, 0, fmt.Errorf("%w: not valid JSON", ErrMalformed)
+// scan splits a JSON object into its fields, sorted by key, and returns where a new field
+// goes: just after the last field's value, or at the closing brace of an empty object. It
+// refuses invalid JSON, invalid UTF-8, non-objects, trailing data and duplicate keys.
+func scan(body []byte) ([]Field, int, error) {
+	fields, insertAt, ok := split(body)
+	if !ok {
+		return nil, 0, malformed(body)
 	}
-	if !utf8.Valid(body) {
-		return nil, 0, fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
-	}
-	// From here on body is one valid JSON value: the scanner only finds spans.
-	i := skipSpace(body, 0)
-	if body[i] != '{' {
-		return nil, 0, fmt.Errorf("%w: not a JSON object", ErrMalformed)
-	}
-	members := make([]member, 0, 10)
-	i = skipSpace(body, i+1)
-	insertAt := i
-	for body[i] != '}' {
-		keyEnd := skipString(body, i)
-		key, err := unquote(body[i:keyEnd])
-		if err != nil {
-			return nil, 0, err
+	slices.SortFunc(fields, func(a, b Field) int { return bytes.Compare(a.Key, b.Key) })
+	for j := 1; j < len(fields); j++ {
+		if bytes.Equal(fields[j].Key, fields[j-1].Key) {
+			return nil, 0, fmt.Errorf("%w: duplicate key %s", ErrMalformed, quoteKey(fields[j].Key))
 		}
-		i = skipSpace(body, keyEnd)
-		i = skipSpace(body, i+1) // the colon
-		end := skipValue(body, i)
-		members = append(members, member{key: key, start: i, end: end})
+	}
+	return fields, insertAt, nil
+}
+
+// malformed says why split refused body, checking in the order the package always has.
+func malformed(body []byte) error {
+	switch {
+	case !json.Valid(body):
+		return fmt.Errorf("%w: not valid JSON", ErrMalformed)
+	case !utf8.Valid(body):
+		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
+	default:
+		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+}
+
+// split reads body in one pass, in document order: ok only when body is one JSON object
+// (json.Valid, with its nesting limit), its text is valid UTF-8 and every key decodes.
+func split(b []byte) (fields []Field, insertAt int, ok bool) {
+	i := skipSpace(b, 0)
+	if i == len(b) || b[i] != '{' {
+		return nil, 0, false
+	}
+	fields = make([]Field, 0, 10)
+	i = skipSpace(b, i+1)
+	insertAt = i
+	if i < len(b) && b[i] == '}' {
+		return fields, insertAt, skipSpace(b, i+1) == len(b)
+	}
+	for {
+		if i == len(b) || b[i] != '"' {
+			return nil, 0, false
+		}
+		keyEnd := validString(b, i)
+		if keyEnd < 0 {
+			return nil, 0, false
+		}
+		key := b[i+1 : keyEnd-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			s, err := unquote(b[i:keyEnd])
+			if err != nil {
+				return nil, 0, false
+			}
+			key = []byte(s)
+		}
+		i = skipSpace(b, keyEnd)
+		if i == len(b) || b[i] != ':' {
+			return nil, 0, false
+		}
+		i = skipSpace(b, i+1)
+		end := validValue(b, i, 1)
+		if end < 0 {
+			return nil, 0, false
+		}
+		fields = append(fields, Field{Key: key, Value: b[i:end], start: i})
 		insertAt = end
-		i = skipSpace(body, end)
-		if body[i] == ',' {
-			i = skipSpace(body, i+1)
+		i = skipSpace(b, end)
+		if i == len(b) {
+			return nil, 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return fields, insertAt, skipSpace(b, i+1) == len(b)
+		default:
+			return nil, 0, false
 		}
 	}
-	slices.SortFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
-	for j := 1; j < len(members); j++ {
-		if members[j].key == members[j-1].key {
-			return nil, 0, fmt.Errorf("%w: duplicate key %s", ErrMalformed, quoteKey(members[j].key))
+}
+
+// maxDepth is encoding/json's nesting limit: deeper values are not valid JSON to it.
+const maxDepth = 10000
+
+// validValue returns the offset just past the JSON value starting at b[i], or -1 when there
+// is none; depth counts the arrays and objects around it.
+func validValue(b []byte, i, depth int) int {
+	if i == len(b) {
+		return -1
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return validString(b, i)
+	case c == '{' || c == '[':
+		return validContainer(b, i, depth+1)
+	case c == '-' || '0' <= c && c <= '9':
+		return validNumber(b, i)
+	case bytes.HasPrefix(b[i:], []byte("true")):
+		return i + len("true")
+	case bytes.HasPrefix(b[i:], []byte("false")):
+		return i + len("false")
+	case bytes.HasPrefix(b[i:], []byte("null")):
+		return i + len("null")
+	default:
+		return -1
+	}
+}
+
+// validContainer returns the offset just past the object or array starting at b[i], or -1.
+func validContainer(b []byte, i, depth int) int {
+	if depth > maxDepth {
+		return -1
+	}
+	closer := byte(']')
+	if b[i] == '{' {
+		closer = '}'
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == closer {
+		return i + 1
+	}
+	for {
+		if closer == '}' {
+			if i == len(b) || b[i] != '"' {
+				return -1
+			}
+			if i = validString(b, i); i < 0 {
+				return -1
+			}
+			if i = skipSpace(b, i); i == len(b) || b[i] != ':' {
+				return -1
+			}
+			i = skipSpace(b, i+1)
+		}
+		if i = validValue(b, i, depth); i < 0 {
+			return -1
+		}
+		if i = skipSpace(b, i); i == len(b) {
+			return -1
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case closer:
+			return i + 1
+		default:
+			return -1
 		}
 	}
-	return members, insertAt, nil
+}
+
+// validNumber returns the offset just past the JSON number starting at b[i], or -1.
+func validNumber(b []byte, i int) int {
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i == len(b):
+		return -1
+	case b[i] == '0':
+		i++
+	case '1' <= b[i] && b[i] <= '9':
+		i = skipDigits(b, i+1)
+	default:
+		return -1
+	}
+	if i < len(b) && b[i] == '.' {
+		j := skipDigits(b, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := skipDigits(b, i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// plain marks the bytes a JSON string holds as they are: not a quote, a backslash, a control
+// character or the start of a multi-byte UTF-8 sequence.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// validString returns the offset just past the JSON string starting at b[i] == '"', or -1
+// when it is unterminated, holds a control character, a bad escape or invalid UTF-8.
+func validString(b []byte, i int) int {
+	for i++; i < len(b); {
+		c := b[i]
+		switch {
+		case plain[c]:
+			i++
+		case c == '"':
+			return i + 1
+		case c == '\\':
+			if i+1 == len(b) {
+				return -1
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
+					return -1
+				}
+				i += 6
+			default:
+				return -1
+			}
+		case c < 0x20:
+			return -1
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1
+			}
+			i += size
+		}
+	}
+	return -1
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func skipSpace(b []byte, i int) int {
@@ -273,48 +528,6 @@ func skipSpace(b []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// skipString returns the offset just past the string starting at b[i] == '"'.
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// skipValue returns the offset just past the valid JSON value starting at b[i].
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	default:
-		for i < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[i])) {
-			i++
-		}
-		return i
-	}
 }
 
 // unquote decodes a raw JSON string, cheaply when it holds no escapes.
@@ -331,10 +544,10 @@ func unquote(raw []byte) (string, error) {
 }
 
 // quoteKey quotes a field name for an error message, cut to a readable length.
-func quoteKey(key string) string {
+func quoteKey(key []byte) string {
 	const limit = 40
 	if len(key) > limit {
-		return strconv.Quote(key[:limit]) + "..."
+		return strconv.Quote(string(key[:limit])) + "..."
 	}
-	return strconv.Quote(key)
+	return strconv.Quote(string(key))
 }
