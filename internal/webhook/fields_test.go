@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -81,8 +82,19 @@ func checkFields(t *testing.T, body []byte) {
 
 func TestFieldsAgreeWithEncodingJSON(t *testing.T) {
 	deep := func(n int) string { return `{"a":` + strings.Repeat("[", n-1) + strings.Repeat("]", n-1) + `}` }
+	many := func(n int, extra string) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := n; i > 0; i-- {
+			fmt.Fprintf(&b, `"k%02d":%d,`, i, i)
+		}
+		return b.String() + extra + `"a":0}`
+	}
 	tests := []struct{ name, body string }{
 		{name: "docs example", body: docsPayload},
+		{name: "many fields", body: many(40, "")},
+		{name: "many fields with a duplicate", body: many(40, `"k07":7,`)},
+		{name: "few fields with a duplicate", body: many(5, `"k03":7,`)},
 		{name: "empty object", body: " {\n} "},
 		{name: "all value kinds", body: `{"s":"x","n":-1.5e+3,"z":0,"t":true,"f":false,"u":null,"o":{"k":[1,{}]},"a":[]}`},
 		{name: "escapes", body: `{"k\u0065y":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00\ud800"}`},
@@ -122,6 +134,20 @@ func TestFieldsAgreeWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestFieldsLongStrings puts each kind of special byte at every offset of a long string, where
+// Fields reads eight plain bytes at a time.
+func TestFieldsLongStrings(t *testing.T) {
+	for _, special := range []string{`\n`, `\u00e9`, `"`, "\x01", "\x1f", "\x7f", "é", "\xff", "\xe6\x97", "\xed\xa0\x80", `\`} {
+		for at := range 20 {
+			value := strings.Repeat("a", at) + special + strings.Repeat("b", 19-at)
+			t.Run(fmt.Sprintf("%q at %d", special, at), func(t *testing.T) {
+				checkFields(t, []byte(`{"k":"`+value+`","z":1}`))
+				checkFields(t, []byte(`{"k":"`+value))
+			})
+		}
+	}
+}
+
 // TestFieldsErrorsKeepTheirReasons checks that each refusal names the first rule broken, in
 // the order json validity, UTF-8, object.
 func TestFieldsErrorsKeepTheirReasons(t *testing.T) {
@@ -145,7 +171,8 @@ func TestFieldsErrorsKeepTheirReasons(t *testing.T) {
 func FuzzFields(f *testing.F) {
 	for _, seed := range []string{docsPayload, `{}`, `{"a":{"b":[1,"x",null,true,false]},"signature":"AA=="}`,
 		`{"a":1,"a":2}`, `[]`, `{"s":"\u00e9\\\"\/"}`, `{"a":1}x`, "{\"a\":\"\xff\"}", `{"a":-0.0e-0}`,
-		`{"a":01}`, `{"a":"\uZZZZ"}`, "{\"é\":\"\xed\xa0\x80\"}", `{"a" : [ { } , [ ] ] }`} {
+		`{"a":01}`, `{"a":"\uZZZZ"}`, "{\"é\":\"\xed\xa0\x80\"}", `{"a" : [ { } , [ ] ] }`,
+		`{"signature":"` + strings.Repeat("AbC+/9", 57) + `==","k":"\u00e9 é \\ x"}`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -283,13 +284,34 @@ func scan(body []byte) ([]Field, int, error) {
 	if !ok {
 		return nil, 0, malformed(body)
 	}
-	slices.SortFunc(fields, func(a, b Field) int { return bytes.Compare(a.Key, b.Key) })
+	sortFields(fields)
 	for j := 1; j < len(fields); j++ {
 		if bytes.Equal(fields[j].Key, fields[j-1].Key) {
 			return nil, 0, fmt.Errorf("%w: duplicate key %s", ErrMalformed, quoteKey(fields[j].Key))
 		}
 	}
 	return fields, insertAt, nil
+}
+
+// sortFields sorts fields by key: a webhook's few by insertion, comparing first bytes inline.
+func sortFields(fields []Field) {
+	const few = 16
+	if len(fields) > few {
+		slices.SortFunc(fields, func(a, b Field) int { return bytes.Compare(a.Key, b.Key) })
+		return
+	}
+	for i := 1; i < len(fields); i++ {
+		for j := i; j > 0 && keyLess(fields[j].Key, fields[j-1].Key); j-- {
+			fields[j], fields[j-1] = fields[j-1], fields[j]
+		}
+	}
+}
+
+func keyLess(a, b []byte) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return bytes.Compare(a, b) < 0
 }
 
 // malformed says why split refused body, checking in the order the package always has.
@@ -484,7 +506,21 @@ var plain = func() (t [256]bool) {
 // validString returns the offset just past the JSON string starting at b[i] == '"', or -1
 // when it is unterminated, holds a control character, a bad escape or invalid UTF-8.
 func validString(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i++; i < len(b); {
+		// Eight plain bytes at a time: none has its high bit set, is below 0x20 or equals
+		// '"' or '\\' (a zero byte of x-0x20, x^'"' or x^'\\' sets a high bit here).
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			q, bs := x^(ones*'"'), x^(ones*'\\')
+			if (x|(x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i == len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case plain[c]:
