@@ -219,6 +219,16 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 	return f, nil
 }
 
+// String describes the fake without its state: printing a Fake (with any fmt verb, also
+// through [Server]) must neither race with the requests it is serving nor show its pinned API
+// key or its private signing key.
+func (f *Fake) String() string {
+	return fmt.Sprintf("contracttest.Fake{seed: %d, pinnedKey: %t}", f.cfg.seed, f.cfg.apiKey != nil)
+}
+
+// GoString is String, so that %#v hides the state too.
+func (f *Fake) GoString() string { return f.String() }
+
 // generateKey makes the default signing key; tests replace it to control when it is ready.
 var generateKey = rsa.GenerateKey
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
@@ -809,9 +810,14 @@ func TestNothingPrintsThePinnedKey(t *testing.T) {
 	srv := contracttest.NewServer(t, contracttest.WithAPIKey(testKey))
 	f, err := contracttest.NewFake(contracttest.WithAPIKey(testKey))
 	require.NoError(t, err)
+	// Printing right away also proves it does not race with the signing key being generated
+	// (run under -race).
 	for _, v := range []any{srv, srv.Fake, f} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-			assert.NotContains(t, fmt.Sprintf(verb, v), secret, verb)
+			text := fmt.Sprintf(verb, v)
+			secrettest.Absent(t, text, secret, verb)
+			assert.NotContains(t, text, "PrivateKey", "%s shows no signing key", verb)
+			assert.Contains(t, text, "contracttest.Fake{", verb)
 		}
 	}
 }
