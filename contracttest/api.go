@@ -359,23 +359,12 @@ func (f *Fake) delay(ctx context.Context) error {
 func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, ex *spec.Exchange, sc script, violations []Violation) {
 	op := ex.Operation
 	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
+	if a, ok := scriptedError(sc); ok {
+		f.record(op, a)
+		f.write(w, a)
+		return
+	}
 	switch sc.fault {
-	case 0:
-		a := errorAnswer(sc.status, sc.code, http.StatusText(sc.status)+" (forced by the test)", nil)
-		if sc.status == http.StatusTooManyRequests {
-			a.header = http.Header{"Retry-After": []string{"1"}}
-		}
-		f.record(op, a)
-		f.write(w, a)
-	case FaultInternalError:
-		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "Provider error (injected fault)", nil)
-		f.record(op, a)
-		f.write(w, a)
-	case FaultRateLimited:
-		a := errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault)", nil)
-		a.header = http.Header{"Retry-After": []string{"1"}}
-		f.record(op, a)
-		f.write(w, a)
 	case FaultMalformedJSON:
 		f.record(op, answer{status: http.StatusOK})
 		writeBytes(w, http.StatusOK, http.Header{"Content-Type": []string{"application/json"}}, []byte(`{"status":"SUCCESS","data":{"amount":`))
@@ -400,14 +389,6 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	case FaultBadGateway:
 		f.record(op, answer{status: http.StatusBadGateway})
 		writeBytes(w, http.StatusBadGateway, http.Header{"Content-Type": []string{"text/html"}}, []byte(badGatewayPage))
-	case FaultUnavailable:
-		a := errorAnswer(http.StatusServiceUnavailable, codeProviderError, "Service unavailable (injected fault)", nil)
-		f.record(op, a)
-		f.write(w, a)
-	case FaultRateLimitedNoRetryAfter:
-		a := errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
-		f.record(op, a)
-		f.write(w, a)
 	case FaultWrongContentType:
 		a := f.handle(r, body, ex, violations)
 		f.record(op, a)
@@ -420,11 +401,37 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	case FaultHugeBody:
 		f.record(op, answer{status: http.StatusOK})
 		streamHugeBody(w)
-	default:
-		a := errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
-		f.record(op, a)
-		f.write(w, a)
 	}
+}
+
+// scriptedError returns the error envelope that a forced status or an error fault answers
+// with, and false for the faults that break the exchange in other ways. An unknown fault
+// answers 500.
+func scriptedError(sc script) (answer, bool) {
+	retryAfter := http.Header{"Retry-After": []string{"1"}}
+	var a answer
+	switch sc.fault {
+	case 0:
+		a = errorAnswer(sc.status, sc.code, http.StatusText(sc.status)+" (forced by the test)", nil)
+		if sc.status == http.StatusTooManyRequests {
+			a.header = retryAfter
+		}
+	case FaultInternalError:
+		a = errorAnswer(http.StatusInternalServerError, codeProviderError, "Provider error (injected fault)", nil)
+	case FaultRateLimited:
+		a = errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault)", nil)
+		a.header = retryAfter
+	case FaultUnavailable:
+		a = errorAnswer(http.StatusServiceUnavailable, codeProviderError, "Service unavailable (injected fault)", nil)
+	case FaultRateLimitedNoRetryAfter:
+		a = errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
+	case FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset, FaultFlatShape, FaultTimeout,
+		FaultBadGateway, FaultWrongContentType, FaultHugeBody:
+		return answer{}, false
+	default:
+		a = errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
+	}
+	return a, true
 }
 
 // badGatewayPage is what a proxy in front of an unreachable LakiPay answers with.
