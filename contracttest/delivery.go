@@ -78,12 +78,8 @@ func (f *Fake) webhookBody(s *session) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var decoded any
-	if err := json.Unmarshal(signed, &decoded); err != nil {
-		return nil, err
-	}
 	schema := f.spec.Doc.Components.Schemas["WebhookEvent"].Value
-	for _, v := range f.spec.ValidateValue(schema, decoded, "receivePaymentWebhook", "webhook body") {
+	for _, v := range f.spec.ValidateJSON(schema, signed, "receivePaymentWebhook", "webhook body") {
 		f.log.Error("lakipay fake: webhook breaks the contract", "violation", v.String())
 		f.cfg.onViolation(v)
 	}

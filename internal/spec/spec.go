@@ -172,19 +172,6 @@ func (s *Spec) Operation(operationID string) *routers.Route {
 	return nil
 }
 
-// RequestBodySchema returns the JSON schema of an operation's request body, or nil.
-func (s *Spec) RequestBodySchema(operationID string) *openapi3.Schema {
-	route := s.Operation(operationID)
-	if route == nil || route.Operation.RequestBody == nil {
-		return nil
-	}
-	media := route.Operation.RequestBody.Value.Content.Get("application/json")
-	if media == nil || media.Schema == nil {
-		return nil
-	}
-	return media.Schema.Value
-}
-
 // ValidateValue validates a decoded JSON value (as encoding/json decodes into any) against
 // schema with this module's options and returns every violation, or nil.
 func (s *Spec) ValidateValue(schema *openapi3.Schema, value any, operationID, in string) []Violation {
