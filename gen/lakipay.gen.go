@@ -172,6 +172,12 @@ type AbsoluteURL = string
 // `exclusiveMinimum`, which many tools mishandle).
 // **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 // amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+// **Decision (generated types):** `format: double` steers every common generator to a
+// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+// back its text; a client that computes with amounts should still carry them as integer
+// minor units or a decimal type, never add them as floats.
 //
 // Example: 1000.5
 type Amount = money.Amount
@@ -187,6 +193,12 @@ type CheckoutRequest struct {
 	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+	// **Decision (generated types):** `format: double` steers every common generator to a
+	// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+	// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+	// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+	// back its text; a client that computes with amounts should still carry them as integer
+	// minor units or a decimal type, never add them as floats.
 	//
 	//
 	// Example: 1000.5
@@ -224,6 +236,11 @@ type CheckoutRequest struct {
 
 	// Reference The merchant's unique id for this checkout session, 1 to 100 characters. It is the
 	// de-duplication key: LakiPay refuses a reference that was already used.
+	// **Decision:** a reference must not contain `&`. The reference is echoed into every
+	// webhook, whose signed canonical string joins `key=value` pairs with `&` and escapes
+	// nothing: a reference holding `&` could be re-split into other fields under the same
+	// signature (a forgery), so receivers refuse such webhooks and a session must never
+	// produce one.
 	//
 	//
 	// Example: ORDER123456
@@ -259,6 +276,12 @@ type CheckoutSession struct {
 	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+	// **Decision (generated types):** `format: double` steers every common generator to a
+	// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+	// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+	// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+	// back its text; a client that computes with amounts should still carry them as integer
+	// minor units or a decimal type, never add them as floats.
 	//
 	//
 	// Example: 1000.5
@@ -338,7 +361,7 @@ type ErrorEnvelope struct {
 type ErrorEnvelopeStatus string
 
 // FeeAmount A fee or other non-negative money amount in the major unit of its currency, with at most
-// two decimal places; unlike `Amount` it may be 0.
+// two decimal places; unlike `Amount` it may be 0. `format: double` as for `Amount`.
 //
 // Example: 15.25
 type FeeAmount = money.Amount
@@ -369,6 +392,12 @@ type Transaction struct {
 	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+	// **Decision (generated types):** `format: double` steers every common generator to a
+	// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+	// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+	// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+	// back its text; a client that computes with amounts should still carry them as integer
+	// minor units or a decimal type, never add them as floats.
 	//
 	//
 	// Example: 1000.5
@@ -390,7 +419,7 @@ type Transaction struct {
 	Description *string `json:"description,omitempty"`
 
 	// FeeAmount A fee or other non-negative money amount in the major unit of its currency, with at most
-	// two decimal places; unlike `Amount` it may be 0.
+	// two decimal places; unlike `Amount` it may be 0. `format: double` as for `Amount`.
 	//
 	//
 	// Example: 15.25
@@ -419,6 +448,12 @@ type Transaction struct {
 	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+	// **Decision (generated types):** `format: double` steers every common generator to a
+	// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+	// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+	// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+	// back its text; a client that computes with amounts should still carry them as integer
+	// minor units or a decimal type, never add them as floats.
 	//
 	//
 	// Example: 1000.5
@@ -494,6 +529,12 @@ type WebhookEvent struct {
 	// `exclusiveMinimum`, which many tools mishandle).
 	// **Decision:** at most 999999999999.99 (see the API description). Examples of valid
 	// amounts: 1000.5, 0.07, 8.1, 323.39, 999999999.99; invalid: 9.555, 0, -1, "10".
+	// **Decision (generated types):** `format: double` steers every common generator to a
+	// 64-bit float (oapi-codegen's default for a bare `number` is float32, which turns
+	// 999999999.99 into 1000000000). An amount is an exact decimal with at most 15
+	// significant digits, so a 64-bit float holds every valid amount exactly enough to give
+	// back its text; a client that computes with amounts should still carry them as integer
+	// minor units or a decimal type, never add them as floats.
 	//
 	//
 	// Example: 1000.5
@@ -1556,122 +1597,128 @@ func NewReceivePaymentWebhookCallbackRequestWithBody(targetURL string, contentTy
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HyNb9s40ve/QmgPaLInO07a7l1dFA/SxL36abYJ7OR6+1S5iJbGNi8yqSOpJL4i//uLGVJfttKk3Y/3",
-	"A+8Ci8a2KJLD4czvN5zhlyBRq1xJkNYEwy/BEngKmv6cgNXrw7kFjZ9SMIkWuRVKBsPgvbplmZILZhW7",
-	"5cKyGcyVBmaXwCTcWabh3wUYO2ScyWI1A83UnBlIlEwNU5pxyd6fn5+xlFuI5M7k3RF7tb8/CPEZ7IPt",
-	"D/oH/ee7fXaUCRwcWyqpCs3qvjSOT8hFP5JBGMAdX+UZBMPg+SAIA5MsYcVx4Ct+dwJyYZfB8KcXYWDX",
-	"OT5krBZyEdzf34eBBpMraYBm/ZanEzd2/JQoaUHSnzzPM5FwHNzevwxK4UvZKTUU8oZnIj1cqcI1MMVq",
-	"xfU6GAaHknH6mt0Ku2R2qQFYColY8cwEYXDDswLofVorfZWoFIc4/vj3w5Px8dXhz6cXH89xivgr9cV9",
-	"J5/9X2xVGJQL4+VrXU8HLM94Aia4vA+DFRjDF/jmv+NAaSZszkUGKQrMcluYYBiMJpPTiRNMLcQ/aZgH",
-	"w+CHvVpb9tyvZm+EwxrJG8hUDq5hW1nOl1DqAxOGrXg2V3oFKerBTAO/NowzXWTwmsVujjGTfAWGAU+W",
-	"bKbVNUg2F5ClfXbINBQG0kjGGuagQSYQ42s1zPF7tgQNbvZxLc6YxccXZyfjo8Pz0dVk9G40GX08GsWo",
-	"OvdhcKTkPBPJU1b8dxBJ4ns3pXYASwqtQVqGiwK4czjTYFShE+jjgN8pPRNpCvKPHfE1rFHSpOdsVli2",
-	"4msmlWU5aFxSZpfCsIRnGduZK8389kCtFIbPMkjZCnSy5NLu0jzG0oKWPJuCvgFNY/jjZnTCr8UZX/st",
-	"wHbis8np38fHo8kVbYGY3S5B4tjVrTRWA1+xXKsbkYL2bV6TAGbArObSoJna7UfykCVLSK5VYdnZ6fSc",
-	"2SW3bAXWSYd0ktr5f1B+S34DLNHALaSMMwPGCCWHLFPqGhUikpWusyIvDSA1EHKBNpEvuJBenT8q+04V",
-	"Mv1GA1bIa6lu5TnOhSdOSBtWzD/i5uueYSJ90IJ9PD2/end68fE4aFqfRgc0+TmN9Q+wQG4DsVSBoY7h",
-	"ThjrNLU5oRQsF1mILqqcr0idvp4r9TOXa+8gzB+nqxO0A5lYCQtpn31Cj8uN88DcsJhcdY98dcwMX5uH",
-	"/HE/CLdcfK/y8V1D9E/vNdAAje9C8sIulRb/gfQ7PWUuPsC6rWO4UG6HlLZDzZnfqM8Mi4IjnNWRkgnk",
-	"1kQBy1GnHvWgZ+OrD6Nf2i40F1fX2P3n4PBsXJo2FJPQkG44zLEbMfNP/v7KGv+jd3g27n2AdczcCpDn",
-	"FMYIuQjbLhRVmXujfA1rUtQLCXc5JBbSP9ioHso1U3YJ2i+jk1NYuza/uv4VfrC5VgkKe5bBSFph1/97",
-	"PLEw7BayrOdlix4u4RLlOwPmx4ieounb4vHH6cW7d+Oj8ejj+dXbw5NDBBa7ZIornSCNO5wZlRUWLiYn",
-	"24AaIaL/nV1MTvrsxx+PIRHkBn78kSRHr4IK6i2tzXH58V/DuEzpoYvJCUN3o4xlB4MXf41ksuSaJxa0",
-	"eV3uJKZktnZ2IgouJidRsImh6aXDvT3/TT9Rqz1TJCiAIAxQPtwGw6DQAk17jbCxyzDIuUW/HgyDf35e",
-	"vr/8bM/d//nZ5Wczvfyv4d7e539Gkdn7rx8u6Y/LH/8UbEHzMKix9Iaw2EpJWJegWkia+or/S2lWSGHR",
-	"aAhrPIxK1mxnfzAY9F+y0flbXGQl0TKqwqDUZkIjHUkjORdzi2KRVqx2QzSsnP339PRjyWAW5KA1OnTJ",
-	"Bk6lS1nbW1VBb4e52Y5RjNtIZsCNZYP+YH/IbrWwFlGFYfFKSLEqVkP6KWaa07ahl5/mINHWPO8Pnhk2",
-	"UyoDLiMZw12SFUbcwM+ubRyy26VIlmzF5ZpZpTIyEksu0wxQB9taVA72VeO//qtXbMeAcxXYZ0PUu302",
-	"8nYbRUomJpJO6mbInFBDHP9fQvbX/n7Inh887z9/FbLm618zb/CH7FX/5UtsELLefsiiYH+wpXr+pahU",
-	"OMNguDHYMPByC4YotzBYFZkVeQan8/Ibr0du1YIwuOstVM9/SYrT94rV+KknVrnSpGs5R00OFsIuixlp",
-	"fsavRc7XeyWu6y3UnvDQdY/eSHv9yP/c4I88TQVKkmdnWuWgrUAXOOeZgS5DNFPp2sH9pTIW0l6FJCs+",
-	"TZYAIH1mHCMyaIkSm60bNtb/ThwqjCTOz1mI0r31JBizaWPyaoTVS2qslCFU4sS6545+7cRdkxsymly8",
-	"GzJUf3JZOWTWDZZwM+KWIs3WTEhjgac44RkIuYhkqlWeQ+pUIm9IrKa8Xzf3fmHvwwBZyIwn11eFzqh9",
-	"lqGGfH6kfcNG319uLpGjKT2reob+YrcwWyJER6uLToGbtUyWWklVGJbz9QpJXJGn3JI9cLsskrH/aUrO",
-	"8WjJ5QLSmJVD3u2z09wJNiQnhAuLSiCsM3SeQ7EMuJbGvVMVNlErcKZ9tma5yjLkBtvI1rOE0jg+JtKj",
-	"8rlN17lpladLogbKM1hj1Qo0IwygNKQkIA2JkonIBPnyTQ0s7dPLwaDbb6UqKVYUDZLKweFNx3XmhY6d",
-	"KY246Yf9g+dtJ/VyMOhwNvlSSbjyRmNrcueNOT0zjB52Gy5BjdNrhpgzZKlYoOfBVRjSIIGnuAzxn+MQ",
-	"P5ucfAP5m8bPgzaoOHi5/2rf/7e7KaW/oIz3X/quQhL3qL//04tIzpBKGaeKrYGxPCvQnZlihrNCb+Zm",
-	"uim/Zs9B25Pv915dfh70Xl1++Sncf3Hf6bE1pEJD4qjR17RqUj1IrTy57ZZ7qe/PDHr3fxfAhNMmF24o",
-	"TaRnzSHbJwENBqxWoT4bE7yjrZJCLy0qQImYeVhpmDNvFJCqGDcR+FuEA5kGnq4ZGsBNwZ1OjkeT/YPn",
-	"L17+1Na2fdS2lZDV5w6xmSJH7wPp1QpSUazMQ4KwS5UaZminKQd7nKcgIjTEHeTghpJA+lZOFEzIijwH",
-	"zRJuYGPwn4Ofz0bTwyAMzkcno7fjySQIg6O3o+AyDISF1aOr+TONGmeyEnLsWtTz5Fpz5Exu8fzPVhfg",
-	"gq+ecVXBzKBhmza2ZVNVuqTWVMDLqn81+xck5BRqD+0ivt1i9kC3IinooGIXnSlfEPe3HFTK7aNspGw+",
-	"daoaNEnmNshdFisue6hySIyYZ8khqX6mFua1D59odN0LzVf4rUj6XRuz5KtbvWS3SAPi6cXR0Wg6jRFM",
-	"c3Zwd9egaGEAEvHW58A/1ZBtFUdvr6Tvrp5e6OTztUUphdK5JjE2jx028uszLzLWwEduRfu/Hjj4V5bA",
-	"YXss1Y5zrsbtvFLxHHZaKtprFIveQVeUg9utmZDo35014pHMtbgRGSwgpZ+YFZCWPrRh97xte4imlWPu",
-	"e6TaT9QeAlY+S5z322BsW+rxPWDA93XVQBhXIt0WWR2+aYcNnSJv4xNCqiWySpTWkDlDvUPW2//yzLC4",
-	"3bMj3U3xnP/jY8+Z5L/89VXwqBX+ihsaJUuFymcpWlA6BgM1+2wE2B5yCl/ZlF+TeSNe6gDj1m5rqeyD",
-	"C9M2nl221o+nc5M2FGQrcjGenrIXB/t/6ZklzyGteTdCj6E/7yLv00PvwzKwzikjH8fVvpgeE7lw7tmD",
-	"PEjRi5muUAixEeGYSZIpA2kDI0IiUjCeGAvLeELBwk3lGJ2/3QA4h73/ufzyvBvYtONInWahJG9wA3rt",
-	"41ylWWI75fC2QpjbND126xCTaGJvQWPPvtyqv24fbtGD5dEZ15tCbERQyzgs8QrOFtzCLUcqxuZaSdsI",
-	"t7ozipXjHKsuStaMtXaEaHiyFBJq/4UP9tlxPTAK2pohizfitHHY+IoOP+MwktVXZ+9PP47cMx2Rt5Bt",
-	"nePsdJ7hRPLhQ5yvqBxZ8h0JtzQfw3ieA9clRUNQb0UCjv4SPhWEu0mRQherlQz96evuI8mQxTTNw/Px",
-	"6Uc/A5x9dZbiV3uCzU7GP4/PR8dxuXn8mKjfXCvcvM8Mm/NrYIRqb8kh+QWulQQ3ktwEhR3R861d0Qin",
-	"dwY6ukEs6bNjKcii3MFu0ICa7UanEsozYF1kEKKy3iqdmk6g08KcW9HeM9A9F4kohxEi/ocUKXPDjLtB",
-	"+RhKy6Y/6eRgy3x+B8ozfA6IBBDs45QR8bW9y/apxDfDPqdfTYjnzjO+HeB1OY13AA+HcOcADDWAop5S",
-	"yZ6EBbfiBr4xuBu2ArGR3I7EvmaFzMQ1sNiNJkav4Df9YDP8+LJ/8MTo4/9JoUdPwDrEXKJUxx0fpI59",
-	"RhQwZCUDDNnR2xGZmtH5++mn8fnRe+dZ0BA6r1K/oo5T4rtes5PDD+Ozw1+o+dEvb0eT6enF5GjEdhKu",
-	"Pe67mB7vktny7xMykrWbQpWu0EqXOUZ1xW3nvL9HzAaYEXcdRNfr9gMsNwyqKQZh4MeOv9UjR/WuN175",
-	"nq3tNmmGP74h9vupaZcRVqamySOeGTSAtwY043N3AtFevC3X7NN6fqO458XkpEVrhHHQ1yo/Hl4mUSgU",
-	"u0wgww8IrVa57bsIhzs8+uNG1GCJfg/0t61YfaTlBNZlxTYSIr7GTTuCrQyfmAttLAOxWNoyau88tjIb",
-	"J9z/PWXT4w/NmH2qEvOaxY1uESPMAa6chcRPVlmelZ8dPsAXlJiRo3trbq+/KeyFHsQnlI82E1/9TYLv",
-	"LpXlindY/k9LT4Wbwrrlpsp/oWTA58+fv9ptu7uDwcGL3mC/t//yfH8wfD4YDgb/06S2KbfQs2IFvxXB",
-	"/Wq0G5e18Q3C55WDYBtHNqHLI6J4MXdq2glc6hV9bIy1WyVkUVr+p+2rMlR3GT4YYGztrJyLlDzsVrB+",
-	"RjuukFZk7aAHriVqtowQVrIdLhGrj8/Hh4RVqzitx3+1wfBJKxybI4j2JxVPDw/X1PzB5fhjCHoYNLfk",
-	"0zfO98ZSKDZSzfWZYXF3ECDe2FPfGCFxXzxZGuf4+H0YuBOwbzAHGTeWJe5c7Kn2YH+4f/BUe7DhBr43",
-	"UNIydK1pPuJHviP+vADbeMF3xp+bruz/x57bazJ9YJS0InUebkNX+k2zNiztWunHwi2jSJmyaE7XYPuR",
-	"jM9GH4/HH/8WD+ujYpmCZrd8jXQGm5fBin4tpZDF7w7HJ6MyEHB0+PFodHLiowCRnAv05PiThBuEwbSN",
-	"6gTRWqLV4IMw8GMJwkrOYeC6QSBcdtGGwc32W4u+aQa6HSihZRTapmyHLD4enZ1Ox+cUvykFJOR2bJwn",
-	"dNLpU2EiKQy7XXJbW/5cq7RIwOyix4k/jc/fH08OPx2exG1x+P6CMKgfaU+4fmJrup9cVHp0A11sF+dK",
-	"mUQUIyxx/tnp9NwgZI2byQpV3nFDGs+MT6Tzq2n6kYzkjz9OxUJyW2joU9iw/BT7o0424wZ+ekHClWwy",
-	"PWQ7B4MXf+3NhN1lZx+Opj/ss5v9/ktWtWTqBnQkse30/WHv4OVPZdQ74VJJkfCsimWteOqPwGuvlGtx",
-	"g1vlGtavqzUy7Aa0mK+ZsJHcbFDMMpFQEGXnbPRzWDvulJvlTHGdvmZnH8b/wLVzQ951mHpzQJG0/BqM",
-	"D79alfcyuIHMJ57AXQK5bcooZEZpS3JasdnaDWG2xn2uU9C7ISVrgYkkVSFww+JrWL+hoKXbev9SQvr2",
-	"rt4gKgaDg5/i7bwrF+qk/MI6AUxYwzS/dYph4Y6KZdxcGhkfhv27UHR8yyPpE9F8xo97iY9AmjJSQiq2",
-	"E+8PBv3BIEa9QRvrP4bur5f++0j6j7tIInQBRC0ogccZF1lkWYz9+HFTVrQzn1TFozVfl3NBf8MTS/OJ",
-	"JE6o31jo6fEHQ2UACw3AlCyT6py7tkIuXlfxUpwG5bHoInPH75HUUG5jpx0qMc+YupVlRDuMZOxc9Rs3",
-	"V7cYpdN+Mzp/674B3KJv/FZ2X1Xu/g3hQYeI3E9u273xRtF9h5jCWL7K33RREv9MC1K8aeEsVJB3jgXS",
-	"jJ137si1QmWl4IaicLKGBMQNaONyQP2mwh3rQpf8NpK4+i7MTN9zpqEHMlEppKhbRWJ/E373HWwKuk1j",
-	"beZd1kpp6XeeasOfYMG3rPXvQZooKaSbI92WGLdEA1uUJ1kqZXDj+zj878F6tnFZaQu3e3jrHMeOsVym",
-	"XKeMZ/mSz8CGLOdpCulu6RfQq9Tuw71lBinjM3VD+K1NKTbO23jvP4Peqz/vXf75zZdBeNB99vZrWFi5",
-	"Vb9CPFqedZNuPC268MfQtq+Ssw0Q7HZb+CuoTS26pqZsg2hcIEgKLex6ShnqZXmFL+7Y2O5nF29Pxkcf",
-	"Rr8Mp6Ojyejcnfe1Murz6ysLxl7d3d0NTf13TFs/v77KxA2UP5Z/x5EkWfpiCclX5G4TbqBnQBpBJwvc",
-	"sPpgdLfPPgDkpAPo/H1E26V2Dj16NiDTSAoXWSyjsGEDXmdq4ZA617YRnU1UVqZrCJy3G1cQBjiyYBhU",
-	"9R21OnmRUY2CkHNV1kBwV5joG5bgsdrh0+MPbMWFtFxI0LhylLhS5YZ8/TBh+4jskC25THslUGnGuFqR",
-	"Sh9/rsaBIqmwYpaZth2aZ+o2kinkFNtGfM/b+S2UT+uok6EI0GZW31ZUHJekGk4kG/HwsJHO5wPyrYYI",
-	"tclJinmZ7bw9ltka4Rh54CrpJKzqLKoc3ETJudArD1p8Eq5dalUslt3Jt5GcUiGaGW5Js32OUkKhXAsk",
-	"38zXr1F6DCJP8vAEd+0SfQdkBl43w7zb5VI7JbMOXYKC2Q1ZVJIXwxx2YUeejpQFVsYv7lwkgmcE5ZBn",
-	"ZlmJOU2htSokpbLS4veZO9KgH91sPaLJ0CEqXUHBkGqWax2jZoaw6YYvlanj4aVmKUG5mfVRNwKla593",
-	"rp0dSLhkFrKMyjirxIM5T2wkyVmWsUZalxFRh/II2CXM+/wNQtXCsHizFCnus2l90lCVkiMc8AdVTuCR",
-	"jL9E3rpGwZBFJdGOAlwCH6vAX/r9Pn6Tcsv9x/v4tV+u+rWtMqpI7sStDBXKhWpKkO34so1dJ8vqePU7",
-	"i1wiWVa5bOdmbyZvoNmNgkdK1KNg151HlOe4myevLqGCW0/w3NF3PQviRKiPQlpYgGYrIf2JsT9HEcYK",
-	"mVDhJJeRHI9GI5aqYpZBfckADdLHTbjWa38WXe7nmZC4EeeZcoW3uRLSA+pMJOAjet5S/0xItG2MVQ7S",
-	"13ErvdjzjcwePktwxWZNI//e2bQyQ5Idno2DMEAK4Gz1oL/fH2BDfC/PRTAMnvcH/ecusWlJnnjPI+rK",
-	"6tNBs/L3G5Q73Z0+b1cl4Pdf/lSiSNwFP+w1oxX3zbd111f7MAduVEd1lfezZNgR9HSEPzYiwmjgNyIg",
-	"tVQqYlhzCYI/LkrSKrXnWgtiWWXSxBAZNG6Cwi5BWkqVpmQQVJtmRIXCCJHkGWVW+6orr9LExETjAEN6",
-	"i+zNY87XmeIp2XNd0JLuGECT0Awbxbt9dlgnPuIe1drlQ5AlReYtvf3Haau5i1QMa2LYym0nlr2ZI+kK",
-	"AcoMM/Rn5hY0OxgM2L8LkVxna3q/L3aMZLOiJVtvGBU0JfX29+y1tAMuvgEWHVeyhJTud+ByTbkeB3d3",
-	"vutIUglrORASka+DN/W5cgoI9PTaWYBmhhr14LYgMloyzOM0GAZeKL4gxAs6cCgZjH2r0vU31i2nKjHb",
-	"5crl4rbAUbmKpTDopc065ZJxU3VATad9VqLnyg1CWzLWKvegQQ+DRtSiBdaHwWz1anDyaWST1d+Xs6P9",
-	"//BPafHLPyb7yeriTbOKuQ76NhjTQyeum2xn4xTpG2qhW1HT+zaHoQKBjctZDgaDbjZc7oB6K5IvocxP",
-	"cIjNLwllI7x49D3lbSKNlmynkA4PEl9ZuHSHqhR7t18n1mlIlE479LcqC/aMKRh+vgwbClWWL3lbV/VM",
-	"YYRZHTq2ijWN5i6uCl8YZH6+jQku7zvKnY8eRNhVPl6y5HoBfTbpymi3yqU79Js5x3EkUdzXyKbcrw/Q",
-	"WGyeqyx7KOsbp+UTvutMbzT1HNsshSusYh654exBpkOfuOeR2lJRegXbyKwn03WsyESREfat/BzJrrMd",
-	"3gzR1Fn75YncxeQEVwEJ0i6a3axkjdVgO8L5ZK9l15RdDRMwf5OCdelvbu1pvOVy+xRmtJMihVWuLKVX",
-	"X8O6zzauwdkgMx21TpF8tLipcZ/OVjDbp8AXhmf4WANWc+PudHoxGPjwHWExZ5PxhbnStopRRRK3BPrh",
-	"3ade18N2VKE9YO8uCpSw2+UL2sU7v8oJGHCgqO0EqrRRnNzXWd0DXoCKnttFq51V+OUjQYfb2Mh1fagU",
-	"sl3puFny1yrhK/PIOodS3x1VJnd99d6A+w6nVaVedFTAPVyV9g0eZrMm++lO5jfQCW+RvlEpyoP8LeVo",
-	"FSY9vfZnS00eKtzZygb5ynKVwKE+A25dmHK06VzK5K46Ky9bdwGQ71pan0zxwO0eW46ukWzWRANdfVWK",
-	"sde4F46a7D/epHVFDjV6/nij+movavHi8RbVdU/U4NXjDarrzrDBwcFTJrJ9QQu1fUJnm1cm3YfBy6fI",
-	"u+tqMFreOS8y+5Qxt2/AIb2q9qeDQR33LHgdaeCpijZf4isqNt3YPHtfREo8eAEdNHgCtvBV+tv3utFN",
-	"JPWbQrrxC1K65GvtLwt4CEt1HfaU1UYeWGyxPzVnvMIqdJBen7h2oZChg2uizPPjzKWXeHy6U2elRLJM",
-	"SwmbOSm7fTYyCc9d1Eqkjt3nhS0vLqsosl12ee522hPFNTRfgaULrD53QfgKIm+ctDx4tBJS5z2gYaZf",
-	"z4+jWD5l6VeRfH+q0vQoD1w/+Xgl+P3lr/ZFORcbvujQJR0lNfp53NU08ncfYoFbbuVxirrtPhq88zFn",
-	"5EVVU+JmVmF3MuD9Q9fOabBawM1v64+68vsecEmbqc90Bd7/c77o/1738DewHXyt4RQaP5oSj9aUvj7+",
-	"/HyJW9qdKHUZrNJYuRAm9XV4Nu6z8/IAgjjSNax9wYDKUsbpqNHXq1H1mTWQzSO5U52c9vv9mGGXhalP",
-	"TPHL3dd0CQmgFbXADJfpTN2RF2yTuS3al5QRcn4NVW4ZEWI6AVsUmhJFccxLrtMe3TqCfTW6cAa+DV95",
-	"LprIledi7+aAMi28rLevHu702FQb501yZeruwy0P0XHR40POzyUlVsUj1etbi7/dxdRl7bjjxcST343a",
-	"nq0kxnbMoNFZFc65v7z/XwEAAP//",
+	"7HwLc9u49e9XwXA7E3tLybKTbBtlMv9xHKVx4409fjTdhq4JkUcSagpgAdC2mvF3v3MOAD4kOnGy272P",
+	"uZnZWUsiCODgPH7nhc9RppalkiCticafowXwHDT9eQpWr/ZnFjR+ysFkWpRWKBmNo3fqlhVKzplV7JYL",
+	"y6YwUxqYXQCTcGeZhn9XYOyYcSar5RQ0UzNmIFMyN0xpxiV7d35+wnJuIZFbp28P2Ivd3VGMz+AcbHc0",
+	"3Bs+3R6yg0Lg4thCSVVp1sylcX1CzoeJjOII7viyLCAaR09HURyZbAFLjgtf8rsjkHO7iMY/PYsjuyrx",
+	"IWO1kPPo/v4+jjSYUkkDtOvXPD91a8dPmZIWJP3Jy7IQGcfF7fzLIBU+h0lpoJA3vBD5/lJVboCplkuu",
+	"V9E42peM09fsVtgFswsNwHLIxJIXJoqjG15UQO/TWumrTOW4xMMPf9s/Onxztf/z8cWHc9wi/kpzcT/J",
+	"J/8XW1YG6cJ4eK2baY+VBc/ARJf3cbQEY/gc3/w3XCjthM24KCBHglluKxONo8np6fGpI0xDxD9omEXj",
+	"6Iedhlt23K9mZ4LLmsgbKFQJbmCXWc4XEPiBCcOWvJgpvYQc+WCqgV8bxpmuCnjJUrfHlEm+BMOAZws2",
+	"1eoaJJsJKPIh22caKgN5IlMNM9AgM0jxtRpm+D1bgAa3+7QhZ8rSNxcnR4cH++eTq9PJ28np5MPBJEXW",
+	"uY+jAyVnhcgec+L/BZJkfnYTuANYVmkN0jI8FEDJ4UyDUZXOYIgLfqv0VOQ5yN93xdewQkoTn7NpZdmS",
+	"r5hUlpWg8UiZXQjDMl4UbGumNPPigVwpDJ8WkLMl6GzBpd2mfRxKC1ry4gz0DWhaw++3oyN+LU74yosA",
+	"20pPTo//dvhmcnpFIpCy2wVIXLu6lcZq4EtWanUjctB+zEsiwBSY1VwaVFPbw0Tus2wB2bWqLDs5Pjtn",
+	"dsEtW4J11CGepHH+f0i/Bb8BlmngFnLGmQFjhJJjVih1jQyRyJrXWVUGBUgDhJyjTuRzLqRn5w/KvlWV",
+	"zL9RgVXyWqpbeY574Zkj0poW84+4/bpnmMgf1GAfjs+v3h5ffHgTtbVPawLa/IzW+jtoICdALFdgaGK4",
+	"E8Y6Tm1vKAfLRRGjiQr7Fbnj13OlfuZy5Q2E+f149RT1QCGWwkI+ZB/R4nLjLDA3LCVTPSBbnTLDV+Yh",
+	"ezyM4g0TP6htfN8S/dM7LTRA67uQvLILpcV/IP9OS1mK97Dq8hgelJOQoDvUjHlBfWJYEh3grg6UzKC0",
+	"JolYiTz1VQt6cnj1fvJL14SW4uoap/8U7Z8cBtWGZBIa8jWDeehWzPyT/31mTf8+2D85HLyHVcrcCZDl",
+	"FMYIOY+7JhRZmXulfA0rYtQLCXclZBby31mp7ssVU3YB2h+jo1PcmDZ/uv4VfrGlVhkSe1rARFphV/97",
+	"LLEw7BaKYuBpixYu4xLpOwXm14iWom3b0sMPZxdv3x4eHE4+nF+93j/aR2CxTaq45gniuP2pUUVl4eL0",
+	"aBNQI0T0v7OL06Mh+/HHN5AJMgM//kiUo1dBDfUW1pZ4/Ph/w7jM6aGL0yOG5kYZy/ZGz/6cyGzBNc8s",
+	"aPMySBJTslg5PZFEF6dHSbSOoeml450d/80wU8sdU2VIgCiOkD7cRuOo0gJVe4Owcco4KrlFux6No39+",
+	"Wry7/GTP3X/lyeUnc3b5P+OdnU//TBKz8z8/XNIflz/+IdqA5nHUYOk1YrGlkrAKoFpI2vqS/0tpVklh",
+	"UWkIazyMylZsa3c0Gg2fs8n5azxkJVEzqsog1aZCozuSJ3ImZhbJIq1YbseoWDn769nxh+DBzMlAazTo",
+	"ko0cSwda21tVQ2+HudmWUYzbRBbAjWWj4Wh3zG61sBZRhWHpUkixrJZj+illmpPY0MuPS5Coa54OR08M",
+	"mypVAJeJTOEuKyojbuBnNzaN2e1CZAu25HLFrFIFKYkFl3kByINdLgqLfdH6N3zxgm0ZcKYC52yRenvI",
+	"Jl5vI0lJxSTSUd2MmSNqjOv/U8z+PNyN2dO9p8OnL2LWfv1L5hX+mL0YPn+OA2I22I1ZEu2OiPWaVbKt",
+	"OUjQhIOQHcw2rjt1DDdmuaqmBaTMWABtGNyAXrFMLZdKMj8QjbliPJE/PRtMhWWzQnHLthQvxQDNwhzk",
+	"E8NymPGqQOyhGWdTroGl7pTJl6BBT/cCdW2lpUlkh2ZCWkUUcP+2h6zx8gTKI2qIzHb9sXAAu88TacRc",
+	"ipnIuLQsF3NhTcyQY1hn4QtV5GGjTsX7OejtxYqBVNV8gXueixtI5JRn18T8Fu7sS8ZZRv6zQ6GoICsL",
+	"3tPwB8nMQlVFzowVRcEyrvUKmWGJTCqkhTnoRC6F9MLl3Pd6X3hKMZO4QsbzvB5JyzdresVzTKNA3IE6",
+	"HYIMHY3XeDOOvJhEYxSTOFpWhRVlAcez8I1XG+74oji6G8zVwH9JemLo9Ujrp4FYlkqTaik5Kq5oLuyi",
+	"mpKiK/i1KPlqJ8D4wVztCO+p7NAbSbUf+J9b4QKe5wIFhxcnWpWgrUDEM+OFgT67M1X5ynl3C2Us5IPa",
+	"cajDJ6T4AfInxjnAJhx8y6T638lljhNJckMGIaCZgQRj1k1KWa+wfkkDjQtExpyCLDPnbW+lfZsbM9pc",
+	"uu15FxFKCShYuFhykxCmVnmxYkIaCzzHDU9ByHkic63KEnLHJGWLYk2E48vW3R/sfRyh04msf1XpgsYX",
+	"BXLIp6+Mb5nk+8v1I3Je6cCqgaG/2C1MF+iRoZElzWFWMltoJVVlWMlXSxS0qsy5JfXvlGoiU//TGWGh",
+	"gwWXc8hTFpa8PWTHpSNsTJgDDxaZQFhn17zLzArgWhr3TlXZTC3BWfLpipWqKNAV3HRkvFMYbOHXSHoQ",
+	"nltHSutG+GxBnqDyAQtj1RI0I8inNOREIA2ZkpkoBEG3dQ4M2vD5aNQPU3KVVUsK/knlvJ91nHLiiY6T",
+	"KY0w+YfdvaddTPJ8NOrBFuVCSbjySmNjc+etPT0xjB52Apchx5HVySH2iptOYUyLBJ7jMaR/TGP8bEqC",
+	"AgQvWj+Puhhy7/nui13/b3udSn9CGu8+r20Eknsy3P3pWSKn6Dkbb8TaC2NlUSF6MdUUd4Xgxe10nX7t",
+	"maMucNsdvLj8NBq8uPz8U7z77L4XoGnIhYbMecJf4qrT+kEa5WMZ/XQP/P7EoL35dwVMOG5y0aWgIn2Q",
+	"JGa7zFli1rDQkB2SFSZRyWGQV7X/gC7SuOYwp94o/lgHWMhS3iL6KzTwfMVQAW5iqdYIguSoNtFl4UKy",
+	"NKlGo72f0iFz7kV4UBgG2UJB7uADmfVEerWCaEMZYAgMIEfPQ0mR8YI5erN/KSENS69h9Yrc3ZSVXGhv",
+	"y8OMpPfBZLwEgyxnF0LOx53VIqQgHg1DMjL/U1zowJSFsG51zo3zVqeSOYFTYIYvwaEXbisNbIvj4cxB",
+	"r5wR0JCBuEF45ojLTJUtgup0dqmOcHnKIR0SdALzKkOVButsenz6ZnK6u/f02fOfurK9i7K9FLL+3OXh",
+	"f7otPuBemKpEEAD51RJyUS3NQ/xoFyonmHQrmXLOhjPYFH4YoyJzIF9JILEP/AYmZlVZgmYZN+u7+hT9",
+	"fDI524/i6HxyNHl9eHoaxdHB60l0GUfCwvKrQvUzrRp3shTy0I1o8BDXmq+iOHIy5H+2ugKX8vBxjjqF",
+	"ELVMxJp2bEtsH9XaeuCynl9N/wUZ2eYGKLk8Sz+ZvXtZhwYQJ6QuJhpekA43cELO7VdjAGH4mWO6qB3a",
+	"2XQtF9WSywFKPp8WuCyKTcWkgQo1Ny990FIjgpprvsRvRTbs5TAfJdqYpbhF5zs9uzg4mJydpejCcrZ3",
+	"d9cKjMQRSIS9nyL/VIu2dfaqe5J+umZ7saPPlw4lEKX3TFIcnjqI6s9nVhWsBVPdiQ5/PX7zrwz4bXMt",
+	"tcQ5i+8kLzCe00wLRbJGGaAtRAQlOGkthESY5YwCR1UjbkQBc8jpJ2YF+puqA7eemKClHgqOhDUPvcMw",
+	"zNQO+g18mjkQshYn2WCP78Fkfq6rFtC7EvkmyZqgaTdY7xh5EyaSYg4AN1NaQ+Hs5RYZUf/LE8PS7swu",
+	"1NUmz/nfPwycrv7Tn19E6+q5B0M8iAYm2UIh89mOETXQxHxaYe2HrMUXhPJLNG9lKRxu35C2Dss+eDBd",
+	"5dmna/16eoW0xSAb8cLDs2P2bG/3TwOz4CUChhDtQgQ49llmsj4DtD6sAOuw0eT8NZ32xdkb8vEcSvJY",
+	"G3K0YqYvAElOoXAOYlYoA3kLqkMmcjA+YCIs4xmF6NeZY3L+eg1n7g/+cfn5aT++7EZve9VC8KFdiMRF",
+	"l4NaYltheRuJg83gWOrOwSGo1GvQ1DvB7tRfdlPK9GBIWHO9TsRW3iJkP8i942zOLdxy9IjZTCtpW0kO",
+	"lxlcOtdv2ecZtzMcPYFRni2EhMZ+4YND9qZZGGFHM2bpWnYkjVtfUclBGiey/urk3fGHiXumJ94ds43s",
+	"6VZv5jSRD6dOv8BypMm3JNzSfgzjZQlcB0+ZgK7IwAFQchMEuT/ESLHLkEiG9vRlfyFAzFLa5v754fEH",
+	"vwPcfZ3B9Kd9isOODn8+PJ+8SYPw+DXRvKVWKLxPDJvxa2DkXNySQfIH3DAJCtIm1N3MWW1IRSuJ1Rtv",
+	"6gexxM/OWURn1pVTRC2o2R10LCFUXuiqgBiZ9Vbp3PQCnQ7m3MixnIAeuIBQWEaMbhjkbLpqq3G3KB/K",
+	"6uj0R+XrNtTnd6A8w2eASADBPm4ZEV/XumzmAr8Z9jn+akM8l0X8doDXZzTeAjycOJkBMOQA8u2kkgMJ",
+	"c27FDXxjSiXuBLQTuZn/eMkqWYhrYKlbTYpWwQv9aLgZ0+eON8PT65Hj58O97w4c/58UNfZOW8/RBGTr",
+	"/M0H3c0hI7cxZsFrjNnB6wmpp8n5u7OPh+cH75w1QuXpLFHziibEjO96yY723x+e7P9Cww9+eT05PTu+",
+	"OD2YsK2Ma48VL87ebJOq8+8TMpGNaUMxqBFOnwpHFkdRdYjBo2wKc9z1OMdeHh7wjOOo3mIUR37t+Fuz",
+	"chSJRljDezZE9LQdufqGsP3Hti5HKJqbtu/xxKDSvDWgGZ9ZHzFpH96GOfcFeL9RyPri9KjjCgnj4LJV",
+	"fj08lDspJLvMoMAPCMeWpR26qIhL8/5+K2p5ll4Ghpuar0k+O4L1ab610qUv+bM9cXKK1c2ENpaBmC9s",
+	"CH05K6/MWi3KX8/Y2Zv37XRLrjLzkqWtaRFXzACunFbFT1ZZXoTPDlPgCwLO5GgS2+L1F4WzuKiZBqZ8",
+	"ooB83N8kb+KKzq54j7X4uPDuc5tYt9zUlWpUtvv06dMX210TuTfaezYY7Q52n5/vjsZPR+PR6B9tdzjn",
+	"FgZWLOG3coq/mKjAY219g5B76WDbWrYtdhV/FOrnjk17wU5zol9bY2OKCY0Ezf84uQrhvcv4waBkR7JK",
+	"LnKyyht5lilJXCWtKLqBEjxL5GyZIBRlW1wivj88P9wnfFuH2D1mbBSGLy/jOByBt08yPT6y37jzDx7H",
+	"7+PUx1FbJB8vON8bf6F4Sr3XJ4al/YGDdE2mvjGq4r54NDXO8fH7OHLJy29QBwU3lmUupflYfbA73t17",
+	"rD5YMwPfG1zpKLrONr9iR74jZj0H23rBd8as26bs/8eru2dy9sAq6USaivkWrwzbam1cZ588T8QbSpFq",
+	"2lGdrsAOE5meTD68Ofzwl3TcZPkpH3bLV+gC4fAQ4Bg2VIpZ+nb/8GgSggcH+x8OJkdHPnKQyJlAS44/",
+	"ufIZJ0ZNKXdD0XrxURz5tURxTec4ctMgEA5TdGFwe/zGoa+rgX4DSmgZibZO2zFL30xOjs8OzynmEwhE",
+	"KcS1eDrPKEnty6oSKQy7pbKk2idxKUCzjRYn/Xh4/u7N6f7H/aO0Sw4/XxRHzSPdDTdPbGz3o4tkT26g",
+	"z0PGvVLNH8UVA84/OT47NwhZ03adSd0h0KLGE+NLXv1pmmEiE/njj2chXzqkUGP4lPosNZtyAz89I+JK",
+	"dnq2z7b2Rs/+PJgKu81O3h+c/bDLbnaHz1mTd1WUNMWxZ+/2B3vPfwqR8vXEccyWPPfVC41VKrW4QVG5",
+	"htXL+owMuwEtZismbCLXB1TTQmQUeNk6mfwcN4Y752YxVVznL9nJ+8O/49m5JW87TL2+oERafg2hqs2q",
+	"clDADRS+ZgjuMihtm0YxM0pb40rLpiu3hOkK5VznoLdjKqsEk0jqF+LdJDnKl0ud0/hOtrwnq0+jqBK4",
+	"KdUU1jDNbx1jWLijtjaflW+KdQz7d6Uo5csT6UtGQ5UevcRHLU2IrhCLbaW7o9FwNEqRb1DH+o+x++u5",
+	"/z6R/uM2OhG6AnItqPbKKRdZFQUFUfy6qX/BqU8q2NOar8Je0N7wzNJ+EokbGrYO+uzNe0MNO3MNwJQM",
+	"5a/OXFsh5y/rGCtug0qQdFW4yolEaghi7LhDZeYJU7cyRMHjRKbOVL9ye3WHEYz2q8n5a/cNoIi+8qLs",
+	"vqrN/SvCgw4RuZ+c2L3yStF9h5jCWL4sX/W5JP6ZDqR41cFZyCBvnRdIO3bWuadMztdsWKXWaiCowMEL",
+	"FUqsC3fy20Ti6bvQNH3PmYYByEzlkCNvVZn9Tfy77/CmoF81NmreFRwFTb/1WB3+CA2+oa3/G04T1fP0",
+	"+0i3AeMGNLDh8mQLpQwKvo/d/ze8nk1cFnTh5gyvneHYMpbLnOuc8aJc8CnYmJU8zyHfDnYBrUpjPtxb",
+	"ppAzPlU3hN8erqPZH/yDD/4zGrz4487lH199HsV7/fm6X+OFBVH9guPRsazr7sbjogu/j9v2RedsDQQ7",
+	"aYt/hWvTkK7NKZsgGg8IskoLuzqjXpLQCOXbsNbE/eTi9dHhwfvJL+OzycHp5NzlCDu9L+X1lQVjr+7u",
+	"7sam+Tsl0S+vrwpxA+HH8HeaSKKlb2uSfEnmNuMGBgakEZSN4IY1ydTtIXsPUBIPoPH3EW1XlTv26NmA",
+	"zBMpXGQxRGHjFrwu1Nwhda5tKzqbqSKUeAjct1tXFEe4smgc1Z1YDTt5klE3kZAzFbqVuGsh9gMDeKwl",
+	"/OzNe7bkgkoEQePJUbFLXU/y5WTCZlptny24zAcBqLRjXJ1IpY8/1+tAktRYsShMVw/NCnWbyBxKim0j",
+	"vufdmhgqhXauk6EI0HpB5kZUHI+kXk4iW/HwuFWJ6QPynYEItclIilkoVN9cy3SFcIwscKuYMnRE1eXT",
+	"mZIzoZcetPj6abvQrn+ir246kWfUMmrGG9Ts5lECFCq1QOeb+U5TKqlB5EkWnuAu1WMyKAy8bId5Nxsb",
+	"t4JnHbuiBrMdsyQ4L4Y57MIOvDsSWiGNP9yZyAQvCMqhn1kUAXOaSmtVSSoApcMfMpfSoB/dbj2iKdAg",
+	"Kl1DwZi6Phoeo2GGsOmaLZW588MDZylBZbVNehyB0rVvGdBOD2RcMgtFQQ3XdbHCjGc2kWQsQ6yRzmVC",
+	"rkNIG7teB1/zQahaGJauNw2mQ3bWZBrqSx8QDvhElSN4ItPPideuSTRmSXC0kwiPwMcq8JfhcIjf5Nxy",
+	"//E+femPq3ltp+ExkVtpp6qF6qe6LVC+L2fb0bLdVPQ97WiJDP1om2X16wUfqHaT6CuXSSTRtstHhNzv",
+	"eubVFWFw29e2JHwDC/Kjby5i7d4iyqMIY4XMqMWZy0QeTiYTnyZurgNpKod9y5LLXwd5ngqJgkhdSMjr",
+	"pRLSA+pCZOAjel5T/0xItKuMVQnS37ig9HzHDzI7+CzBFVu0lfw7p9NCVSXbPzmM4ghdAKerR8Pd4QgH",
+	"4nt5KaJx9HQ4Gj51xVALssQ7HlHXWp8SzcrfRBIk3WWfNxtK8PvPfwgoEqXgh512tOK+/bb+mxB8mAMF",
+	"1bm6yttZUuwIenrCH2sRYVTwaxGQhiq1Y9j4EgR/XJSkcykG11qQlxUKLcboQaMQVHYB0lJ5NRWQINu0",
+	"IyoURkgkL6ga2/dHepYmT0y0EhjSa2SvHku+KhTPSZ/rio50ywCqhHbYKN0esv2mWBJlVGtXQ0GaFD1v",
+	"6fU/blvNXKRi3DiGnbYE8rLX6ypdD0eoSkN7Zm5Bs73RiP27Etl1saL3+7bkRLabkYrVmlJBVdKIv/de",
+	"gx5w8Q2waLiyBeR0EwuXK6oP2bu781MnkprNw0KIRP7GCtPklXNAoEcthNx2qtpoBieC6NGSYj7Mo3Hk",
+	"ieJ7eTyhI4eSwdjXKl994w0DucrM5sUC4XA74CicYiAGvbR9o0DwuKnVoHGnfSWj95VbDm3wWOvag5Z7",
+	"GLWiFh2wPo6myxejo48Tmy3/tpge7P6Hf8yrX/5+upstL1617xtogr4tj+mhjOu6t7OWRfqGWws6UdP7",
+	"rg9DTQVr1yjtjUb93nCQgEYUyZZQtSg4xOaPhKoRnn31PeHen9ZItlVJhwdj15uSu8tW/KUJ28OmGE9D",
+	"pnTew791A7/3mKLxp8u4xVCh88zrunpmCiNMm9CxVaytNLfxVPjcoOcXemKiy/ueiwkOHkTYdQ1ftuB6",
+	"DkN22lcFb5Urdxi265TTRCK5r9Gbcr8+4Mbi8FIVxUOV4rgtXyTeVIejquc4ZiFcTxzzyA13DzIf+2I/",
+	"j9RcbzNna9X4pLreKFJRpIT9KL9H0utsi7dDNE2lf8jIXZwe4Smgg7SNarcIXmO92J5wPulr2bdl134G",
+	"zN95Yl3JnDt7Wm84bl/2jHpS5LAslaWS7GtYDdnahVVrzkxPm1oiv9qX1rr5aiOY7cvmK8MLfKwFq7lx",
+	"t689G418+I6wmNPJ+MJSaVvHqBKJIoF2ePuxF2uxLVVpD9j7+zklbPfZgm7Dz68yAgYcKOoagbrUFDf3",
+	"Za/uAStAHezdfuPe+zLCI1GP2Virj32oi7XbpLrerdnpvgx1ZL1LaW55C8VdX7zh477HaNWlFz1dcw93",
+	"sn2DhVlvp3+8kfkNeMJrpG9kipDI32COTjPT4/uFNtjkoWafjWqQLxxXAA5NDrhztdHBunEJxV1NVV6x",
+	"6gMg33W0vpjigXt4Ngxdq9isjQb65qoZY6d1gyMN2f36kM5lVjTo6dcHNZfw0YhnXx9RX8xGA158fUB9",
+	"MSEO2Nt7zEY2r1KisY+YbP1ys/s4ev4Yevdd4kfHS1esPGbN3buqiK9q+XQwqOeKDM8jLTxVu82X+Ira",
+	"m24Jz85nkZMfPIceN/gU6KKX/hsY6c6g5k0x3c0HOV3Ht/L3PDyEpfqSPaFDyQOLDe9PzRivsQol0puM",
+	"ax8KGTu4JkKdH2euvMTj062mKiWRoSwlbtekbA/ZhPrGaQqRO+++rGy4YrB2ke2iz3J3y54orqH5Eixd",
+	"NfepD8LXEHkt0/JgaiWmyQeuvT3/cn0cxfKpSr+O5PusStuiPHBRbE9b+XoS5/JX26KSizVbtO+KjrIG",
+	"/Xzd1LTqdx/yAjfMytdd1E3z0fI7v2aMPKkal7hdVdhfDHj/0AWRGqwWcPPb2qO++r4HTNJ66TNdVvn/",
+	"nC36v9c8/AVsj7/WMgqtH03Ao41L36Q/P12iSLuMUp/CCsrKhTBprv2TwyE7DwkI8pGuYeUbBlSRM06p",
+	"Rt/jRh1r1kAxS+RWnTkdDocpwykr02RM8cvtl3R/DKAWtcAMl/lU3ZEV7DpzG25fFiLk/Brq2jJyiCkD",
+	"Nq80FYrimhdc53QrGs3VmsIp+C585aVoI1deip2bPaq08LTevCS812JTP51XybWqu483LETPlawPGT9X",
+	"lFg3j9Sv7xz+5hRnrmrHpRcz7/yu9fZsFDF2Ywatyepwzv3l/f8KAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -324,7 +324,8 @@ func buildString(n *node, s *openapi3.Schema) bool {
 }
 
 func buildNumber(n *node, s *openapi3.Schema) bool {
-	if s.Format != "" || len(s.Enum) > 0 || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" {
+	// "double" names the JSON number's own range; kin-openapi checks nothing for it either.
+	if (s.Format != "" && s.Format != "double") || len(s.Enum) > 0 || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" {
 		return false
 	}
 	if s.MultipleOf != nil {
