@@ -91,7 +91,7 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 		return nil, errNilContext
 	}
 	if violations := c.checkTransactionID(id); violations != nil {
-		return nil, &ValidationError{Violations: violations}
+		return nil, c.invalidRequest(violations)
 	}
 	resp, err := c.api.GetTransaction(ctx, id, c.validate(nil))
 	if err != nil {
@@ -120,9 +120,18 @@ func (c *Client) validate(body []byte) gen.RequestEditorFn {
 // the contract with a *ValidationError.
 func (c *Client) check(ctx context.Context, req *http.Request, body []byte) error {
 	if _, violations := c.spec.ValidateRequestBody(ctx, req, body); violations != nil {
-		return &ValidationError{Violations: violations}
+		return c.invalidRequest(violations)
 	}
 	return nil
+}
+
+// invalidRequest is the error for a request that breaks the contract, with the secret
+// redacted from what the violations show (the caller's own values, which could hold it).
+func (c *Client) invalidRequest(violations []spec.Violation) *ValidationError {
+	for i := range violations {
+		violations[i] = violations[i].Redacted(c.cfg.key.Redact)
+	}
+	return &ValidationError{Violations: violations}
 }
 
 // checkTransactionID checks the id path parameter against the spec before the request is
@@ -168,17 +177,19 @@ func decodeSuccess[T any](c *Client, resp *http.Response) (*successBody[T], erro
 	if err := json.Unmarshal(body, &env); err != nil {
 		var e errorBody
 		if json.Unmarshal(body, &e) == nil && e.isError() {
-			return nil, newAPIError(resp.StatusCode, resp.Header, body, false, c.cfg.now())
+			return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, body, false, c.cfg.now())
 		}
 		return nil, c.unexpected(resp, "not JSON of the documented shape: "+cleanText(err.Error(), 200))
 	}
 	if env.Status == "ERROR" || (env.Success != nil && !*env.Success) {
-		return nil, newAPIError(resp.StatusCode, resp.Header, body, false, c.cfg.now())
+		return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, body, false, c.cfg.now())
 	}
 	return &env, nil
 }
 
+// unexpected reports a 2xx answer the call cannot use. why may quote the body (a decoding
+// error names the value it choked on), so the text is redacted.
 func (c *Client) unexpected(resp *http.Response, why string) error {
-	return fmt.Errorf("lakipay: %s %s: HTTP %d: %w: %s", resp.Request.Method, resp.Request.URL.Path,
-		resp.StatusCode, ErrUnexpectedResponse, why)
+	return c.cfg.redactError(fmt.Errorf("lakipay: %s %s: HTTP %d: %w: %s", resp.Request.Method, resp.Request.URL.Path,
+		resp.StatusCode, ErrUnexpectedResponse, why))
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
 func TestCreateCheckout(t *testing.T) {
@@ -250,7 +252,7 @@ func TestRetryAfter(t *testing.T) {
 
 func TestAPIErrorBodyBounded(t *testing.T) {
 	body := []byte(`{"status":"ERROR","message":"x","pad":"` + strings.Repeat("p", 10000) + `"}`)
-	e := newAPIError(http.StatusBadRequest, http.Header{}, body, false, time.Now())
+	e := newAPIError(apikey.Key{}, http.StatusBadRequest, http.Header{}, body, false, time.Now())
 	assert.Len(t, e.Body, 4096)
 	assert.Equal(t, "x", e.Message)
 	e.Body = append(e.Body, 'z') // must not write into the caller's buffer

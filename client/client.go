@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
@@ -33,9 +34,6 @@ const (
 	EnvBaseURL = "LAKIPAY_BASE_URL"
 )
 
-// redacted stands in for the secret half of the API key wherever the key is shown.
-const redacted = "[REDACTED]"
-
 // Client calls LakiPay's hosted-checkout API. Create it with [New] or [NewFromEnv]; it is safe
 // for concurrent use. Printing or logging a Client never shows the secret key.
 type Client struct {
@@ -50,7 +48,7 @@ type Client struct {
 
 // config is what the options set; it holds the API key, so it formats itself redacted.
 type config struct {
-	key        apiKey
+	key        apikey.Key
 	baseURL    string
 	httpClient *http.Client
 	timeout    time.Duration
@@ -68,9 +66,10 @@ type config struct {
 // Option configures a [Client]; an option refuses invalid input with an error from [New].
 type Option func(*config) error
 
-// New returns a client that authenticates with apiKey, which must be PUBLICKEY:SECRETKEY with
-// both halves non-empty (an error wrapping [ErrInvalidAPIKey] otherwise; it never repeats the
-// key). Options apply in order; nil options are skipped.
+// New returns a client that authenticates with apiKey, PUBLICKEY:SECRETKEY: both halves
+// printable ASCII without spaces, the secret half (after the first colon) at least 8
+// characters. Anything else is an error wrapping [ErrInvalidAPIKey] that names the broken
+// rule and never repeats the key. Options apply in order; nil options are skipped.
 func New(apiKey string, opts ...Option) (*Client, error) {
 	key, err := parseAPIKey(apiKey)
 	if err != nil {
@@ -141,7 +140,7 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 
 // authorize is the request editor that adds the API key and User-Agent to every request.
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
-	req.Header.Set("X-API-Key", c.cfg.key.header())
+	req.Header.Set("X-API-Key", c.cfg.key.Header())
 	req.Header.Set("User-Agent", c.cfg.userAgent)
 	req.Header.Set("Accept", "application/json")
 	return nil

@@ -15,17 +15,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
+// TestNewRefusesMalformedKeys checks every rule of the key: each refusal wraps
+// ErrInvalidAPIKey, names the rule, carries one "lakipay: " and never repeats the key.
 func TestNewRefusesMalformedKeys(t *testing.T) {
-	tests := []struct{ name, key string }{
-		{"empty", ""},
-		{"no colon", testSecret},
-		{"no public half", ":" + testSecret},
-		{"no secret half", "pk_test_merchant:"},
-		{"space in secret", "pk_test_merchant:" + testSecret + " x"},
-		{"newline", "pk_test_merchant:" + testSecret + "\n"},
+	tests := []struct{ name, key, rule string }{
+		{"empty", "", "it is empty"},
+		{"no colon", testSecret, "it has no ':'"},
+		{"only a colon", ":", "PUBLICKEY, before the ':', is empty"},
+		{"no public half", ":" + testSecret, "PUBLICKEY, before the ':', is empty"},
+		{"no secret half", "pk_test_merchant:", "SECRETKEY, after the ':', is empty"},
+		{"one-character secret", "x:y", "SECRETKEY is shorter than 8 characters"},
+		{"a secret that is a currency", "pk_test_a:ETB", "SECRETKEY is shorter than 8 characters"},
+		{"space in secret", "pk_test_merchant:" + testSecret + " x", "SECRETKEY contains whitespace"},
+		{"newline", "pk_test_merchant:" + testSecret + "\n", "SECRETKEY contains whitespace"},
+		{"control character", "pk_test_merchant:" + testSecret + "\x01", "SECRETKEY contains a control character"},
+		{"DEL", "pk_test_merchant:" + testSecret + "\x7f", "SECRETKEY contains a control character"},
+		{"non-ASCII", "pk_test_merchant:" + testSecret + "é", "SECRETKEY contains a character outside printable ASCII"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,8 +42,10 @@ func TestNewRefusesMalformedKeys(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.ErrorIs(t, err, ErrInvalidAPIKey)
-			assert.Contains(t, err.Error(), "PUBLICKEY:SECRETKEY")
+			assert.True(t, strings.HasPrefix(err.Error(), "lakipay: invalid API key: "+tt.rule), err.Error())
+			assert.Equal(t, 1, strings.Count(err.Error(), "lakipay:"), err.Error())
 			assertNoSecret(t, err.Error(), "New error")
+			assertNoSecret(t, fmt.Sprintf("%#v", err), "New error %#v")
 		})
 	}
 }
@@ -232,17 +243,21 @@ func TestSecretNeverLeaks(t *testing.T) {
 		assertNoSecret(t, fmt.Sprintf(verb, c), "*Client "+verb)
 		assertNoSecret(t, fmt.Sprintf(verb, *c), "Client "+verb)
 		assertNoSecret(t, fmt.Sprintf(verb, c.cfg), "config "+verb)
-		assertNoSecret(t, fmt.Sprintf(verb, c.cfg.key), "apiKey "+verb)
+		assertNoSecret(t, fmt.Sprintf(verb, c.cfg.key), "key "+verb)
 	}
-	assert.Contains(t, fmt.Sprintf("%v", c), "pk_test_merchant:"+redacted)
+	assert.Contains(t, fmt.Sprintf("%v", c), "pk_test_merchant:"+apikey.Marker)
 	logs.Reset()
 	logger.Info("client", "client", c, "config", c.cfg, "key", c.cfg.key)
 	assertNoSecret(t, logs.String(), "slog of client, config and key")
 	assert.Contains(t, logs.String(), "pk_test_merchant")
+	var jsonLogs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&jsonLogs, nil)).Info("client", "client", c, slog.Group("g", "config", c.cfg, "key", c.cfg.key))
+	assertNoSecret(t, jsonLogs.String(), "slog JSON of client, config and key")
+	assert.Contains(t, jsonLogs.String(), "pk_test_merchant")
 }
 
-// assertNoSecret fails when text contains the canary secret, without printing text (which
-// would put the secret into the test output).
+// assertNoSecret fails when text contains the canary secret, plainly or escaped, without
+// printing it (secrettest masks it in the failure message).
 func assertNoSecret(t *testing.T, text, what string) {
 	t.Helper()
 	secrettest.Absent(t, text, testSecret, what)

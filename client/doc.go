@@ -14,12 +14,29 @@
 // # Authentication
 //
 // LakiPay authenticates every call with the header X-API-Key: PUBLICKEY:SECRETKEY. [New]
-// takes the key and refuses anything but two non-empty halves ([ErrInvalidAPIKey]);
-// [NewFromEnv] reads it from LAKIPAY_API_KEY (and the base URL from LAKIPAY_BASE_URL). Test
-// and live keys are told apart by the key itself; there is no sandbox host, so point
-// [WithBaseURL] at a fake for tests. The secret half never appears in an error, a log record
-// or when a [Client] is printed with any fmt verb or logged with log/slog; an error body that
-// echoes it is redacted. Call LakiPay only from a backend: never ship the key to a browser.
+// takes the key and refuses, with an error wrapping [ErrInvalidAPIKey] that names the broken
+// rule and never repeats the key: a missing colon, an empty half, whitespace, control
+// characters or anything else outside printable ASCII, and a secret half (everything after
+// the first colon) shorter than 8 characters. [NewFromEnv] reads the key from LAKIPAY_API_KEY
+// (and the base URL from LAKIPAY_BASE_URL). Test and live keys are told apart by the key
+// itself; there is no sandbox host, so point [WithBaseURL] at a fake for tests. Call LakiPay
+// only from a backend: never ship the key to a browser.
+//
+// Decision: secrets shorter than 8 characters are refused. Real LakiPay secrets are long
+// random strings, and the client redacts its secret wherever it shows text: a secret such as
+// "ETB" would turn ordinary words of every error message into [REDACTED].
+//
+// The secret half never appears in an error, a log record, or when a [Client] is printed
+// with any fmt verb or logged with log/slog. When LakiPay or a proxy echoes the key into an
+// answer, the client redacts it from what it shows: [APIError]'s Code, Message, Fields and
+// Body, the text of transport and decoding errors that quote the server, the refusals of a
+// [ValidationError] and the debug log. It finds the secret written plainly or escaped
+// (JSON's \/ and \uXXXX in either case, \xHH, %XX, HTML references, any mix of escaped and
+// plain characters, escapes nested up to three levels) and replaces it with [REDACTED];
+// where a text was cut short (a body excerpt, a value ending in "...") a start of the secret
+// of at least 4 characters is redacted too. Redaction applies to what is shown, never to
+// data: answers are decoded from the bytes as received, so a secret that happens to occur
+// in a reference or a URL changes nothing.
 //
 // # Creating a checkout
 //

@@ -12,14 +12,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
 // Sentinel errors; check them with errors.Is.
 var (
-	// ErrInvalidAPIKey reports an API key that is not PUBLICKEY:SECRETKEY.
-	ErrInvalidAPIKey = errors.New("invalid API key")
+	// ErrInvalidAPIKey reports an API key that is not PUBLICKEY:SECRETKEY as [New] wants it.
+	ErrInvalidAPIKey = apikey.ErrInvalid
 	// ErrInvalidRequest is matched by every [*ValidationError]: the request broke the
 	// contract and was not sent.
 	ErrInvalidRequest = errors.New("invalid request")
@@ -55,6 +56,12 @@ const maxErrorBody = 4 << 10
 
 // APIError is an error answer from LakiPay: any non-2xx status, or a 200 carrying an error
 // body. Reach it with errors.As.
+//
+// Its text fields are for showing, and the secret half of the API key is redacted from them
+// (replaced by [REDACTED]) wherever the server echoed it, plainly or escaped (JSON \/ or
+// \uXXXX, percent-encoding, HTML references; see Authentication in the package
+// documentation): Code, Message, Fields (names and messages), Body, and so Error() and every
+// fmt or log/slog rendering of the error.
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
@@ -68,7 +75,10 @@ type APIError struct {
 	Fields map[string][]string
 	// RetryAfter is how long the server asked to wait (Retry-After), or 0.
 	RetryAfter time.Duration
-	// Body is the start of the raw response body (at most 4 KiB), for diagnostics.
+	// Body is the start of the response body (at most 4 KiB), for diagnostics: the bytes as
+	// received, except that every span spelling the secret is replaced by [REDACTED]
+	// (redacted over the whole body before it is cut, so no piece of the secret is left at
+	// the cut either).
 	Body []byte
 }
 
@@ -124,30 +134,47 @@ func (e errorBody) isError() bool {
 	return e.Status == "ERROR" || (e.Success != nil && !*e.Success)
 }
 
-// newAPIError is the one place HTTP error answers are decoded. body must already be limited
-// and redacted; tooLarge says it was cut.
-func newAPIError(status int, header http.Header, body []byte, tooLarge bool, now time.Time) *APIError {
+// newAPIError is the one place HTTP error answers are decoded. body is the answer as
+// received, up to [MaxResponseBytes] (tooLarge says it was cut there): it is decoded as it
+// is, and what the error shows has key's secret redacted.
+func newAPIError(key apikey.Key, status int, header http.Header, body []byte, tooLarge bool, now time.Time) *APIError {
 	e := &APIError{StatusCode: status, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
-	e.Body = body[:min(len(body), maxErrorBody):min(len(body), maxErrorBody)]
+	shown := key.Redact(string(body))
+	e.Body = []byte(shown[:min(len(shown), maxErrorBody)])
 	var decoded errorBody
 	switch {
 	case tooLarge:
 		e.Message = fmt.Sprintf("%s (body larger than %d bytes)", statusText(status), MaxResponseBytes)
 	case json.Unmarshal(body, &decoded) == nil && (decoded.Message != "" || decoded.ErrorCode != ""):
-		e.Code = cleanText(decoded.ErrorCode, 100)
-		e.Message = cleanText(decoded.Message, 500)
+		e.Code = cleanText(key.Redact(decoded.ErrorCode), 100)
+		e.Message = cleanText(key.Redact(decoded.Message), 500)
 		if strings.TrimSpace(e.Message) == "" { // an error_code alone still gets a message
 			e.Message = statusText(status)
 		}
 		if len(decoded.Errors) > 0 {
-			e.Fields = decoded.Errors
+			e.Fields = redactFields(key, decoded.Errors)
 		}
-	case len(strings.TrimSpace(string(body))) == 0:
+	case len(strings.TrimSpace(shown)) == 0:
 		e.Message = statusText(status) + " (empty body)"
 	default:
-		e.Message = statusText(status) + " (non-JSON body " + strconv.QuoteToASCII(cleanText(string(body), 80)) + ")"
+		e.Message = statusText(status) + " (non-JSON body " + strconv.QuoteToASCII(cleanText(shown, 80)) + ")"
 	}
 	return e
+}
+
+// redactFields returns the envelope's errors with key's secret redacted from field names and
+// messages.
+func redactFields(key apikey.Key, fields map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(fields))
+	for name, messages := range fields {
+		name = key.Redact(name)
+		shown := out[name] // two names that differ only in the secret share one entry
+		for _, m := range messages {
+			shown = append(shown, key.Redact(m))
+		}
+		out[name] = shown
+	}
+	return out
 }
 
 // parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when absent or invalid.

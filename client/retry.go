@@ -86,8 +86,8 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		if sleepErr := d.cfg.sleep(ctx, wait); sleepErr != nil {
-			return nil, fmt.Errorf("lakipay: %s %s: waiting to retry: %w (last error: %w)",
-				req.Method, req.URL.Path, sleepErr, err)
+			// err already starts with "lakipay: "; the message carries the prefix once.
+			return nil, fmt.Errorf("%w (gave up waiting to retry: %w)", err, sleepErr)
 		}
 	}
 }
@@ -155,11 +155,14 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 	}
 	d.log(r, n, status, start, err)
 	if err != nil {
-		return nil, fmt.Errorf("lakipay: %s %s: %w", req.Method, req.URL.Path, err)
+		// net/http quotes what a server sent back in some errors (a malformed status line):
+		// the text is redacted, the chain kept.
+		return nil, d.cfg.redactError(fmt.Errorf("lakipay: %s %s: %w", req.Method, req.URL.Path, err))
 	}
-	body = d.cfg.key.redact(body)
+	// The body is kept as received: the answer is data, decoded from these bytes. Only what
+	// an error shows of it is redacted (newAPIError).
 	if status < 200 || status > 299 {
-		return nil, newAPIError(status, resp.Header, body, tooLarge, d.cfg.now())
+		return nil, newAPIError(d.cfg.key, status, resp.Header, body, tooLarge, d.cfg.now())
 	}
 	if tooLarge {
 		return nil, fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes)
@@ -203,7 +206,7 @@ func (d *doer) log(r *http.Request, attempt, status int, start time.Time, err er
 		attrs = append(attrs, slog.Int("status", status))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", d.cfg.key.Redact(err.Error())))
 	}
 	d.cfg.logger.LogAttrs(r.Context(), slog.LevelDebug, "lakipay request", attrs...)
 }

@@ -1,41 +1,22 @@
 package client
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"log/slog"
-	"strings"
+	"strconv"
 
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
-// apiKey holds PUBLICKEY:SECRETKEY. Every way of printing it shows the public half only.
-type apiKey struct {
-	public, secret string
-}
-
-func parseAPIKey(key string) (apiKey, error) {
-	if err := spec.CheckAPIKey(key); err != nil {
-		return apiKey{}, fmt.Errorf("lakipay: %w: %w", ErrInvalidAPIKey, err)
+// parseAPIKey reads PUBLICKEY:SECRETKEY (see [New] for the rules).
+func parseAPIKey(key string) (apikey.Key, error) {
+	k, err := apikey.Parse(key)
+	if err != nil {
+		return apikey.Key{}, fmt.Errorf("lakipay: %w", err) // wraps apikey.ErrInvalid, which is ErrInvalidAPIKey
 	}
-	public, secret, _ := strings.Cut(key, ":") // CheckAPIKey made sure the colon is there
-	return apiKey{public: public, secret: secret}, nil
+	return k, nil
 }
-
-// header returns the X-API-Key header value.
-func (k apiKey) header() string { return k.public + ":" + k.secret }
-
-// String shows the public half and hides the secret.
-func (k apiKey) String() string { return k.public + ":" + redacted }
-
-// GoString is String, so that %#v hides the secret too.
-func (k apiKey) GoString() string { return k.String() }
-
-// Format writes String for every verb.
-func (k apiKey) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
-
-// LogValue logs String.
-func (k apiKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 // String describes the configuration without the secret.
 func (c config) String() string {
@@ -67,10 +48,39 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 // LogValue logs the client's base URL and public key, never the secret.
 func (c Client) LogValue() slog.Value { return c.cfg.LogValue() }
 
-// redact replaces every occurrence of the secret in b, for bodies a server echoes back.
-func (k apiKey) redact(b []byte) []byte {
-	if k.secret == "" || !bytes.Contains(b, []byte(k.secret)) {
-		return b
+// redactError returns err, or, when its text holds the secret (a server or a proxy echoed
+// the key into something net/http or encoding/json quotes back), an error with the same
+// chain whose text has the secret redacted.
+func (c *config) redactError(err error) error {
+	if err == nil {
+		return nil
 	}
-	return bytes.ReplaceAll(b, []byte(k.secret), []byte(redacted))
+	msg := err.Error()
+	if shown := c.key.Redact(msg); shown != msg {
+		return &redactedError{msg: shown, err: err}
+	}
+	return err
+}
+
+// redactedError is an error whose text had the secret redacted; it unwraps to the original,
+// so errors.Is and errors.As still see the cause.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// Format writes the redacted text for every verb (Go syntax for %#v), never the fields of
+// the wrapped error.
+func (e *redactedError) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		_, _ = io.WriteString(f, "&client.redactedError{msg:"+strconv.Quote(e.msg)+"}")
+	case verb == 'q':
+		_, _ = io.WriteString(f, strconv.Quote(e.msg))
+	default:
+		_, _ = io.WriteString(f, e.msg)
+	}
 }

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"fmt"
+
 	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/money"
 )
@@ -11,11 +13,19 @@ type Amount = money.Amount
 
 // ParseAmount reads an amount written as a decimal ("1000.5", "0.07"); more than two decimal
 // places, negative values and values above 999999999999.99 are refused.
-func ParseAmount(s string) (Amount, error) { return money.Parse(s) }
+func ParseAmount(s string) (Amount, error) { return sdkAmount(money.Parse(s)) }
 
 // AmountFromMinor returns the amount of minor units (santim, cents): AmountFromMinor(100050)
 // is 1000.50.
-func AmountFromMinor(minor int64) (Amount, error) { return money.FromMinor(minor) }
+func AmountFromMinor(minor int64) (Amount, error) { return sdkAmount(money.FromMinor(minor)) }
+
+// sdkAmount gives an error of package money the SDK's "lakipay: " prefix.
+func sdkAmount(a Amount, err error) (Amount, error) {
+	if err != nil {
+		return a, fmt.Errorf("lakipay: %w", err)
+	}
+	return a, nil
+}
 
 // CheckoutRequest is the body of [Client.CreateCheckout].
 type CheckoutRequest = gen.CheckoutRequest

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
@@ -116,14 +116,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// report hands violations on with the request's secret key redacted from every text field.
+// report hands violations on with the secret half of the request's X-API-Key redacted from
+// every text field, however a body escaped it and where a value was cut short. A header
+// that is not a key the SDK would send (see package apikey: a secret under 8 characters, a
+// space, a control character) is no real key and has nothing redacted.
 func (t *transport) report(violations []Violation, req *http.Request) {
 	if len(violations) == 0 {
 		return
 	}
-	secret := secretOf(req.Header.Get("X-API-Key"))
+	key, _ := apikey.Parse(req.Header.Get("X-API-Key")) // the zero Key redacts nothing
 	for _, v := range violations {
-		t.onViolation(redact(v, secret))
+		t.onViolation(v.Redacted(key.Redact))
 	}
 }
 
@@ -151,44 +154,3 @@ func bodyOf(b []byte) io.ReadCloser {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// secretOf returns the part of an X-API-Key after the colon, or "" when there is none worth
-// redacting.
-func secretOf(key string) string {
-	_, secret, ok := strings.Cut(key, ":")
-	if !ok || len(strings.TrimSpace(secret)) < 3 {
-		return ""
-	}
-	return secret
-}
-
-// redact removes secret from every text field of v, even when a body echoed it.
-func redact(v Violation, secret string) Violation {
-	if secret == "" {
-		return v
-	}
-	v.Reason = redactText(v.Reason, secret)
-	v.Value = redactText(v.Value, secret)
-	v.Pointer = redactText(v.Pointer, secret)
-	return v
-}
-
-// redactText replaces secret in s, and also a cut-off start of it where a shortened value
-// ends ("...sk_te..." must not leak half a key).
-func redactText(s, secret string) string {
-	s = strings.ReplaceAll(s, secret, redacted)
-	const minPrefix = 3
-	body, elided := strings.CutSuffix(s, "...")
-	for n := min(len(secret)-1, len(body)); n >= minPrefix; n-- {
-		if strings.HasSuffix(body, secret[:n]) {
-			s = body[:len(body)-n] + redacted
-			if elided {
-				s += "..."
-			}
-			break
-		}
-	}
-	return s
-}
-
-const redacted = "[REDACTED]"

@@ -186,18 +186,33 @@ func TestStrictReportsUndeclaredResponseProperties(t *testing.T) {
 }
 
 func TestViolationsNeverCarryTheSecret(t *testing.T) {
+	unicode := func(s string) string {
+		var b strings.Builder
+		for i, c := range s {
+			if i%2 == 0 {
+				fmt.Fprintf(&b, "\\u%04X", c)
+			} else {
+				fmt.Fprintf(&b, "\\u%04x", c)
+			}
+		}
+		return b.String()
+	}
 	long := strings.Repeat("x", 70) + secret + strings.Repeat("y", 40)
 	cutShort := strings.Repeat("x", 70) + secret
 	cases := []struct{ name, currency string }{
 		{"echoed whole", secret},
 		{"echoed inside a long value", long},
 		{"echoed where the value is cut short", cutShort},
+		{"echoed \\u-escaped, mixed case", unicode(secret)},
+		{"echoed partly escaped, in a long value", strings.Repeat("x", 70) + unicode(secret[:5]) + secret[5:] + "yy"},
+		{"echoed escaped where the value is cut short", strings.Repeat("x", 70) + unicode(secret)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			body := strings.Replace(seedResponse, `"currency": "ETB"`, `"currency": "`+tc.currency+`"`, 1)
-			c, _, _ := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, http.StatusOK, "application/json", body)
+			c, got, _ := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, http.StatusOK, "application/json", body)
 			require.NotEmpty(t, c.all())
+			assert.Equal(t, body, got, "the caller reads the answer as it came: only reports are redacted")
 			for _, v := range c.all() {
 				text := fmt.Sprintf("%s %v %+v %#v", v, v, v, v)
 				secrettest.Absent(t, text, secret, "violation")

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -112,8 +114,11 @@ func (f *checkoutFlags) request() (client.CheckoutRequest, error) {
 // contract refuses too) through a client whose transport refuses to send anything, and its
 // verdict on the amount is replaced by the parse error.
 func refuseAmount(ctx context.Context, req client.CheckoutRequest, amountErr error) error {
-	violations := []spec.Violation{{Operation: "createCheckout", In: "request body", Pointer: "/amount", Reason: amountErr.Error()}}
-	offline, err := client.New("validate:only", client.WithHTTPClient(&http.Client{Transport: refuseToSend{}}))
+	violations := []spec.Violation{{Operation: "createCheckout", In: "request body", Pointer: "/amount",
+		Reason: strings.TrimPrefix(amountErr.Error(), sdkPrefix)}}
+	// Any valid key will do, since nothing is sent; a random secret cannot collide with the
+	// caller's values, which the client redacts its secret from.
+	offline, err := client.New("validate:"+rand.Text(), client.WithHTTPClient(&http.Client{Transport: refuseToSend{}}))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
 // testKey is the key tests use against the fake; its secret half must never be printed.
@@ -109,15 +114,22 @@ func TestRedactor(t *testing.T) {
 		name, key, write, want string
 	}{
 		{"secret half", "pk_a:sk_b_secret", "key pk_a:sk_b_secret and sk_b_secret", "key pk_a:[REDACTED] and [REDACTED]"},
-		{"no colon: all of it", "justasecret", "x justasecret y", "x [REDACTED] y"},
+		{"JSON-escaped", "pk_a:sk_b/secret", `{"m":"pk_a:sk_b\/secret"}`, `{"m":"pk_a:[REDACTED]"}`},
+		{"unicode-escaped", "pk_a:sk_b_secret", `\u0073\u006B_b_secret`, "[REDACTED]"},
+		{"cut short", "pk_a:sk_b_secret", `value "sk_b_s..."`, `value "[REDACTED]..."`},
+		{"public half kept", "pk_a:sk_b_secret", "pk_a only", "pk_a only"},
+		{"malformed key: nothing registered", "justasecret", "x justasecret y", "x justasecret y"},
+		{"a key ':' registers nothing: colons stay", ":", "a: b: c", "a: b: c"},
+		{"a short secret registers nothing", "x:y", "y y y", "y y y"},
 		{"empty key redacts nothing", "", "nothing to hide", "nothing to hide"},
-		{"public half kept", "pk_a:sk_b", "pk_a only", "pk_a only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			r := newRedactor()
-			r.addAPIKey(tt.key)
+			if k, err := apikey.Parse(tt.key); err == nil {
+				r.add(k)
+			}
 			n, err := r.writer(&out).Write([]byte(tt.write))
 			require.NoError(t, err)
 			assert.Equal(t, len(tt.write), n, "Write reports the caller's byte count")
@@ -146,4 +158,46 @@ func TestBrokenStdoutFails(t *testing.T) {
 	code := runContext(t.Context(), []string{"--help"}, strings.NewReader(""), brokenWriter{}, &stderr, mapEnv(nil))
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr.String(), "lakipay: write output: io: read/write on closed pipe")
+}
+
+// TestOnePrefixPerLine walks the failures the CLI reports, usage and operations, with SDK
+// errors at every depth: no line names the program twice ("lakipay: lakipay: ...").
+func TestOnePrefixPerLine(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithAPIKey(testKey))
+	down := closedURL(t)
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "not.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("not a key"), 0o600))
+	payload := filepath.Join(dir, "webhook.json")
+	require.NoError(t, os.WriteFile(payload, []byte(`{"event":"DEPOSIT"}`), 0o600))
+	pub := filepath.Join(dir, "pub.pem")
+	require.NoError(t, os.WriteFile(pub, srv.PublicKeyPEM(), 0o600))
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"malformed key", map[string]string{envAPIKey: "x:y"}, []string{"transaction", "get", "TXN-1"}},
+		{"bad base URL", keyEnv(testKey, "ftp://x"), []string{"transaction", "get", "TXN-1"}},
+		{"refused input", keyEnv(testKey, down), createArgs("R-1", "--amount", "1.234", "--currency", "x")},
+		{"refused id", keyEnv(testKey, down), []string{"transaction", "get", ".."}},
+		{"unreachable", keyEnv(testKey, down), []string{"transaction", "get", "TXN-1"}},
+		{"API error", keyEnv(testKey, srv.URL()), []string{"transaction", "get", "TXN-NOPE"}},
+		{"unknown key", keyEnv("pk_test_other:sk_test_other", srv.URL()), createArgs("R-2")},
+		{"wait: not final", keyEnv(testKey, srv.URL()), []string{"transaction", "wait", "TXN-NOPE", "--timeout", "20ms"}},
+		{"public key that is no PEM", nil, []string{"webhook", "verify", "--public-key", notPEM, payload}},
+		{"webhook not verified", nil, []string{"webhook", "verify", "--public-key", pub, payload}},
+		{"demo: bad amount", nil, []string{"demo", "--amount", "1.234"}},
+		{"live demo: bad amount", keyEnv(testKey, down), []string{"demo", "--live", "--amount", "x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, "", tt.args...)
+			require.NotEqual(t, exitOK, r.code, r.output())
+			require.True(t, strings.HasPrefix(r.stderr, "lakipay: "), r.stderr)
+			for _, line := range strings.Split(r.stderr, "\n") {
+				assert.LessOrEqual(t, strings.Count(line, "lakipay:"), 1, line)
+			}
+		})
+	}
 }

@@ -112,7 +112,7 @@ func (a *app) demoLive(ctx context.Context, f *demoFlags) error {
 	}
 	amount, err := client.ParseAmount(f.amount)
 	if err != nil {
-		return fmt.Errorf("--amount: %w", err)
+		return fmt.Errorf("--amount: %w", explain(err))
 	}
 	ref := f.reference
 	if ref == "" {
@@ -252,7 +252,7 @@ func (e *demoEnv) session(ctx context.Context, f *demoFlags, n int, outcome stri
 	want := expectationOf(outcome)
 	amount, err := client.ParseAmount(f.amount)
 	if err != nil {
-		return fmt.Errorf("--amount: %w", err)
+		return fmt.Errorf("--amount: %w", explain(err))
 	}
 	e.out.printf("\n== Session %d: the shopper %s\n", n, map[string]string{
 		outcomeSuccess:   "pays with " + f.medium,

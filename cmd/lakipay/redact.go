@@ -1,42 +1,37 @@
 package main
 
 import (
-	"bytes"
 	"io"
-	"strings"
 	"sync"
+
+	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
 // redactor removes secrets from everything the CLI writes. The SDK already keeps the key out
 // of its errors and logs; this is the second line of defence for text the CLI does not
-// control (an error body that echoes the key, a server's log line).
+// control (a server's log line, a value that happens to hold the secret). It knows only keys
+// that parsed: a malformed key is refused before it is used, and redacting the "secret" of a
+// key such as ":" would replace every colon of the output.
 type redactor struct {
-	mu      sync.RWMutex
-	secrets [][]byte
+	mu   sync.RWMutex
+	keys []apikey.Key
 }
-
-// redacted replaces a secret in the output.
-var redacted = []byte("[REDACTED]")
 
 func newRedactor() *redactor { return &redactor{} }
 
-// addAPIKey registers the secret half of a PUBLICKEY:SECRETKEY key. A key without a colon
-// cannot be split, so all of it is treated as secret.
-func (r *redactor) addAPIKey(key string) {
-	key = strings.TrimSpace(key)
-	if key == "" {
+// add registers a parsed key; the zero Key is ignored.
+func (r *redactor) add(k apikey.Key) {
+	if k.IsZero() {
 		return
-	}
-	if _, secret, ok := strings.Cut(key, ":"); ok && secret != "" {
-		key = secret
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.secrets = append(r.secrets, []byte(key))
+	r.keys = append(r.keys, k)
 }
 
-// writer wraps w so that every Write has the registered secrets replaced. Each fmt.Fprint,
-// json.Encoder.Encode and slog record is one Write, so a secret is never split across calls.
+// writer wraps w so that every Write has the registered secrets redacted, however they are
+// escaped (see [apikey.Key.Redact]). Each fmt.Fprint, json.Encoder.Encode, slog record and
+// tabwriter cell is one Write, so a secret is never split across calls.
 func (r *redactor) writer(w io.Writer) io.Writer { return &redactWriter{w: w, r: r} }
 
 type redactWriter struct {
@@ -46,13 +41,19 @@ type redactWriter struct {
 
 func (rw *redactWriter) Write(p []byte) (int, error) {
 	rw.r.mu.RLock()
+	keys := rw.r.keys
+	rw.r.mu.RUnlock()
 	out := p
-	for _, s := range rw.r.secrets {
-		if bytes.Contains(out, s) {
-			out = bytes.ReplaceAll(out, s, redacted)
+	if len(keys) > 0 {
+		text := string(p)
+		shown := text
+		for _, k := range keys {
+			shown = k.Redact(shown)
+		}
+		if shown != text {
+			out = []byte(shown)
 		}
 	}
-	rw.r.mu.RUnlock()
 	if _, err := rw.w.Write(out); err != nil {
 		return 0, err
 	}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
 // Exit codes.
@@ -39,13 +41,17 @@ func usageError(err error) error { return &exitError{code: exitUsage, err: err} 
 // usagef is usageError with a formatted message.
 func usagef(format string, args ...any) error { return usageError(fmt.Errorf(format, args...)) }
 
-// app is what every command shares: the standard streams (redacting), the environment and the
-// global flags.
+// app is what every command shares: the standard streams (redacting), the environment, how
+// the API key in it parsed, and the global flags.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr *printer
 	getenv         func(string) string
 	redact         *redactor
+
+	// keyErr is why LAKIPAY_API_KEY, parsed once at start, did not parse (nil when it did).
+	// Only commands that call LakiPay look at it.
+	keyErr error
 
 	baseURL string // --base-url
 }
@@ -53,13 +59,15 @@ type app struct {
 // runContext is run with an explicit context, so tests can stop long-running commands.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	r := newRedactor()
-	r.addAPIKey(getenv(envAPIKey))
+	key, keyErr := apikey.Parse(getenv(envAPIKey))
+	r.add(key) // only a key that parsed: see redactor
 	a := &app{
 		stdin:  stdin,
 		stdout: &printer{w: r.writer(stdout)},
 		stderr: &printer{w: r.writer(stderr)},
 		getenv: getenv,
 		redact: r,
+		keyErr: keyErr,
 	}
 	root := a.rootCommand()
 	root.SetArgs(args)
@@ -75,7 +83,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	a.stderr.printf("lakipay: %v\n", err)
+	// The CLI names itself once: an SDK error returned as it is already starts with the name.
+	a.stderr.printf("%s%s\n", sdkPrefix, strings.TrimPrefix(err.Error(), sdkPrefix))
 	if code == exitUsage && cmd != nil {
 		a.stderr.printf("Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
@@ -92,8 +101,10 @@ func (a *app) rootCommand() *cobra.Command {
 		Long: `lakipay creates LakiPay hosted-checkout sessions, reads transaction detail, verifies
 webhooks, and runs a fake LakiPay (the mock server and a no-network demo of the whole flow).
 
-The API key comes from LAKIPAY_API_KEY only (PUBLICKEY:SECRETKEY); its secret half is never
-printed. The base URL comes from --base-url, else LAKIPAY_BASE_URL, else LakiPay's.
+The API key comes from LAKIPAY_API_KEY only (PUBLICKEY:SECRETKEY, printable ASCII without
+spaces, a secret half of at least 8 characters); its secret half is never printed, however
+a server escaped it. The base URL comes from --base-url, else LAKIPAY_BASE_URL, else
+LakiPay's.
 
 Exit codes: 0 success; 1 the operation failed (including payment data that the LakiPay
 contract refuses, checked before anything is sent, and files that cannot be read or
@@ -191,17 +202,20 @@ func (a *app) withBaseURL(cmd *cobra.Command) *cobra.Command {
 // newClient builds the SDK client from LAKIPAY_API_KEY and the base URL. A missing or
 // malformed key and a bad base URL are usage errors; neither message echoes the key.
 func (a *app) newClient(opts ...client.Option) (*client.Client, error) {
-	key := a.getenv(envAPIKey)
-	if key == "" {
+	raw := a.getenv(envAPIKey)
+	switch {
+	case raw == "":
 		return nil, usagef("%s is not set (want PUBLICKEY:SECRETKEY)", envAPIKey)
+	case a.keyErr != nil:
+		return nil, usagef("%s: %w", envAPIKey, a.keyErr)
 	}
 	if u := a.apiBaseURL(); u != "" {
 		opts = append([]client.Option{client.WithBaseURL(u)}, opts...)
 	}
 	opts = append([]client.Option{client.WithUserAgent("lakipay-cli")}, opts...)
-	c, err := client.New(key, opts...)
+	c, err := client.New(raw, opts...)
 	if err != nil {
-		return nil, usageError(err)
+		return nil, usageError(explain(err))
 	}
 	return c, nil
 }

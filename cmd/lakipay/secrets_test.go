@@ -2,12 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
@@ -33,6 +38,41 @@ func echoServer(t *testing.T, status int) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/api/v2"
+}
+
+// escapedEchoServer is echoServer writing the key the way escape does (PHP's \/, \uXXXX).
+func escapedEchoServer(t *testing.T, status int, escape func(string) string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := escape(r.Header.Get("X-API-Key"))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, `{"status":"ERROR","error_code":"INVALID_API_KEY","message":"bad key `+key+
+			`","errors":{"key":["`+key+`"]}}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/v2"
+}
+
+// The escapings of escapedEchoServer.
+func phpEscape(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
+
+func unicodeEscape(upper bool) func(string) string {
+	format := "\\u%04x"
+	if upper {
+		format = "\\u%04X"
+	}
+	return func(s string) string {
+		var b strings.Builder
+		for i, c := range s {
+			if i%3 == 2 { // a mix of escaped and plain characters
+				b.WriteRune(c)
+				continue
+			}
+			fmt.Fprintf(&b, format, c)
+		}
+		return b.String()
+	}
 }
 
 func TestSecretNeverPrinted(t *testing.T) {
@@ -62,6 +102,12 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"create: server echoes the key in an error", keyEnv(canaryKey, echo400), createArgs("R-1"), exitFailed},
 		{"get: server echoes the key in an error", keyEnv(canaryKey, echo400), get, exitFailed},
 		{"get: server echoes the key in a 200", keyEnv(canaryKey, echo200), get, exitFailed},
+		{"get: server echoes the key PHP-escaped", keyEnv(slashKey, escapedEchoServer(t, http.StatusUnauthorized, phpEscape)), get, exitFailed},
+		{"create: server echoes the key \\u-escaped, lower case", keyEnv(slashKey, escapedEchoServer(t, http.StatusUnauthorized, unicodeEscape(false))), createArgs("R-1"), exitFailed},
+		{"get: server echoes the key \\u-escaped, upper case", keyEnv(slashKey, escapedEchoServer(t, http.StatusOK, unicodeEscape(true))), get, exitFailed},
+		{"malformed key: control character", keyEnv(canaryKey+"\x01", fake.URL()), get, exitUsage},
+		{"malformed key: DEL", keyEnv(canaryKey+"\x7f", fake.URL()), createArgs("R-1"), exitUsage},
+		{"mock: key with a control character on the command line", nil, []string{"mock", "--api-key", canaryKey + "\x01"}, exitUsage},
 		{"malformed key: no colon", keyEnv(canarySecret, fake.URL()), get, exitUsage},
 		{"malformed key: empty public half", keyEnv(":"+canarySecret, fake.URL()), createArgs("R-1"), exitUsage},
 		{"malformed key: whitespace", keyEnv("pk x:"+canarySecret, fake.URL()), get, exitUsage},
@@ -80,8 +126,62 @@ func TestSecretNeverPrinted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLI(t, tt.env, "", tt.args...)
 			out := r.output()
-			assert.Equal(t, tt.code, r.code, secrettest.Mask(out, canarySecret))
+			assert.Equal(t, tt.code, r.code, secrettest.Mask(secrettest.Mask(out, canarySecret), slashSecret))
 			secrettest.Absent(t, out, canarySecret, "output")
+			secrettest.Absent(t, out, slashSecret, "output")
 		})
 	}
+}
+
+// The key of issue 11's report: its secret has a '/' that PHP writes as "\/".
+const (
+	slashSecret = "sk_CANARY/123"
+	slashKey    = "pk_test_a:" + slashSecret
+)
+
+// TestEscapedEchoIsRedacted is issue 11's report through the CLI: the error LakiPay (or a
+// proxy) sends with the key echoed, escaped, reaches the terminal with the public half and
+// [REDACTED], the rest of the message intact.
+func TestEscapedEchoIsRedacted(t *testing.T) {
+	for name, escape := range map[string]func(string) string{
+		"PHP's \\/": phpEscape, "\\u lower case, mixed": unicodeEscape(false), "\\u upper case, mixed": unicodeEscape(true),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := runCLI(t, keyEnv(slashKey, escapedEchoServer(t, http.StatusUnauthorized, escape)), "", "transaction", "get", "TXN-1")
+			assert.Equal(t, exitFailed, r.code)
+			secrettest.Absent(t, r.output(), slashSecret, "output")
+			assert.Contains(t, r.stderr, "lakipay: get transaction: LakiPay answered HTTP 401 INVALID_API_KEY: bad key pk_test_a:[REDACTED]")
+			assert.Contains(t, r.stderr, "\n  key: pk_test_a:[REDACTED]")
+		})
+	}
+}
+
+// TestSecretInDataChangesNothing is the other half of issue 11: with key x:y the SDK
+// redacted the answer's bytes, so `checkout create` exited 1 ("HTTP 200: unexpected
+// response body") after LakiPay had created the session, and a retry met
+// DUPLICATE_REFERENCE. Now a secret that occurs in the data changes nothing but what is
+// printed: the session is created once, read back, and shown with the secret redacted.
+func TestSecretInDataChangesNothing(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithAPIKey(canaryKey))
+	env := keyEnv(canaryKey, srv.URL())
+	ref := "R-" + canarySecret
+
+	r := runCLI(t, env, "", createArgs(ref, "--json")...)
+	require.Equal(t, exitOK, r.code, secrettest.Mask(r.output(), canarySecret))
+	secrettest.Absent(t, r.output(), canarySecret, "output")
+	assert.Contains(t, r.stdout, `"reference": "R-[REDACTED]"`, "what is printed is redacted")
+	assert.Equal(t, 1, srv.Requests("createCheckout"), "one request, one session")
+
+	var s client.CheckoutSession
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &s))
+	c, err := client.New(canaryKey, client.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	tx, err := c.GetTransaction(t.Context(), s.LakipayTransactionID)
+	require.NoError(t, err)
+	assert.True(t, tx.Reference == ref, "LakiPay holds the reference as sent")
+
+	r = runCLI(t, env, "", "transaction", "get", s.LakipayTransactionID)
+	require.Equal(t, exitOK, r.code, secrettest.Mask(r.output(), canarySecret))
+	assert.Contains(t, r.stdout, "reference       R-[REDACTED]")
+	secrettest.Absent(t, r.output(), canarySecret, "output")
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
 // commandPaths lists every command of the tree, as argument lists ("checkout create").
@@ -70,7 +72,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"unknown outcome", nil, []string{"demo", "--outcome", "refunded"}, []string{`--outcome must be success, failed or cancelled, got "refunded"`}},
 		{"live demo without key", nil, []string{"demo", "--live"}, []string{"--live needs LAKIPAY_API_KEY"}},
 		{"no key", nil, create, []string{"LAKIPAY_API_KEY is not set"}},
-		{"malformed key", map[string]string{envAPIKey: "no-colon-here"}, []string{"transaction", "get", "TXN-1"}, []string{"invalid API key"}},
+		{"malformed key", map[string]string{envAPIKey: "no-colon-here"}, []string{"transaction", "get", "TXN-1"}, []string{"LAKIPAY_API_KEY: invalid API key: it has no ':'"}},
+		{"key ':'", map[string]string{envAPIKey: ":"}, []string{"transaction", "get", "TXN-1"}, []string{"LAKIPAY_API_KEY: invalid API key: PUBLICKEY, before the ':', is empty"}},
+		{"key x:y", map[string]string{envAPIKey: "x:y"}, create, []string{"LAKIPAY_API_KEY: invalid API key: SECRETKEY is shorter than 8 characters"}},
+		{"key with a control character", map[string]string{envAPIKey: testKey + "\x01"}, []string{"transaction", "get", "TXN-1"}, []string{"LAKIPAY_API_KEY: invalid API key: SECRETKEY contains a control character"}},
+		{"key with DEL", map[string]string{envAPIKey: "pk\x7f:" + "sk_test_cli_secret"}, create, []string{"LAKIPAY_API_KEY: invalid API key: PUBLICKEY contains a control character"}},
 		{"relative base URL", keyEnv(testKey, "/api/v2"), []string{"transaction", "get", "TXN-1"}, []string{"base URL"}},
 		{"base URL flag wins over env", keyEnv(testKey, "http://127.0.0.1:1/api/v2"), []string{"transaction", "get", "TXN-1", "--base-url", "ftp://x"}, []string{"base URL"}},
 		{"verify without key file", nil, []string{"webhook", "verify"}, []string{`required flag(s) "public-key"`}},
@@ -78,6 +84,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"base URL on a command that calls nobody", nil, []string{"mock", "--base-url", "http://x.example"}, []string{"unknown flag: --base-url"}},
 		{"mock seed of the wrong type", nil, []string{"mock", "--seed", "x"}, []string{`invalid argument "x"`}},
 		{"mock key malformed", nil, []string{"mock", "--api-key", "nocolon"}, []string{"--api-key", "PUBLICKEY:SECRETKEY"}},
+		{"mock key ':'", nil, []string{"mock", "--api-key", ":"}, []string{"--api-key: invalid API key: PUBLICKEY, before the ':', is empty"}},
+		{"mock key with a control character", nil, []string{"mock", "--api-key", testKey + "\x01"}, []string{"--api-key: invalid API key: SECRETKEY contains a control character"}},
+		{"mock key with DEL", nil, []string{"mock", "--api-key", testKey + "\x7f"}, []string{"--api-key: invalid API key: SECRETKEY contains a control character"}},
+		{"mock key too short", nil, []string{"mock", "--api-key", "pk_a:sk_b"}, []string{"--api-key: invalid API key: SECRETKEY is shorter than 8 characters"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,6 +99,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 			}
 			assert.Contains(t, r.stderr, "--help' for usage.")
 			assert.True(t, strings.HasPrefix(r.stderr, "lakipay: "), r.stderr)
+			assert.Equal(t, 1, strings.Count(r.stderr, "lakipay:"), r.stderr)
+			if key := tt.env[envAPIKey]; len(key) > 3 {
+				secrettest.Absent(t, r.output(), key, "output (the malformed key)")
+			}
 		})
 	}
 }

@@ -48,7 +48,7 @@ Exit 0 when the signature verifies and the event is valid; exit 1 with the reaso
 			}
 			key, err := client.ParsePublicKey(pemBytes)
 			if err != nil {
-				return fmt.Errorf("public key %s: %w", keyFile, err)
+				return fmt.Errorf("public key %s: %w", keyFile, explain(err))
 			}
 			var body []byte
 			if len(args) == 1 {

@@ -44,6 +44,13 @@ func (v Violation) Field() string {
 	return strings.ReplaceAll(strings.TrimPrefix(v.Pointer, "/"), "/", ".")
 }
 
+// Redacted returns v with redact applied to the texts that can carry a value of the
+// exchange (Pointer, Reason, Value), for showing it where a secret must not appear.
+func (v Violation) Redacted(redact func(string) string) Violation {
+	v.Pointer, v.Reason, v.Value = redact(v.Pointer), redact(v.Reason), redact(v.Value)
+	return v
+}
+
 // String renders the violation on one line:
 // `createCheckout: request body /currency: pattern: string doesn't match ... (got "etb"; rule at openapi.yaml#/...)`.
 func (v Violation) String() string {
