@@ -83,6 +83,13 @@ check-breaking: ## Fail if SPEC breaks clients of the last release (oasdiff, pin
 	echo "check-breaking: $(SPEC) against $$from"; \
 	$(OASDIFF) breaking --fail-on ERR --allow-external-refs=false --color never "$$base" '$(SPEC)'
 
+# SPEC31 is the 3.1 rendition check-spec lints and check-interop feeds ogen and openapi-typescript.
+SPEC31 ?= openapi-3.1.yaml
+
 .PHONY: check-spec
-check-spec: ## Lint SPEC and openapi-3.1.yaml with Redocly and Spectral, compile TypeScript against SPEC, mock it with Prism (npm, pinned).
-	SPEC='$(SPEC)' bash .ci/spec-checks
+check-spec: ## Lint SPEC and SPEC31 with Redocly and Spectral, compile TypeScript against SPEC, mock it with Prism (npm, pinned).
+	SPEC='$(SPEC)' SPEC31='$(SPEC31)' bash .ci/spec-checks
+
+.PHONY: check-interop
+check-interop: ## Generate from SPEC/SPEC31 with plain oapi-codegen, ogen and openapi-typescript; run a TypeScript flow against `lakipay mock`.
+	SPEC='$(SPEC)' SPEC31='$(SPEC31)' bash .ci/interop/run
