@@ -1,7 +1,8 @@
 // Command openapi31 writes openapi-3.1.yaml, the OpenAPI 3.1 rendition of the contract, from
 // openapi.yaml (3.0.3, the source of truth). It exists for the generators that take a webhook
-// only from 3.1's top-level `webhooks` and ignore 3.0 callbacks: ogen, openapi-typescript and
-// @hey-api/openapi-ts give no webhook payload type from openapi.yaml, and one from the rendition.
+// only from 3.1's top-level `webhooks` and skip 3.0 callbacks: from openapi.yaml, ogen generates
+// no WebhookEvent at all and openapi-typescript and @hey-api/openapi-ts no webhook operation;
+// from the rendition, each gives a typed webhook.
 //
 // Usage:
 //
