@@ -11,13 +11,13 @@ help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: ## Regenerate gen/ from openapi.yaml.
+generate: ## Regenerate gen/ and openapi-3.1.yaml (the 3.1 rendition) from openapi.yaml.
 	$(GO) generate ./...
 
 .PHONY: check-generated
 check-generated: generate ## Regenerate and fail on any difference or new file in the tree.
-	@changed=$$(git status --porcelain -- gen go.mod go.sum); [ -z "$$changed" ] || { \
-		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- gen | head -40; exit 1; }
+	@changed=$$(git status --porcelain -- gen openapi-3.1.yaml go.mod go.sum); [ -z "$$changed" ] || { \
+		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- gen openapi-3.1.yaml | head -40; exit 1; }
 
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint.
@@ -83,6 +83,13 @@ check-breaking: ## Fail if SPEC breaks clients of the last release (oasdiff, pin
 	echo "check-breaking: $(SPEC) against $$from"; \
 	$(OASDIFF) breaking --fail-on ERR --allow-external-refs=false --color never "$$base" '$(SPEC)'
 
+# SPEC31 is the 3.1 rendition check-spec lints and check-interop feeds ogen and openapi-typescript.
+SPEC31 ?= openapi-3.1.yaml
+
 .PHONY: check-spec
-check-spec: ## Lint SPEC with Redocly and Spectral, compile TypeScript against it, mock it with Prism (npm, pinned).
-	SPEC='$(SPEC)' bash .ci/spec-checks
+check-spec: ## Lint SPEC and SPEC31 with Redocly and Spectral, compile TypeScript against SPEC, mock it with Prism (npm, pinned).
+	SPEC='$(SPEC)' SPEC31='$(SPEC31)' bash .ci/spec-checks
+
+.PHONY: check-interop
+check-interop: ## Generate from SPEC/SPEC31 with plain oapi-codegen, ogen and openapi-typescript; run a TypeScript flow against `lakipay mock`.
+	SPEC='$(SPEC)' SPEC31='$(SPEC31)' bash .ci/interop/run
