@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strconv"
-	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
+	"github.com/lakipay/checkout-go/internal/jsonref"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -84,120 +81,16 @@ func readValue(s *jsonscan.Scanner) any {
 	return nil
 }
 
-// strictProblem finds, independently of the scanner and in document order, the first thing
-// strict mode refuses in data, which json.Valid accepts: invalid UTF-8 or a lone surrogate
-// escape in a string, or a repeated key. It returns the problem (0 for none), the JSON pointer
-// where it is and the repeated key.
-func strictProblem(data []byte) (problem jsonscan.Problem, pointer, key string) {
-	type level struct {
-		object  bool
-		wantKey bool
-		keys    map[string]bool
-		key     string
-		index   int
+// strictProblem is jsonref's answer in the scanner's terms.
+func strictProblem(data []byte) (jsonscan.Problem, string, string) {
+	problem, pointer, key := jsonref.StrictProblem(data)
+	switch problem {
+	case jsonref.InvalidText:
+		return jsonscan.InvalidUTF8, pointer, key
+	case jsonref.DuplicateKey:
+		return jsonscan.DuplicateKey, pointer, key
 	}
-	var stack []*level
-	ptr := func(includeTop bool) string {
-		var b strings.Builder
-		for i, l := range stack {
-			if i == len(stack)-1 && !includeTop {
-				break
-			}
-			b.WriteByte('/')
-			if l.object {
-				b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(l.key))
-			} else {
-				b.WriteString(strconv.Itoa(l.index))
-			}
-		}
-		return b.String()
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	prev := int64(0)
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return 0, "", ""
-		}
-		raw := data[prev:dec.InputOffset()]
-		prev = dec.InputOffset()
-		var top *level
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-			if len(stack) > 0 && stack[len(stack)-1].object {
-				stack[len(stack)-1].wantKey = true
-			}
-			continue
-		}
-		if top != nil && top.object && top.wantKey {
-			k, _ := tok.(string)
-			if !validText(raw) {
-				return jsonscan.InvalidUTF8, ptr(false), ""
-			}
-			top.wantKey, top.key = false, k
-			if top.keys[k] {
-				return jsonscan.DuplicateKey, ptr(true), k
-			}
-			top.keys[k] = true
-			continue
-		}
-		if top != nil && !top.object {
-			top.index++
-		}
-		if d, ok := tok.(json.Delim); ok {
-			stack = append(stack, &level{object: d == '{', wantKey: d == '{', keys: map[string]bool{}, index: -1})
-			continue
-		}
-		if !validText(raw) {
-			return jsonscan.InvalidUTF8, ptr(true), ""
-		}
-		if top != nil && top.object {
-			top.wantKey = true
-		}
-	}
-}
-
-// validText reports whether the raw text of one token is valid UTF-8 holding no \u escape of a
-// lone UTF-16 surrogate.
-func validText(raw []byte) bool {
-	if !utf8.Valid(raw) {
-		return false
-	}
-	hex := func(b []byte) rune {
-		r, err := strconv.ParseUint(string(b), 16, 16)
-		if err != nil {
-			return -1
-		}
-		return rune(r)
-	}
-	for i := 0; i < len(raw); i++ {
-		if raw[i] != '\\' {
-			continue
-		}
-		if raw[i+1] != 'u' {
-			i++
-			continue
-		}
-		r := hex(raw[i+2 : i+6])
-		switch {
-		case r >= 0xd800 && r < 0xdc00:
-			if i+12 <= len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
-				if low := hex(raw[i+8 : i+12]); low >= 0xdc00 && low <= 0xdfff {
-					i += 11
-					continue
-				}
-			}
-			return false
-		case utf16.IsSurrogate(r):
-			return false
-		}
-		i += 5
-	}
-	return true
+	return 0, "", ""
 }
 
 // referenceMembers splits an object with encoding/json: its keys decoded and its raw values,
