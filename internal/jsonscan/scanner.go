@@ -88,6 +88,7 @@ type Scanner struct {
 	arena  []byte   // decoded keys that held escapes
 	// keyDecoded says the last key NextKey returned was decoded into arena.
 	keyDecoded bool
+	keyOffset  int    // where the last key NextKey returned starts
 	scratch    []byte // decoded value of the last string that held escapes
 
 	err     *Error // the first syntax error: the scanner has stopped
@@ -330,7 +331,33 @@ func (s *Scanner) pop() {
 // read the member's value next. It reports false, having left the object, after its last
 // member (or at a syntax error). The key aliases the document when it held no escapes; it is
 // valid until the scanner is reset or released.
-func (s *Scanner) NextKey() ([]byte, bool) {
+func (s *Scanner) NextKey() ([]byte, bool) { return s.nextKey(true) }
+
+// NextKeyUnchecked is [Scanner.NextKey] without strict mode's duplicate check, for a caller
+// that tells duplicates of the keys it knows apart itself (a schema's declared properties, by
+// a bit each): it must then call [Scanner.CheckKey] for every other key, and
+// [Scanner.RepeatedKey] for a known key it has seen before in the same object.
+func (s *Scanner) NextKeyUnchecked() ([]byte, bool) { return s.nextKey(false) }
+
+// CheckKey applies strict mode's duplicate check to the key NextKeyUnchecked returned last,
+// against the other keys of its object that were checked.
+func (s *Scanner) CheckKey() {
+	if s.strict && s.err == nil {
+		f := &s.frames[len(s.frames)-1]
+		s.checkDuplicate(f, f.key, s.keyOffset)
+	}
+}
+
+// RepeatedKey records, in strict mode, that the key NextKeyUnchecked returned last repeats a
+// key of its object.
+func (s *Scanner) RepeatedKey() {
+	if s.strict && s.err == nil {
+		key := s.frames[len(s.frames)-1].key
+		s.pend(DuplicateKey, s.keyOffset, key, "the key "+strconv.Quote(string(key))+" appears more than once in an object")
+	}
+}
+
+func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 	if s.err != nil {
 		return nil, false
 	}
@@ -368,7 +395,8 @@ func (s *Scanner) NextKey() ([]byte, bool) {
 	}
 	f.count++
 	f.inside, f.key = true, key
-	if s.strict {
+	s.keyOffset = start
+	if s.strict && check {
 		s.checkDuplicate(f, key, start)
 	}
 	s.space()
@@ -389,7 +417,7 @@ func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 		f.seen[string(key)] = struct{}{}
 	case len(keys) < bigObject:
 		for _, k := range keys {
-			if len(k) == len(key) && string(k) == string(key) {
+			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && string(k) == string(key) {
 				dup = true
 				break
 			}

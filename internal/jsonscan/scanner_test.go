@@ -340,3 +340,99 @@ func FuzzScanner(f *testing.F) {
 		require.Equal(t, key, e.Key)
 	})
 }
+
+func TestUncheckedKeysLeaveDuplicatesToTheCaller(t *testing.T) {
+	// A caller that knows some keys (by a bit each) checks their repeats itself and hands the
+	// others to CheckKey; the first repeat in document order is the one reported.
+	known := map[string]uint{"a": 1, "b": 2}
+	scan := func(doc string) error {
+		s := jsonscan.Acquire([]byte(doc), jsonscan.Options{Strict: true})
+		defer s.Release()
+		require.True(t, s.EnterObject())
+		var seen uint
+		for {
+			key, ok := s.NextKeyUnchecked()
+			if !ok {
+				break
+			}
+			if bit, ok := known[string(key)]; ok {
+				if seen&bit != 0 {
+					s.RepeatedKey()
+				}
+				seen |= bit
+			} else {
+				s.CheckKey()
+			}
+			s.Skip()
+		}
+		return s.Finish()
+	}
+	for doc, want := range map[string]string{
+		`{"a":1,"x":2,"b":3}`:         "",
+		`{"a":1,"x":2,"\u0061":3}`:    "/a",
+		`{"x":1,"y":2,"x":3,"a":1}`:   "/x",
+		`{"a":1,"x":{"a":1,"a":2}}`:   "/x/a",
+		`{"x":1,"a":1,"a":2,"x":2}`:   "/a",
+		`{"a":1,"y":1,"b":2,"y":1,"}`: "syntax",
+	} {
+		err := scan(doc)
+		var e *jsonscan.Error
+		switch want {
+		case "":
+			assert.NoError(t, err, doc)
+		case "syntax":
+			require.ErrorAs(t, err, &e, doc)
+			assert.Equal(t, jsonscan.Syntax, e.Problem, doc)
+		default:
+			require.ErrorAs(t, err, &e, doc)
+			assert.Equal(t, jsonscan.DuplicateKey, e.Problem, doc)
+			assert.Equal(t, want, e.Pointer, doc)
+		}
+	}
+}
+
+func TestScannerAccessors(t *testing.T) {
+	s := jsonscan.Acquire([]byte(` [1, {"k": [true]}] `), jsonscan.Options{})
+	defer s.Release()
+	assert.Equal(t, jsonscan.Array, s.Peek())
+	require.True(t, s.EnterArray())
+	require.True(t, s.NextItem())
+	assert.Equal(t, 0, s.Index())
+	n, ok := s.ReadNumber()
+	require.True(t, ok)
+	assert.Equal(t, "1", string(n))
+	require.True(t, s.NextItem())
+	require.True(t, s.EnterObject())
+	assert.Equal(t, 2, s.Depth())
+	_, ok = s.NextKey()
+	require.True(t, ok)
+	require.True(t, s.EnterArray())
+	require.True(t, s.NextItem())
+	assert.Equal(t, "/1/k/0", s.Pointer())
+	k, ok := s.ReadLiteral()
+	require.True(t, ok)
+	assert.Equal(t, jsonscan.True, k)
+	assert.False(t, s.NextItem())
+	_, ok = s.NextKey()
+	assert.False(t, ok)
+	assert.False(t, s.NextItem())
+	assert.NoError(t, s.Err())
+	assert.NoError(t, s.Finish())
+	_, ok = s.ReadString()
+	assert.False(t, ok, "nothing is left to read")
+	assert.Error(t, s.Err())
+
+	for k, name := range map[jsonscan.Kind]string{jsonscan.None: "none", jsonscan.Null: "null", jsonscan.Object: "object", jsonscan.String: "string"} {
+		assert.Equal(t, name, k.String())
+	}
+	for p, name := range map[jsonscan.Problem]string{jsonscan.Syntax: "not valid JSON", jsonscan.InvalidUTF8: "not valid UTF-8",
+		jsonscan.DuplicateKey: "duplicate key", jsonscan.NotObject: "not a JSON object"} {
+		assert.Equal(t, name, p.String())
+	}
+	err := jsonscan.Valid([]byte(`{"a":1,"a":2}`), jsonscan.Options{Strict: true})
+	assert.Equal(t, `duplicate key at /a (byte 7): the key "a" appears more than once in an object`, err.Error())
+	err = jsonscan.Valid([]byte(`[1,,]`), jsonscan.Options{})
+	assert.Equal(t, `not valid JSON at /1 (byte 3): expected a value, found ','`, err.Error())
+	err = jsonscan.Valid([]byte("\x01"), jsonscan.Options{})
+	assert.Equal(t, `not valid JSON at the top level (byte 0): expected a value, found byte 0x1`, err.Error())
+}

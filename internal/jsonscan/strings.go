@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -23,10 +24,13 @@ func (s *Scanner) scanString(key bool) (flags uint8, ok bool) {
 	for {
 		// Eight plain bytes at a time: none has its high bit set, is below 0x20 or equals '"'
 		// or '\\' (a zero byte of x-0x20, x^'"' or x^'\\' sets a high bit here).
+		// The lowest flagged byte is exactly the first special one (a borrow only flags bytes
+		// above a real one), so the plain bytes before it are skipped too.
 		for i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
 			q, bs := x^(ones*'"'), x^(ones*'\\')
-			if (x|(x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+			if m := (x | (x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs) & highs; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			i += 8
