@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ type compiled struct {
 // op is a compiled operation.
 type op struct {
 	data      *operationData
+	security  string   // the canonical name of the security header, "" for none
 	segments  []string // the path template split at '/'
 	params    []*node
 	body      *node // nil: no body
@@ -27,6 +29,7 @@ type op struct {
 
 type resp struct {
 	data    *responseData
+	names   []string // the canonical names of the declared headers
 	headers []*node
 	body    *node // nil: not checked
 }
@@ -44,8 +47,9 @@ type node struct {
 	places   int64 // multipleOf 10^-places; -1: none
 	money    bool  // an amount: a number with at most two decimal places
 
-	fields       []field
+	fields       []field // a bit each
 	required     []string
+	requiredBit  []uint64 // the bit of each required name
 	requiredBits uint64
 	additional   additional
 	extra        *node
@@ -56,8 +60,8 @@ type node struct {
 	allOf  []*node
 }
 
-// field is a name an object schema knows: a declared property (node non-nil), a required name
-// (bit non-zero), or both.
+// field is a name an object schema knows: a declared property (node non-nil), a required name,
+// or both.
 type field struct {
 	name string
 	node *node
@@ -97,6 +101,9 @@ func compile(doc *document) *compiled {
 	for i := range doc.operations {
 		d := &doc.operations[i]
 		o := &op{data: d, segments: strings.Split(strings.Trim(d.path, "/"), "/"), body: at(d.body.schema)}
+		if d.securityHeader != "" {
+			o.security = textproto.CanonicalMIMEHeaderKey(d.securityHeader)
+		}
 		for _, p := range d.params {
 			o.params = append(o.params, at(p.schema))
 		}
@@ -105,6 +112,7 @@ func compile(doc *document) *compiled {
 			r := &resp{data: rd, body: at(rd.schema)}
 			for _, h := range rd.headers {
 				r.headers = append(r.headers, at(h.schema))
+				r.names = append(r.names, textproto.CanonicalMIMEHeaderKey(h.name))
 			}
 			if rd.status == "default" {
 				o.fallback = r
@@ -165,15 +173,19 @@ func compileNode(n *node, d *schemaData, at func(int) *node, matchers map[string
 	for _, p := range d.properties {
 		n.fields = append(n.fields, field{name: p.name, node: at(p.schema)})
 	}
-	for i, name := range d.required {
-		bit := uint64(1) << i
+	for _, name := range d.required {
+		if n.field(name) == nil {
+			n.fields = append(n.fields, field{name: name})
+		}
+	}
+	for i := range n.fields { // contractgen keeps properties and required names within 64
+		n.fields[i].bit = uint64(1) << i
+	}
+	for _, name := range d.required {
+		bit := n.field(name).bit
 		n.requiredBits |= bit
 		n.required = append(n.required, name)
-		if f := n.field(name); f != nil {
-			f.bit = bit
-		} else {
-			n.fields = append(n.fields, field{name: name, bit: bit})
-		}
+		n.requiredBit = append(n.requiredBit, bit)
 	}
 	n.additional, n.extra = d.additional, at(d.extra)
 	n.object = "openapi.yaml" + d.location + "/properties"
@@ -196,7 +208,7 @@ func (n *node) field(name string) *field {
 // fieldBytes is field for a key read from a document, without allocating.
 func (n *node) fieldBytes(key []byte) *field {
 	for i := range n.fields {
-		if f := &n.fields[i]; len(f.name) == len(key) && f.name == string(key) {
+		if f := &n.fields[i]; len(f.name) == len(key) && (len(key) == 0 || f.name[0] == key[0]) && f.name == string(key) {
 			return f
 		}
 	}
@@ -206,37 +218,43 @@ func (n *node) fieldBytes(key []byte) *field {
 // permits reports whether the schema's type allows a value of kind k (no type allows all).
 func (n *node) permits(k kind) bool { return n.kind == kindAny || n.kind == k }
 
+// maxParams bounds the path parameters of an operation (contractgen refuses more).
+const maxParams = 8
+
+// params holds the unescaped path parameters of a matched request.
+type params [maxParams]string
+
 // route finds the operation for a method and escaped path. With basePath "" the path matches an
 // operation by its last segments (the API may be served under any base path); otherwise it must
-// be basePath followed by the operation's path exactly. It returns the operation and its path
-// parameters (unescaped), or the violation that says why none matched.
-func (c *compiled) route(method, escapedPath, basePath string) (*op, []string, *Violation) {
+// be basePath followed by the operation's path exactly. It fills the path parameters
+// (unescaped) and returns the operation, or the violation that says why none matched.
+func (c *compiled) route(method, escapedPath, basePath string, ps *params) (*op, *Violation) {
 	rest := escapedPath
-	if basePath != "" {
+	exact := basePath != ""
+	if exact {
 		trimmed := strings.TrimSuffix(basePath, "/")
 		if !strings.HasPrefix(escapedPath, trimmed+"/") {
-			return nil, nil, noRoute(method, escapedPath)
+			return nil, noRoute(method, escapedPath)
 		}
 		rest = escapedPath[len(trimmed):]
 	}
-	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	rest = strings.Trim(rest, "/")
 	var allowed []string
 	var pathLocation string
 	for _, o := range c.ops {
-		params, ok := o.match(parts, basePath != "")
-		if !ok {
+		if !o.match(rest, exact, ps) {
 			continue
 		}
 		if o.data.method == method {
-			return o, params, nil
+			return o, nil
 		}
 		allowed = append(allowed, o.data.method)
 		pathLocation = "openapi.yaml" + o.data.location[:strings.LastIndexByte(o.data.location, '/')]
 	}
 	if allowed == nil {
-		return nil, nil, noRoute(method, escapedPath)
+		return nil, noRoute(method, escapedPath)
 	}
-	return nil, nil, &Violation{In: "route", Rule: RuleUndeclaredOperation,
+	return nil, &Violation{In: "route", Rule: RuleUndeclaredOperation,
 		Reason: "the method must be " + strings.Join(allowed, " or "), Value: shortString([]byte(method + " " + escapedPath)),
 		Location: pathLocation}
 }
@@ -246,28 +264,32 @@ func noRoute(method, escapedPath string) *Violation {
 		Value: shortString([]byte(method + " " + escapedPath))}
 }
 
-// match matches the path's segments against the template (its last segments, or all of them
-// when exact) and returns the unescaped parameters.
-func (o *op) match(parts []string, exact bool) ([]string, bool) {
-	if len(parts) < len(o.segments) || (exact && len(parts) != len(o.segments)) {
-		return nil, false
-	}
-	parts = parts[len(parts)-len(o.segments):]
-	var params []string
-	for i, seg := range o.segments {
-		if strings.HasPrefix(seg, "{") {
-			value, err := url.PathUnescape(parts[i])
+// match matches a path (without its outer slashes) against the template: its last segments, or
+// all of them when exact. It fills ps with the unescaped parameters, in template order.
+func (o *op) match(path string, exact bool, ps *params) bool {
+	end := len(path) // the current segment is path[start:end]; end < 0: no segment left
+	n := len(o.params)
+	for i := len(o.segments) - 1; i >= 0; i-- {
+		if end < 0 {
+			return false
+		}
+		start := strings.LastIndexByte(path[:end], '/') + 1
+		part, seg := path[start:end], o.segments[i]
+		end = start - 1
+		if len(seg) > 1 && seg[0] == '{' {
+			value, err := url.PathUnescape(part)
 			if err != nil || value == "" {
-				return nil, false
+				return false
 			}
-			params = append(params, value)
+			n--
+			ps[n] = value
 			continue
 		}
-		if seg != parts[i] {
-			return nil, false
+		if seg != part {
+			return false
 		}
 	}
-	return params, true
+	return !exact || end < 0
 }
 
 // response returns the declared response for status, the default one, or nil.

@@ -162,5 +162,8 @@ func (d *decimal) cmpMagnitude(e *decimal) int {
 
 // places is how many decimal places d has, trailing zeros aside (1.50 has one, 1e-3 three).
 func (d *decimal) places() int64 {
+	if d.zero() {
+		return 0
+	}
 	return max(0, int64(d.hi-d.lo)-d.pointAfter)
 }

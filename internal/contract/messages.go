@@ -44,7 +44,7 @@ const (
 
 // Reasons of the contract rules that no schema keyword states.
 const (
-	ReasonAPIKey       = "must be PUBLICKEY:SECRETKEY, both halves non-empty, without spaces"
+	ReasonAPIKey       = "must be PUBLICKEY:SECRETKEY, both halves non-empty, without spaces" //nolint:gosec // the key's shape, in words: no credential
 	ReasonRequired     = "is required"
 	ReasonDuplicateKey = "must appear only once in its object"
 	ReasonUTF8         = "must be valid UTF-8 text"

@@ -61,16 +61,17 @@ func CheckAPIKey(key string) error {
 // request matched ("" when none) and every violation, nil when the request is valid.
 func ValidateRequest(method, escapedPath string, header Header, body []byte, opts Options) (string, []Violation) {
 	c := loaded()
-	o, params, v := c.route(method, escapedPath, opts.BasePath)
+	var params params
+	o, v := c.route(method, escapedPath, opts.BasePath, &params)
 	if v != nil {
 		return "", []Violation{*v}
 	}
 	var out []Violation
 	id := o.data.id
-	if name := o.data.securityHeader; name != "" {
-		key, _ := first(header, name)
+	if o.security != "" {
+		key, _ := first(header, o.security)
 		if CheckAPIKey(key) != nil {
-			out = append(out, Violation{Operation: id, In: "header " + name, Rule: RuleSecurity, Reason: ReasonAPIKey,
+			out = append(out, Violation{Operation: id, In: "header " + o.data.securityHeader, Rule: RuleSecurity, Reason: ReasonAPIKey,
 				Location: "openapi.yaml" + o.data.securityLocation})
 		}
 	}
@@ -91,7 +92,7 @@ func ValidateRequest(method, escapedPath string, header Header, body []byte, opt
 	if ct, _ := first(header, "Content-Type"); !contentTypeDeclared(ct, b.content) {
 		return id, append(out, contentTypeViolation(id, ct, b.content, b.location))
 	}
-	return id, validateDocument(out, o.body, body, id, "request body", &opts)
+	return id, validateDocument(out, o.body, body, id, "request body", opts)
 }
 
 // ValidateParameter validates the value of a path parameter of an operation (unescaped, as the
@@ -126,7 +127,7 @@ func ValidateResponse(operationID string, status int, header Header, body []byte
 	var out []Violation
 	for i := range r.data.headers {
 		h := &r.data.headers[i]
-		value, present := first(header, h.name)
+		value, present := first(header, r.names[i])
 		switch {
 		case present:
 			out = textViolations(out, r.headers[i], value, operationID, "header "+h.name)
@@ -144,14 +145,14 @@ func ValidateResponse(operationID string, status int, header Header, body []byte
 	if r.body == nil {
 		return out
 	}
-	return validateDocument(out, r.body, body, operationID, "response body", &opts)
+	return validateDocument(out, r.body, body, operationID, "response body", opts)
 }
 
 // ValidateWebhook validates a webhook body (what LakiPay POSTs to callback_url) against the
 // schema of the callback's request body.
 func ValidateWebhook(body []byte, opts Options) []Violation {
 	w := loaded().webhook
-	return validateDocument(nil, w.body, body, w.data.id, "webhook body", &opts)
+	return validateDocument(nil, w.body, body, w.data.id, "webhook body", opts)
 }
 
 // WebhookOperation is the operationId of the webhook callback, which its violations name.
@@ -160,7 +161,7 @@ func WebhookOperation() string { return loaded().webhook.data.id }
 // textViolations checks a value that is no JSON (a path parameter, a header) against n, a
 // string schema, and appends the violations.
 func textViolations(out []Violation, n *node, value, op, in string) []Violation {
-	w := walker{op: op, in: in, opts: &Options{}, out: out}
+	w := walker{op: op, in: in, out: out}
 	s := []byte(value)
 	w.text(n, s, isASCII(s))
 	return w.out

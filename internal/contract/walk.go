@@ -16,14 +16,14 @@ type walker struct {
 	body []byte
 	op   string
 	in   string
-	opts *Options
+	opts Options
 	out  []Violation
 	ptr  []byte // scratch for pointers
 }
 
 // validateDocument validates body as the whole of part in against n and appends the violations to out.
 // A body that is not one well-formed, strict JSON value is one violation that says where.
-func validateDocument(out []Violation, n *node, body []byte, op, in string, opts *Options) []Violation {
+func validateDocument(out []Violation, n *node, body []byte, op, in string, opts Options) []Violation {
 	w := walker{sc: jsonscan.Acquire(body, jsonscan.Options{Strict: true}), body: body, op: op, in: in, opts: opts, out: out}
 	defer w.sc.Release()
 	start := len(w.out)
@@ -289,14 +289,19 @@ func (w *walker) numberChecks(n *node, d *decimal, raw []byte, quoted bool) {
 func (w *walker) object(n *node) {
 	sc := w.sc
 	sc.EnterObject()
-	var seen uint64
+	var seen uint64 // a bit per field of n: its duplicates are told apart here, the others by sc
 	for {
-		key, ok := sc.NextKey()
+		key, ok := sc.NextKeyUnchecked()
 		if !ok {
 			break
 		}
 		f := n.fieldBytes(key)
-		if f != nil {
+		if f == nil {
+			sc.CheckKey()
+		} else {
+			if seen&f.bit != 0 {
+				sc.RepeatedKey()
+			}
 			seen |= f.bit
 			if f.node != nil {
 				w.value(f.node)
@@ -322,11 +327,11 @@ func (w *walker) object(n *node) {
 			sc.Skip()
 		}
 	}
-	if sc.Err() != nil || seen == n.requiredBits {
+	if sc.Err() != nil || seen&n.requiredBits == n.requiredBits {
 		return
 	}
 	for i, name := range n.required {
-		if seen&(1<<i) == 0 {
+		if seen&n.requiredBit[i] == 0 {
 			w.addAt(n, RuleRequired, "", name)
 		}
 	}
@@ -405,14 +410,13 @@ func (w *walker) array(n *node) {
 	if sc.Err() != nil {
 		return
 	}
-	shown := shortKind(false, items)
 	if int64(items) < n.kw.MinItems {
-		w.add(n, RuleMinItems, shown)
+		w.add(n, RuleMinItems, shortKind(false, items))
 	}
 	if n.kw.MaxItems >= 0 && int64(items) > n.kw.MaxItems {
-		w.add(n, RuleMaxItems, shown)
+		w.add(n, RuleMaxItems, shortKind(false, items))
 	}
 	if duplicate {
-		w.add(n, RuleUniqueItems, shown)
+		w.add(n, RuleUniqueItems, shortKind(false, items))
 	}
 }

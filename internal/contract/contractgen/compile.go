@@ -302,6 +302,9 @@ func (c *compiler) params(at, path string, op *openapi3.Operation, out *operatio
 		}
 		out.params = append(out.params, param{name: p.Name, schema: idx, location: pat})
 	}
+	if len(out.params) > 8 {
+		return notImplemented(at, "more than 8 path parameters")
+	}
 	if len(out.params) != len(names) {
 		return fmt.Errorf("openapi.yaml%s: the path %s has parameters %v but the operation declares %d", at, path, names, len(out.params))
 	}
@@ -456,11 +459,11 @@ func (c *compiler) schema(ref *openapi3.SchemaRef, at string) (int, error) {
 		at = ref.Ref
 	}
 	s := ref.Value
-	if idx, ok := c.index[s]; ok {
-		return idx, nil
-	}
 	if c.visiting[s] {
 		return -1, notImplemented(at, "a recursive schema")
+	}
+	if idx, ok := c.index[s]; ok {
+		return idx, nil
 	}
 	c.visiting[s] = true
 	defer delete(c.visiting, s)
@@ -561,8 +564,14 @@ func (c *compiler) keywords(at string, s *openapi3.Schema, out *schema) error {
 	if out.multipleOf != "" && !isPowerOfTen(out.multipleOf) {
 		return notImplemented(at+"/multipleOf", "multipleOf "+out.multipleOf+" (only 1, 0.1, 0.01, ...)")
 	}
-	if len(s.Required) > 64 {
-		return notImplemented(at+"/required", "more than 64 required properties")
+	names := slices.Clone(s.Required)
+	for name := range s.Properties {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) > 64 {
+		return notImplemented(at+"/properties", "more than 64 properties and required names")
 	}
 	out.required = s.Required
 	out.uniqueItems = s.UniqueItems
