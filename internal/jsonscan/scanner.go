@@ -133,9 +133,7 @@ func (s *Scanner) Release() {
 	if cap(s.arena) > maxPooled || cap(s.scratch) > maxPooled {
 		s.arena, s.scratch = nil, nil
 	}
-	for i := range s.frames[:cap(s.frames)] {
-		s.frames[:cap(s.frames)][i] = frame{}
-	}
+	clear(s.frames[:cap(s.frames)]) // a scanner stopped at an error still holds keys of the document
 	clear(s.keys[:cap(s.keys)])
 	pool.Put(s)
 }
