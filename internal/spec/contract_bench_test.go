@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -111,4 +112,73 @@ func BenchmarkCompiledContract(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkCompiledContractPaired runs the compiled contract, the fast path and kin-openapi
+// one after the other in every iteration, so that all three meet the same machine load, and
+// reports each one's time per validation and the ratios (medians of -count=5 are the figures
+// to quote on a shared machine).
+func BenchmarkCompiledContractPaired(b *testing.B) {
+	s := load(b)
+	ctx := context.Background()
+	header := http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {testKey}}
+	request, response := []byte(seedRequest), []byte(transactionBody)
+	webhook := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 85)+"Ab==", 1))
+	req := checkoutRequest(b, seedRequest)
+	getReq := httptest.NewRequestWithContext(ctx, http.MethodGet, "https://api.lakipay.co/api/v2/payment/transaction/TXN-123456789", nil)
+	getReq.Header.Set("X-API-Key", testKey)
+	ex, vs := s.ValidateRequest(ctx, getReq)
+	require.Empty(b, vs)
+	webhookSchema := s.Doc.Components.Schemas["WebhookEvent"].Value
+	exchanges := []struct {
+		name                string
+		compiled, fast, kin func() bool // each reports whether the exchange was valid
+	}{
+		{"request",
+			func() bool {
+				_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header, request, contract.Options{})
+				return vs == nil
+			},
+			func() bool { _, vs := s.ValidateRequestBody(ctx, req, request); return vs == nil },
+			func() bool { _, vs := s.ValidateRequest(ctx, req); return vs == nil }},
+		{"response",
+			func() bool {
+				return contract.ValidateResponse("getTransaction", http.StatusOK, header, response, contract.Options{}) == nil
+			},
+			func() bool { return s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response) == nil },
+			func() bool { return s.ValidateResponse(ctx, ex, http.StatusOK, header, response) == nil }},
+		{"webhook",
+			func() bool { return contract.ValidateWebhook(webhook, contract.Options{}) == nil },
+			func() bool {
+				return s.ValidateJSON(webhookSchema, webhook, "receivePaymentWebhook", "webhook body") == nil
+			},
+			func() bool {
+				var v any
+				return json.Unmarshal(webhook, &v) == nil && s.ValidateValue(webhookSchema, v, "receivePaymentWebhook", "webhook body") == nil
+			}},
+	}
+	for _, e := range exchanges {
+		b.Run(e.name, func(b *testing.B) {
+			var compiled, fast, kin time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				ok := e.compiled()
+				t1 := time.Now()
+				ok = e.fast() && ok
+				t2 := time.Now()
+				ok = e.kin() && ok
+				t3 := time.Now()
+				if !ok {
+					b.Fatal("a valid exchange was refused")
+				}
+				compiled, fast, kin = compiled+t1.Sub(t0), fast+t2.Sub(t1), kin+t3.Sub(t2)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(compiled)/n, "compiled-ns/op")
+			b.ReportMetric(float64(fast)/n, "fastpath-ns/op")
+			b.ReportMetric(float64(kin)/n, "kin-ns/op")
+			b.ReportMetric(float64(fast)/float64(compiled), "fastpath/compiled")
+			b.ReportMetric(float64(kin)/float64(compiled), "kin/compiled")
+		})
+	}
 }
