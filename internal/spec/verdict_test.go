@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -365,4 +366,36 @@ func FuzzWebhookVerdict(f *testing.F) {
 		opts := contract.Options{Strict: mode&1 != 0, Lenient: mode&2 != 0}
 		require.Equal(t, sorted(s.WebhookVerdict([]byte(body), opts)), sorted(contract.ValidateWebhook([]byte(body), opts)))
 	})
+}
+
+func TestEveryPatternOfTheSpecHasAReason(t *testing.T) {
+	// Read from openapi.yaml as loaded, not from the generated contract: a pattern added to
+	// the spec without words for it fails here even before go generate runs.
+	s := load(t)
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		v := ref.Value
+		seen[v] = true
+		if v.Pattern != "" {
+			reason, ok := contract.PatternReason(v.Pattern)
+			assert.True(t, ok, "the pattern %s has no readable reason", v.Pattern)
+			assert.NotEmpty(t, reason)
+		}
+		for _, p := range v.Properties {
+			walk(p)
+		}
+		for _, p := range v.AllOf {
+			walk(p)
+		}
+		walk(v.Items)
+		walk(v.AdditionalProperties.Schema)
+	}
+	for _, ref := range s.Doc.Components.Schemas {
+		walk(ref)
+	}
+	assert.NotEmpty(t, seen)
 }
