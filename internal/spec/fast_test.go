@@ -17,7 +17,7 @@ import (
 // The fast path must never change a verdict: for every body, ValidateRequestBody and
 // ValidateResponseFast return exactly what the reference (kin-openapi) returns.
 
-func requestCorpus(t *testing.T) map[string]string {
+func requestCorpus(t testing.TB) map[string]string {
 	long := `"` + strings.Repeat("r", 101) + `"`
 	c := map[string]string{
 		"seed":                 seedRequest,

@@ -50,7 +50,7 @@ func validateCheckout(t testing.TB, body string) (*spec.Exchange, []spec.Violati
 }
 
 // mutate returns the seed request with one change applied.
-func mutate(t *testing.T, change func(m map[string]any)) string {
+func mutate(t testing.TB, change func(m map[string]any)) string {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal([]byte(seedRequest), &m))
@@ -62,7 +62,7 @@ func mutate(t *testing.T, change func(m map[string]any)) string {
 
 // withRaw returns the seed request with one top-level field's JSON text replaced verbatim, so
 // numbers reach the validator exactly as written.
-func withRaw(t *testing.T, field, raw string) string {
+func withRaw(t testing.TB, field, raw string) string {
 	t.Helper()
 	var m map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(seedRequest), &m))
@@ -130,56 +130,63 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
+// invalidCheckoutRequest is one request the contract refuses, with the field and rule that
+// must be named (shared by the reference tests and the verdict tests).
+type invalidCheckoutRequest struct {
+	name    string
+	body    func(t testing.TB) string
+	pointer string
+	rule    string
+}
+
+// invalidCheckoutRequests is the table of requests the contract refuses.
+var invalidCheckoutRequests = []invalidCheckoutRequest{
+	{"amount three decimals", func(t testing.TB) string { return withRaw(t, "amount", "9.555") }, "/amount", "multipleOf"},
+	{"amount zero", func(t testing.TB) string { return withRaw(t, "amount", "0") }, "/amount", "minimum"},
+	{"amount negative", func(t testing.TB) string { return withRaw(t, "amount", "-1") }, "/amount", "minimum"},
+	{"amount as string", func(t testing.TB) string { return withRaw(t, "amount", `"10"`) }, "/amount", "type"},
+	{"amount above maximum", func(t testing.TB) string { return withRaw(t, "amount", "1000000000000") }, "/amount", "maximum"},
+	{"amount missing", func(t testing.TB) string { return mutate(t, func(m map[string]any) { delete(m, "amount") }) }, "/amount", "required"},
+	{"currency lower case", func(t testing.TB) string { return withRaw(t, "currency", `"etb"`) }, "/currency", "pattern"},
+	{"currency too long", func(t testing.TB) string { return withRaw(t, "currency", `"ETBB"`) }, "/currency", "pattern"},
+	{"currency missing", func(t testing.TB) string { return mutate(t, func(m map[string]any) { delete(m, "currency") }) }, "/currency", "required"},
+	{"phone with plus", func(t testing.TB) string { return withRaw(t, "phone_number", `"+251911111111"`) }, "/phone_number", "pattern"},
+	{"phone leading zero", func(t testing.TB) string { return withRaw(t, "phone_number", `"0911111111"`) }, "/phone_number", "pattern"},
+	{"phone with spaces", func(t testing.TB) string { return withRaw(t, "phone_number", `"251 911 111 111"`) }, "/phone_number", "pattern"},
+	{"phone too long", func(t testing.TB) string { return withRaw(t, "phone_number", `"2519111111112345"`) }, "/phone_number", "pattern"},
+	{"phone as number", func(t testing.TB) string { return withRaw(t, "phone_number", `251911111111`) }, "/phone_number", "type"},
+	{"phone missing", func(t testing.TB) string { return mutate(t, func(m map[string]any) { delete(m, "phone_number") }) }, "/phone_number", "required"},
+	{"reference empty", func(t testing.TB) string { return withRaw(t, "reference", `""`) }, "/reference", "minLength"},
+	{"reference too long", func(t testing.TB) string { return withRaw(t, "reference", `"`+strings.Repeat("r", 101)+`"`) }, "/reference", "maxLength"},
+	{"reference missing", func(t testing.TB) string { return mutate(t, func(m map[string]any) { delete(m, "reference") }) }, "/reference", "required"},
+	{"mediums empty", func(t testing.TB) string { return withRaw(t, "supported_mediums", `[]`) }, "/supported_mediums", "minItems"},
+	{"medium lower case", func(t testing.TB) string { return withRaw(t, "supported_mediums", `["mpesa"]`) }, "/supported_mediums/0", "enum"},
+	{"medium unknown", func(t testing.TB) string { return withRaw(t, "supported_mediums", `["MPESA","PAYPAL"]`) }, "/supported_mediums/1", "enum"},
+	{"mediums duplicated", func(t testing.TB) string { return withRaw(t, "supported_mediums", `["CBE","CBE"]`) }, "/supported_mediums", "uniqueItems"},
+	{"mediums missing", func(t testing.TB) string {
+		return mutate(t, func(m map[string]any) { delete(m, "supported_mediums") })
+	}, "/supported_mediums", "required"},
+	{"redirects missing", func(t testing.TB) string { return mutate(t, func(m map[string]any) { delete(m, "redirects") }) }, "/redirects", "required"},
+	{"redirect success missing", func(t testing.TB) string { return withRaw(t, "redirects", `{"failed":"https://example.com/failed"}`) }, "/redirects/success", "required"},
+	{"redirect failed missing", func(t testing.TB) string { return withRaw(t, "redirects", `{"success":"https://example.com/success"}`) }, "/redirects/failed", "required"},
+	{"redirect success relative", func(t testing.TB) string {
+		return withRaw(t, "redirects", `{"success":"/success","failed":"https://example.com/failed"}`)
+	}, "/redirects/success", "pattern"},
+	{"redirect failed not http", func(t testing.TB) string {
+		return withRaw(t, "redirects", `{"success":"https://example.com/success","failed":"ftp://example.com/failed"}`)
+	}, "/redirects/failed", "pattern"},
+	{"redirect unknown key", func(t testing.TB) string {
+		return withRaw(t, "redirects", `{"success":"https://example.com/s","failed":"https://example.com/f","cancel":"https://example.com/c"}`)
+	}, "/redirects/cancel", "additionalProperties"},
+	{"callback relative", func(t testing.TB) string { return withRaw(t, "callback_url", `"callback"`) }, "/callback_url", "pattern"},
+	{"callback bad host", func(t testing.TB) string { return withRaw(t, "callback_url", `"https://exa mple.com/cb"`) }, "/callback_url", "pattern"},
+	{"description too long", func(t testing.TB) string { return withRaw(t, "description", `"`+strings.Repeat("d", 501)+`"`) }, "/description", "maxLength"},
+	{"description not a string", func(t testing.TB) string { return withRaw(t, "description", `42`) }, "/description", "type"},
+	{"undeclared field", func(t testing.TB) string { return withRaw(t, "redirect_url", `"https://example.com"`) }, "/redirect_url", "additionalProperties"},
+}
+
 func TestInvalidCheckoutRequestsAreRefused(t *testing.T) {
-	cases := []struct {
-		name    string
-		body    func(t *testing.T) string
-		pointer string
-		rule    string
-	}{
-		{"amount three decimals", func(t *testing.T) string { return withRaw(t, "amount", "9.555") }, "/amount", "multipleOf"},
-		{"amount zero", func(t *testing.T) string { return withRaw(t, "amount", "0") }, "/amount", "minimum"},
-		{"amount negative", func(t *testing.T) string { return withRaw(t, "amount", "-1") }, "/amount", "minimum"},
-		{"amount as string", func(t *testing.T) string { return withRaw(t, "amount", `"10"`) }, "/amount", "type"},
-		{"amount above maximum", func(t *testing.T) string { return withRaw(t, "amount", "1000000000000") }, "/amount", "maximum"},
-		{"amount missing", func(t *testing.T) string { return mutate(t, func(m map[string]any) { delete(m, "amount") }) }, "/amount", "required"},
-		{"currency lower case", func(t *testing.T) string { return withRaw(t, "currency", `"etb"`) }, "/currency", "pattern"},
-		{"currency too long", func(t *testing.T) string { return withRaw(t, "currency", `"ETBB"`) }, "/currency", "pattern"},
-		{"currency missing", func(t *testing.T) string { return mutate(t, func(m map[string]any) { delete(m, "currency") }) }, "/currency", "required"},
-		{"phone with plus", func(t *testing.T) string { return withRaw(t, "phone_number", `"+251911111111"`) }, "/phone_number", "pattern"},
-		{"phone leading zero", func(t *testing.T) string { return withRaw(t, "phone_number", `"0911111111"`) }, "/phone_number", "pattern"},
-		{"phone with spaces", func(t *testing.T) string { return withRaw(t, "phone_number", `"251 911 111 111"`) }, "/phone_number", "pattern"},
-		{"phone too long", func(t *testing.T) string { return withRaw(t, "phone_number", `"2519111111112345"`) }, "/phone_number", "pattern"},
-		{"phone as number", func(t *testing.T) string { return withRaw(t, "phone_number", `251911111111`) }, "/phone_number", "type"},
-		{"phone missing", func(t *testing.T) string { return mutate(t, func(m map[string]any) { delete(m, "phone_number") }) }, "/phone_number", "required"},
-		{"reference empty", func(t *testing.T) string { return withRaw(t, "reference", `""`) }, "/reference", "minLength"},
-		{"reference too long", func(t *testing.T) string { return withRaw(t, "reference", `"`+strings.Repeat("r", 101)+`"`) }, "/reference", "maxLength"},
-		{"reference missing", func(t *testing.T) string { return mutate(t, func(m map[string]any) { delete(m, "reference") }) }, "/reference", "required"},
-		{"mediums empty", func(t *testing.T) string { return withRaw(t, "supported_mediums", `[]`) }, "/supported_mediums", "minItems"},
-		{"medium lower case", func(t *testing.T) string { return withRaw(t, "supported_mediums", `["mpesa"]`) }, "/supported_mediums/0", "enum"},
-		{"medium unknown", func(t *testing.T) string { return withRaw(t, "supported_mediums", `["MPESA","PAYPAL"]`) }, "/supported_mediums/1", "enum"},
-		{"mediums duplicated", func(t *testing.T) string { return withRaw(t, "supported_mediums", `["CBE","CBE"]`) }, "/supported_mediums", "uniqueItems"},
-		{"mediums missing", func(t *testing.T) string {
-			return mutate(t, func(m map[string]any) { delete(m, "supported_mediums") })
-		}, "/supported_mediums", "required"},
-		{"redirects missing", func(t *testing.T) string { return mutate(t, func(m map[string]any) { delete(m, "redirects") }) }, "/redirects", "required"},
-		{"redirect success missing", func(t *testing.T) string { return withRaw(t, "redirects", `{"failed":"https://example.com/failed"}`) }, "/redirects/success", "required"},
-		{"redirect failed missing", func(t *testing.T) string { return withRaw(t, "redirects", `{"success":"https://example.com/success"}`) }, "/redirects/failed", "required"},
-		{"redirect success relative", func(t *testing.T) string {
-			return withRaw(t, "redirects", `{"success":"/success","failed":"https://example.com/failed"}`)
-		}, "/redirects/success", "pattern"},
-		{"redirect failed not http", func(t *testing.T) string {
-			return withRaw(t, "redirects", `{"success":"https://example.com/success","failed":"ftp://example.com/failed"}`)
-		}, "/redirects/failed", "pattern"},
-		{"redirect unknown key", func(t *testing.T) string {
-			return withRaw(t, "redirects", `{"success":"https://example.com/s","failed":"https://example.com/f","cancel":"https://example.com/c"}`)
-		}, "/redirects/cancel", "additionalProperties"},
-		{"callback relative", func(t *testing.T) string { return withRaw(t, "callback_url", `"callback"`) }, "/callback_url", "pattern"},
-		{"callback bad host", func(t *testing.T) string { return withRaw(t, "callback_url", `"https://exa mple.com/cb"`) }, "/callback_url", "pattern"},
-		{"description too long", func(t *testing.T) string { return withRaw(t, "description", `"`+strings.Repeat("d", 501)+`"`) }, "/description", "maxLength"},
-		{"description not a string", func(t *testing.T) string { return withRaw(t, "description", `42`) }, "/description", "type"},
-		{"undeclared field", func(t *testing.T) string { return withRaw(t, "redirect_url", `"https://example.com"`) }, "/redirect_url", "additionalProperties"},
-	}
+	cases := invalidCheckoutRequests
 	require.GreaterOrEqual(t, len(cases), 25)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

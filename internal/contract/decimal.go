@@ -1,0 +1,169 @@
+package contract
+
+// decimal is a JSON number judged exactly on its text, never through float64: 1e400 is a
+// number far above any maximum (not an overflow), 1.0000000000000001 has sixteen decimal
+// places (not one). It refers to the text it was parsed from and allocates nothing.
+type decimal struct {
+	neg        bool
+	intPart    []byte // the digits before the point, as written
+	fracPart   []byte // the digits after the point
+	exp        int64  // the exponent, saturated at ±maxExp
+	lo, hi     int    // the significant digits of intPart++fracPart are [lo, hi); lo == hi: zero
+	pointAfter int64  // value = 0.d[lo]d[lo+1]...d[hi-1] × 10^pointAfter
+}
+
+// maxExp bounds exponents: far beyond any number of digits a document can hold, so that
+// saturating changes no comparison.
+const maxExp = 1 << 40
+
+// parseDecimal parses exactly JSON's number grammar:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func parseDecimal(text []byte) (d decimal, ok bool) {
+	i := 0
+	if i < len(text) && text[i] == '-' {
+		d.neg = true
+		i++
+	}
+	start := i
+	switch {
+	case i < len(text) && text[i] == '0':
+		i++
+	case i < len(text) && text[i] >= '1' && text[i] <= '9':
+		i = skipDigits(text, i+1)
+	default:
+		return d, false
+	}
+	d.intPart = text[start:i]
+	if i < len(text) && text[i] == '.' {
+		j := skipDigits(text, i+1)
+		if j == i+1 {
+			return d, false
+		}
+		d.fracPart = text[i+1 : j]
+		i = j
+	}
+	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
+		i++
+		neg := false
+		if i < len(text) && (text[i] == '+' || text[i] == '-') {
+			neg = text[i] == '-'
+			i++
+		}
+		j := skipDigits(text, i)
+		if j == i {
+			return d, false
+		}
+		for _, c := range text[i:j] {
+			if d.exp < maxExp {
+				d.exp = d.exp*10 + int64(c-'0')
+			}
+		}
+		d.exp = min(d.exp, maxExp)
+		if neg {
+			d.exp = -d.exp
+		}
+		i = j
+	}
+	if i != len(text) {
+		return d, false
+	}
+	n := len(d.intPart) + len(d.fracPart)
+	d.lo, d.hi = 0, n
+	for d.lo < n && d.digit(d.lo) == '0' {
+		d.lo++
+	}
+	for d.hi > d.lo && d.digit(d.hi-1) == '0' {
+		d.hi--
+	}
+	d.pointAfter = int64(len(d.intPart)) + d.exp - int64(d.lo)
+	return d, true
+}
+
+// mustDecimal parses a decimal the generator wrote.
+func mustDecimal(text string) *decimal {
+	d, ok := parseDecimal([]byte(text))
+	if !ok {
+		panic("contract: the generated contract holds the bad number " + text)
+	}
+	return &d
+}
+
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func (d *decimal) digit(i int) byte {
+	if i < len(d.intPart) {
+		return d.intPart[i]
+	}
+	return d.fracPart[i-len(d.intPart)]
+}
+
+func (d *decimal) zero() bool { return d.lo == d.hi }
+
+// sign is -1, 0 or 1 (-0 is 0).
+func (d *decimal) sign() int {
+	switch {
+	case d.zero():
+		return 0
+	case d.neg:
+		return -1
+	}
+	return 1
+}
+
+// cmp compares d with e: -1, 0 or 1.
+func (d *decimal) cmp(e *decimal) int {
+	ds, es := d.sign(), e.sign()
+	switch {
+	case ds != es:
+		if ds < es {
+			return -1
+		}
+		return 1
+	case ds == 0:
+		return 0
+	}
+	m := d.cmpMagnitude(e)
+	if ds < 0 {
+		return -m
+	}
+	return m
+}
+
+func (d *decimal) cmpMagnitude(e *decimal) int {
+	switch {
+	case d.pointAfter != e.pointAfter:
+		if d.pointAfter < e.pointAfter {
+			return -1
+		}
+		return 1
+	}
+	i, j := d.lo, e.lo
+	for ; i < d.hi && j < e.hi; i, j = i+1, j+1 {
+		if a, b := d.digit(i), e.digit(j); a != b {
+			if a < b {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case i < d.hi:
+		return 1
+	case j < e.hi:
+		return -1
+	}
+	return 0
+}
+
+// places is how many decimal places d has, trailing zeros aside (1.50 has one, 1e-3 three).
+func (d *decimal) places() int64 {
+	if d.zero() {
+		return 0
+	}
+	return max(0, int64(d.hi-d.lo)-d.pointAfter)
+}

@@ -1,0 +1,242 @@
+package contract
+
+import (
+	"encoding/json"
+	"math/big"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/jsonref"
+)
+
+// The pieces of the validator, each against the reference it replaces.
+
+func TestDecimalAgreesWithBigRat(t *testing.T) {
+	numbers := []string{"0", "-0", "0.0", "1", "1.0", "1.00", "10", "1e1", "1E+1", "0.1e2", "100e-2", "0.001", "1e-3", "1.0000000000000001",
+		"999999999999.99", "999999999999.991", "1000000000000", "1e400", "-1e400", "1e-400", "0.01", "0.010", "123.4500e3", "-5.5"}
+	for _, a := range numbers {
+		for _, b := range numbers {
+			checkDecimals(t, a, b)
+		}
+	}
+}
+
+func checkDecimals(t *testing.T, a, b string) {
+	t.Helper()
+	da, ok := parseDecimal([]byte(a))
+	require.True(t, ok, a)
+	db, ok := parseDecimal([]byte(b))
+	require.True(t, ok, b)
+	ra, _ := new(big.Rat).SetString(a)
+	rb, _ := new(big.Rat).SetString(b)
+	require.Equal(t, ra.Cmp(rb), da.cmp(&db), "%s vs %s", a, b)
+	// places: the smallest k with a·10^k whole.
+	places := int64(0)
+	for r := new(big.Rat).Set(ra); !r.IsInt(); places++ {
+		r.Mul(r, big.NewRat(10, 1))
+	}
+	require.Equal(t, places, da.places(), "places of %s", a)
+}
+
+func FuzzDecimal(f *testing.F) {
+	f.Add("1.5", "1.50")
+	f.Add("1e2", "100")
+	f.Add("-0.001", "0")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		_, ok := parseDecimal([]byte(a))
+		isNumber := json.Valid([]byte(a)) && a != "" && strings.TrimSpace(a) == a && strings.IndexByte("-0123456789", a[0]) >= 0
+		require.Equal(t, isNumber, ok, "%q: JSON's number grammar decides", a)
+		if _, okB := parseDecimal([]byte(b)); !ok || !okB || hugeExponent(a) || hugeExponent(b) {
+			return // big.Rat would build numbers of millions of digits; the table covers those
+		}
+		checkDecimals(t, a, b)
+	})
+}
+
+// hugeExponent reports whether a number's exponent has more than four digits.
+func hugeExponent(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	return i >= 0 && len(strings.TrimLeft(s[i+1:], "+-")) > 4
+}
+
+func TestMatchersAgreeWithRegexp(t *testing.T) {
+	inputs := []string{"", "ETB", "etb", "EUR1", "251911111111", "0251911111111", "https://example.com/x", "HTTPS://E", "http:///x",
+		"https://a b", "AB+/cd==", "AB===", "2024-01-15", "2024-01-15T10:30:00Z", "2024-01-15T10:30:00.123+03:00", "2024-13-01T00:00:00Z",
+		"a&b", "ab", "é", "https://é.com", "2024-01-15T10:30:00Zé", strings.Repeat("AbCd", 86) + "==", "1234567", "123456789012345"}
+	for i := range generated.patterns {
+		p := &generated.patterns[i]
+		m := newMatcher(p)
+		re := regexp.MustCompile(p.text)
+		assert.NotEmpty(t, p.next, "the pattern %s runs as a DFA", p.text)
+		for _, in := range inputs {
+			assert.Equal(t, re.MatchString(in), m.match([]byte(in)), "%s on %q", p.text, in)
+		}
+	}
+}
+
+func FuzzMatchers(f *testing.F) {
+	f.Add(uint8(0), "ETB")
+	f.Add(uint8(1), "2024-01-15T10:30:00Z")
+	f.Add(uint8(2), "https://x")
+	matchers := make([]*matcher, len(generated.patterns))
+	res := make([]*regexp.Regexp, len(generated.patterns))
+	for i := range generated.patterns {
+		matchers[i] = newMatcher(&generated.patterns[i])
+		res[i] = regexp.MustCompile(generated.patterns[i].text)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, in string) {
+		i := int(which) % len(matchers)
+		require.Equal(t, res[i].MatchString(in), matchers[i].match([]byte(in)))
+	})
+}
+
+// kinDateTime is kin-openapi's check of format date-time: its regular expression, then
+// time.Parse of the date.
+func kinDateTime(re *regexp.Regexp, v string) bool {
+	if !re.MatchString(v) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, v[:len(time.DateOnly)])
+	return err == nil
+}
+
+func FuzzDateFormat(f *testing.F) {
+	for _, s := range []string{"2024-02-29T10:30:00Z", "2023-02-29T10:30:00Z", "2024-04-31T00:00:00Z", "0000-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2000-02-29T23:59:60.5+14:00"} {
+		f.Add(s)
+	}
+	var p *patternData
+	for i := range generated.patterns {
+		if generated.patterns[i].format == "date-time" {
+			p = &generated.patterns[i]
+		}
+	}
+	require.NotNil(f, p, "openapi.yaml uses format date-time")
+	check := dateFormat(newMatcher(p))
+	re := regexp.MustCompile(p.text)
+	f.Fuzz(func(t *testing.T, v string) {
+		require.Equal(t, kinDateTime(re, v), check([]byte(v), true), "%q", v)
+	})
+}
+
+// validateURI is what this module registers with kin-openapi for format uri.
+func validateURI(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && u.IsAbs() && u.Host != ""
+}
+
+func TestPlainURL(t *testing.T) {
+	for v, want := range map[string]bool{
+		"https://example.com/success": true, "http://127.0.0.1:8080/cb?x=1&y=2#f": true, "HTTPS://E.COM": true,
+		"https://a.b/c:d;e=f,g!$'()*+": true, "http://h:": true,
+		"https:///cb": false, "https://exa mple.com/": false, "/pay/abc": false, "https://u@h/": false,
+		"https://h/%41": false, "https://[::1]/": false, "https://h:8o/": false, "1http://h": false, "https://h/é": false,
+		"a:b://h": false, "h://": false, "http:/x": false,
+	} {
+		assert.Equal(t, want, plainURL([]byte(v)), v)
+		if plainURL([]byte(v)) {
+			assert.True(t, validateURI(v), v)
+		}
+		assert.Equal(t, validateURI(v), uriFormat([]byte(v), true), v)
+	}
+}
+
+func FuzzURIFormat(f *testing.F) {
+	for _, s := range []string{"https://example.com/success", "http://h:80/a?b#c", "https://h:1:2/", "mailto:x@y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if plainURL([]byte(v)) {
+			require.True(t, validateURI(v), "plainURL proved %q, which url.Parse refuses", v)
+		}
+		require.Equal(t, validateURI(v), uriFormat([]byte(v), true))
+	})
+}
+
+// marshalCut is how the spec verdict renders a string: json.Marshal, cut on a character
+// boundary.
+func marshalCut(s string) string {
+	b, _ := json.Marshal(s)
+	return ShortValue(b)
+}
+
+func FuzzShortString(f *testing.F) {
+	for _, s := range []string{"etb", "a<b>&c", "\u2028\u2029", "\x00\x1f\x7f", "\xff", strings.Repeat("é", 50), `"\`, "\b\f\n\r\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := shortString([]byte(s))
+		require.Equal(t, marshalCut(s), got)
+		require.True(t, utf8.ValidString(got), "a Value is always valid UTF-8")
+	})
+}
+
+// marshalEqual is kin-openapi's uniqueItems equality: json.Marshal of the decoded values (numbers
+// as json.Number).
+func marshalEqual(a, b string) bool {
+	decode := func(s string) string {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil {
+			return "\x00invalid"
+		}
+		out, _ := json.Marshal(v)
+		return string(out)
+	}
+	return decode(a) == decode(b)
+}
+
+func FuzzCanonical(f *testing.F) {
+	pairs := [][2]string{{`"CBE"`, `"\u0043BE"`}, {`1`, `1.0`}, {`{"a":1,"b":[2]}`, `{"b":[2],"a":1}`}, {`"a\/b"`, `"a/b"`},
+		{`{"a\"":1}`, `{"a":"\":1}"}`}, {`[1,"1"]`, `["1",1]`}, {`null`, `"null"`}, {`"<"`, `"\u003c"`}}
+	for _, p := range pairs {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		// Items the validator compares are strict JSON: well-formed, UTF-8, no repeated keys.
+		for _, s := range []string{a, b} {
+			if !json.Valid([]byte(s)) || !utf8.ValidString(s) || strings.Contains(s, `\u`) || strings.TrimSpace(s) != s {
+				return
+			}
+			if problem, _, _ := jsonref.StrictProblem([]byte(s)); problem != "" {
+				return
+			}
+		}
+		require.Equal(t, marshalEqual(a, b), string(canonical([]byte(a))) == string(canonical([]byte(b))), "%s vs %s", a, b)
+	})
+}
+
+func TestEveryPatternHasAReason(t *testing.T) {
+	for _, s := range generated.schemas {
+		if s.Pattern == "" {
+			continue
+		}
+		reason, ok := PatternReason(s.Pattern)
+		assert.True(t, ok, "the pattern %s of %s has no readable reason in patternReasons", s.Pattern, s.location)
+		assert.NotContains(t, reason, s.Pattern)
+	}
+	for _, p := range generated.patterns {
+		if p.format != "" {
+			_, ok := formatReasons[p.format]
+			assert.True(t, ok, "format %s has no reason", p.format)
+		}
+	}
+}
+
+// BenchmarkCompile times building the validator from the generated data, which the first
+// validation in a process pays once (never client.New).
+func BenchmarkCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if c := compile(&generated); len(c.ops) == 0 {
+			b.Fatal("no operations")
+		}
+	}
+}

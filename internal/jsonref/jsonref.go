@@ -1,0 +1,140 @@
+// Package jsonref is the independent reference that package jsonscan's strictness and the spec
+// verdict (internal/spec) are judged by: the same questions answered with encoding/json's own
+// token stream, sharing no code with the scanner. It is for tests and verdicts, not for the
+// SDK's hot paths.
+package jsonref
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Problem is what strict JSON reading refuses in a document json.Valid accepts.
+type Problem string
+
+const (
+	// InvalidText is a string (value or key) that is not valid UTF-8 or holds a \u escape of a
+	// lone UTF-16 surrogate.
+	InvalidText Problem = "invalid text"
+	// DuplicateKey is an object that repeats a key (keys compared after decoding escapes).
+	DuplicateKey Problem = "duplicate key"
+)
+
+// StrictProblem finds the first thing, in document order, that strict reading refuses in data
+// (which json.Valid must accept). It returns the problem ("" for none), the JSON pointer where
+// it is (a string value's own pointer, a repeated key's member, or the object holding a field
+// name that is not valid text) and, for a duplicate, the key.
+func StrictProblem(data []byte) (problem Problem, pointer, key string) {
+	type level struct {
+		object, wantKey bool
+		keys            map[string]bool
+		key             string
+		index           int
+	}
+	var stack []*level
+	ptr := func(includeTop bool) string {
+		var b strings.Builder
+		for i, l := range stack {
+			if i == len(stack)-1 && !includeTop {
+				break
+			}
+			b.WriteByte('/')
+			if l.object {
+				b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(l.key))
+			} else {
+				b.WriteString(strconv.Itoa(l.index))
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	prev := int64(0)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", ""
+		}
+		raw := data[prev:dec.InputOffset()]
+		prev = dec.InputOffset()
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1].object {
+				stack[len(stack)-1].wantKey = true
+			}
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			k, _ := tok.(string)
+			if !ValidText(raw) {
+				return InvalidText, ptr(false), ""
+			}
+			top.wantKey, top.key = false, k
+			if top.keys[k] {
+				return DuplicateKey, ptr(true), k
+			}
+			top.keys[k] = true
+			continue
+		}
+		if top != nil && !top.object {
+			top.index++
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &level{object: d == '{', wantKey: d == '{', keys: map[string]bool{}, index: -1})
+			continue
+		}
+		if !ValidText(raw) {
+			return InvalidText, ptr(true), ""
+		}
+		if top != nil && top.object {
+			top.wantKey = true
+		}
+	}
+}
+
+// ValidText reports whether raw JSON text (one token, as written) is valid UTF-8 holding no
+// \u escape of a lone UTF-16 surrogate.
+func ValidText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	hex := func(b []byte) rune {
+		r, err := strconv.ParseUint(string(b), 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(r)
+	}
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] != 'u' || i+6 > len(raw) {
+			i++
+			continue
+		}
+		r := hex(raw[i+2 : i+6])
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if i+12 <= len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+				if low := hex(raw[i+8 : i+12]); low >= 0xdc00 && low <= 0xdfff {
+					i += 11
+					continue
+				}
+			}
+			return false
+		case utf16.IsSurrogate(r):
+			return false
+		}
+		i += 5
+	}
+	return true
+}

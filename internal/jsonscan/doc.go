@@ -1,0 +1,31 @@
+// Package jsonscan is the module's one JSON scanner: it reads raw JSON bytes in place, without
+// decoding them into Go values and without allocating for plain input, for the contract
+// validator (which walks a body against a schema), the webhook verifier (which splits a body
+// into its top-level fields) and the client's webhook field decoder.
+//
+// # What it reads
+//
+// A [Scanner] reads one JSON value: objects field by field ([Scanner.NextKey] gives each key
+// decoded), arrays item by item, strings decoded exactly as encoding/json decodes them (with
+// whether they held escapes or non-ASCII bytes), numbers as their text, literals, and any value
+// as its raw span ([Scanner.Skip]). [AppendMembers] splits an object into its members in
+// document order, with each raw value and its offset. [Valid] checks a whole document and
+// [Unquote] decodes one string literal.
+//
+// # What it accepts
+//
+// With [Options.Strict] off, the scanner accepts exactly what json.Valid accepts (nesting up to
+// [DefaultMaxDepth], encoding/json's limit) and decodes strings exactly as json.Unmarshal does:
+// a fuzz target holds it to both. Strict mode adds what encoding/json lets through:
+//
+//   - invalid UTF-8 in a string, and a \u escape of a lone UTF-16 surrogate, are refused
+//     ([InvalidUTF8]) instead of being replaced by U+FFFD: two different bodies must never
+//     decode to the same text (a webhook's signature covers decoded values);
+//   - an object that repeats a key is refused ([DuplicateKey]) at any depth, keys compared after
+//     decoding their escapes ("a" and "\u0061" are the same key), instead of the last one
+//     silently winning.
+//
+// Every refusal is an [*Error] with the byte offset and the JSON pointer of the value being read
+// where it was found. A syntax error always wins over a strictness error: a document that is not
+// JSON at all is reported as such, even when it repeated a key before its syntax broke.
+package jsonscan

@@ -1,0 +1,698 @@
+package jsonscan
+
+import (
+	"strconv"
+	"sync"
+)
+
+// DefaultMaxDepth is the nesting limit when [Options.MaxDepth] is 0: encoding/json's, so that a
+// non-strict scanner accepts exactly what json.Valid accepts.
+const DefaultMaxDepth = 10000
+
+// Options configure a [Scanner].
+type Options struct {
+	// Strict refuses invalid UTF-8, \u escapes of lone surrogates and duplicate keys (see the
+	// package documentation).
+	Strict bool
+	// MaxDepth is how many objects and arrays may nest; 0 means [DefaultMaxDepth].
+	MaxDepth int
+}
+
+// Kind is the kind of a JSON value, as told by its first byte.
+type Kind uint8
+
+const (
+	// None is no value: the end of the input, a byte no value starts with, or a scanner that
+	// has stopped at an error.
+	None Kind = iota
+	// Null is the literal null.
+	Null
+	// False is the literal false.
+	False
+	// True is the literal true.
+	True
+	// Number is a number.
+	Number
+	// String is a string.
+	String
+	// Object is an object.
+	Object
+	// Array is an array.
+	Array
+)
+
+// String names the kind ("string", "object", ...).
+func (k Kind) String() string {
+	switch k {
+	case Null:
+		return "null"
+	case False:
+		return "false"
+	case True:
+		return "true"
+	case Number:
+		return "number"
+	case String:
+		return "string"
+	case Object:
+		return "object"
+	case Array:
+		return "array"
+	}
+	return "none"
+}
+
+// kindOf is the Kind of a value by its first byte.
+var kindOf = func() (t [256]Kind) {
+	t['"'], t['{'], t['['], t['t'], t['f'], t['n'], t['-'] = String, Object, Array, True, False, Null, Number
+	for c := '0'; c <= '9'; c++ {
+		t[c] = Number
+	}
+	return t
+}()
+
+// Scanner reads one JSON document in place. The zero value is not ready: use [Acquire] (and
+// [Scanner.Release]) or [Scanner.Reset].
+//
+// Reading methods report false (or [None]) once the scanner has stopped at a syntax error;
+// [Scanner.Finish] then returns it. Strictness errors do not stop the scanner (so that a later
+// syntax error can still win over them); Finish returns the first one.
+type Scanner struct {
+	data     []byte
+	pos      int
+	strict   bool
+	maxDepth int
+
+	frames []frame  // the open objects and arrays, outermost first
+	keys   [][]byte // strict: the keys read so far in each open object
+	arena  []byte   // decoded keys that held escapes
+	// keyDecoded says the last key NextKey returned was decoded into arena.
+	keyDecoded bool
+	keyOffset  int    // where the last key NextKey returned starts
+	scratch    []byte // decoded value of the last string that held escapes
+
+	err     *Error // the first syntax error: the scanner has stopped
+	pending *Error // the first strictness error
+}
+
+// frame is an open object or array.
+type frame struct {
+	object bool
+	inside bool   // reading a member's value (object) or an item (array)
+	count  int    // members or items begun so far
+	key    []byte // object: the current member's key, decoded
+	keysAt int    // strict: where this object's keys start in Scanner.keys
+	seen   map[string]struct{}
+}
+
+// bigObject is how many keys an object holds before strict mode checks duplicates with a map
+// instead of comparing with every key so far.
+const bigObject = 16
+
+var pool = sync.Pool{New: func() any { return new(Scanner) }}
+
+// Acquire returns a Scanner reading data with opts, from a pool of scanners whose buffers are
+// reused. Call [Scanner.Release] when done with it and with everything it returned.
+func Acquire(data []byte, opts Options) *Scanner {
+	s, _ := pool.Get().(*Scanner)
+	s.Reset(data, opts)
+	return s
+}
+
+// maxPooled bounds the buffers a released scanner keeps, so that one huge document does not
+// pin its memory in the pool.
+const maxPooled = 4 << 10
+
+// Release returns s to the pool. Neither s nor the keys and strings it returned may be used
+// afterwards.
+func (s *Scanner) Release() {
+	s.data = nil
+	if cap(s.frames) > maxPooled/64 || cap(s.keys) > maxPooled/24 {
+		s.frames, s.keys = nil, nil
+	}
+	if cap(s.arena) > maxPooled || cap(s.scratch) > maxPooled {
+		s.arena, s.scratch = nil, nil
+	}
+	clear(s.frames[:cap(s.frames)]) // a scanner stopped at an error still holds keys of the document
+	clear(s.keys[:cap(s.keys)])
+	pool.Put(s)
+}
+
+// Reset makes s read data from its start with opts, keeping its buffers.
+func (s *Scanner) Reset(data []byte, opts Options) {
+	s.data, s.pos, s.strict = data, 0, opts.Strict
+	s.maxDepth = opts.MaxDepth
+	if s.maxDepth <= 0 {
+		s.maxDepth = DefaultMaxDepth
+	}
+	s.frames, s.keys = s.frames[:0], s.keys[:0]
+	s.arena, s.scratch = s.arena[:0], s.scratch[:0]
+	s.err, s.pending = nil, nil
+}
+
+// Offset is the byte offset the scanner has read up to.
+func (s *Scanner) Offset() int { return s.pos }
+
+// Seek moves the scanner back to offset, the start of a value read before at the same depth,
+// so that the value can be read again.
+func (s *Scanner) Seek(offset int) { s.pos = offset }
+
+// Depth is how many objects and arrays are open.
+func (s *Scanner) Depth() int { return len(s.frames) }
+
+// Err returns the syntax error the scanner stopped at, or nil while it reads on.
+func (s *Scanner) Err() error {
+	if s.err == nil {
+		return nil
+	}
+	return s.err
+}
+
+// Finish checks that nothing but white space follows the value read, and returns the first
+// syntax error, else the first strictness error, else nil.
+func (s *Scanner) Finish() error {
+	if s.err == nil {
+		s.space()
+		if s.pos < len(s.data) {
+			s.fail("data after the JSON value: " + describe(s.data, s.pos))
+		}
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if s.pending != nil {
+		return s.pending
+	}
+	return nil
+}
+
+// fail stops the scanner at a syntax error at the current offset; it reports false.
+func (s *Scanner) fail(detail string) bool {
+	if s.err == nil {
+		s.err = &Error{Problem: Syntax, Offset: s.pos, Pointer: s.Pointer(), Detail: detail}
+	}
+	return false
+}
+
+// pend records a strictness error found at offset, unless one was recorded before.
+func (s *Scanner) pend(p Problem, offset int, key []byte, detail string) {
+	if s.pending == nil {
+		s.pending = &Error{Problem: p, Offset: offset, Pointer: s.Pointer(), Key: string(key), Detail: detail}
+	}
+}
+
+func (s *Scanner) space() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// Peek skips white space and returns the kind of the next value, by its first byte, without
+// reading it. It returns None at the end of the input, before a byte no value starts with, or
+// once the scanner has stopped.
+func (s *Scanner) Peek() Kind {
+	if s.err != nil {
+		return None
+	}
+	s.space()
+	if s.pos >= len(s.data) {
+		return None
+	}
+	return kindOf[s.data[s.pos]]
+}
+
+// Str is a string value read by [Scanner.ReadString].
+type Str struct {
+	// Value is the decoded value. It aliases the document when the string held no escapes (and,
+	// outside strict mode, no invalid UTF-8); otherwise it is valid until the next string read.
+	Value []byte
+	// Escaped says the string held escapes.
+	Escaped bool
+	// ASCII says every byte of Value is ASCII.
+	ASCII bool
+}
+
+// ReadString reads a string value and returns it decoded.
+func (s *Scanner) ReadString() (Str, bool) {
+	if s.Peek() != String {
+		return Str{}, s.expected("a string")
+	}
+	start := s.pos
+	flags, ok := s.scanString(false)
+	if !ok {
+		return Str{}, false
+	}
+	inner := s.data[start+1 : s.pos-1]
+	str := Str{Value: inner, Escaped: flags&flagEscaped != 0, ASCII: flags&flagMultiByte == 0}
+	if flags&(flagEscaped|flagInvalid) != 0 {
+		s.scratch = appendDecoded(s.scratch[:0], inner)
+		str.Value = s.scratch
+		if str.Escaped && str.ASCII {
+			str.ASCII = isASCII(str.Value)
+		}
+	}
+	return str, true
+}
+
+// ReadNumber reads a number and returns its text, exactly as written.
+func (s *Scanner) ReadNumber() ([]byte, bool) {
+	if s.Peek() != Number {
+		return nil, s.expected("a number")
+	}
+	start := s.pos
+	if !s.scanNumber() {
+		return nil, false
+	}
+	return s.data[start:s.pos], true
+}
+
+// ReadLiteral reads null, true or false and returns which.
+func (s *Scanner) ReadLiteral() (Kind, bool) {
+	k := s.Peek()
+	if k != Null && k != True && k != False {
+		return None, s.expected("null, true or false")
+	}
+	return k, s.scanLiteral(k)
+}
+
+// expected fails with what was expected at the current offset.
+func (s *Scanner) expected(what string) bool {
+	if s.err != nil {
+		return false
+	}
+	return s.fail("expected " + what + ", found " + describe(s.data, s.pos))
+}
+
+// EnterObject reads the opening brace of an object; read its members with [Scanner.NextKey].
+func (s *Scanner) EnterObject() bool {
+	if s.Peek() != Object {
+		return s.expected("an object")
+	}
+	s.pos++
+	return s.push(true)
+}
+
+// EnterArray reads the opening bracket of an array; read its items with [Scanner.NextItem].
+func (s *Scanner) EnterArray() bool {
+	if s.Peek() != Array {
+		return s.expected("an array")
+	}
+	s.pos++
+	return s.push(false)
+}
+
+func (s *Scanner) push(object bool) bool {
+	if len(s.frames) >= s.maxDepth {
+		s.pos--
+		return s.fail("nested deeper than " + strconv.Itoa(s.maxDepth) + " levels")
+	}
+	s.frames = append(s.frames, frame{object: object, keysAt: len(s.keys)})
+	return true
+}
+
+func (s *Scanner) pop() {
+	f := &s.frames[len(s.frames)-1]
+	if f.object && s.strict {
+		clear(s.keys[f.keysAt:])
+		s.keys = s.keys[:f.keysAt]
+	}
+	*f = frame{}
+	s.frames = s.frames[:len(s.frames)-1]
+}
+
+// NextKey moves to the next member of the object entered last and returns its key, decoded;
+// read the member's value next. It reports false, having left the object, after its last
+// member (or at a syntax error). The key aliases the document when it held no escapes; it is
+// valid until the scanner is reset or released.
+func (s *Scanner) NextKey() ([]byte, bool) { return s.nextKey(true) }
+
+// NextKeyUnchecked is [Scanner.NextKey] without strict mode's duplicate check, for a caller
+// that tells duplicates of the keys it knows apart itself (a schema's declared properties, by
+// a bit each): it must then call [Scanner.CheckKey] for every other key, and
+// [Scanner.RepeatedKey] for a known key it has seen before in the same object.
+func (s *Scanner) NextKeyUnchecked() ([]byte, bool) { return s.nextKey(false) }
+
+// CheckKey applies strict mode's duplicate check to the key NextKeyUnchecked returned last,
+// against the other keys of its object that were checked.
+func (s *Scanner) CheckKey() {
+	if s.strict && s.err == nil {
+		f := &s.frames[len(s.frames)-1]
+		s.checkDuplicate(f, f.key, s.keyOffset)
+	}
+}
+
+// RepeatedKey records, in strict mode, that the key NextKeyUnchecked returned last repeats a
+// key of its object.
+func (s *Scanner) RepeatedKey() {
+	if s.strict && s.err == nil {
+		key := s.frames[len(s.frames)-1].key
+		s.pend(DuplicateKey, s.keyOffset, key, "the key "+strconv.Quote(string(key))+" appears more than once in an object")
+	}
+}
+
+func (s *Scanner) nextKey(check bool) ([]byte, bool) {
+	if s.err != nil {
+		return nil, false
+	}
+	f := &s.frames[len(s.frames)-1]
+	f.inside, f.key = false, nil
+	s.space()
+	if s.pos >= len(s.data) {
+		return nil, s.fail("unexpected end of input in an object")
+	}
+	if c := s.data[s.pos]; c == '}' {
+		s.pos++
+		s.pop()
+		return nil, false
+	} else if f.count > 0 {
+		if c != ',' {
+			return nil, s.fail("expected ',' or '}' after an object member, found " + describe(s.data, s.pos))
+		}
+		s.pos++
+		s.space()
+	}
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return nil, s.fail("expected a string (a field name), found " + describe(s.data, s.pos))
+	}
+	start := s.pos
+	flags, ok := s.scanString(true)
+	if !ok {
+		return nil, false
+	}
+	key := s.data[start+1 : s.pos-1]
+	s.keyDecoded = flags&(flagEscaped|flagInvalid) != 0
+	if s.keyDecoded {
+		at := len(s.arena)
+		s.arena = appendDecoded(s.arena, key)
+		key = s.arena[at:len(s.arena):len(s.arena)]
+	}
+	f.count++
+	f.inside, f.key = true, key
+	s.keyOffset = start
+	if s.strict && check {
+		s.checkDuplicate(f, key, start)
+	}
+	s.space()
+	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
+		return nil, s.fail("expected ':' after a field name, found " + describe(s.data, s.pos))
+	}
+	s.pos++
+	return key, true
+}
+
+// checkDuplicate records a DuplicateKey when the object of f already has key.
+func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
+	keys := s.keys[f.keysAt:]
+	dup := false
+	switch {
+	case f.seen != nil:
+		_, dup = f.seen[string(key)]
+		f.seen[string(key)] = struct{}{}
+	case len(keys) < bigObject:
+		for _, k := range keys {
+			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && string(k) == string(key) {
+				dup = true
+				break
+			}
+		}
+	default:
+		f.seen = make(map[string]struct{}, 2*bigObject)
+		for _, k := range keys {
+			f.seen[string(k)] = struct{}{}
+		}
+		_, dup = f.seen[string(key)]
+		f.seen[string(key)] = struct{}{}
+	}
+	if f.seen == nil {
+		s.keys = append(s.keys, key)
+	}
+	if dup {
+		s.pend(DuplicateKey, offset, key, "the key "+strconv.Quote(string(key))+" appears more than once in an object")
+	}
+}
+
+// NextItem moves to the next item of the array entered last; read the item next. It reports
+// false, having left the array, after its last item (or at a syntax error).
+func (s *Scanner) NextItem() bool {
+	if s.err != nil {
+		return false
+	}
+	f := &s.frames[len(s.frames)-1]
+	f.inside = false
+	s.space()
+	if s.pos >= len(s.data) {
+		return s.fail("unexpected end of input in an array")
+	}
+	if c := s.data[s.pos]; c == ']' {
+		s.pos++
+		s.pop()
+		return false
+	} else if f.count > 0 {
+		if c != ',' {
+			return s.fail("expected ',' or ']' after an array item, found " + describe(s.data, s.pos))
+		}
+		s.pos++
+	}
+	f.count++
+	f.inside = true
+	return true
+}
+
+// Index is the index of the array item being read (the array entered last).
+func (s *Scanner) Index() int { return s.frames[len(s.frames)-1].count - 1 }
+
+// Skip reads one value of any kind, checking it as strictly as the other methods do, and
+// returns its raw text (without surrounding white space).
+func (s *Scanner) Skip() ([]byte, bool) {
+	k := s.Peek()
+	start := s.pos
+	var ok bool
+	switch k {
+	case String:
+		_, ok = s.scanString(false)
+	case Number:
+		ok = s.scanNumber()
+	case Null, True, False:
+		ok = s.scanLiteral(k)
+	case Object, Array:
+		ok = s.skipContainer()
+	default:
+		ok = s.expected("a value")
+	}
+	if !ok {
+		return nil, false
+	}
+	return s.data[start:s.pos], true
+}
+
+// skipContainer reads the object or array at the current offset, iteratively (a document may
+// nest thousands of levels).
+func (s *Scanner) skipContainer() bool {
+	base := len(s.frames)
+	s.pos++
+	if !s.push(s.data[s.pos-1] == '{') {
+		return false
+	}
+	for len(s.frames) > base {
+		var more bool
+		if s.frames[len(s.frames)-1].object {
+			_, more = s.NextKey()
+		} else {
+			more = s.NextItem()
+		}
+		if s.err != nil {
+			return false
+		}
+		if !more {
+			continue
+		}
+		switch k := s.Peek(); k {
+		case Object, Array:
+			s.pos++
+			if !s.push(k == Object) {
+				return false
+			}
+		case String:
+			if _, ok := s.scanString(false); !ok {
+				return false
+			}
+		case Number:
+			if !s.scanNumber() {
+				return false
+			}
+		case Null, True, False:
+			if !s.scanLiteral(k) {
+				return false
+			}
+		default:
+			return s.expected("a value")
+		}
+	}
+	return true
+}
+
+// Pointer returns the JSON pointer of the value being read (see [Error.Pointer]).
+func (s *Scanner) Pointer() string {
+	if len(s.frames) == 0 {
+		return ""
+	}
+	return string(s.AppendPointer(nil))
+}
+
+// AppendPointer appends the JSON pointer of the value being read to dst.
+func (s *Scanner) AppendPointer(dst []byte) []byte {
+	for i := range s.frames {
+		f := &s.frames[i]
+		if !f.inside {
+			break
+		}
+		dst = append(dst, '/')
+		if f.object {
+			dst = AppendPointerToken(dst, f.key)
+		} else {
+			dst = strconv.AppendInt(dst, int64(f.count-1), 10)
+		}
+	}
+	return dst
+}
+
+// AppendPointerToken appends a key as one JSON pointer token: "~" written "~0" and "/" "~1".
+func AppendPointerToken(dst, key []byte) []byte {
+	for _, c := range key {
+		switch c {
+		case '~':
+			dst = append(dst, '~', '0')
+		case '/':
+			dst = append(dst, '~', '1')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// scanLiteral reads the literal of kind k at the current offset.
+func (s *Scanner) scanLiteral(k Kind) bool {
+	word := k.String()
+	if len(s.data)-s.pos >= len(word) && string(s.data[s.pos:s.pos+len(word)]) == word {
+		s.pos += len(word)
+		return true
+	}
+	i := s.pos
+	for j := 0; j < len(word) && i < len(s.data) && s.data[i] == word[j]; j++ {
+		i++
+	}
+	s.pos = i
+	return s.fail("invalid literal (expected " + word + "), found " + describe(s.data, i))
+}
+
+// scanNumber reads exactly JSON's number grammar at the current offset:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *Scanner) scanNumber() bool {
+	b, i := s.data, s.pos
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i+1)
+	default:
+		s.pos = i
+		return s.fail("expected a digit in a number, found " + describe(b, i))
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			s.pos = j
+			return s.fail("expected a digit after the decimal point, found " + describe(b, j))
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			s.pos = j
+			return s.fail("expected a digit in the exponent, found " + describe(b, j))
+		}
+		i = j
+	}
+	s.pos = i
+	return true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// Valid checks that data is exactly one JSON value (under opts) and returns the first refusal
+// as an [*Error], or nil.
+func Valid(data []byte, opts Options) error {
+	s := Acquire(data, opts)
+	defer s.Release()
+	s.Skip()
+	if err := s.Finish(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Member is one member of an object, as [AppendMembers] splits it.
+type Member struct {
+	// Key is the member's key, decoded. It aliases the document when it held no escapes.
+	Key []byte
+	// Value is the member's raw JSON text, without surrounding white space: a sub-slice of the
+	// document.
+	Value []byte
+	// Offset is where Value starts in the document.
+	Offset int
+}
+
+// AppendMembers appends the members of the object data holds to dst, in document order, and
+// returns the extended slice. A document that is not one JSON value (under opts) is refused
+// with its [*Error]; a well-formed one that is not an object with a [NotObject] error.
+func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
+	s := Acquire(data, opts)
+	defer s.Release()
+	if s.Peek() != Object {
+		s.Skip()
+		if err := s.Finish(); err != nil {
+			return dst, err
+		}
+		return dst, &Error{Problem: NotObject, Detail: "the document is not a JSON object"}
+	}
+	s.EnterObject()
+	for {
+		key, ok := s.NextKey()
+		if !ok {
+			break
+		}
+		s.space()
+		offset := s.pos
+		raw, ok := s.Skip()
+		if !ok {
+			break
+		}
+		if s.keyDecoded {
+			key = append([]byte(nil), key...) // decoded into the scanner's arena, which is reused
+		}
+		dst = append(dst, Member{Key: key, Value: raw, Offset: offset})
+	}
+	if err := s.Finish(); err != nil {
+		return dst, err
+	}
+	return dst, nil
+}

@@ -1,0 +1,184 @@
+package spec_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/contract"
+)
+
+// transactionBody is a paid checkout's transaction detail, as LakiPay answers it.
+const transactionBody = `{"status":"SUCCESS","message":"Transaction retrieved successfully","data":{"transaction_id":"TXN-123456789","reference":"ORDER123456","amount":1000.5,"currency":"ETB","status":"SUCCESS","medium":"MPESA","type":"DEPOSIT","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:31:12Z"}}`
+
+// BenchmarkCompiledContract times the compiled contract against internal/spec's fast path
+// (which proves valid exchanges without kin-openapi) and against kin-openapi itself, in one
+// run, on valid exchanges: the seed checkout request, a transaction detail response and a
+// signed webhook (a 344-character signature).
+func BenchmarkCompiledContract(b *testing.B) {
+	s := load(b)
+	ctx := context.Background()
+	header := http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {testKey}}
+	request := []byte(seedRequest)
+	response := []byte(transactionBody)
+	webhook := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 85)+"Ab==", 1))
+	getReq := httptest.NewRequestWithContext(ctx, http.MethodGet, "https://api.lakipay.co/api/v2/payment/transaction/TXN-123456789", nil)
+	getReq.Header.Set("X-API-Key", testKey)
+	ex, vs := s.ValidateRequest(ctx, getReq)
+	require.Empty(b, vs)
+	webhookSchema := s.Doc.Components.Schemas["WebhookEvent"].Value
+
+	b.Run("request/compiled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header, request, contract.Options{}); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("request/fastpath", func(b *testing.B) {
+		req := checkoutRequest(b, seedRequest)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, vs := s.ValidateRequestBody(ctx, req, request); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("request/kin", func(b *testing.B) {
+		req := checkoutRequest(b, seedRequest)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, vs := s.ValidateRequest(ctx, req); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("response/compiled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := contract.ValidateResponse("getTransaction", http.StatusOK, header, response, contract.Options{}); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("response/fastpath", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("response/kin", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateResponse(ctx, ex, http.StatusOK, header, response); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("webhook/compiled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := contract.ValidateWebhook(webhook, contract.Options{}); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("webhook/fastpath", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := s.ValidateJSON(webhookSchema, webhook, "receivePaymentWebhook", "webhook body"); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("webhook/kin", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			if err := json.Unmarshal(webhook, &v); err != nil {
+				b.Fatal(err)
+			}
+			if vs := s.ValidateValue(webhookSchema, v, "receivePaymentWebhook", "webhook body"); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+}
+
+// BenchmarkCompiledContractPaired runs the compiled contract, the fast path and kin-openapi
+// one after the other in every iteration, so that all three meet the same machine load, and
+// reports each one's time per validation and the ratios (medians of -count=5 are the figures
+// to quote on a shared machine).
+func BenchmarkCompiledContractPaired(b *testing.B) {
+	s := load(b)
+	ctx := context.Background()
+	header := http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {testKey}}
+	request, response := []byte(seedRequest), []byte(transactionBody)
+	webhook := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 85)+"Ab==", 1))
+	req := checkoutRequest(b, seedRequest)
+	getReq := httptest.NewRequestWithContext(ctx, http.MethodGet, "https://api.lakipay.co/api/v2/payment/transaction/TXN-123456789", nil)
+	getReq.Header.Set("X-API-Key", testKey)
+	ex, vs := s.ValidateRequest(ctx, getReq)
+	require.Empty(b, vs)
+	webhookSchema := s.Doc.Components.Schemas["WebhookEvent"].Value
+	exchanges := []struct {
+		name                string
+		compiled, fast, kin func() bool // each reports whether the exchange was valid
+	}{
+		{"request",
+			func() bool {
+				_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header, request, contract.Options{})
+				return vs == nil
+			},
+			func() bool { _, vs := s.ValidateRequestBody(ctx, req, request); return vs == nil },
+			func() bool { _, vs := s.ValidateRequest(ctx, req); return vs == nil }},
+		{"response",
+			func() bool {
+				return contract.ValidateResponse("getTransaction", http.StatusOK, header, response, contract.Options{}) == nil
+			},
+			func() bool { return s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response) == nil },
+			func() bool { return s.ValidateResponse(ctx, ex, http.StatusOK, header, response) == nil }},
+		{"webhook",
+			func() bool { return contract.ValidateWebhook(webhook, contract.Options{}) == nil },
+			func() bool {
+				return s.ValidateJSON(webhookSchema, webhook, "receivePaymentWebhook", "webhook body") == nil
+			},
+			func() bool {
+				var v any
+				return json.Unmarshal(webhook, &v) == nil && s.ValidateValue(webhookSchema, v, "receivePaymentWebhook", "webhook body") == nil
+			}},
+	}
+	for _, e := range exchanges {
+		b.Run(e.name, func(b *testing.B) {
+			var compiled, fast, kin time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				ok := e.compiled()
+				t1 := time.Now()
+				ok = e.fast() && ok
+				t2 := time.Now()
+				ok = e.kin() && ok
+				t3 := time.Now()
+				if !ok {
+					b.Fatal("a valid exchange was refused")
+				}
+				compiled, fast, kin = compiled+t1.Sub(t0), fast+t2.Sub(t1), kin+t3.Sub(t2)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(compiled)/n, "compiled-ns/op")
+			b.ReportMetric(float64(fast)/n, "fastpath-ns/op")
+			b.ReportMetric(float64(kin)/n, "kin-ns/op")
+			b.ReportMetric(float64(fast)/float64(compiled), "fastpath/compiled")
+			b.ReportMetric(float64(kin)/float64(compiled), "kin/compiled")
+		})
+	}
+}
