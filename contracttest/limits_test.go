@@ -557,10 +557,11 @@ func trickle(t *testing.T, addr, head, rest string, failSafe time.Duration) erro
 
 // TestServerClosesTricklingConnections checks that the server a fake runs on closes a
 // connection that sends nothing, trickles its headers or trickles its body (here with short
-// limits; the defaults are 10s and 30s).
+// limits, still long enough for a loaded machine's ordinary requests; the defaults are 10s and
+// 30s). A trickle never completes before them: a byte every 20ms.
 func TestServerClosesTricklingConnections(t *testing.T) {
 	srv := contracttest.NewServer(t, contracttest.WithServerLimits(contracttest.ServerLimits{
-		ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 400 * time.Millisecond,
+		ReadHeaderTimeout: time.Second, ReadTimeout: 2 * time.Second,
 	}))
 	addr := strings.TrimPrefix(srv.Origin(), "http://")
 	body := string(checkoutBody(t, "R-trickle", ""))
