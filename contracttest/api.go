@@ -111,40 +111,42 @@ func errorAnswer(status int, code, message string, fields map[string][]string) a
 	return answer{status: status, body: env}
 }
 
-func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		f.write(w, errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed",
-			map[string][]string{"body": {fmt.Sprintf("body unreadable or larger than %d bytes", maxBodyBytes)}}))
-		return
+// serveAPI serves operation op, whose route the router matched exactly.
+func (f *Fake) serveAPI(op string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.countRequest(op)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			f.write(w, errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed",
+				map[string][]string{"body": {fmt.Sprintf("body unreadable or larger than %d bytes", maxBodyBytes)}}))
+			return
+		}
+		ex, violations := f.spec.ValidateRequestBody(r.Context(), r, body)
+		if ex == nil || ex.Operation != op { // only a bug: the router and the spec disagree
+			f.log.Error("lakipay fake: the spec routes the request elsewhere", "operation", op, "path", r.URL.Path)
+			http.Error(w, "contracttest: routing", http.StatusInternalServerError)
+			return
+		}
+		if err := f.delay(w, r); err != nil {
+			return // the client gave up; nobody reads an answer
+		}
+		if sc, ok := f.popScript(op); ok {
+			f.serveScript(w, r, body, ex, sc, violations)
+			return
+		}
+		a := f.handle(r, body, ex, violations)
+		f.record(op, a)
+		out, err := json.Marshal(a.body)
+		if err != nil { // only a bug in the fake: gen types always marshal
+			http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
+			return
+		}
+		header := f.header(a)
+		f.selfCheck(r.Context(), ex, a.status, header, out)
+		writeBytes(w, a.status, header, out)
+		f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
 	}
-	ex, violations := f.spec.ValidateRequestBody(r.Context(), r, body)
-	if ex == nil {
-		f.log.Info("lakipay fake: undeclared route", "method", r.Method, "path", r.URL.Path)
-		f.write(w, errorAnswer(http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, nil))
-		return
-	}
-	op := ex.Operation
-	f.countRequest(op)
-	if err := f.delay(r.Context()); err != nil {
-		return // the client gave up; nobody reads an answer
-	}
-	if sc, ok := f.popScript(op); ok {
-		f.serveScript(w, r, body, ex, sc, violations)
-		return
-	}
-	a := f.handle(r, body, ex, violations)
-	f.record(op, a)
-	out, err := json.Marshal(a.body)
-	if err != nil { // only a bug in the fake: gen types always marshal
-		http.Error(w, "contracttest: encode response", http.StatusInternalServerError)
-		return
-	}
-	header := f.header(a)
-	f.selfCheck(r.Context(), ex, a.status, header, out)
-	writeBytes(w, a.status, header, out)
-	f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
 }
 
 // handle runs an operation after its request was validated and returns the answer.
@@ -201,7 +203,7 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", map[string][]string{"body": {"body is not a checkout request"}})
 	}
 	f.mu.Lock()
-	if _, used := f.references[req.Reference]; used {
+	if f.sessions.used(req.Reference) {
 		f.mu.Unlock()
 		return errorAnswer(http.StatusBadRequest, codeDuplicateReference, "Reference already used",
 			map[string][]string{"reference": {"reference was already used for another checkout"}})
@@ -215,9 +217,10 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		created: now,
 		updated: now,
 	}
-	f.sessions[s.id] = s
-	f.byToken[s.token] = s
-	f.references[req.Reference] = s.id
+	if forgot := f.sessions.add(s); forgot != nil {
+		f.log.Info("lakipay fake: session cap reached, forgot a session", "transaction_id", forgot.id,
+			"status", forgot.status, "max_sessions", f.cfg.maxSessions)
+	}
 	for _, m := range req.SupportedMediums {
 		f.cov.enum("Medium", string(m))
 	}
@@ -239,12 +242,8 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 }
 
 func (f *Fake) getTransaction(r *http.Request) answer {
-	_, params, err := f.spec.FindRoute(r.Method, r.URL.EscapedPath())
-	if err != nil {
-		return errorAnswer(http.StatusNotFound, codeNotFound, "Transaction not found", nil)
-	}
 	f.mu.Lock()
-	s, ok := f.sessions[params["id"]]
+	s, ok := f.sessions.byID[r.PathValue("id")]
 	var tx gen.Transaction
 	if ok {
 		tx = transactionOf(s)
@@ -336,22 +335,34 @@ func writeBytes(w http.ResponseWriter, status int, header http.Header, body []by
 	_, _ = w.Write(body) //nolint:gosec // G705: JSON the fake encoded, served as application/json
 }
 
-// delay waits out the configured latency, or until ctx ends.
-func (f *Fake) delay(ctx context.Context) error {
+// delay waits out the configured latency, or until the client gives up.
+func (f *Fake) delay(w http.ResponseWriter, r *http.Request) error {
 	f.mu.Lock()
 	d := f.latency
 	f.mu.Unlock()
 	if d <= 0 {
 		return nil
 	}
+	f.extendDeadlines(w, d)
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-r.Context().Done():
+		return r.Context().Err()
 	case <-timer.C:
 		return nil
 	}
+}
+
+// extendDeadlines gives a request that the fake holds on purpose for d (latency,
+// FaultTimeout) d more time on the connection: the server's read deadline would otherwise
+// end the request's context as if the client had gone, and its write deadline would cut the
+// answer. The request has been read whole by then, so a trickling client gains nothing.
+func (f *Fake) extendDeadlines(w http.ResponseWriter, d time.Duration) {
+	rc := http.NewResponseController(w)
+	now := time.Now()
+	_ = rc.SetReadDeadline(now.Add(d + f.cfg.server.ReadTimeout))   // unsupported by a recorder: nothing to extend
+	_ = rc.SetWriteDeadline(now.Add(d + f.cfg.server.WriteTimeout)) // idem
 }
 
 // serveScript answers a call with a forced status or an injected fault. Scripted answers
@@ -383,6 +394,7 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 		}
 		writeBytes(w, a.status, http.Header{"Content-Type": []string{"application/json"}}, out)
 	case FaultTimeout:
+		f.extendDeadlines(w, MaxHang)
 		if !f.hang(r.Context()) {
 			resetConnection(w) // the client is still there: leave it without an answer
 		}
@@ -400,7 +412,7 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 		writeBytes(w, a.status, http.Header{"Content-Type": []string{"text/html; charset=utf-8"}}, out)
 	case FaultHugeBody:
 		f.record(op, answer{status: http.StatusOK})
-		streamHugeBody(w)
+		streamHugeBody(w, f.cfg.server.WriteTimeout)
 	}
 }
 
@@ -455,8 +467,10 @@ func (f *Fake) hang(ctx context.Context) bool {
 }
 
 // streamHugeBody answers 200 with a JSON envelope of HugeBodyBytes whose message is filler,
-// written chunk by chunk; it stops as soon as the client stops reading.
-func streamHugeBody(w http.ResponseWriter) {
+// written chunk by chunk; each chunk gets writeTimeout (the server's deadline would cut a
+// slow but reading client), so it stops as soon as the client stops reading or closes.
+func streamHugeBody(w http.ResponseWriter, writeTimeout time.Duration) {
+	rc := http.NewResponseController(w)
 	const prefix, suffix = `{"status":"SUCCESS","message":"`, `","data":{}}`
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(HugeBodyBytes))
@@ -466,6 +480,7 @@ func streamHugeBody(w http.ResponseWriter) {
 	}
 	chunk := bytes.Repeat([]byte{'x'}, 32<<10)
 	for left := HugeBodyBytes - len(prefix) - len(suffix); left > 0; {
+		_ = rc.SetWriteDeadline(time.Now().Add(writeTimeout)) // unsupported by a recorder: no deadline to move
 		n, err := w.Write(chunk[:min(left, len(chunk))])
 		if err != nil {
 			return // the client gave up reading

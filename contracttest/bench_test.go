@@ -2,10 +2,13 @@ package contracttest_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -145,4 +148,46 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 	b.Run("stub/paired", func(b *testing.B) { paired(b, stub.URL+"/api/v2") })
 	b.Run("fake/paired", func(b *testing.B) { paired(b, fake.URL()) })
+}
+
+// BenchmarkSessionMemory reports the heap one stored checkout session costs (bytes/session,
+// measured after a GC around creating them through the fake's handler): "stored" creates
+// 20,000 sessions under a cap of 20,000; "capped" creates 40,000 under the same cap, so half
+// of them are forgotten and only their reference digests remain. Its bytes/session (heap
+// divided by the 20,000 stored) shows the memory staying bounded by the cap. Run it with
+// -benchtime=1x: each iteration measures 20,000 or 40,000 checkouts.
+func BenchmarkSessionMemory(b *testing.B) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(b, err)
+	const stored = 20_000
+	for _, tc := range []struct {
+		name    string
+		created int
+	}{{"stored", stored}, {"capped", 2 * stored}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				f, err := contracttest.NewFake(contracttest.WithSigningKey(key), contracttest.WithMaxSessions(stored))
+				require.NoError(b, err)
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				for i := range tc.created {
+					body := strings.Replace(seedRequest, "ORDER123456", fmt.Sprintf("MEM-%08d", i), 1)
+					req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/api/v2/payment/checkout", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("X-API-Key", testKey)
+					rec := httptest.NewRecorder()
+					f.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/stored, "bytes/session")
+				runtime.KeepAlive(f)
+				require.NoError(b, f.Close())
+			}
+		})
+	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // Coverage says what a fake has exercised: for each operation the HTTP statuses it answered
-// (for the receivePaymentWebhook callback, the statuses receivers answered), and for each enum
+// (for the receivePaymentWebhook callback, the statuses receivers answered; a status the
+// operation does not declare also counts as its "default" answer when it declares one), and for each enum
 // of the spec the values that went over the wire. Every declared status and value is listed,
 // with 0 when it was never exercised.
 type Coverage struct {
@@ -77,15 +78,26 @@ func (c *Coverage) declare(op string, responses map[string]*openapi3.ResponseRef
 	c.Operations[op] = statuses
 }
 
+// status counts an answer of op under its status ("no answer" for code 0). A status op does
+// not declare also counts under "default" when op declares a default answer: a 503 to
+// getTransaction exercises getTransaction's default, and the report still says it was a 503.
 func (c *Coverage) status(op string, code int) {
-	if c.Operations[op] == nil {
-		c.Operations[op] = map[string]int{}
+	statuses := c.Operations[op]
+	if statuses == nil {
+		statuses = map[string]int{}
+		c.Operations[op] = statuses
+	}
+	if code == 0 {
+		statuses["no answer"]++
+		return
 	}
 	key := strconv.Itoa(code)
-	if code == 0 {
-		key = "no answer"
+	if _, declared := statuses[key]; !declared {
+		if _, ok := statuses["default"]; ok {
+			statuses["default"]++
+		}
 	}
-	c.Operations[op][key]++
+	statuses[key]++
 }
 
 func (c *Coverage) enum(name, value string) {

@@ -26,7 +26,7 @@
 //
 // [NewServer] starts a [Fake] on loopback for one test (closed by t.Cleanup); [NewFake] returns
 // the same fake as an [http.Handler] for `lakipay mock`, which serves it on its own listener.
-// The fake serves, under /api/v2:
+// The fake serves, under /api/v2 exactly:
 //
 //   - POST /payment/checkout: creates an INITIATED session with checkout_url = the fake's own
 //     origin + /checkout/{token}. 401 INVALID_API_KEY without a well-formed X-API-Key (or
@@ -34,6 +34,16 @@
 //     in errors ("redirects.success": ["... (pattern)"]); 400 DUPLICATE_REFERENCE for a
 //     reference already used.
 //   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id.
+//
+// Routing is exact, so that a misconfigured base URL fails against the fake as it would
+// against LakiPay: the API only at /api/v2 followed by one of the spec's paths, the hosted page
+// only at /checkout/{token}, scripting only at the /_mock/ paths below. Any other path (a typo
+// in the base path, /api/v2 twice, an extra or missing segment, a trailing slash, "//" or
+// "..") answers 404 with the API's error envelope (error_code NOT_FOUND), never a redirect; a
+// known path asked with another method answers 405 with an Allow header and the envelope.
+// **Decision:** the 405's error_code is METHOD_NOT_ALLOWED (LakiPay documents none). Such
+// requests count as no operation's. ([Transport], which judges exchanges with LakiPay behind
+// any base path, still matches operations by the end of the path.)
 //
 // Every response the fake makes itself, and every webhook body, is validated against the spec:
 // a violation is a bug in the fake and fails the test ([NewServer]) or goes to
@@ -62,11 +72,50 @@
 // reference, amount, currency, status, medium when one was chosen, timestamp in RFC 3339 and
 // signature, made with [WithSigningKey] or a fresh RSA-2048 key) to the session's
 // callback_url, in the background. A non-2xx answer or no answer is retried with exponential
-// backoff, at most [WithWebhookRetry] attempts (default 5 from 200ms). Every attempt is a
-// [Delivery] in [Fake.Deliveries]; [Fake.WaitForDeliveries] and [Fake.WaitIdle] wait for them.
-// [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to verify
-// with.
+// backoff, at most [WithWebhookRetry] attempts (default 5 from 200ms). A redirect is never
+// followed: a 3xx is a failed attempt, recorded with the receiver's own status and retried
+// like any other. Every attempt is a [Delivery] in [Fake.Deliveries]; [Fake.WaitForDeliveries]
+// and [Fake.WaitIdle] wait for them. [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET
+// /_mock/public-key) give the key to verify with.
 // The default key is generated in the background: only signing and the public key wait for it.
+//
+// Webhooks go through a bounded queue to a fixed pool of workers, so that receivers that are
+// down, slow or black holes never slow the API or pile up goroutines and sockets: a status
+// change only queues its webhook. Up to [WithWebhookWorkers] attempts (default 32) run at once,
+// each bounded as a whole (dial, request, the answer's headers and up to 64 KiB of its body,
+// which is thrown away) by [WithWebhookTimeout] (default 5s); a webhook waiting for its next
+// attempt waits in a heap served by one timer, not in a goroutine. Connections to receivers are
+// reused and bounded by the workers (at most one in flight and one idle per worker). At most
+// [WithWebhookQueue] webhooks (default 10,000) are pending at once, queued, in flight or
+// waiting to be retried; a webhook beyond that is not sent but recorded as a [Delivery] with
+// Dropped set, Attempt 0 and the reason in Err. [Fake.Reset] drops every pending webhook and
+// [Fake.Close] also stops the workers.
+//
+// # Limits
+//
+// A fake is meant to be left running for a whole CI day (`lakipay mock`) and to be hard to
+// starve. Besides the webhook limits above:
+//
+//   - Sessions: at most [WithMaxSessions] (default 100,000; a stored session costs about
+//     750 bytes, see BenchmarkSessionMemory). A checkout beyond the cap makes the fake forget
+//     the session that became final longest ago or, when no stored session is final, the
+//     oldest open one, so a checkout never fails because of the cap. A forgotten session is
+//     unknown everywhere (404 from transaction detail, the page and /_mock/), but its
+//     reference stays refused (DUPLICATE_REFERENCE): the fake keeps a 64-bit keyed digest of
+//     it, for the last four forgotten references per storable session (400,000 by default,
+//     about 13 MB when full); only a reference forgotten longer ago is accepted again.
+//   - Deliveries: the last [WithMaxDeliveries] records (default 10,000) are kept; older ones
+//     are forgotten, though [Fake.WaitForDeliveries] counts every one since the last reset.
+//     GET /_mock/deliveries answers at most 1,000 of them unless asked for up to 10,000.
+//   - Connections: [NewServer] and `lakipay mock` serve the fake with [DefaultServerLimits]
+//     (see [ServerLimits]; [WithServerLimits] changes them for NewServer): 10s to send a
+//     request's headers, 30s for a whole request, 30s to take its answer, 2m idle between
+//     keep-alive requests, 64 KiB of headers. A connection that trickles its request is closed
+//     within 30s. The requests the fake holds on purpose get their deadlines extended by the
+//     delay: a [Fake.SetLatency] answer still comes, [FaultTimeout] still hangs until the
+//     client gives up (or [MaxHang]), and [FaultHugeBody] gives each 32 KiB chunk the write
+//     timeout anew, so a client reading slowly still gets all 20 MiB.
+//   - Request bodies: 1 MiB at most (API, page and /_mock/).
 //
 // # Scripting from Go
 //
@@ -103,17 +152,23 @@
 //   - GET /_mock/requests: how many requests of each operation reached the fake
 //     ({"createCheckout": 2, "getTransaction": 5}), whatever they were answered.
 //   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).
-//   - GET /_mock/deliveries: every webhook attempt: transaction_id, status, url, body (the
-//     signed JSON), attempt, http_status, error, time.
+//   - GET /_mock/deliveries: the recorded webhook deliveries, newest last: transaction_id,
+//     status, url, body (the signed JSON), attempt, http_status, error, dropped (only when
+//     true), time. ?transaction_id=TXN-... keeps one transaction's; ?limit=N answers the newest
+//     N (1 to 10,000; default 1,000). Any other query parameter is refused. [] when there are
+//     none.
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
-//     counts, coverage.
+//     counts, coverage, and drop pending webhooks.
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //
 // # Coverage
 //
 // [Fake.Coverage] reports which operations and HTTP statuses (and which receiver answers to
 // webhooks), and which values of the TransactionStatus, Medium, TransactionType and
-// WebhookEvent.event enums were exercised, listing what never was. Set LAKIPAY_COVERAGE=1
+// WebhookEvent.event enums were exercised, listing what never was. An answer with a status the
+// operation does not declare counts under that status and, when the operation declares a
+// default answer, as that default too (a forced 503 to getTransaction exercises
+// getTransaction's default). Set LAKIPAY_COVERAGE=1
 // ([CoverageEnv]) and every [NewServer] logs the report when its test ends (with t.Log: run
 // go test -v to see it).
 //

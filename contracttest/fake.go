@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
@@ -21,19 +20,43 @@ import (
 )
 
 // ServerOption configures [NewServer] and [NewFake]. An option with a bad argument makes
-// NewFake return an error (and NewServer fail the test).
+// NewFake return an [*OptionError] (and NewServer fail the test).
 type ServerOption func(*fakeConfig) error
+
+// OptionError is the error of a [ServerOption] given an argument it refuses.
+type OptionError struct {
+	// Option is the option's name, such as "WithMaxSessions".
+	Option string
+	// Err says which rule the argument broke.
+	Err error
+}
+
+// Error names the option and the rule: "contracttest: WithMaxSessions: 0 not in 1..10000000".
+func (e *OptionError) Error() string { return "contracttest: " + e.Option + ": " + e.Err.Error() }
+
+// Unwrap returns the broken rule.
+func (e *OptionError) Unwrap() error { return e.Err }
+
+func optionError(option, format string, args ...any) error {
+	return &OptionError{Option: option, Err: fmt.Errorf(format, args...)}
+}
 
 type fakeConfig struct {
 	seed int64
 	// apiKey is the SHA-256 of the pinned key (nil: any well-formed key): the fake never
 	// holds the secret itself, so no dump of it can show one.
-	apiKey      []byte
-	signingKey  *rsa.PrivateKey
-	logger      *slog.Logger
-	attempts    int
-	retryBase   time.Duration
-	onViolation func(Violation)
+	apiKey         []byte
+	signingKey     *rsa.PrivateKey
+	logger         *slog.Logger
+	attempts       int
+	retryBase      time.Duration
+	onViolation    func(Violation)
+	maxSessions    int
+	maxDeliveries  int
+	webhookWorkers int
+	webhookQueue   int
+	webhookTimeout time.Duration
+	server         ServerLimits
 }
 
 // Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
@@ -42,8 +65,32 @@ const (
 	defaultRetryBase = 200 * time.Millisecond
 	maxRetryWait     = 30 * time.Second
 	maxAttempts      = 20
-	deliveryTimeout  = 10 * time.Second
 	maxBodyBytes     = 1 << 20
+)
+
+// The default limits of a fake: enough for a long CI day of checkouts and webhooks, small
+// enough that a fake left running holds at most about 100 MB of live data (see the package
+// documentation).
+const (
+	// DefaultMaxSessions is how many checkout sessions a fake stores ([WithMaxSessions]).
+	DefaultMaxSessions = 100_000
+	// DefaultMaxDeliveries is how many webhook deliveries a fake records ([WithMaxDeliveries]).
+	DefaultMaxDeliveries = 10_000
+	// DefaultWebhookWorkers is how many webhook attempts run at once ([WithWebhookWorkers]).
+	DefaultWebhookWorkers = 32
+	// DefaultWebhookQueue is how many webhooks may be pending at once ([WithWebhookQueue]).
+	DefaultWebhookQueue = 10_000
+	// DefaultWebhookTimeout bounds one webhook attempt ([WithWebhookTimeout]).
+	DefaultWebhookTimeout = 5 * time.Second
+)
+
+// The largest values the limit options take.
+const (
+	maxMaxSessions    = 10_000_000
+	maxMaxDeliveries  = 1_000_000
+	maxWebhookWorkers = 1024
+	maxWebhookQueue   = 1_000_000
+	maxWebhookTimeout = 2 * time.Minute
 )
 
 // WithSeed makes transaction ids and checkout tokens deterministic from seed (default 1): the
@@ -57,7 +104,7 @@ func WithSeed(seed int64) ServerOption {
 func WithAPIKey(key string) ServerOption {
 	return func(c *fakeConfig) error {
 		if err := spec.CheckAPIKey(key); err != nil {
-			return fmt.Errorf("contracttest: WithAPIKey: %w", err)
+			return &OptionError{Option: "WithAPIKey", Err: err}
 		}
 		sum := sha256.Sum256([]byte(key))
 		c.apiKey = sum[:]
@@ -70,10 +117,10 @@ func WithAPIKey(key string) ServerOption {
 func WithSigningKey(k *rsa.PrivateKey) ServerOption {
 	return func(c *fakeConfig) error {
 		if k == nil {
-			return errors.New("contracttest: WithSigningKey: nil key")
+			return optionError("WithSigningKey", "nil key")
 		}
 		if k.N.BitLen() < webhook.MinKeyBits {
-			return fmt.Errorf("contracttest: WithSigningKey: %d-bit key, want at least %d", k.N.BitLen(), webhook.MinKeyBits)
+			return optionError("WithSigningKey", "%d-bit key, want at least %d", k.N.BitLen(), webhook.MinKeyBits)
 		}
 		c.signingKey = k
 		return nil
@@ -85,7 +132,7 @@ func WithSigningKey(k *rsa.PrivateKey) ServerOption {
 func WithLogger(l *slog.Logger) ServerOption {
 	return func(c *fakeConfig) error {
 		if l == nil {
-			return errors.New("contracttest: WithLogger: nil logger")
+			return optionError("WithLogger", "nil logger")
 		}
 		c.logger = l
 		return nil
@@ -97,12 +144,77 @@ func WithLogger(l *slog.Logger) ServerOption {
 func WithWebhookRetry(attempts int, base time.Duration) ServerOption {
 	return func(c *fakeConfig) error {
 		if attempts < 1 || attempts > maxAttempts {
-			return fmt.Errorf("contracttest: WithWebhookRetry: attempts %d not in 1..%d", attempts, maxAttempts)
+			return optionError("WithWebhookRetry", "attempts %d not in 1..%d", attempts, maxAttempts)
 		}
 		if base < 0 {
-			return fmt.Errorf("contracttest: WithWebhookRetry: negative base %s", base)
+			return optionError("WithWebhookRetry", "negative base %s", base)
 		}
 		c.attempts, c.retryBase = attempts, base
+		return nil
+	}
+}
+
+// WithMaxSessions bounds the checkout sessions the fake stores (1 to 10,000,000; default
+// [DefaultMaxSessions]). A checkout beyond the cap makes the fake forget the session that
+// became final longest ago (or, when none is final, the oldest open one); a forgotten
+// session's reference stays refused (see the package documentation).
+func WithMaxSessions(n int) ServerOption {
+	return func(c *fakeConfig) error {
+		if n < 1 || n > maxMaxSessions {
+			return optionError("WithMaxSessions", "%d not in 1..%d", n, maxMaxSessions)
+		}
+		c.maxSessions = n
+		return nil
+	}
+}
+
+// WithMaxDeliveries bounds the webhook deliveries the fake records for [Fake.Deliveries] and
+// GET /_mock/deliveries (1 to 1,000,000; default [DefaultMaxDeliveries]): beyond it the
+// oldest record is forgotten.
+func WithMaxDeliveries(n int) ServerOption {
+	return func(c *fakeConfig) error {
+		if n < 1 || n > maxMaxDeliveries {
+			return optionError("WithMaxDeliveries", "%d not in 1..%d", n, maxMaxDeliveries)
+		}
+		c.maxDeliveries = n
+		return nil
+	}
+}
+
+// WithWebhookWorkers sets how many webhook attempts run at once (1 to 1024; default
+// [DefaultWebhookWorkers]), which also bounds the connections to receivers.
+func WithWebhookWorkers(n int) ServerOption {
+	return func(c *fakeConfig) error {
+		if n < 1 || n > maxWebhookWorkers {
+			return optionError("WithWebhookWorkers", "%d not in 1..%d", n, maxWebhookWorkers)
+		}
+		c.webhookWorkers = n
+		return nil
+	}
+}
+
+// WithWebhookQueue bounds the webhooks pending at once, waiting for a worker or for their
+// next attempt (1 to 1,000,000; default [DefaultWebhookQueue]). A webhook beyond it is not
+// sent: it is recorded as a [Delivery] with Dropped set and the reason in Err.
+func WithWebhookQueue(n int) ServerOption {
+	return func(c *fakeConfig) error {
+		if n < 1 || n > maxWebhookQueue {
+			return optionError("WithWebhookQueue", "%d not in 1..%d", n, maxWebhookQueue)
+		}
+		c.webhookQueue = n
+		return nil
+	}
+}
+
+// WithWebhookTimeout bounds one webhook attempt, from dialling the receiver to reading its
+// answer (more than 0, at most 2m; default [DefaultWebhookTimeout]). An attempt that runs out
+// of time is a failed attempt, retried like any other.
+func WithWebhookTimeout(d time.Duration) ServerOption {
+	return func(c *fakeConfig) error {
+		if d <= 0 || d > maxWebhookTimeout {
+			return optionError("WithWebhookTimeout", "%s not in (0s, %s]", d, maxWebhookTimeout)
+		}
+		c.webhookTimeout = d
 		return nil
 	}
 }
@@ -128,10 +240,9 @@ var (
 // payment page under /checkout/, and scripting under /_mock/ (see the package documentation).
 // It is safe for concurrent use. Call [Fake.Close] when done to stop pending webhooks.
 type Fake struct {
-	cfg    fakeConfig
-	spec   *spec.Spec
-	log    *slog.Logger
-	client *http.Client
+	cfg  fakeConfig
+	spec *spec.Spec
+	log  *slog.Logger
 
 	// The signing key is generated in the background (it takes 50-300ms) unless
 	// WithSigningKey gave one: key, pem and keyErr are written once, before keyReady closes,
@@ -141,21 +252,19 @@ type Fake struct {
 	pem      []byte
 	keyErr   error
 
-	now func() time.Time
-	mux *http.ServeMux
+	now    func() time.Time
+	router *router
 
 	mu         sync.Mutex
 	rng        *mrand.Rand
-	sessions   map[string]*session // by transaction id
-	byToken    map[string]*session
-	references map[string]string // reference → transaction id
+	sessions   *sessionStore
 	scripts    map[string][]script
 	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
-	deliveries []Delivery
+	deliveries *deliveryLog
+	hooks      dispatcher
 	cov        *Coverage
-	changed    chan struct{} // closed and replaced on every change of deliveries or pending
-	pending    int
+	changed    chan struct{}   // closed and replaced on every change of deliveries or pending
 	ctx        context.Context // cancelled by Reset and Close: stops pending deliveries
 	cancel     context.CancelFunc
 	generation int // bumped by Reset: deliveries of an older generation record nothing
@@ -172,12 +281,19 @@ type session struct {
 	created   time.Time
 	updated   time.Time
 	decline   bool
+	// prev and next link the session into its store's list of open or of final sessions.
+	prev, next *session
 }
 
 // NewFake returns a fake LakiPay. Serve it on any listener; its checkout URLs use the host
 // each request came to.
 func NewFake(opts ...ServerOption) (*Fake, error) {
-	cfg := fakeConfig{seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase}
+	cfg := fakeConfig{
+		seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase,
+		maxSessions: DefaultMaxSessions, maxDeliveries: DefaultMaxDeliveries,
+		webhookWorkers: DefaultWebhookWorkers, webhookQueue: DefaultWebhookQueue, webhookTimeout: DefaultWebhookTimeout,
+		server: DefaultServerLimits(),
+	}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -191,7 +307,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		return nil, err
 	}
 	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.onViolation == nil {
 		cfg.onViolation = func(Violation) {}
@@ -200,11 +316,10 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		cfg:      cfg,
 		spec:     s,
 		log:      cfg.logger,
-		client:   &http.Client{Timeout: deliveryTimeout},
 		now:      time.Now,
 		keyReady: make(chan struct{}),
 	}
-	f.mux = f.routes()
+	f.router = f.routes()
 	f.resetLocked()
 	if cfg.signingKey != nil {
 		f.setKey(cfg.signingKey, nil)
@@ -255,14 +370,12 @@ func (f *Fake) resetLocked() {
 	}
 	seed := uint64(f.cfg.seed)                                     //nolint:gosec // any bit pattern is a fine seed
 	f.rng = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) //nolint:gosec // deterministic ids are the point
-	f.sessions = map[string]*session{}
-	f.byToken = map[string]*session{}
-	f.references = map[string]string{}
+	f.sessions = newSessionStore(f.cfg.maxSessions)
 	f.scripts = map[string][]script{}
 	f.requests = map[string]int{}
 	f.latency = 0
-	f.deliveries = nil
-	f.pending = 0
+	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
+	f.hooks.resetLocked()
 	f.generation++
 	f.cov = newCoverage(f.spec)
 	f.ctx, f.cancel = context.WithCancel(context.Background())
@@ -277,17 +390,9 @@ func (f *Fake) notifyLocked() {
 	f.changed = make(chan struct{})
 }
 
-// ServeHTTP serves the API, the hosted page and the /_mock/ endpoints.
-func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
-
-func (f *Fake) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v2/", f.serveAPI)
-	mux.HandleFunc("GET /checkout/{token}", f.servePage)
-	mux.HandleFunc("POST /checkout/{token}", f.submitPage)
-	f.mockRoutes(mux)
-	return mux
-}
+// ServeHTTP serves the API, the hosted page and the /_mock/ endpoints; any other path
+// answers 404 and a known path asked with another method 405, both with the error envelope.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.router.ServeHTTP(w, r) }
 
 // PublicKey returns the public half of the webhook signing key, waiting for the key to be
 // generated if it is not ready yet (nil only if generating it failed).
@@ -309,45 +414,61 @@ func (f *Fake) PublicKeyPEM() []byte {
 // Pay completes session id as paid with medium, as a shopper would on the hosted page: the
 // status becomes SUCCESS and a webhook goes to the callback_url.
 func (f *Fake) Pay(id string, medium gen.Medium) error {
-	return f.complete(id, &medium, gen.TransactionStatusSUCCESS)
+	_, err := f.complete(id, &medium, gen.TransactionStatusSUCCESS)
+	return err
 }
 
 // Fail completes session id as failed at the provider for medium: the status becomes FAILED
 // and a webhook goes to the callback_url.
 func (f *Fake) Fail(id string, medium gen.Medium) error {
-	return f.complete(id, &medium, gen.TransactionStatusFAILED)
+	_, err := f.complete(id, &medium, gen.TransactionStatusFAILED)
+	return err
 }
 
 // Cancel cancels session id, as a shopper would on the hosted page: the status becomes
 // CANCELLED and a webhook goes to the callback_url.
-func (f *Fake) Cancel(id string) error { return f.complete(id, nil, gen.TransactionStatusCANCELLED) }
+func (f *Fake) Cancel(id string) error {
+	_, err := f.complete(id, nil, gen.TransactionStatusCANCELLED)
+	return err
+}
 
 // Decline scripts a provider failure on the hosted page: the next payment the shopper makes
 // there for session id fails (FAILED, redirect to redirects.failed) instead of succeeding.
 func (f *Fake) Decline(id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[id]
-	if !ok {
-		return fmt.Errorf("%w %q", ErrUnknownTransaction, id)
-	}
-	if isFinal(s.status) {
-		return fmt.Errorf("%w (%s)", ErrFinal, s.status)
-	}
-	s.decline = true
-	return nil
+	_, err := f.decline(id)
+	return err
 }
 
-// complete moves a session to a final status and starts its webhook.
-func (f *Fake) complete(id string, medium *gen.Medium, status gen.TransactionStatus) error {
+// decline is Decline, returning the transaction as it is afterwards.
+func (f *Fake) decline(id string) (gen.Transaction, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions.byID[id]
+	if !ok {
+		return gen.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
+	}
+	if isFinal(s.status) {
+		return gen.Transaction{}, fmt.Errorf("%w (%s)", ErrFinal, s.status)
+	}
+	s.decline = true
+	return transactionOf(s), nil
+}
+
+// complete moves a session to a final status and starts its webhook; it returns the
+// transaction as it is afterwards (read under the same lock: the session may be forgotten
+// right after).
+func (f *Fake) complete(id string, medium *gen.Medium, status gen.TransactionStatus) (gen.Transaction, error) {
 	_, _ = f.signingKey() // wait for the key outside f.mu, so that other calls are not held up
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s, ok := f.sessions[id]
+	s, ok := f.sessions.byID[id]
 	if !ok {
-		return fmt.Errorf("%w %q", ErrUnknownTransaction, id)
+		return gen.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
 	}
-	return f.completeLocked(s, medium, status)
+	if err := f.completeLocked(s, medium, status); err != nil {
+		return gen.Transaction{}, err
+	}
+	return transactionOf(s), nil
 }
 
 func (f *Fake) completeLocked(s *session, medium *gen.Medium, status gen.TransactionStatus) error {
@@ -364,6 +485,7 @@ func (f *Fake) completeLocked(s *session, medium *gen.Medium, status gen.Transac
 		f.cov.enum("Medium", string(m))
 	}
 	s.updated = f.now().UTC()
+	f.sessions.finished(s)
 	f.cov.enum("TransactionStatus", string(status))
 	f.log.Info("lakipay fake: transaction changed", "transaction_id", s.id, "status", status)
 	f.startWebhookLocked(s)
@@ -392,27 +514,31 @@ func mediumList(s *session) string {
 }
 
 // SetLatency delays every API answer by d (0 turns it off); a request whose context ends
-// first gets no answer.
+// first gets no answer. The fake extends the server's read and write deadlines of a delayed
+// request by d, so a latency longer than [ServerLimits] still gets its answer.
 func (f *Fake) SetLatency(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.latency = max(d, 0)
 }
 
-// Deliveries returns every webhook attempt so far, in the order they ended.
+// Deliveries returns the recorded webhook deliveries, oldest first: every attempt and every
+// dropped webhook, at most the last [WithMaxDeliveries] of them. It is never nil.
 func (f *Fake) Deliveries() []Delivery {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]Delivery(nil), f.deliveries...)
+	return f.deliveries.list("", f.cfg.maxDeliveries)
 }
 
-// WaitForDeliveries waits until at least n webhook attempts have ended and returns all of them;
-// it returns ctx's error (and the attempts so far) when ctx ends first.
+// WaitForDeliveries waits until at least n webhook deliveries (attempts that ended, and
+// dropped webhooks) have been recorded since the fake started or was last reset, and returns
+// the recorded ones as [Fake.Deliveries] does; it returns ctx's error (and the deliveries so
+// far) when ctx ends first.
 func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error) {
 	for {
 		f.mu.Lock()
-		if len(f.deliveries) >= n {
-			out := append([]Delivery(nil), f.deliveries...)
+		if f.deliveries.total >= n {
+			out := f.deliveries.list("", f.cfg.maxDeliveries)
 			f.mu.Unlock()
 			return out, nil
 		}
@@ -426,12 +552,12 @@ func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error)
 	}
 }
 
-// WaitIdle waits until no webhook delivery is pending (every one succeeded or used up its
-// attempts), or ctx ends.
+// WaitIdle waits until no webhook delivery is pending (every one succeeded, used up its
+// attempts or was dropped), or ctx ends.
 func (f *Fake) WaitIdle(ctx context.Context) error {
 	for {
 		f.mu.Lock()
-		if f.pending == 0 {
+		if f.hooks.pending == 0 {
 			f.mu.Unlock()
 			return nil
 		}
@@ -446,22 +572,31 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 }
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
-// count and the coverage, and stops pending webhooks; ids start again from the seed. The signing key stays.
+// count and the coverage, and stops pending webhooks; ids start again from the seed. The
+// signing key and the limits stay.
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.resetLocked()
 }
 
-// Close stops pending webhook deliveries and waits for them (and for the signing key, if it
-// is still being generated) to end. The fake still answers requests afterwards but sends no
-// more webhooks.
+// Close stops pending webhook deliveries and the webhook workers and waits for them (and for
+// the signing key, if it is still being generated) to end. The fake still answers requests
+// afterwards but sends no more webhooks. Close may be called more than once.
 func (f *Fake) Close() error {
 	f.mu.Lock()
-	f.closed = true
-	f.cancel()
+	if !f.closed {
+		f.closed = true
+		f.cancel()
+		f.hooks.closeLocked()
+		f.notifyLocked()
+	}
+	client := f.hooks.client
 	f.mu.Unlock()
 	f.wg.Wait()
+	if client != nil {
+		client.CloseIdleConnections()
+	}
 	return nil
 }
 

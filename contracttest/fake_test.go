@@ -725,8 +725,18 @@ func TestNewFakeRefusesBadOptions(t *testing.T) {
 		{"nil signing key", contracttest.WithSigningKey(nil), "nil key"},
 		{"small signing key", contracttest.WithSigningKey(small), "1024-bit"},
 		{"nil logger", contracttest.WithLogger(nil), "nil logger"},
-		{"zero attempts", contracttest.WithWebhookRetry(0, time.Second), "attempts 0"},
+		{"zero attempts", contracttest.WithWebhookRetry(0, time.Second), "WithWebhookRetry: attempts 0 not in 1..20"},
 		{"negative base", contracttest.WithWebhookRetry(3, -time.Second), "negative base"},
+		{"no sessions", contracttest.WithMaxSessions(0), "WithMaxSessions: 0 not in 1..10000000"},
+		{"too many sessions", contracttest.WithMaxSessions(10_000_001), "WithMaxSessions: 10000001 not in 1..10000000"},
+		{"no deliveries", contracttest.WithMaxDeliveries(0), "WithMaxDeliveries: 0 not in 1..1000000"},
+		{"no workers", contracttest.WithWebhookWorkers(0), "WithWebhookWorkers: 0 not in 1..1024"},
+		{"too many workers", contracttest.WithWebhookWorkers(1025), "WithWebhookWorkers: 1025 not in 1..1024"},
+		{"no queue", contracttest.WithWebhookQueue(0), "WithWebhookQueue: 0 not in 1..1000000"},
+		{"zero timeout", contracttest.WithWebhookTimeout(0), "WithWebhookTimeout: 0s not in (0s, 2m0s]"},
+		{"long timeout", contracttest.WithWebhookTimeout(time.Hour), "WithWebhookTimeout: 1h0m0s not in (0s, 2m0s]"},
+		{"negative read timeout", contracttest.WithServerLimits(contracttest.ServerLimits{ReadTimeout: -1}), "WithServerLimits: negative ReadTimeout -1ns"},
+		{"negative header bytes", contracttest.WithServerLimits(contracttest.ServerLimits{MaxHeaderBytes: -1}), "WithServerLimits: negative MaxHeaderBytes -1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -734,9 +744,20 @@ func TestNewFakeRefusesBadOptions(t *testing.T) {
 			assert.Nil(t, f)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "contracttest: With"), err.Error())
+			var oe *contracttest.OptionError
+			require.ErrorAs(t, err, &oe)
+			assert.Equal(t, "contracttest: "+oe.Option+": "+oe.Err.Error(), err.Error(), "the error names the option")
 			assert.NotContains(t, err.Error(), "pk_only")
 		})
 	}
+	t.Run("limits at their bounds", func(t *testing.T) {
+		f, err := contracttest.NewFake(contracttest.WithMaxSessions(1), contracttest.WithMaxDeliveries(1_000_000),
+			contracttest.WithWebhookWorkers(1024), contracttest.WithWebhookQueue(1), contracttest.WithWebhookTimeout(2*time.Minute),
+			contracttest.WithServerLimits(contracttest.ServerLimits{}))
+		require.NoError(t, err)
+		assert.NoError(t, f.Close())
+	})
 }
 
 func TestFakeLogsWithoutTheKey(t *testing.T) {

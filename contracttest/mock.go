@@ -6,14 +6,22 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/lakipay/checkout-go/gen"
 )
 
+// The limits of GET /_mock/deliveries: how many records it answers without ?limit=, and at
+// most.
+const (
+	defaultDeliveriesLimit = 1000
+	maxDeliveriesLimit     = 10_000
+)
+
 // mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go).
-func (f *Fake) mockRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
+func (f *Fake) mockRoutes(rt *router) {
+	rt.handle("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
 		pem := f.PublicKeyPEM()
 		if pem == nil {
 			http.Error(w, "contracttest: no signing key", http.StatusInternalServerError)
@@ -22,15 +30,15 @@ func (f *Fake) mockRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(pem)
 	})
-	mux.HandleFunc("GET /_mock/requests", func(w http.ResponseWriter, _ *http.Request) {
+	rt.handle("GET /_mock/requests", func(w http.ResponseWriter, _ *http.Request) {
 		f.mu.Lock()
 		counts := maps.Clone(f.requests)
 		f.mu.Unlock()
 		mockJSON(w, http.StatusOK, counts)
 	})
-	mux.HandleFunc("GET /_mock/transactions/{id}", func(w http.ResponseWriter, r *http.Request) {
+	rt.handle("GET /_mock/transactions/{id}", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
-		s, ok := f.sessions[r.PathValue("id")]
+		s, ok := f.sessions.byID[r.PathValue("id")]
 		var tx gen.Transaction
 		if ok {
 			tx = transactionOf(s)
@@ -42,8 +50,8 @@ func (f *Fake) mockRoutes(mux *http.ServeMux) {
 		}
 		mockJSON(w, http.StatusOK, tx)
 	})
-	mux.HandleFunc("POST /_mock/transactions/{id}/{action}", f.mockTransition)
-	mux.HandleFunc("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
+	rt.handle("POST /_mock/transactions/{id}/{action}", f.mockTransition)
+	rt.handle("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Operation string `json:"operation"`
 			Status    int    `json:"status"`
@@ -59,7 +67,7 @@ func (f *Fake) mockRoutes(mux *http.ServeMux) {
 		f.FailNext(in.Operation, in.Status, in.ErrorCode)
 		mockJSON(w, http.StatusOK, in)
 	})
-	mux.HandleFunc("POST /_mock/latency", func(w http.ResponseWriter, r *http.Request) {
+	rt.handle("POST /_mock/latency", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Latency string `json:"latency"`
 		}
@@ -74,7 +82,7 @@ func (f *Fake) mockRoutes(mux *http.ServeMux) {
 		f.SetLatency(d)
 		mockJSON(w, http.StatusOK, map[string]string{"latency": d.String()})
 	})
-	mux.HandleFunc("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+	rt.handle("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Operation string `json:"operation"`
 			Fault     Fault  `json:"fault"`
@@ -99,14 +107,12 @@ func (f *Fake) mockRoutes(mux *http.ServeMux) {
 		in.Count = &n
 		mockJSON(w, http.StatusOK, in)
 	})
-	mux.HandleFunc("GET /_mock/deliveries", func(w http.ResponseWriter, _ *http.Request) {
-		mockJSON(w, http.StatusOK, f.Deliveries())
-	})
-	mux.HandleFunc("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
+	rt.handle("GET /_mock/deliveries", f.mockDeliveries)
+	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
 		f.Reset()
 		mockJSON(w, http.StatusOK, map[string]bool{"reset": true})
 	})
-	mux.HandleFunc("GET /_mock/coverage", func(w http.ResponseWriter, r *http.Request) {
+	rt.handle("GET /_mock/coverage", func(w http.ResponseWriter, r *http.Request) {
 		c := f.Coverage()
 		if r.URL.Query().Get("format") == "text" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -134,16 +140,19 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		mockError(w, fmt.Errorf("%w: medium %q is not one of the spec's mediums", errMockInput, in.Medium))
 		return
 	}
-	var err error
+	var (
+		tx  gen.Transaction
+		err error
+	)
 	switch action {
 	case "pay":
-		err = f.Pay(id, in.Medium)
+		tx, err = f.complete(id, &in.Medium, gen.TransactionStatusSUCCESS)
 	case "fail":
-		err = f.Fail(id, in.Medium)
+		tx, err = f.complete(id, &in.Medium, gen.TransactionStatusFAILED)
 	case "cancel":
-		err = f.Cancel(id)
+		tx, err = f.complete(id, nil, gen.TransactionStatusCANCELLED)
 	case "decline":
-		err = f.Decline(id)
+		tx, err = f.decline(id)
 	default:
 		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline)", errMockInput, action))
 		return
@@ -152,10 +161,41 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		mockError(w, err)
 		return
 	}
-	f.mu.Lock()
-	tx := transactionOf(f.sessions[id])
-	f.mu.Unlock()
 	mockJSON(w, http.StatusOK, tx)
+}
+
+// mockDeliveries answers GET /_mock/deliveries[?transaction_id=ID][&limit=N]: the newest
+// limit recorded deliveries (of that transaction), newest last; [] when there are none.
+func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	for name, values := range query {
+		if name != "transaction_id" && name != "limit" {
+			mockError(w, fmt.Errorf("%w: unknown query parameter %q (transaction_id, limit)", errMockInput, name))
+			return
+		}
+		if len(values) > 1 {
+			mockError(w, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values)))
+			return
+		}
+	}
+	limit := defaultDeliveriesLimit
+	if query.Has("limit") {
+		n, err := strconv.Atoi(query.Get("limit"))
+		if err != nil || n < 1 || n > maxDeliveriesLimit {
+			mockError(w, fmt.Errorf("%w: limit %q is not an integer in 1..%d", errMockInput, query.Get("limit"), maxDeliveriesLimit))
+			return
+		}
+		limit = n
+	}
+	id := query.Get("transaction_id")
+	if query.Has("transaction_id") && id == "" {
+		mockError(w, fmt.Errorf("%w: transaction_id is empty", errMockInput))
+		return
+	}
+	f.mu.Lock()
+	list := f.deliveries.list(id, limit)
+	f.mu.Unlock()
+	mockJSON(w, http.StatusOK, list)
 }
 
 func (f *Fake) knownOperation(w http.ResponseWriter, op string) bool {

@@ -47,7 +47,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 // servePage shows the hosted payment page of a session.
 func (f *Fake) servePage(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	s, ok := f.byToken[r.PathValue("token")]
+	s, ok := f.sessions.byToken[r.PathValue("token")]
 	var data pageData
 	if ok {
 		data = pageOf(s)
@@ -70,7 +70,7 @@ func (f *Fake) submitPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	s, ok := f.byToken[r.PathValue("token")]
+	s, ok := f.sessions.byToken[r.PathValue("token")]
 	if !ok {
 		f.mu.Unlock()
 		renderPage(w, http.StatusNotFound, pageData{Title: "Checkout not found", Message: "This checkout link is not valid."})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,11 +19,13 @@ func (a *app) mockCommand() *cobra.Command {
 		addr, apiKey, keyOut, signingKey string
 		seed                             int64
 		verbose                          bool
+		limits                           = defaultMockLimits()
+		serverLimits                     = contracttest.DefaultServerLimits()
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
 		Short: "Serve a fake LakiPay (API, hosted page, signed webhooks) for any language's tests",
-		Long: `Serve the fake LakiPay of package contracttest as a standalone server: the API under
+		Long: fmt.Sprintf(`Serve the fake LakiPay of package contracttest as a standalone server: the API under
 /api/v2 (validated against openapi.yaml, stateful), the hosted checkout page under /checkout/,
 signed webhooks to each session's callback_url, and scripting under /_mock/ (pay, fail or
 cancel a session, force errors and faults, list webhook deliveries, coverage; see the
@@ -32,8 +35,17 @@ Webhooks are signed with a fresh RSA-2048 key per start, unless --signing-key na
 file: it is read, or created when missing, so that receivers configured with the public key
 (--key-out) keep verifying across restarts, and start-up skips the key generation.
 
+It runs for as long as you leave it up, with bounded memory and connections: at most
+--max-sessions stored sessions (beyond it the session that became final longest ago is
+forgotten, and its reference stays refused), --max-deliveries recorded webhook deliveries,
+--webhook-queue pending webhooks (beyond it a webhook is recorded as dropped), delivered by
+--webhook-workers workers, each attempt bounded by --webhook-timeout; redirects from a
+receiver are never followed. Connections are cut after %s without complete headers, %s
+without a complete request, %s without taking an answer and %s idle.
+
 It logs one line per request to standard error (with --verbose also the fake's events:
 webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
+			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout),
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
   LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
     lakipay transaction get TXN-...`,
@@ -67,9 +79,10 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				}
 				opts = append(opts, contracttest.WithSigningKey(key))
 			}
+			opts = append(opts, limits.options()...)
 			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(fakeLog))...)
 			if err != nil {
-				return usageError(err)
+				return usageError(limits.flagError(err))
 			}
 			defer func() { err = errors.Join(err, fake.Close()) }()
 			if keyOut != "" {
@@ -88,6 +101,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				"public key", srv.url+"/_mock/public-key",
 				"key file", keyOut,
 				"deliveries", srv.url+"/_mock/deliveries",
+				"limits", limits.String(),
 				"coverage", srv.url+"/_mock/coverage?format=text",
 				"scripting", srv.url+"/_mock/... (go doc github.com/lakipay/checkout-go/contracttest)",
 			)
@@ -107,7 +121,70 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 	fl.BoolVar(&verbose, "verbose", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
+	limits.addFlags(cmd)
 	return cmd
+}
+
+// mockLimits are the flags of the fake's limits (see contracttest's With... options).
+type mockLimits struct {
+	maxSessions, maxDeliveries, webhookWorkers, webhookQueue int
+	webhookTimeout                                           time.Duration
+}
+
+func defaultMockLimits() *mockLimits {
+	return &mockLimits{
+		maxSessions:    contracttest.DefaultMaxSessions,
+		maxDeliveries:  contracttest.DefaultMaxDeliveries,
+		webhookWorkers: contracttest.DefaultWebhookWorkers,
+		webhookQueue:   contracttest.DefaultWebhookQueue,
+		webhookTimeout: contracttest.DefaultWebhookTimeout,
+	}
+}
+
+// limitFlags maps each limit option to its flag, so that a refused value names the flag.
+var limitFlags = map[string]string{
+	"WithMaxSessions":    "--max-sessions",
+	"WithMaxDeliveries":  "--max-deliveries",
+	"WithWebhookWorkers": "--webhook-workers",
+	"WithWebhookQueue":   "--webhook-queue",
+	"WithWebhookTimeout": "--webhook-timeout",
+}
+
+func (l *mockLimits) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.IntVar(&l.maxSessions, "max-sessions", l.maxSessions, "checkout sessions kept; beyond it the one final longest ago is forgotten (its reference stays refused)")
+	fl.IntVar(&l.maxDeliveries, "max-deliveries", l.maxDeliveries, "webhook deliveries recorded for /_mock/deliveries; beyond it the oldest are forgotten")
+	fl.IntVar(&l.webhookWorkers, "webhook-workers", l.webhookWorkers, "webhook attempts (and connections to receivers) at once")
+	fl.IntVar(&l.webhookQueue, "webhook-queue", l.webhookQueue, "webhooks pending at once (queued or waiting to be retried); beyond it a webhook is recorded as dropped")
+	fl.DurationVar(&l.webhookTimeout, "webhook-timeout", l.webhookTimeout, "bound on one webhook attempt: dial, request, answer")
+}
+
+func (l *mockLimits) options() []contracttest.ServerOption {
+	return []contracttest.ServerOption{
+		contracttest.WithMaxSessions(l.maxSessions),
+		contracttest.WithMaxDeliveries(l.maxDeliveries),
+		contracttest.WithWebhookWorkers(l.webhookWorkers),
+		contracttest.WithWebhookQueue(l.webhookQueue),
+		contracttest.WithWebhookTimeout(l.webhookTimeout),
+	}
+}
+
+// flagError rewrites a limit option's refusal as one of its flag; other errors pass as they
+// are.
+func (l *mockLimits) flagError(err error) error {
+	var oe *contracttest.OptionError
+	if errors.As(err, &oe) {
+		if flag, ok := limitFlags[oe.Option]; ok {
+			return fmt.Errorf("%s: %w", flag, oe.Err)
+		}
+	}
+	return err
+}
+
+// String summarises the limits for the start-up banner.
+func (l *mockLimits) String() string {
+	return fmt.Sprintf("%d sessions, %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt",
+		l.maxSessions, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout)
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same directory and a

@@ -27,30 +27,8 @@ import (
 // code.
 func startMock(t *testing.T, args ...string) (baseURL string, stderr *syncBuffer, stop func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	pr, pw := io.Pipe()
-	stderr = &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		code := runContext(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, stderr, mapEnv(nil))
-		_ = pw.Close()
-		done <- code
-	}()
-	banner := readUntil(t, pr, "scripting")
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	m := regexp.MustCompile(`base URL\s+(http://127\.0\.0\.1:\d+/api/v2)`).FindStringSubmatch(banner)
-	require.Len(t, m, 2, banner)
-	var stopped bool
-	var code int
-	stop = func() int {
-		if !stopped {
-			cancel()
-			code, stopped = <-done, true
-		}
-		return code
-	}
-	t.Cleanup(func() { stop() })
-	return m[1], stderr, stop
+	base, stderr, stop := startMockBanner(t, args...)
+	return base.url, stderr, stop
 }
 
 func TestMockServesTheFake(t *testing.T) {
@@ -218,4 +196,101 @@ func TestMockVerboseLogsTheFakesEvents(t *testing.T) {
 	require.Equal(t, exitOK, stop())
 	assert.Contains(t, stderr.String(), "msg=request method=POST path=/api/v2/payment/checkout status=200")
 	assert.Contains(t, stderr.String(), "lakipay fake: checkout created")
+}
+
+func TestMockRefusesBadLimits(t *testing.T) {
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--max-sessions", "0", "--max-sessions: 0 not in 1..10000000"},
+		{"--max-deliveries", "-1", "--max-deliveries: -1 not in 1..1000000"},
+		{"--webhook-workers", "2000", "--webhook-workers: 2000 not in 1..1024"},
+		{"--webhook-queue", "0", "--webhook-queue: 0 not in 1..1000000"},
+		{"--webhook-timeout", "0s", "--webhook-timeout: 0s not in (0s, 2m0s]"},
+		{"--webhook-timeout", "soon", `invalid argument "soon" for "--webhook-timeout"`},
+	} {
+		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
+			r := runCLI(t, nil, "", "mock", "--addr", "127.0.0.1:0", tc.flag, tc.value)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Contains(t, r.stderr, tc.want)
+			assert.Empty(t, r.stdout, "nothing served")
+		})
+	}
+}
+
+// TestMockLimitsAndExactRoutes runs the mock with small limits: the banner shows them, the
+// session cap forgets the oldest session (its reference stays refused), and a client whose
+// base URL is wrong gets 404 instead of a checkout.
+func TestMockLimitsAndExactRoutes(t *testing.T) {
+	base, _, stop := startMockBanner(t, "--max-sessions", "1", "--max-deliveries", "5", "--webhook-workers", "2",
+		"--webhook-queue", "3", "--webhook-timeout", "1s")
+	amount, err := client.ParseAmount("10")
+	require.NoError(t, err)
+	request := func(reference string) client.CheckoutRequest {
+		return client.CheckoutRequest{
+			Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: reference,
+			Redirects:        client.Redirects{Success: "https://s.example/ok", Failed: "https://s.example/ko"},
+			SupportedMediums: []client.Medium{client.MediumMPESA},
+		}
+	}
+	t.Run("banner", func(t *testing.T) {
+		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt\n`, base.banner)
+	})
+	t.Run("session cap", func(t *testing.T) {
+		c, err := client.New(testKey, client.WithBaseURL(base.url))
+		require.NoError(t, err)
+		first, err := c.CreateCheckout(t.Context(), request("LIMIT-1"))
+		require.NoError(t, err)
+		_, err = c.CreateCheckout(t.Context(), request("LIMIT-2"))
+		require.NoError(t, err)
+		_, err = c.GetTransaction(t.Context(), first.LakipayTransactionID)
+		var ae *client.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, http.StatusNotFound, ae.StatusCode, "the first session was forgotten")
+		_, err = c.CreateCheckout(t.Context(), request("LIMIT-1"))
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "DUPLICATE_REFERENCE", ae.Code, "its reference stays refused")
+	})
+	for _, wrong := range []string{base.url + "/typo", base.url + "/api/v2", strings.TrimSuffix(base.url, "/api/v2")} {
+		t.Run("base URL "+strings.TrimPrefix(wrong, base.url), func(t *testing.T) {
+			c, err := client.New(testKey, client.WithBaseURL(wrong))
+			require.NoError(t, err)
+			_, err = c.CreateCheckout(t.Context(), request("WRONG-BASE"))
+			var ae *client.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, http.StatusNotFound, ae.StatusCode)
+			assert.Equal(t, "NOT_FOUND", ae.Code)
+		})
+	}
+	assert.Equal(t, exitOK, stop())
+}
+
+// mockBase is the API base URL of a running mock and its start-up banner.
+type mockBase struct{ url, banner string }
+
+// startMockBanner is startMock that also returns the start-up banner.
+func startMockBanner(t *testing.T, args ...string) (mockBase, *syncBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		code := runContext(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, stderr, mapEnv(nil))
+		_ = pw.Close()
+		done <- code
+	}()
+	banner := readUntil(t, pr, "scripting")
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	m := regexp.MustCompile(`base URL\s+(http://127\.0\.0\.1:\d+/api/v2)`).FindStringSubmatch(banner)
+	require.Len(t, m, 2, banner)
+	var stopped bool
+	var code int
+	stop := func() int {
+		if !stopped {
+			cancel()
+			code, stopped = <-done, true
+		}
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return mockBase{url: m[1], banner: banner}, stderr, stop
 }

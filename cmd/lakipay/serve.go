@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/lakipay/checkout-go/contracttest"
 )
 
 // server is an http.Server running on its own listener, used by `mock` (the fake LakiPay) and
@@ -26,20 +28,23 @@ type server struct {
 const shutdownGrace = 5 * time.Second
 
 // serve starts h on addr ("127.0.0.1:0" for any free loopback port) and returns once the
-// listener is open, so that the server's URL is ready to use. The server's own errors (a
-// broken connection, a bad TLS hello) go to log.
+// listener is open, so that the server's URL is ready to use. The server has the fake's
+// limits (contracttest.DefaultServerLimits: header, read, write and idle timeouts, header
+// size), so that a client trickling or stalling a connection cannot hold it for long. The
+// server's own errors (a broken connection, a bad TLS hello) go to log.
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (*server, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	srv := &http.Server{ //nolint:gosec // G112: Apply below sets ReadHeaderTimeout and the other limits
+		Handler:  h,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	contracttest.DefaultServerLimits().Apply(srv)
 	s := &server{
-		srv: &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		},
+		srv:   srv,
 		url:   "http://" + ln.Addr().String(),
 		log:   log,
 		done:  make(chan error, 1),

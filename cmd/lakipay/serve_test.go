@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/contracttest"
 )
 
 // A connection a client opened but never used (net/http's transport does that when a dial
@@ -40,4 +42,20 @@ func TestServerStopsDespiteAnUnusedConnection(t *testing.T) {
 			assert.Error(t, err, "the server closed the unused connection")
 		})
 	}
+}
+
+// TestServeAppliesTheFakesLimits checks that every server the CLI starts (the mock's, the
+// demo's) has the fake's timeouts and header limit, so that trickling clients are cut off.
+func TestServeAppliesTheFakesLimits(t *testing.T) {
+	s, err := serve(t.Context(), "127.0.0.1:0", http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, s.close()) })
+	var want http.Server
+	contracttest.DefaultServerLimits().Apply(&want)
+	assert.Equal(t, want.ReadHeaderTimeout, s.srv.ReadHeaderTimeout)
+	assert.Equal(t, want.ReadTimeout, s.srv.ReadTimeout)
+	assert.Equal(t, want.WriteTimeout, s.srv.WriteTimeout)
+	assert.Equal(t, want.IdleTimeout, s.srv.IdleTimeout)
+	assert.Equal(t, want.MaxHeaderBytes, s.srv.MaxHeaderBytes)
+	assert.NotZero(t, s.srv.ReadTimeout)
 }
