@@ -10,15 +10,23 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/money"
 	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
+
+// ErrAmbiguousWebhook reports a webhook whose canonical string does not determine its
+// fields: a top-level key holding "&" or "=", or a value holding "&", would let a genuine
+// signature be re-split into other fields (a forgery). It also matches [ErrMalformedWebhook]
+// with errors.Is, so a handler that refuses malformed webhooks refuses it too.
+var ErrAmbiguousWebhook = webhook.ErrAmbiguous
 
 // MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and [WebhookHandler]
 // reads (64 KiB); LakiPay's webhooks are a few hundred bytes.
@@ -26,9 +34,11 @@ const MaxWebhookBytes = 64 << 10
 
 // ParseWebhook verifies a webhook body with LakiPay's public key and only then decodes it and
 // checks it against the spec's WebhookEvent schema. A body over [MaxWebhookBytes] is refused
-// unread. Errors wrap [ErrNoWebhookKey],
-// [ErrInvalidWebhookKey], [ErrNoSignature], [ErrInvalidSignature] or [ErrMalformedWebhook].
-// Pass the raw body as received: the signature covers its exact text.
+// unread. Errors wrap [ErrNoWebhookKey], [ErrInvalidWebhookKey], [ErrNoSignature],
+// [ErrInvalidSignature], [ErrAmbiguousWebhook] or [ErrMalformedWebhook]. Pass the raw body as
+// received: the signature covers its text (numbers may have been signed in another exact
+// form, see Webhooks in the package documentation). An amount written as a decimal string
+// ("1000.50") is read as that number.
 func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if len(body) > MaxWebhookBytes {
 		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
@@ -45,7 +55,7 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if schema == nil || schema.Value == nil {
 		return nil, errors.New("lakipay: webhook: the spec has no WebhookEvent schema")
 	}
-	if violations := s.ValidateJSON(schema.Value, body, "receivePaymentWebhook", "webhook body"); violations != nil {
+	if violations := s.ValidateJSON(schema.Value, numericAmount(body, fields), "receivePaymentWebhook", "webhook body"); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
 			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
@@ -57,6 +67,18 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 		return nil, fmt.Errorf("lakipay: webhook: %w: %w", ErrMalformedWebhook, err)
 	}
 	return event, nil
+}
+
+// numericAmount returns body, or a copy of it whose amount, when it is a string holding a
+// JSON number ("1000.50"), has its quotes dropped: [Amount] reads such a string as the number
+// (leniency for what LakiPay might send), so the schema judges the number it holds.
+func numericAmount(body []byte, fields []webhook.Field) []byte {
+	for _, f := range fields {
+		if string(f.Key) == "amount" && f.Value[0] == '"' && !errors.Is(new(Amount).UnmarshalJSON(f.Value), money.ErrSyntax) {
+			return slices.Concat(body[:f.Start], f.Value[1:len(f.Value)-1], body[f.Start+len(f.Value):])
+		}
+	}
+	return body
 }
 
 // decodeEvent decodes a webhook body, split into fields by package webhook, exactly as
@@ -193,7 +215,10 @@ func ParsePublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
 }
 
 // SignWebhook signs a webhook body the way LakiPay does, setting its "signature" field. It is
-// for tests: produce webhooks your handler must accept, with a key pair of your own.
+// for tests: produce webhooks your handler must accept, with a key pair of your own. Every
+// top-level number is first rewritten in its shortest exact form (100.00 becomes 100), the
+// form LakiPay's own SDKs verify too; a number they would not write alike, and an ambiguous
+// body ([ErrAmbiguousWebhook]), are refused.
 func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	signed, err := webhook.Sign(body, key)
 	if err != nil {
@@ -233,7 +258,8 @@ func WithDeduplication(capacity int) WebhookOption {
 // fn; it answers 200 only after fn returned nil.
 //
 //   - Not a POST: 405. Body too large: 413.
-//   - Unsigned, forged or malformed: 400 with a plain-text reason (never the payload).
+//   - Unsigned, forged, ambiguous or malformed: 400 with a plain-text reason (never the
+//     payload).
 //   - fn failed: 500, so that LakiPay delivers the webhook again.
 //   - key or fn is nil, key is too short or an option is invalid: 503 for every request
 //     (fails closed, nothing is trusted).
@@ -395,7 +421,7 @@ func (d *deduplicator) rememberLocked(k webhookKey) {
 
 // webhookReason names why a webhook was refused without repeating anything from its body.
 func webhookReason(err error) string {
-	for _, sentinel := range []error{ErrNoSignature, ErrInvalidSignature, ErrMalformedWebhook} {
+	for _, sentinel := range []error{ErrNoSignature, ErrInvalidSignature, ErrAmbiguousWebhook, ErrMalformedWebhook} {
 		if errors.Is(err, sentinel) {
 			return sentinel.Error()
 		}
