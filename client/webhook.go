@@ -43,7 +43,8 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if len(body) > MaxWebhookBytes {
 		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
 	}
-	fields, err := webhook.VerifyFields(body, key)
+	var fieldsBuf [16]webhook.Field // a webhook has about nine
+	fields, err := webhook.VerifyFields(fieldsBuf[:0], body, key)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}

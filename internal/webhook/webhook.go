@@ -66,7 +66,7 @@ type Field struct {
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
 // "signature" field included). It refuses what [Canonical] refuses, with [ErrMalformed].
 func Fields(body []byte) ([]Field, error) {
-	fields, _, err := scan(body)
+	fields, _, err := scan(nil, body)
 	return fields, err
 }
 
@@ -74,7 +74,7 @@ func Fields(body []byte) ([]Field, error) {
 // and the decoded value of its "signature" field ("" when absent). A "signature" that is not a
 // string is refused with ErrMalformed, an ambiguous body with [ErrAmbiguous].
 func Canonical(body []byte) (canonical []byte, signature string, err error) {
-	fields, _, err := scan(body)
+	fields, _, err := scan(nil, body)
 	if err != nil {
 		return nil, "", err
 	}
@@ -163,20 +163,22 @@ func canonicalize(dst []byte, fields []Field, f form) (out, signature []byte, er
 // number written in one other exact form at a time (see the package documentation). It
 // returns nil only for an authentic, unambiguous body.
 func Verify(body []byte, key *rsa.PublicKey) error {
-	_, err := VerifyFields(body, key)
+	var buf [16]Field
+	_, err := VerifyFields(buf[:0], body, key)
 	return err
 }
 
 // VerifyFields is [Verify] that also returns the body's fields, as [Fields] does, so that a
-// caller decoding an authentic body need not split it again.
-func VerifyFields(body []byte, key *rsa.PublicKey) ([]Field, error) {
+// caller decoding an authentic body need not split it again. They are appended to dst[:0]:
+// a caller can pass an array on its stack to spare an allocation.
+func VerifyFields(dst []Field, body []byte, key *rsa.PublicKey) ([]Field, error) {
 	if key == nil {
 		return nil, ErrNoKey
 	}
 	if err := checkSize(key); err != nil {
 		return nil, err
 	}
-	fields, _, err := scan(body)
+	fields, _, err := scan(dst, body)
 	if err != nil {
 		return nil, err
 	}
@@ -270,14 +272,14 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err := checkSize(&key.PublicKey); err != nil {
 		return nil, err
 	}
-	fields, _, err := scan(body)
+	fields, _, err := scan(nil, body)
 	if err != nil {
 		return nil, err
 	}
 	if body, err = shortestNumbers(body, fields); err != nil {
 		return nil, err
 	}
-	fields, insertAt, err := scan(body)
+	fields, insertAt, err := scan(fields, body)
 	if err != nil {
 		return nil, err
 	}
@@ -391,11 +393,12 @@ func checkSize(key *rsa.PublicKey) error {
 	return nil
 }
 
-// scan splits a JSON object into its fields, sorted by key, and returns where a new field
-// goes: just after the last field's value, or at the closing brace of an empty object. It
-// refuses invalid JSON, invalid UTF-8, non-objects, trailing data and duplicate keys.
-func scan(body []byte) ([]Field, int, error) {
-	fields, insertAt, ok := split(body)
+// scan splits a JSON object into its fields, appended to dst[:0] and sorted by key, and
+// returns where a new field goes: just after the last field's value, or at the closing brace
+// of an empty object. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data and
+// duplicate keys.
+func scan(dst []Field, body []byte) ([]Field, int, error) {
+	fields, insertAt, ok := split(dst, body)
 	if !ok {
 		return nil, 0, malformed(body)
 	}
@@ -441,14 +444,18 @@ func malformed(body []byte) error {
 	}
 }
 
-// split reads body in one pass, in document order: ok only when body is one JSON object
-// (json.Valid, with its nesting limit), its text is valid UTF-8 and every key decodes.
-func split(b []byte) (fields []Field, insertAt int, ok bool) {
+// split reads body in one pass, in document order, appending its fields to dst[:0]: ok only
+// when body is one JSON object (json.Valid, with its nesting limit), its text is valid UTF-8
+// and every key decodes.
+func split(dst []Field, b []byte) (fields []Field, insertAt int, ok bool) {
 	i := skipSpace(b, 0)
 	if i == len(b) || b[i] != '{' {
 		return nil, 0, false
 	}
-	fields = make([]Field, 0, 10)
+	fields = dst[:0]
+	if fields == nil {
+		fields = make([]Field, 0, 10)
+	}
 	i = skipSpace(b, i+1)
 	insertAt = i
 	if i < len(b) && b[i] == '}' {
