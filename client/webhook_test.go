@@ -73,6 +73,9 @@ func TestParseWebhookRefuses(t *testing.T) {
 		{name: "signed but three-decimal amount", body: sign(t, strings.Replace(webhookPayload, "100.00", "100.005", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "amount: multipleOf"},
 		{name: "signed but missing transaction_id", body: sign(t, strings.Replace(webhookPayload, `"transaction_id":"TXN-123456789",`, "", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "transaction_id"},
 		{name: "signed but bad timestamp", body: sign(t, strings.Replace(webhookPayload, "2024-01-15T10:30:00Z", "yesterday", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "timestamp: format"},
+		// base64 decoding skips line breaks, so the signature verifies; the contract does not
+		// allow them.
+		{name: "signature with an escaped line break", body: strings.Replace(good, `"signature":"`, `"signature":"\n`, 1), key: pub, want: ErrMalformedWebhook, why: "signature: pattern"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -109,8 +109,10 @@ func canonicalize(dst []byte, fields []Field, f form) (out, signature []byte, er
 			signature = raw
 			continue
 		}
-		if i := bytes.IndexAny(field.Key, "&="); i >= 0 {
-			return nil, nil, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(field.Key[i]))
+		for _, c := range field.Key { // a short key: cheaper than bytes.IndexAny
+			if c == '&' || c == '=' {
+				return nil, nil, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(c))
+			}
 		}
 		if !first {
 			out = append(out, '&')
