@@ -106,7 +106,11 @@ func schemaView(body []byte, fields []webhook.Field) []byte {
 	if n == 2 && edits[1].at < edits[0].at {
 		edits[0], edits[1] = edits[1], edits[0]
 	}
-	view := make([]byte, 0, len(body))
+	size := len(body)
+	for _, e := range edits[:n] {
+		size += len(e.text) - (e.end - e.at)
+	}
+	view := make([]byte, 0, size)
 	at := 0
 	for _, e := range edits[:n] {
 		view = append(append(view, body[at:e.at]...), e.text...)
