@@ -150,9 +150,28 @@
 // A signature proves who sent a body, not that it was sent once: a replayed webhook verifies,
 // which is another reason to de-duplicate. Anything else is refused before your function
 // runs: a changed amount or status, a missing signature or one made by another key, a
-// signature that is not base64, one made over another canonical form of the same body (such
-// as amount=100 for "amount": 100.00), a body that is not one JSON object, has duplicate keys
-// or trailing data ([ErrMalformedWebhook]), or is larger than [MaxWebhookBytes].
+// signature that is not base64, a body that is not one JSON object, has duplicate keys or
+// trailing data ([ErrMalformedWebhook]), or is larger than [MaxWebhookBytes].
+//
+// LakiPay's canonical string escapes nothing, so a body whose top-level key holds "&" or "="
+// or whose value holds "&" could be re-split into other fields under the same genuine
+// signature: a CANCELLED webhook whose reference is "X&status=SUCCESS&..." would also verify
+// as a SUCCESS webhook for another transaction. Such bodies are refused with
+// [ErrAmbiguousWebhook] (which matches [ErrMalformedWebhook] too); this is also why a
+// checkout reference may not contain "&". Every body that verifies splits back into exactly
+// its own fields.
+//
+// Verification does not depend on how LakiPay writes numbers. The body's own text is tried
+// first (one RSA verification for a normal webhook); if it fails, every top-level number is
+// written in one other exact form at a time: shortest (100, as LakiPay's JavaScript SDK
+// writes it), two decimals (100.00, as LakiPay's documentation does) or Python's float text
+// (100.0, as its Python SDK does). So a signature made over amount=100 verifies a body that
+// says 100.00: the same value. A form that changes a value (100.004 as 100.00, 1000.05 for
+// 1000.5) is never tried. An amount sent as a decimal string ("1000.50") is verified as its
+// text and read as the number; the contract (openapi.yaml) still calls it a deviation.
+// [SignWebhook] and package contracttest's fake write every number in shortest form (1000.5,
+// 100), the one form on which LakiPay's JavaScript and Python SDKs and the raw text agree, so
+// their webhooks verify under every one of those rules.
 //
 // # Testing
 //

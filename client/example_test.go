@@ -142,7 +142,7 @@ func ExampleParseWebhook() {
 	}
 	fmt.Println(event.TransactionID, event.Status, event.Amount)
 
-	forged := strings.Replace(string(body), "100.00", "999.00", 1)
+	forged := strings.Replace(string(body), `"amount":100,`, `"amount":999,`, 1)
 	_, err = client.ParseWebhook([]byte(forged), &lakipay.PublicKey)
 	fmt.Println(errors.Is(err, client.ErrInvalidSignature))
 	// Output:

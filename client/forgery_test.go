@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
 )
 
 // signatureField matches the signature member of a signed body.
@@ -31,18 +35,24 @@ type forgery struct {
 // forgeries is every attack on webhook authenticity this package refuses. Each one runs
 // through ParseWebhook and through WebhookHandler (TestForgeriesAreRefused).
 func forgeries() []forgery {
+	// SignWebhook writes the amount 100.00 of webhookPayload as 100.
 	good := func(t *testing.T) string { return sign(t, webhookPayload, lakipayKey()) }
-	withAmount := func(amount string) string {
-		return strings.Replace(webhookPayload, `"amount":100.00`, `"amount":`+amount, 1)
+	shift := func(pick func(webhooktest.Shift) string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			s, err := webhooktest.NewShift(lakipayKey())
+			require.NoError(t, err)
+			return pick(s)
+		}
 	}
 	const (
 		badSig    = "webhook refused: invalid webhook signature"
 		noSig     = "webhook refused: webhook has no signature"
 		malformed = "webhook refused: malformed webhook body"
+		ambiguous = "webhook refused: ambiguous webhook body"
 	)
 	return []forgery{
 		{name: "tampered amount", want: ErrInvalidSignature, status: 400, text: badSig,
-			body: func(t *testing.T) string { return strings.Replace(good(t), `"amount":100.00`, `"amount":1000.00`, 1) }},
+			body: func(t *testing.T) string { return strings.Replace(good(t), `"amount":100,`, `"amount":1000,`, 1) }},
 		{name: "tampered status", want: ErrInvalidSignature, status: 400, text: badSig,
 			body: func(t *testing.T) string {
 				failed := sign(t, strings.Replace(webhookPayload, `"SUCCESS"`, `"FAILED"`, 1), lakipayKey())
@@ -72,16 +82,22 @@ func forgeries() []forgery {
 			}},
 		{name: "signature not a string", want: ErrMalformedWebhook, status: 400, text: malformed,
 			body: func(t *testing.T) string { return signatureField.ReplaceAllString(good(t), `,"signature":12345`) }},
-		// The JS SDK writes 100.00 as 100 and the Python SDK as 100.0 in the canonical string:
-		// a signature over either form does not verify the body that says 100.00.
-		{name: "JS-style canonical amount (100)", want: ErrInvalidSignature, status: 400, text: badSig,
+		// A signature over the same values in another exact form verifies
+		// (TestNumberFormsVerify); one over other values never does.
+		{name: "value-changing form: 100.004 for a signed 100", want: ErrInvalidSignature, status: 400, text: badSig,
+			body: func(t *testing.T) string { return strings.Replace(good(t), `"amount":100,`, `"amount":100.004,`, 1) }},
+		{name: "value-changing form: 1000.05 for a signed 1000.5", want: ErrInvalidSignature, status: 400, text: badSig,
 			body: func(t *testing.T) string {
-				return strings.Replace(sign(t, withAmount("100"), lakipayKey()), `"amount":100,`, `"amount":100.00,`, 1)
+				return strings.Replace(sign(t, withAmount("1000.50"), lakipayKey()), `"amount":1000.5,`, `"amount":1000.05,`, 1)
 			}},
-		{name: "Python-style canonical amount (100.0)", want: ErrInvalidSignature, status: 400, text: badSig,
-			body: func(t *testing.T) string {
-				return strings.Replace(sign(t, withAmount("100.0"), lakipayKey()), `"amount":100.0,`, `"amount":100.00,`, 1)
-			}},
+		// Issue 10: a genuine signature over a CANCELLED webhook whose reference holds "&",
+		// re-split into a SUCCESS webhook for another transaction.
+		{name: "shifted through an extra key", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
+			body: shift(func(s webhooktest.Shift) string { return s.ThroughKey })},
+		{name: "shifted through a value", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
+			body: shift(func(s webhooktest.Shift) string { return s.ThroughValue })},
+		{name: "the genuine ambiguous original", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
+			body: shift(func(s webhooktest.Shift) string { return s.Original })},
 		{name: "oversize body, authentic signature", want: ErrMalformedWebhook, status: 413, text: "webhook body is too large",
 			// Whitespace between tokens is outside the canonical string: the signature verifies.
 			body: func(t *testing.T) string {
@@ -115,6 +131,10 @@ func TestForgeriesAreRefused(t *testing.T) {
 			event, err := ParseWebhook([]byte(body), pub)
 			assert.Nil(t, event)
 			assert.ErrorIs(t, err, f.want)
+			if errors.Is(f.want, ErrAmbiguousWebhook) {
+				assert.ErrorIs(t, err, ErrMalformedWebhook, "an ambiguous webhook is a malformed one")
+				assert.NotContains(t, err.Error(), "TXN-", "the reason names keys, never values")
+			}
 		})
 		t.Run("WebhookHandler/"+f.name, func(t *testing.T) {
 			var calls atomic.Int32
@@ -123,6 +143,49 @@ func TestForgeriesAreRefused(t *testing.T) {
 			assert.Equal(t, f.status, status)
 			assert.Equal(t, f.text+"\n", text)
 			assert.Zero(t, calls.Load(), "fn is not called for a refused webhook")
+		})
+	}
+}
+
+// withAmount is webhookPayload with its amount written as amount.
+func withAmount(amount string) string {
+	return strings.Replace(webhookPayload, `"amount":100.00`, `"amount":`+amount, 1)
+}
+
+// TestNumberFormsVerify checks that a webhook verifies whichever exact form LakiPay's server
+// wrote its amount in when signing (shortest as the JavaScript SDK writes it, Python's float
+// text, two decimals as LakiPay's docs do), whatever form the body uses, through ParseWebhook
+// and WebhookHandler.
+func TestNumberFormsVerify(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	tests := []struct{ signed, body string }{
+		{signed: "100", body: "100.00"},
+		{signed: "100.0", body: "100.00"},
+		{signed: "100.00", body: "100"},
+		{signed: "100.0", body: "100"},
+		{signed: "1000.5", body: "1000.50"},
+		{signed: "1000.50", body: "1000.5"},
+	}
+	for _, tt := range tests {
+		t.Run("amount="+tt.signed+" for "+tt.body, func(t *testing.T) {
+			canonical, _, err := webhook.Canonical([]byte(withAmount(tt.signed)))
+			require.NoError(t, err)
+			sig, err := webhooktest.SignCanonical(lakipayKey(), string(canonical))
+			require.NoError(t, err)
+			body := webhooktest.WithSignature(withAmount(tt.body), sig)
+			want, err := ParseAmount(tt.body)
+			require.NoError(t, err)
+
+			event, err := ParseWebhook([]byte(body), pub)
+			require.NoError(t, err)
+			assert.Equal(t, want, event.Amount)
+
+			var got *WebhookEvent
+			h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = e; return nil })
+			status, _ := postWebhook(t, h, body)
+			assert.Equal(t, http.StatusOK, status)
+			require.NotNil(t, got)
+			assert.Equal(t, want, got.Amount)
 		})
 	}
 }

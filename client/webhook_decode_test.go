@@ -49,7 +49,8 @@ func checkDecodeEvent(t *testing.T, body []byte) (fast bool) {
 		assert.Equal(t, want, *got)
 	}
 	var direct WebhookEvent
-	fast = decodeFields(fields, &direct)
+	var medium Medium
+	fast = decodeFields(fields, &direct, &medium)
 	if fast {
 		require.NoError(t, wantErr, "decodeFields accepted what json.Unmarshal refuses")
 		assert.Equal(t, want, direct)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/spec"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -72,6 +73,9 @@ func TestParseWebhookRefuses(t *testing.T) {
 		{name: "signed but three-decimal amount", body: sign(t, strings.Replace(webhookPayload, "100.00", "100.005", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "amount: multipleOf"},
 		{name: "signed but missing transaction_id", body: sign(t, strings.Replace(webhookPayload, `"transaction_id":"TXN-123456789",`, "", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "transaction_id"},
 		{name: "signed but bad timestamp", body: sign(t, strings.Replace(webhookPayload, "2024-01-15T10:30:00Z", "yesterday", 1), lakipayKey()), key: pub, want: ErrMalformedWebhook, why: "timestamp: format"},
+		// base64 decoding skips line breaks, so the signature verifies; the contract does not
+		// allow them.
+		{name: "signature with an escaped line break", body: strings.Replace(good, `"signature":"`, `"signature":"\n`, 1), key: pub, want: ErrMalformedWebhook, why: "signature: pattern"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +153,59 @@ func TestWebhookHandler(t *testing.T) {
 			if tt.status == 405 {
 				assert.Equal(t, http.MethodPost, res.Header.Get("Allow"))
 			}
+		})
+	}
+}
+
+// TestParseWebhookDecimalStringAmount checks the leniency for an amount LakiPay might send as
+// a decimal string: signed over its text, it verifies, passes the contract check (which sees
+// the number) and decodes exactly; a string that is not a valid amount is still refused.
+func TestParseWebhookDecimalStringAmount(t *testing.T) {
+	pub := &lakipayKey().PublicKey
+	s, err := spec.Load()
+	require.NoError(t, err)
+	schema := s.Doc.Components.Schemas["WebhookEvent"].Value
+	tests := []struct {
+		amount string // as the body writes it
+		want   string // the amount read, or "" when refused
+		why    string
+	}{
+		{amount: `"1000.50"`, want: "1000.50"},
+		{amount: `"1000.5"`, want: "1000.50"},
+		{amount: `"100"`, want: "100.00"},
+		{amount: `"0.07"`, want: "0.07"},
+		{amount: `"999999999999.99"`, want: "999999999999.99"},
+		{amount: `"1000.505"`, why: "amount: multipleOf"},
+		{amount: `"0"`, why: "amount: minimum"},
+		{amount: `"-5"`, why: "amount: minimum"},
+		{amount: `"1e13"`, why: "amount: maximum"},
+		{amount: `"abc"`, why: "amount: type"},
+		{amount: `""`, why: "amount: type"},
+		{amount: `"1,000.50"`, why: "amount: type"},
+		{amount: `" 1000.50"`, why: "amount: type"},
+		{amount: `"1000.5\u0030"`, why: "amount: type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.amount, func(t *testing.T) {
+			body := sign(t, withAmount(tt.amount), lakipayKey())
+			canonical, _, err := webhook.Canonical([]byte(body))
+			require.NoError(t, err)
+			text := strings.Trim(tt.amount, `"`)
+			require.Contains(t, string(canonical), "amount="+strings.ReplaceAll(text, `\u0030`, "0")+"&", "signed over the string's text")
+			assert.NotEmpty(t, s.ValidateJSON(schema, []byte(body), "receivePaymentWebhook", "webhook body"),
+				"the contract itself still calls a string amount a deviation")
+
+			event, err := ParseWebhook([]byte(body), pub)
+			if tt.want == "" {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, ErrMalformedWebhook)
+				assert.Contains(t, err.Error(), tt.why)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, event.Amount.String())
+			status, _ := postWebhook(t, WebhookHandler(pub, func(context.Context, *WebhookEvent) error { return nil }), body)
+			assert.Equal(t, http.StatusOK, status)
 		})
 	}
 }

@@ -51,7 +51,7 @@ func TestCheckoutCreate(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &s))
 		assert.Equal(t, "ORDER-JSON", s["reference"])
 		assert.Equal(t, "INITIATED", s["status"])
-		assert.Equal(t, json.Number("1000.50").String(), jsonNumberText(t, r.stdout, "amount"))
+		assert.Equal(t, "1000.5", jsonNumberText(t, r.stdout, "amount"), "the shortest exact form, as LakiPay writes it")
 		assert.NotEmpty(t, s["checkout_url"])
 	})
 	t.Run("comma-separated mediums and a callback", func(t *testing.T) {
@@ -149,7 +149,7 @@ func TestTransactionGetAndWait(t *testing.T) {
 	}{
 		{"get a paid transaction", []string{"transaction", "get", paid}, exitOK,
 			[]string{"transaction_id  " + paid, "status          SUCCESS", "medium          MPESA", "reference       ORDER-PAID", "description     Order #1"}, ""},
-		{"get as json", []string{"transaction", "get", open, "--json"}, exitOK, []string{`"status": "INITIATED"`, `"amount": 1000.50`}, ""},
+		{"get as json", []string{"transaction", "get", open, "--json"}, exitOK, []string{`"status": "INITIATED"`, `"amount": 1000.5,`}, ""},
 		{"wait for a paid transaction", []string{"transaction", "wait", paid}, exitOK, []string{"status          SUCCESS"}, ""},
 		{"wait for a cancelled transaction", []string{"transaction", "wait", cancelled}, exitFailed,
 			[]string{"status          CANCELLED"}, "transaction " + cancelled + " ended CANCELLED"},

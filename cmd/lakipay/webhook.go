@@ -32,6 +32,11 @@ func (a *app) webhookVerifyCommand() *cobra.Command {
 LakiPay's public key (PEM, PKIX or PKCS#1), then check it against the contract and print the
 event. The body is read from PAYLOAD_FILE, or from standard input when none is given.
 
+A body whose signed string could be split into other fields (a key holding "&" or "=", a
+value holding "&") is refused as ambiguous: a genuine signature could be re-used for a forged
+webhook. Numbers signed in another exact form of the same value (100, 100.00, 100.0) verify;
+any other value does not.
+
 Exit 0 when the signature verifies and the event is valid; exit 1 with the reason when not.`,
 		Example: `  lakipay webhook verify --public-key lakipay.pem webhook.json
   curl -s ... | lakipay webhook verify --public-key lakipay.pem`,

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
 )
 
 // webhookBody is the docs' example webhook, unsigned.
@@ -50,7 +51,7 @@ func TestWebhookVerify(t *testing.T) {
 	require.NoError(t, err)
 	forged, err := client.SignWebhook([]byte(webhookBody), other)
 	require.NoError(t, err)
-	tampered := []byte(strings.Replace(string(signed), `"amount":100.00`, `"amount":900.00`, 1))
+	tampered := []byte(strings.Replace(string(signed), `"amount":100,`, `"amount":900,`, 1))
 	require.NotEqual(t, signed, tampered)
 	invalidEvent, err := client.SignWebhook([]byte(strings.Replace(webhookBody, `"SUCCESS"`, `"PAID"`, 1)), lakipay)
 	require.NoError(t, err)
@@ -69,7 +70,7 @@ func TestWebhookVerify(t *testing.T) {
 	}{
 		{"file, PKIX key", "", []string{"--public-key", pkix, signedFile}, exitOK, "Signature verified."},
 		{"stdin, PKCS#1 key", string(signed), []string{"--public-key", pkcs1}, exitOK, "transaction_id  TXN-123456789"},
-		{"json output", string(signed), []string{"--public-key", pkix, "--json"}, exitOK, `"amount": 100.00`},
+		{"json output", string(signed), []string{"--public-key", pkix, "--json"}, exitOK, `"amount": 100,`},
 		{"tampered amount", string(tampered), []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"signed by another key", string(forged), []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"unsigned", webhookBody, []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
@@ -96,6 +97,33 @@ func TestWebhookVerify(t *testing.T) {
 		})
 	}
 
+	t.Run("the forgery of issue 10 is refused", func(t *testing.T) {
+		shift, err := webhooktest.NewShift(lakipay)
+		require.NoError(t, err)
+		for name, body := range map[string]string{"shifted through an extra key": shift.ThroughKey,
+			"shifted through a value": shift.ThroughValue, "the genuine ambiguous original": shift.Original} {
+			t.Run(name, func(t *testing.T) {
+				r := runCLI(t, nil, body, "webhook", "verify", "--public-key", pkix)
+				assert.Equal(t, exitFailed, r.code, r.output())
+				assert.Empty(t, r.stdout, "never \"Signature verified.\"")
+				assert.Contains(t, r.stderr, "webhook not verified: ")
+				assert.Contains(t, r.stderr, client.ErrAmbiguousWebhook.Error())
+				assert.NotContains(t, r.stderr, "TXN-", "the payload is not echoed")
+			})
+		}
+	})
+	t.Run("an amount signed in another exact form verifies", func(t *testing.T) {
+		sig, err := webhooktest.SignCanonical(lakipay, "amount=100.00&currency=ETB&event=DEPOSIT&medium=MPESA&reference=ORDER-12345"+
+			"&status=SUCCESS&timestamp=2024-01-15T10:30:00Z&transaction_id=TXN-123456789")
+		require.NoError(t, err)
+		body := webhooktest.WithSignature(strings.Replace(webhookBody, `"amount":100.00`, `"amount":100`, 1), sig)
+		r := runCLI(t, nil, body, "webhook", "verify", "--public-key", pkix)
+		assert.Equal(t, exitOK, r.code, r.output())
+		assert.Contains(t, r.stdout, "Signature verified.")
+		r = runCLI(t, nil, strings.Replace(body, `"amount":100`, `"amount":100.01`, 1), "webhook", "verify", "--public-key", pkix)
+		assert.Equal(t, exitFailed, r.code, "a value-changing form does not verify")
+		assert.Contains(t, r.stderr, client.ErrInvalidSignature.Error())
+	})
 	t.Run("the reason names the failure", func(t *testing.T) {
 		r := runCLI(t, nil, string(tampered), "webhook", "verify", "--public-key", pkix)
 		assert.Contains(t, r.stderr, client.ErrInvalidSignature.Error())
@@ -109,5 +137,6 @@ func TestWebhookVerify(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &ev))
 		assert.Equal(t, client.StatusSuccess, ev.Status)
 		assert.Equal(t, "100.00", ev.Amount.String())
+		assert.Contains(t, r.stdout, `"amount": 100,`, "written in shortest form")
 	})
 }

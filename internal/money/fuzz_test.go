@@ -12,8 +12,14 @@ import (
 // jsonNumber is the JSON number grammar (RFC 8259, section 6).
 var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
+// shortest is the shortest exact form of an amount: no leading zero, no trailing zero after
+// the point, no point without cents.
+var shortest = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]?[1-9])?$`)
+
 // FuzzParse checks Parse against exact rational arithmetic: whatever the text, Parse either
-// returns the exact value in minor units or a sentinel error that is the right one.
+// returns the exact value in minor units or a sentinel error that is the right one. An
+// accepted amount is written back in its shortest form and read again unchanged, and the
+// same text in a JSON string reads as the same amount.
 func FuzzParse(f *testing.F) {
 	for _, seed := range []string{"1000.5", "0.07", "8.1", "323.39", "999999999.99", "9.555", "0", "-1",
 		"1e2", "12345e-2", "1e-3", "999999999999.99", "1000000000000", "01", "1.", "", "NaN", `"10"`} {
@@ -59,6 +65,17 @@ func FuzzParse(f *testing.F) {
 			back, err := money.Parse(a.String())
 			if err != nil || back != a {
 				t.Fatalf("String round trip of %q: %q -> %v, %v", s, a.String(), back, err)
+			}
+			wire, _ := a.MarshalJSON()
+			if !shortest.Match(wire) {
+				t.Fatalf("MarshalJSON of %q = %s: not the shortest form", s, wire)
+			}
+			if back, err := money.Parse(string(wire)); err != nil || back != a {
+				t.Fatalf("MarshalJSON round trip of %q: %s -> %v, %v", s, wire, back, err)
+			}
+			var fromString money.Amount
+			if err := fromString.UnmarshalJSON([]byte(`"` + s + `"`)); err != nil || fromString != a {
+				t.Fatalf("decimal string %q read as %v, %v; want %v", s, fromString, err, a)
 			}
 		}
 	})

@@ -2,6 +2,23 @@
 // text on the wire to the JSON number text back, without ever passing through binary floating
 // point. The generated models use [Amount] for every amount (see oapi-codegen.overlay.yaml) and
 // package client re-exports it.
+//
+// # Two written forms
+//
+// On the wire (MarshalJSON, MarshalText) an amount is the shortest exact decimal: 1000.5, 100,
+// 0.5, 250.75, 0.07, 999999999999.99. LakiPay's checkout page writes amounts that way, and it
+// is the only form that LakiPay's JavaScript SDK (`${value}`), its Python SDK (f"{value}" of
+// json.loads) and the raw JSON text all write alike, which a webhook's signed canonical
+// string needs. For people (String) an amount always has two decimals: "1000.50".
+//
+// # Reading
+//
+// Parse, UnmarshalText and UnmarshalJSON read the JSON number grammar exactly (1000.5,
+// 1000.50, 1e3) and refuse more than two decimal places by value. UnmarshalJSON also reads a
+// JSON string holding such a number ("1000.50"), exactly as the number: many decimal
+// serialisers write amounts that way, and this is leniency for what LakiPay might send, not
+// what the contract (openapi.yaml) allows; package contracttest still reports it as a
+// deviation.
 package money
 
 import (
@@ -63,15 +80,21 @@ func (a Amount) Minor() int64 { return a.minor }
 // IsZero reports whether the amount is 0.00.
 func (a Amount) IsZero() bool { return a.minor == 0 }
 
-// String returns the amount with exactly two decimals, for example "1000.50".
-func (a Amount) String() string { return string(a.appendText(nil)) }
+// String returns the amount for display, with exactly two decimals: "1000.50", "100.00".
+func (a Amount) String() string { return string(a.appendFixed(nil)) }
 
-// MarshalJSON writes the amount as a JSON number with exactly two decimals.
-func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }
+// MarshalJSON writes the amount as a JSON number in its shortest exact form: 1000.5, 100,
+// 0.07 (see the package documentation for why).
+func (a Amount) MarshalJSON() ([]byte, error) { return a.appendShortest(nil), nil }
 
-// UnmarshalJSON reads a JSON number; a string, null or any other JSON value is refused.
+// UnmarshalJSON reads a JSON number, or a JSON string holding one without escapes
+// ("1000.50", read exactly as 1000.50); null and any other JSON value are refused.
 func (a *Amount) UnmarshalJSON(b []byte) error {
-	minor, err := parseMinor(string(b))
+	text := string(b)
+	if len(text) >= 2 && text[0] == '"' && text[len(text)-1] == '"' {
+		text = text[1 : len(text)-1] // an escape or a quote inside is refused by parseMinor
+	}
+	minor, err := parseMinor(text)
 	if err != nil {
 		return fmt.Errorf("amount %s: %w", quoteShort(string(b)), err)
 	}
@@ -79,8 +102,8 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalText writes the amount as MarshalJSON does, for flags and text encodings.
-func (a Amount) MarshalText() ([]byte, error) { return a.appendText(nil), nil }
+// MarshalText writes the amount as MarshalJSON does (1000.5), for flags and text encodings.
+func (a Amount) MarshalText() ([]byte, error) { return a.appendShortest(nil), nil }
 
 // UnmarshalText reads the amount as Parse does, for flags and text encodings.
 func (a *Amount) UnmarshalText(b []byte) error {
@@ -92,10 +115,25 @@ func (a *Amount) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func (a Amount) appendText(dst []byte) []byte {
+// appendFixed appends the amount with exactly two decimals.
+func (a Amount) appendFixed(dst []byte) []byte {
 	dst = strconv.AppendInt(dst, a.minor/100, 10)
 	cents := a.minor % 100
 	return append(dst, '.', byte('0'+cents/10), byte('0'+cents%10))
+}
+
+// appendShortest appends the amount without trailing zeros after the point, nor the point
+// when there are no cents.
+func (a Amount) appendShortest(dst []byte) []byte {
+	dst = strconv.AppendInt(dst, a.minor/100, 10)
+	switch cents := a.minor % 100; {
+	case cents == 0:
+		return dst
+	case cents%10 == 0:
+		return append(dst, '.', byte('0'+cents/10))
+	default:
+		return append(dst, '.', byte('0'+cents/10), byte('0'+cents%10))
+	}
 }
 
 // parseMinor converts JSON number text to minor units with integer arithmetic only.

@@ -103,6 +103,40 @@ func TestFromMinor(t *testing.T) {
 	assert.Equal(t, money.Amount{}, zero)
 }
 
+// TestMarshalShortest checks the wire form: the shortest exact decimal, which LakiPay's page,
+// its JavaScript SDK and its Python SDK all write alike; String keeps two decimals.
+func TestMarshalShortest(t *testing.T) {
+	cases := []struct{ in, wire, display string }{
+		{"1000.5", "1000.5", "1000.50"},
+		{"100", "100", "100.00"},
+		{"100.00", "100", "100.00"},
+		{"0.5", "0.5", "0.50"},
+		{"250.75", "250.75", "250.75"},
+		{"0.07", "0.07", "0.07"},
+		{"0.10", "0.1", "0.10"},
+		{"8.1", "8.1", "8.10"},
+		{"12.30", "12.3", "12.30"},
+		{"323.39", "323.39", "323.39"},
+		{"1e3", "1000", "1000.00"},
+		{"0", "0", "0.00"},
+		{"999999999999.99", "999999999999.99", "999999999999.99"},
+		{"999999999999.9", "999999999999.9", "999999999999.90"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			a, err := money.Parse(tc.in)
+			require.NoError(t, err)
+			js, err := a.MarshalJSON()
+			require.NoError(t, err)
+			assert.Equal(t, tc.wire, string(js))
+			text, err := a.MarshalText()
+			require.NoError(t, err)
+			assert.Equal(t, tc.wire, string(text))
+			assert.Equal(t, tc.display, a.String())
+		})
+	}
+}
+
 func TestJSONRoundTrip(t *testing.T) {
 	type body struct {
 		Amount money.Amount `json:"amount"`
@@ -115,15 +149,72 @@ func TestJSONRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			want, err := money.Parse(in)
 			require.NoError(t, err)
-			assert.Equal(t, `{"amount":`+want.String()+`}`, string(out))
+			wire, err := want.MarshalJSON()
+			require.NoError(t, err)
+			assert.Equal(t, `{"amount":`+string(wire)+`}`, string(out))
 			var again body
 			require.NoError(t, json.Unmarshal(out, &again))
 			assert.Equal(t, b, again)
 		})
 	}
-	for _, in := range []string{`"10"`, "null", "9.555", "true", "[]", "-5"} {
+	for _, in := range []string{"null", "9.555", "true", "[]", "-5", "{}"} {
 		var b body
 		assert.Error(t, json.Unmarshal([]byte(`{"amount":`+in+`}`), &b), in)
+	}
+}
+
+// TestUnmarshalDecimalString checks the leniency for amounts sent as JSON strings: a string
+// holding a decimal in JSON number syntax reads exactly as that number, and nothing else does.
+func TestUnmarshalDecimalString(t *testing.T) {
+	type body struct {
+		Amount money.Amount `json:"amount"`
+	}
+	accepted := []struct {
+		in    string
+		minor int64
+	}{
+		{`"1000.50"`, 100050},
+		{`"1000.5"`, 100050},
+		{`"100"`, 10000},
+		{`"0.07"`, 7},
+		{`"1e3"`, 100000},
+		{`"999999999999.99"`, money.MaxMinor},
+	}
+	for _, tc := range accepted {
+		t.Run(tc.in, func(t *testing.T) {
+			var b body
+			require.NoError(t, json.Unmarshal([]byte(`{"amount":`+tc.in+`}`), &b))
+			assert.Equal(t, tc.minor, b.Amount.Minor())
+			number, err := money.Parse(strings.Trim(tc.in, `"`))
+			require.NoError(t, err)
+			assert.Equal(t, number, b.Amount, "a decimal string reads exactly as the number")
+		})
+	}
+	refused := []struct {
+		in   string
+		want error
+	}{
+		{`"9.555"`, money.ErrPrecision},
+		{`"-5"`, money.ErrNegative},
+		{`"1000000000000"`, money.ErrRange},
+		{`""`, money.ErrSyntax},
+		{`"abc"`, money.ErrSyntax},
+		{`" 10"`, money.ErrSyntax},
+		{`"10 "`, money.ErrSyntax},
+		{`"1,5"`, money.ErrSyntax},
+		{`"\u0031"`, money.ErrSyntax},
+		{`"NaN"`, money.ErrSyntax},
+		{`"\"10\""`, money.ErrSyntax},
+	}
+	for _, tc := range refused {
+		t.Run(tc.in, func(t *testing.T) {
+			a, err := money.FromMinor(4200)
+			require.NoError(t, err)
+			err = a.UnmarshalJSON([]byte(tc.in))
+			require.ErrorIs(t, err, tc.want)
+			assert.Contains(t, err.Error(), "amount")
+			assert.Equal(t, int64(4200), a.Minor(), "a refused value leaves the amount unchanged")
+		})
 	}
 }
 
@@ -157,7 +248,7 @@ func TestText(t *testing.T) {
 	require.NoError(t, a.UnmarshalText([]byte("1000.5")))
 	out, err := a.MarshalText()
 	require.NoError(t, err)
-	assert.Equal(t, "1000.50", string(out))
+	assert.Equal(t, "1000.5", string(out))
 	assert.ErrorIs(t, a.UnmarshalText([]byte("1.234")), money.ErrPrecision)
 	assert.Equal(t, "1000.50", a.String(), "a refused value leaves the amount unchanged")
 }

@@ -31,7 +31,20 @@ var (
 	// ErrInvalidKey reports a key that is not a PEM RSA public key or is shorter than
 	// [MinKeyBits].
 	ErrInvalidKey = errors.New("invalid webhook key")
+	// ErrAmbiguous reports a body whose canonical string does not determine its fields: a
+	// top-level key holding "&" or "=", or a value whose canonical text holds "&", would let
+	// the same signed string be split into other fields (a forgery). It also matches
+	// [ErrMalformed] with errors.Is, so a caller that refuses malformed bodies refuses it too.
+	ErrAmbiguous error = ambiguousError{}
 )
+
+// ambiguousError is the type of [ErrAmbiguous]: an ambiguous body is a kind of malformed one.
+type ambiguousError struct{}
+
+func (ambiguousError) Error() string { return "ambiguous webhook body" }
+
+// Is makes [ErrAmbiguous] match [ErrMalformed].
+func (ambiguousError) Is(target error) bool { return target == ErrMalformed }
 
 // MinKeyBits is the smallest RSA modulus accepted, in bits (LakiPay uses RSA-2048).
 const MinKeyBits = 2048
@@ -46,26 +59,26 @@ type Field struct {
 	// Value is the field's raw JSON text, without surrounding white space: a sub-slice of the
 	// body.
 	Value []byte
-
-	start int // offset of Value in the body
+	// Start is the offset of Value in the body.
+	Start int
 }
 
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
 // "signature" field included). It refuses what [Canonical] refuses, with [ErrMalformed].
 func Fields(body []byte) ([]Field, error) {
-	fields, _, err := scan(body)
+	fields, _, err := scan(nil, body)
 	return fields, err
 }
 
 // Canonical returns the canonical string of a webhook body (see the package documentation)
 // and the decoded value of its "signature" field ("" when absent). A "signature" that is not a
-// string is refused with ErrMalformed.
+// string is refused with ErrMalformed, an ambiguous body with [ErrAmbiguous].
 func Canonical(body []byte) (canonical []byte, signature string, err error) {
-	fields, _, err := scan(body)
+	fields, _, err := scan(nil, body)
 	if err != nil {
 		return nil, "", err
 	}
-	canonical, raw, err := canonicalize(make([]byte, 0, len(body)), fields)
+	canonical, raw, err := canonicalize(make([]byte, 0, len(body)), fields, formRaw)
 	if err != nil || raw == nil {
 		return canonical, "", err
 	}
@@ -76,28 +89,40 @@ func Canonical(body []byte) (canonical []byte, signature string, err error) {
 	return canonical, signature, nil
 }
 
-// canonicalize appends the canonical string of fields to dst and returns it with the raw
-// (quoted) value of the "signature" field, nil when absent.
-func canonicalize(dst []byte, fields []Field) (out, signature []byte, err error) {
+// errNoForm is canonicalize's answer when a top-level number cannot be written in the form
+// asked for without changing its value.
+var errNoForm = errors.New("a number has no such form")
+
+// canonicalize appends the canonical string of fields to dst, with every top-level number
+// written in form f, and returns it with the raw (quoted) value of the "signature" field, nil
+// when absent. It refuses an ambiguous body (ErrAmbiguous), and returns errNoForm when f
+// cannot write a number exactly.
+func canonicalize(dst []byte, fields []Field, f form) (out, signature []byte, err error) {
 	out = dst
 	first := true
-	for _, f := range fields {
-		raw := f.Value
-		if string(f.Key) == SignatureField {
+	for _, field := range fields {
+		raw := field.Value
+		if string(field.Key) == SignatureField {
 			if raw[0] != '"' {
 				return nil, nil, fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
 			}
 			signature = raw
 			continue
 		}
+		for _, c := range field.Key { // a short key: cheaper than bytes.IndexAny
+			if c == '&' || c == '=' {
+				return nil, nil, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(c))
+			}
+		}
 		if !first {
 			out = append(out, '&')
 		}
 		first = false
-		out = append(out, f.Key...)
+		out = append(out, field.Key...)
 		out = append(out, '=')
-		switch raw[0] {
-		case '"':
+		valueAt := len(out)
+		switch {
+		case raw[0] == '"':
 			inner := raw[1 : len(raw)-1]
 			if bytes.IndexByte(inner, '\\') < 0 {
 				out = append(out, inner...)
@@ -108,42 +133,60 @@ func canonicalize(dst []byte, fields []Field) (out, signature []byte, err error)
 				return nil, nil, err
 			}
 			out = append(out, s...)
-		case '{', '[':
+		case raw[0] == '{' || raw[0] == '[':
 			var buf bytes.Buffer
 			if err := json.Compact(&buf, raw); err != nil {
-				return nil, nil, fmt.Errorf("%w: field %s: %w", ErrMalformed, quoteKey(f.Key), err)
+				return nil, nil, fmt.Errorf("%w: field %s: %w", ErrMalformed, quoteKey(field.Key), err)
 			}
 			out = append(out, buf.Bytes()...)
+		case f != formRaw && isNumber(raw):
+			n := parseNumber(raw)
+			if n.portable() != "" {
+				return nil, nil, errNoForm
+			}
+			var ok bool
+			if out, ok = n.appendForm(out, f); !ok {
+				return nil, nil, errNoForm
+			}
+			continue // a number never holds '&'
 		default:
 			out = append(out, raw...)
+			continue // nor does a literal
+		}
+		if bytes.IndexByte(out[valueAt:], '&') >= 0 {
+			return nil, nil, fmt.Errorf("%w: the value of %s holds \"&\"", ErrAmbiguous, quoteKey(field.Key))
 		}
 	}
 	return out, signature, nil
 }
 
 // Verify checks the body's signature with key: RSA PKCS#1 v1.5 over the SHA-256 of
-// [Canonical]. It returns nil only for an authentic body.
+// [Canonical]. When the body's own text does not verify, it tries again with every top-level
+// number written in one other exact form at a time (see the package documentation). It
+// returns nil only for an authentic, unambiguous body.
 func Verify(body []byte, key *rsa.PublicKey) error {
-	_, err := VerifyFields(body, key)
+	var buf [16]Field
+	_, err := VerifyFields(buf[:0], body, key)
 	return err
 }
 
 // VerifyFields is [Verify] that also returns the body's fields, as [Fields] does, so that a
-// caller decoding an authentic body need not split it again.
-func VerifyFields(body []byte, key *rsa.PublicKey) ([]Field, error) {
+// caller decoding an authentic body need not split it again. They are appended to dst[:0]:
+// a caller can pass an array on its stack to spare an allocation.
+func VerifyFields(dst []Field, body []byte, key *rsa.PublicKey) ([]Field, error) {
 	if key == nil {
 		return nil, ErrNoKey
 	}
 	if err := checkSize(key); err != nil {
 		return nil, err
 	}
-	fields, _, err := scan(body)
+	fields, _, err := scan(dst, body)
 	if err != nil {
 		return nil, err
 	}
 	// The canonical string of a webhook is a few hundred bytes: built on the stack.
 	var canonicalBuf [1024]byte
-	canonical, raw, err := canonicalize(canonicalBuf[:0], fields)
+	canonical, raw, err := canonicalize(canonicalBuf[:0], fields, formRaw)
 	if err != nil {
 		return nil, err
 	}
@@ -170,16 +213,60 @@ func VerifyFields(body []byte, key *rsa.PublicKey) ([]Field, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: not standard base64", ErrInvalidSignature)
 	}
-	digest := sha256.Sum256(canonical)
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig[:n]); err != nil {
-		return nil, ErrInvalidSignature
+	sig = sig[:n]
+	if verifies(key, canonical, sig) {
+		return fields, nil
 	}
-	return fields, nil
+	if verifiesInAnotherForm(key, fields, canonical, sig) {
+		return fields, nil
+	}
+	return nil, ErrInvalidSignature
 }
 
-// Sign returns body with its "signature" field set to the signature of its canonical string
-// made with key: replaced in place when present, appended as the last field otherwise. Every
-// other field keeps its raw text and position. It is for tests and fakes that play LakiPay.
+// verifiesInAnotherForm tries each of retryForms in turn, skipping a form that cannot write
+// every top-level number exactly or that gives a canonical string already tried.
+func verifiesInAnotherForm(key *rsa.PublicKey, fields []Field, rawCanonical, sig []byte) bool {
+	var bufs [len(retryForms)][1024]byte
+	var tried [len(retryForms)][]byte
+	for i, f := range retryForms {
+		canonical, _, err := canonicalize(bufs[i][:0], fields, f)
+		if err != nil || bytes.Equal(canonical, rawCanonical) || triedBefore(tried[:i], canonical) {
+			continue
+		}
+		if verifies(key, canonical, sig) {
+			return true
+		}
+		tried[i] = canonical
+	}
+	return false
+}
+
+// triedBefore reports whether canonical is one of tried.
+func triedBefore(tried [][]byte, canonical []byte) bool {
+	for _, t := range tried {
+		if bytes.Equal(t, canonical) {
+			return true
+		}
+	}
+	return false
+}
+
+// verifies reports whether sig is key's RSA PKCS#1 v1.5 signature of canonical's SHA-256.
+func verifies(key *rsa.PublicKey, canonical, sig []byte) bool {
+	digest := sha256.Sum256(canonical)
+	return rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) == nil
+}
+
+// Sign returns body, with every top-level number rewritten in its shortest exact form, and
+// its "signature" field set to the signature of its canonical string made with key: replaced
+// in place when present, appended as the last field otherwise. Every other field keeps its
+// raw text and position. It is for tests and fakes that play LakiPay.
+//
+// The shortest form (1000.5, 100, 0.5) is the one that LakiPay's SDKs and the raw text all
+// write alike, so every verifier agrees on what was signed. A number they would not write
+// alike in any form (more than 15 significant digits, an integer of 1e21 or more, any other
+// number below 1e-4 in magnitude) is refused with [ErrMalformed]; an ambiguous body with
+// [ErrAmbiguous].
 func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if key == nil {
 		return nil, ErrNoKey
@@ -187,11 +274,18 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err := checkSize(&key.PublicKey); err != nil {
 		return nil, err
 	}
-	fields, insertAt, err := scan(body)
+	fields, _, err := scan(nil, body)
 	if err != nil {
 		return nil, err
 	}
-	canonical, _, err := canonicalize(make([]byte, 0, len(body)), fields)
+	if body, err = shortestNumbers(body, fields); err != nil {
+		return nil, err
+	}
+	fields, insertAt, err := scan(fields, body)
+	if err != nil {
+		return nil, err
+	}
+	canonical, _, err := canonicalize(make([]byte, 0, len(body)), fields, formRaw)
 	if err != nil {
 		return nil, err
 	}
@@ -204,9 +298,9 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(quoted)+len(SignatureField)+4)
 	for _, f := range fields {
 		if string(f.Key) == SignatureField {
-			out = append(out, body[:f.start]...)
+			out = append(out, body[:f.Start]...)
 			out = append(out, quoted...)
-			return append(out, body[f.start+len(f.Value):]...), nil
+			return append(out, body[f.Start+len(f.Value):]...), nil
 		}
 	}
 	out = append(out, body[:insertAt]...)
@@ -216,6 +310,31 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	out = append(out, `"`+SignatureField+`":`...)
 	out = append(out, quoted...)
 	return append(out, body[insertAt:]...), nil
+}
+
+// shortestNumbers returns body with every top-level number of fields written in its shortest
+// exact form, refusing one that LakiPay's SDK rules would not write alike.
+func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
+	numbers := make([]Field, 0, len(fields))
+	for _, f := range fields {
+		if isNumber(f.Value) {
+			n := parseNumber(f.Value)
+			if why := n.portable(); why != "" {
+				return nil, fmt.Errorf("%w: field %s: a number with %s, which LakiPay's SDKs do not write alike",
+					ErrMalformed, quoteKey(f.Key), why)
+			}
+			numbers = append(numbers, f)
+		}
+	}
+	slices.SortFunc(numbers, func(a, b Field) int { return a.Start - b.Start })
+	out := make([]byte, 0, len(body))
+	at := 0
+	for _, f := range numbers {
+		out = append(out, body[at:f.Start]...)
+		out, _ = parseNumber(f.Value).appendForm(out, formShortest)
+		at = f.Start + len(f.Value)
+	}
+	return append(out, body[at:]...), nil
 }
 
 // ParsePublicKey reads an RSA public key from the first PEM block of pemBytes: PKIX
@@ -276,11 +395,12 @@ func checkSize(key *rsa.PublicKey) error {
 	return nil
 }
 
-// scan splits a JSON object into its fields, sorted by key, and returns where a new field
-// goes: just after the last field's value, or at the closing brace of an empty object. It
-// refuses invalid JSON, invalid UTF-8, non-objects, trailing data and duplicate keys.
-func scan(body []byte) ([]Field, int, error) {
-	fields, insertAt, ok := split(body)
+// scan splits a JSON object into its fields, appended to dst[:0] and sorted by key, and
+// returns where a new field goes: just after the last field's value, or at the closing brace
+// of an empty object. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data and
+// duplicate keys.
+func scan(dst []Field, body []byte) ([]Field, int, error) {
+	fields, insertAt, ok := split(dst, body)
 	if !ok {
 		return nil, 0, malformed(body)
 	}
@@ -326,14 +446,18 @@ func malformed(body []byte) error {
 	}
 }
 
-// split reads body in one pass, in document order: ok only when body is one JSON object
-// (json.Valid, with its nesting limit), its text is valid UTF-8 and every key decodes.
-func split(b []byte) (fields []Field, insertAt int, ok bool) {
+// split reads body in one pass, in document order, appending its fields to dst[:0]: ok only
+// when body is one JSON object (json.Valid, with its nesting limit), its text is valid UTF-8
+// and every key decodes.
+func split(dst []Field, b []byte) (fields []Field, insertAt int, ok bool) {
 	i := skipSpace(b, 0)
 	if i == len(b) || b[i] != '{' {
 		return nil, 0, false
 	}
-	fields = make([]Field, 0, 10)
+	fields = dst[:0]
+	if fields == nil {
+		fields = make([]Field, 0, 10)
+	}
 	i = skipSpace(b, i+1)
 	insertAt = i
 	if i < len(b) && b[i] == '}' {
@@ -364,7 +488,7 @@ func split(b []byte) (fields []Field, insertAt int, ok bool) {
 		if end < 0 {
 			return nil, 0, false
 		}
-		fields = append(fields, Field{Key: key, Value: b[i:end], start: i})
+		fields = append(fields, Field{Key: key, Value: b[i:end], Start: i})
 		insertAt = end
 		i = skipSpace(b, end)
 		if i == len(b) {
