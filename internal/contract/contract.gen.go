@@ -47,7 +47,7 @@ var generated = document{
 			},
 		},
 	},
-	webhook: webhookData{operationID: "receivePaymentWebhook", schema: 40, location: "#/paths/~1payment~1checkout/post/callbacks/paymentStatusChanged/{$request.body#~1callback_url}/post/requestBody"},
+	webhook: webhookData{operationID: "receivePaymentWebhook", schema: 40, location: "#/paths/~1payment~1checkout/post/callbacks/paymentStatusChanged/{$request.body#~1callback_url}/post/requestBody", statuses: []string{"200", "400"}},
 	schemas: []schemaData{
 		0: {
 			location: "#/components/schemas/AbsoluteURL",

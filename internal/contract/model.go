@@ -70,6 +70,7 @@ type webhookData struct {
 	operationID string
 	schema      int
 	location    string
+	statuses    []string // the receiver's answers openapi.yaml declares
 }
 
 // schemaData is one schema.

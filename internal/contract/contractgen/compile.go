@@ -60,6 +60,7 @@ type header struct {
 type webhook struct {
 	operationID, location string
 	schema                int
+	statuses              []string // the receiver's answers openapi.yaml declares, sorted
 }
 
 type schema struct {
@@ -441,7 +442,14 @@ func (c *compiler) callback(at string, ref *openapi3.CallbackRef) error {
 		if err != nil {
 			return err
 		}
-		c.out.webhook = webhook{operationID: op.OperationID, schema: b.schema, location: b.location}
+		var statuses []string
+		if op.Responses != nil {
+			for status := range op.Responses.Map() {
+				statuses = append(statuses, status)
+			}
+		}
+		slices.Sort(statuses)
+		c.out.webhook = webhook{operationID: op.OperationID, schema: b.schema, location: b.location, statuses: statuses}
 	}
 	return nil
 }

@@ -49,7 +49,8 @@ func render(d *document) ([]byte, error) {
 		p("},\n")
 	}
 	p("},\n")
-	p("webhook: webhookData{operationID: %s, schema: %d, location: %s},\n", q(d.webhook.operationID), d.webhook.schema, q(d.webhook.location))
+	p("webhook: webhookData{operationID: %s, schema: %d, location: %s, statuses: %s},\n", q(d.webhook.operationID), d.webhook.schema,
+		q(d.webhook.location), strs(d.webhook.statuses))
 	p("schemas: []schemaData{\n")
 	for i, s := range d.schemas {
 		p("%d: {\n", i)
