@@ -6,9 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 
-	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
+)
+
+// The API's operations, as openapi.yaml names them in violations.
+const (
+	opCreateCheckout = "createCheckout"
+	opGetTransaction = "getTransaction"
 )
 
 // CreateCheckout creates a hosted-checkout session: redirect the shopper to the session's
@@ -17,7 +23,7 @@ import (
 // The request is first checked against the contract; a request that breaks it is not sent
 // and the error is a [*ValidationError] naming every broken field. A non-2xx answer is an
 // [*APIError]. The call is never retried once it may have reached LakiPay: after a timeout or
-// a 5xx, repeat it only with the same reference (see Retries in the package documentation).
+// a 5xx, see Retries in the package documentation before repeating it.
 func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*CheckoutSession, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -26,25 +32,19 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
 	}
-	// The request is built here rather than by the generated client, which would parse and
-	// resolve the URL again on every call: checkoutURL is the generated client's URL, once.
 	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.checkoutURL, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: build checkout request: %w", err)
 	}
+	c.authorize(httpReq)
 	httpReq.Header.Set("Content-Type", "application/json")
-	if err := c.authorize(ctx, httpReq); err != nil {
-		return nil, err
-	}
-	if err := c.check(ctx, httpReq, body); err != nil {
-		return nil, err
+	if _, violations := contract.ValidateRequest(http.MethodPost, checkoutPath, httpReq.Header, body, contract.Options{}); violations != nil {
+		return nil, c.invalidRequest(violations)
 	}
 	resp, err := c.doer.Do(httpReq)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = resp.Body.Close() }()
-
 	env, err := decodeSuccess[CheckoutSession](c, resp)
 	if err != nil {
 		return nil, err
@@ -56,20 +56,23 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 		}
 		return s, nil
 	}
-	return c.flatSession(resp, env, req)
+	return c.legacySession(resp, req)
 }
 
-// flatSession reads the older flat success shape some integrations report from the live API:
-// {"success": true, "payment_url", "reference_id", "lakipay_transaction_id", ...}. It lacks
-// amount and currency, which are taken from the request.
-func (c *Client) flatSession(resp *http.Response, env *successBody[CheckoutSession], req CheckoutRequest) (*CheckoutSession, error) {
-	if env.Success == nil || !*env.Success || env.PaymentURL == "" || env.LakipayTransactionID == "" {
+// checkoutPath is createCheckout's path, which the contract routes the request by.
+const checkoutPath = "/payment/checkout"
+
+// legacySession reads the older flat success shape some integrations report from the live
+// API (contract.Legacy). It lacks amount and currency, which are taken from the request.
+func (c *Client) legacySession(resp *response, req CheckoutRequest) (*CheckoutSession, error) {
+	l, ok := contract.ParseLegacy(resp.body)
+	if !ok || !l.Success || l.PaymentURL == "" || l.LakipayTransactionID == "" {
 		return nil, c.unexpected(resp, "neither the {status, message, data} envelope nor the flat shape")
 	}
 	s := &CheckoutSession{
-		CheckoutURL:          env.PaymentURL,
-		LakipayTransactionID: env.LakipayTransactionID,
-		Reference:            env.ReferenceID,
+		CheckoutURL:          l.PaymentURL,
+		LakipayTransactionID: l.LakipayTransactionID,
+		Reference:            l.ReferenceID,
 		Amount:               req.Amount,
 		Currency:             req.Currency,
 		Status:               StatusInitiated,
@@ -77,7 +80,7 @@ func (c *Client) flatSession(resp *http.Response, env *successBody[CheckoutSessi
 	if s.Reference == "" {
 		s.Reference = req.Reference
 	}
-	if st := TransactionStatus(env.Status); st.Valid() {
+	if st := TransactionStatus(l.Status); st.Valid() {
 		s.Status = st
 	}
 	return s, nil
@@ -90,14 +93,18 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	if violations := c.checkTransactionID(id); violations != nil {
+	if violations := checkTransactionID(id); violations != nil {
 		return nil, c.invalidRequest(violations)
 	}
-	resp, err := c.api.GetTransaction(ctx, id, c.validate(nil))
+	httpReq, err := http.NewRequestWithContext(ctx, http.MethodGet, c.transactionURL+url.PathEscape(id), http.NoBody)
+	if err != nil {
+		return nil, fmt.Errorf("lakipay: build transaction request: %w", err)
+	}
+	c.authorize(httpReq)
+	resp, err := c.doer.Do(httpReq)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = resp.Body.Close() }()
 	env, err := decodeSuccess[Transaction](c, resp)
 	if err != nil {
 		return nil, err
@@ -108,88 +115,56 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 	return env.Data, nil
 }
 
-// validate returns the request editor that checks the finished request (route, X-API-Key,
-// parameters and body, which is body) against the contract before it is sent: a request that
-// breaks it is refused with a *ValidationError and never reaches the network. It runs after
-// the editor that adds the headers.
-func (c *Client) validate(body []byte) gen.RequestEditorFn {
-	return func(ctx context.Context, req *http.Request) error { return c.check(ctx, req, body) }
-}
-
-// check is what validate's editor does: it refuses a request (whose body is body) that breaks
-// the contract with a *ValidationError.
-func (c *Client) check(ctx context.Context, req *http.Request, body []byte) error {
-	if _, violations := c.spec.ValidateRequestBody(ctx, req, body); violations != nil {
-		return c.invalidRequest(violations)
-	}
-	return nil
-}
-
 // invalidRequest is the error for a request that breaks the contract, with the secret
 // redacted from what the violations show (the caller's own values, which could hold it).
-func (c *Client) invalidRequest(violations []spec.Violation) *ValidationError {
-	for i := range violations {
-		violations[i] = violations[i].Redacted(c.cfg.key.Redact)
+func (c *Client) invalidRequest(violations []contract.Violation) *ValidationError {
+	e := newValidationError(violations)
+	for i := range e.Violations {
+		v := &e.Violations[i]
+		v.Pointer, v.Reason, v.Value = c.cfg.key.Redact(v.Pointer), c.cfg.key.Redact(v.Reason), c.cfg.key.Redact(v.Value)
 	}
-	return &ValidationError{Violations: violations}
+	return e
 }
 
-// checkTransactionID checks the id path parameter against the spec before the request is
+// checkTransactionID checks the id path parameter against the contract before the request is
 // built, so that an empty or overlong id is refused with the parameter's own rule (in the
 // path, it would just not match the route), and refuses the dot segments "." and "..", which
 // URL resolution would turn into another path.
-func (c *Client) checkTransactionID(id string) []spec.Violation {
-	const op, in = "getTransaction", "path parameter id"
+func checkTransactionID(id string) []contract.Violation {
 	if id == "." || id == ".." {
-		return []spec.Violation{{Operation: op, In: in, Rule: "path segment",
-			Reason: `"." and ".." are not transaction ids`, Value: fmt.Sprintf("%q", id)}}
+		return []contract.Violation{{Operation: opGetTransaction, In: "path parameter id", Rule: "path segment",
+			Reason: `must not be "." or "..", which a URL resolves to another path`, Value: fmt.Sprintf("%q", id)}}
 	}
-	route := c.spec.Operation(op)
-	for _, p := range route.Operation.Parameters {
-		if p.Value.Name == "id" && p.Value.In == "path" {
-			return c.spec.ValidateValue(p.Value.Schema.Value, id, op, in)
-		}
-	}
-	return nil
+	return contract.ValidateParameter(opGetTransaction, "id", id)
 }
 
-// successBody is every 2xx shape: LakiPay's envelope {status, message, data}, the older flat
-// shape, and an error body some gateways send with 200.
-type successBody[T any] struct {
+// envelope is LakiPay's documented success body, {status, message, data}, or an error body
+// some gateways send with 200.
+type envelope[T any] struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
 	Data    *T     `json:"data"`
-
-	Success              *bool  `json:"success"`
-	PaymentURL           string `json:"payment_url"`
-	ReferenceID          string `json:"reference_id"`
-	LakipayTransactionID string `json:"lakipay_transaction_id"`
 }
 
-// decodeSuccess decodes a 2xx body. A 2xx that carries an error ({"status": "ERROR"} or
-// {"success": false}) is an *APIError, decoded like any other error answer.
-func decodeSuccess[T any](c *Client, resp *http.Response) (*successBody[T], error) {
-	body, err := bodyBytes(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("lakipay: read response: %w", err)
-	}
-	var env successBody[T]
-	if err := json.Unmarshal(body, &env); err != nil {
-		var e errorBody
-		if json.Unmarshal(body, &e) == nil && e.isError() {
-			return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, body, false, c.cfg.now())
+// decodeSuccess decodes a 2xx body. A 2xx that carries an error ({"status": "ERROR"} or the
+// flat {"success": false}) is an *APIError, decoded like any other error answer.
+func decodeSuccess[T any](c *Client, resp *response) (*envelope[T], error) {
+	var env envelope[T]
+	if err := json.Unmarshal(resp.body, &env); err != nil {
+		if isErrorBody(resp.body) {
+			return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, resp.body, false, c.cfg.now())
 		}
 		return nil, c.unexpected(resp, "not JSON of the documented shape: "+cleanText(err.Error(), 200))
 	}
-	if env.Status == "ERROR" || (env.Success != nil && !*env.Success) {
-		return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, body, false, c.cfg.now())
+	if env.Status == "ERROR" || (env.Data == nil && isErrorBody(resp.body)) {
+		return nil, newAPIError(c.cfg.key, resp.StatusCode, resp.Header, resp.body, false, c.cfg.now())
 	}
 	return &env, nil
 }
 
 // unexpected reports a 2xx answer the call cannot use. why may quote the body (a decoding
 // error names the value it choked on), so the text is redacted.
-func (c *Client) unexpected(resp *http.Response, why string) error {
-	return c.cfg.redactError(fmt.Errorf("lakipay: %s %s: HTTP %d: %w: %s", resp.Request.Method, resp.Request.URL.Path,
+func (c *Client) unexpected(resp *response, why string) error {
+	return c.cfg.redactError(fmt.Errorf("lakipay: %s %s: HTTP %d: %w: %s", resp.method, resp.path,
 		resp.StatusCode, ErrUnexpectedResponse, why))
 }

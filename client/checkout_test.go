@@ -76,8 +76,8 @@ func TestCreateCheckoutValidation(t *testing.T) {
 		{"phone too long", func(r *CheckoutRequest) { r.PhoneNumber = "2519111111111111" }, []broken{{"phone_number", "pattern"}}},
 		{"empty reference", func(r *CheckoutRequest) { r.Reference = "" }, []broken{{"reference", "minLength"}}},
 		{"reference too long", func(r *CheckoutRequest) { r.Reference = strings.Repeat("R", 101) }, []broken{{"reference", "maxLength"}}},
-		{"description too long", func(r *CheckoutRequest) { d := strings.Repeat("d", 501); r.Description = &d }, []broken{{"description", "maxLength"}}},
-		{"relative callback", func(r *CheckoutRequest) { u := "/callback"; r.CallbackURL = &u }, []broken{{"callback_url", "pattern"}, {"callback_url", "format"}}},
+		{"description too long", func(r *CheckoutRequest) { r.Description = strings.Repeat("d", 501) }, []broken{{"description", "maxLength"}}},
+		{"relative callback", func(r *CheckoutRequest) { r.CallbackURL = "/callback" }, []broken{{"callback_url", "pattern"}, {"callback_url", "format"}}},
 		{"javascript redirect", func(r *CheckoutRequest) { r.Redirects.Success = "javascript:alert(1)" }, []broken{{"redirects.success", "pattern"}, {"redirects.success", "format"}}},
 		{"missing failed redirect", func(r *CheckoutRequest) { r.Redirects.Failed = "" }, []broken{{"redirects.failed", "pattern"}, {"redirects.failed", "format"}}},
 		{"no mediums", func(r *CheckoutRequest) { r.SupportedMediums = []Medium{} }, []broken{{"supported_mediums", "minItems"}}},
@@ -179,10 +179,10 @@ func TestAPIErrors(t *testing.T) {
 		text    string   // part of Error()
 	}{
 		{name: "400 with fields", handler: reply(http.StatusBadRequest, `{"status":"ERROR","message":"Validation failed","error_code":"INVALID_AMOUNT","errors":{"amount":["amount must be a decimal with 2 places"]}}`),
-			want: APIError{StatusCode: 400, Code: "INVALID_AMOUNT", Message: "Validation failed", Fields: map[string][]string{"amount": {"amount must be a decimal with 2 places"}}},
+			want: APIError{StatusCode: 400, Code: "INVALID_AMOUNT", Message: "Validation failed", Errors: map[string][]string{"amount": {"amount must be a decimal with 2 places"}}},
 			text: "lakipay: HTTP 400 INVALID_AMOUNT: Validation failed (amount: amount must be a decimal with 2 places)"},
 		{name: "401 documented example", handler: reply(http.StatusUnauthorized, `{"status":"ERROR","message":"Invalid API key","error_code":"INVALID_API_KEY","errors":{"api_key":["API key is required"]}}`),
-			want: APIError{StatusCode: 401, Code: "INVALID_API_KEY", Message: "Invalid API key", Fields: map[string][]string{"api_key": {"API key is required"}}},
+			want: APIError{StatusCode: 401, Code: "INVALID_API_KEY", Message: "Invalid API key", Errors: map[string][]string{"api_key": {"API key is required"}}},
 			text: "HTTP 401 INVALID_API_KEY: Invalid API key"},
 		{name: "400 duplicate reference", handler: reply(http.StatusBadRequest, `{"status":"ERROR","message":"Reference already used","error_code":"DUPLICATE_REFERENCE"}`),
 			want: APIError{StatusCode: 400, Code: "DUPLICATE_REFERENCE", Message: "Reference already used"}, text: "DUPLICATE_REFERENCE"},
@@ -269,8 +269,7 @@ func TestGetTransaction(t *testing.T) {
 	assert.Equal(t, "TXN-123456789", tx.TransactionID)
 	assert.Equal(t, StatusSuccess, tx.Status)
 	assert.Equal(t, "1000.50", tx.Amount.String())
-	require.NotNil(t, tx.Medium)
-	assert.Equal(t, MediumMPESA, *tx.Medium)
+	assert.Equal(t, MediumMPESA, tx.Medium)
 	assert.Equal(t, time.Date(2024, 1, 15, 10, 31, 12, 0, time.UTC), tx.UpdatedAt)
 	got := srv.seen()
 	require.Len(t, got, 1)
@@ -365,6 +364,6 @@ func TestIsFinal(t *testing.T) {
 		StatusInitiated: false, StatusPending: false, StatusSuccess: true, StatusFailed: true,
 		StatusCancelled: true, "": false, "success": false,
 	} {
-		t.Run(string(status), func(t *testing.T) { assert.Equal(t, want, IsFinal(status)) })
+		t.Run(string(status), func(t *testing.T) { assert.Equal(t, want, status.IsFinal()) })
 	}
 }

@@ -12,9 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/apikey"
-	"github.com/lakipay/checkout-go/internal/spec"
 )
 
 // Version is the version of this SDK, sent in the User-Agent header.
@@ -38,12 +36,10 @@ const (
 // for concurrent use. Printing or logging a Client never shows the secret key.
 type Client struct {
 	cfg  config
-	spec *spec.Spec
-	api  *gen.Client
 	doer *doer
-	// checkoutURL is the URL of createCheckout under the base URL, as the generated client
-	// builds it, computed once.
-	checkoutURL string
+	// checkoutURL and transactionURL are the URLs of createCheckout and of getTransaction
+	// (without the id) under the base URL, computed once.
+	checkoutURL, transactionURL string
 }
 
 // config is what the options set; it holds the API key, so it formats itself redacted.
@@ -106,22 +102,8 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	// names. A 3xx is returned as an *APIError instead.
 	cfg.httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	s, err := spec.Load()
-	if err != nil {
-		return nil, fmt.Errorf("lakipay: %w", err)
-	}
-	c := &Client{cfg: cfg, spec: s}
+	c := &Client{cfg: cfg, checkoutURL: cfg.baseURL + checkoutPath, transactionURL: cfg.baseURL + "/payment/transaction/"}
 	c.doer = &doer{cfg: &c.cfg}
-	api, err := gen.NewClient(cfg.baseURL, gen.WithHTTPClient(c.doer), gen.WithRequestEditorFn(c.authorize))
-	if err != nil {
-		return nil, fmt.Errorf("lakipay: %w", err)
-	}
-	c.api = api
-	probe, err := gen.NewCreateCheckoutRequestWithBody(api.Server, "application/json", http.NoBody)
-	if err != nil {
-		return nil, fmt.Errorf("lakipay: %w", err)
-	}
-	c.checkoutURL = probe.URL.String()
 	return c, nil
 }
 
@@ -138,12 +120,11 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 	return New(key, opts...)
 }
 
-// authorize is the request editor that adds the API key and User-Agent to every request.
-func (c *Client) authorize(_ context.Context, req *http.Request) error {
+// authorize adds the API key, User-Agent and Accept headers to a request.
+func (c *Client) authorize(req *http.Request) {
 	req.Header.Set("X-API-Key", c.cfg.key.Header())
 	req.Header.Set("User-Agent", c.cfg.userAgent)
 	req.Header.Set("Accept", "application/json")
-	return nil
 }
 
 // BaseURL returns the API base URL the client calls.

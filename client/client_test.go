@@ -233,7 +233,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			assertNoSecret(t, string(apiErr.Body), fmt.Sprintf("APIError.Body of error path %d", i))
-			assertNoSecret(t, fmt.Sprint(apiErr.Fields), fmt.Sprintf("APIError.Fields of error path %d", i))
+			assertNoSecret(t, fmt.Sprint(apiErr.Errors), fmt.Sprintf("APIError.Fields of error path %d", i))
 		}
 	}
 	require.NotEmpty(t, logs.String(), "debug records were written")

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -54,25 +54,64 @@ const MaxResponseBytes = 1 << 20
 // maxErrorBody is how much of an error response [APIError.Body] keeps.
 const maxErrorBody = 4 << 10
 
+// ErrorCode is LakiPay's machine-readable error_code. The list is open: LakiPay adds codes
+// without notice, so compare with the constants and treat any other value as "failed".
+type ErrorCode string
+
+// The error codes LakiPay documents (its "Core Concepts" page).
+const (
+	// ErrorCodeInvalidAPIKey: the X-API-Key header is missing, malformed or not a valid key
+	// (HTTP 401).
+	ErrorCodeInvalidAPIKey ErrorCode = "INVALID_API_KEY" //nolint:gosec // an error code, not a credential
+	// ErrorCodeInvalidAmount: the amount is not a decimal with at most two places.
+	ErrorCodeInvalidAmount ErrorCode = "INVALID_AMOUNT"
+	// ErrorCodeInvalidPhone: the phone number is not the country code and number, digits only.
+	ErrorCodeInvalidPhone ErrorCode = "INVALID_PHONE"
+	// ErrorCodeInsufficientBalance: the account cannot cover the operation.
+	ErrorCodeInsufficientBalance ErrorCode = "INSUFFICIENT_BALANCE"
+	// ErrorCodeProviderError: a downstream provider (M-PESA, telebirr, ...) failed; it may be
+	// transient.
+	ErrorCodeProviderError ErrorCode = "PROVIDER_ERROR"
+)
+
+// The error codes LakiPay documents none for, as this project decided them (openapi.yaml's
+// ErrorEnvelope lists them): what package contracttest's fake answers, and what to expect
+// where LakiPay's own code is not documented.
+const (
+	// ErrorCodeDuplicateReference: the reference was already used (HTTP 400). The first
+	// attempt created a session; see Retries in the package documentation.
+	ErrorCodeDuplicateReference ErrorCode = "DUPLICATE_REFERENCE"
+	// ErrorCodeValidation: the request broke the contract; [APIError.Fields] names each field
+	// (HTTP 400).
+	ErrorCodeValidation ErrorCode = "VALIDATION_ERROR"
+	// ErrorCodeNotFound: no such transaction, or no such endpoint (HTTP 404).
+	ErrorCodeNotFound ErrorCode = "NOT_FOUND"
+	// ErrorCodeMethodNotAllowed: the endpoint exists but not for this method (HTTP 405).
+	ErrorCodeMethodNotAllowed ErrorCode = "METHOD_NOT_ALLOWED"
+	// ErrorCodeRateLimited: too many requests; wait as Retry-After says (HTTP 429).
+	ErrorCodeRateLimited ErrorCode = "RATE_LIMITED"
+)
+
 // APIError is an error answer from LakiPay: any non-2xx status, or a 200 carrying an error
 // body. Reach it with errors.As.
 //
 // Its text fields are for showing, and the secret half of the API key is redacted from them
 // (replaced by [REDACTED]) wherever the server echoed it, plainly or escaped (JSON \/ or
 // \uXXXX, percent-encoding, HTML references; see Authentication in the package
-// documentation): Code, Message, Fields (names and messages), Body, and so Error() and every
+// documentation): Code, Message, Errors (names and messages), Body, and so Error() and every
 // fmt or log/slog rendering of the error.
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Code is LakiPay's error_code (for example INVALID_AMOUNT); "" when the body had none.
-	// The list of codes is open.
-	Code string
+	// Code is LakiPay's error_code (for example [ErrorCodeInvalidAmount]); "" when the body
+	// had none.
+	Code ErrorCode
 	// Message is LakiPay's human-readable message, or the HTTP status text when the body had
 	// none.
 	Message string
-	// Fields maps a request field to the messages about it (the envelope's errors).
-	Fields map[string][]string
+	// Errors maps a request field to LakiPay's messages about it (the envelope's errors);
+	// [APIError.Fields] returns it.
+	Errors map[string][]string
 	// RetryAfter is how long the server asked to wait (Retry-After), or 0.
 	RetryAfter time.Duration
 	// Body is the start of the response body (at most 4 KiB), for diagnostics: the bytes as
@@ -88,21 +127,21 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "lakipay: HTTP %d", e.StatusCode)
 	if e.Code != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Code)
+		b.WriteString(string(e.Code))
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if len(e.Fields) > 0 {
-		keys := make([]string, 0, len(e.Fields))
-		for k := range e.Fields {
+	if len(e.Errors) > 0 {
+		keys := make([]string, 0, len(e.Errors))
+		for k := range e.Errors {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
-			parts = append(parts, k+": "+strings.Join(e.Fields[k], ", "))
+			parts = append(parts, k+": "+strings.Join(e.Errors[k], ", "))
 		}
 		b.WriteString(" (")
 		b.WriteString(strings.Join(parts, "; "))
@@ -114,24 +153,35 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Temporary reports whether the same request may succeed later: 429 and 5xx.
-func (e *APIError) Temporary() bool {
+// Fields returns LakiPay's messages per request field ("amount": ["amount must be a decimal
+// with 2 places"]), nil when the answer named none: the same shape as
+// [ValidationError.Fields], so one piece of code can show either.
+func (e *APIError) Fields() map[string][]string { return e.Errors }
+
+// Retryable reports whether the same request may succeed later (429 and 5xx). For a checkout
+// it says nothing about whether the first attempt created a session: see Retries in the
+// package documentation before repeating a CreateCheckout.
+func (e *APIError) Retryable() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
 }
 
-// errorBody is every error shape LakiPay is known to send: the documented envelope and the
-// older flat {"success": false, "message": ...}.
+// errorBody is LakiPay's documented error envelope.
 type errorBody struct {
 	Status    string              `json:"status"`
-	Success   *bool               `json:"success"`
 	Message   string              `json:"message"`
 	ErrorCode string              `json:"error_code"`
 	Errors    map[string][]string `json:"errors"`
 }
 
-// isError reports whether the body is an error answer in either shape.
-func (e errorBody) isError() bool {
-	return e.Status == "ERROR" || (e.Success != nil && !*e.Success)
+// isErrorBody reports whether body is an error answer: the documented envelope with status
+// ERROR, or the older flat {"success": false, ...} (contract.Legacy).
+func isErrorBody(body []byte) bool {
+	var e errorBody
+	if json.Unmarshal(body, &e) == nil && e.Status == "ERROR" {
+		return true
+	}
+	l, ok := contract.ParseLegacy(body)
+	return ok && !l.Success
 }
 
 // newAPIError is the one place HTTP error answers are decoded. body is the answer as
@@ -146,13 +196,13 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 	case tooLarge:
 		e.Message = fmt.Sprintf("%s (body larger than %d bytes)", statusText(status), MaxResponseBytes)
 	case json.Unmarshal(body, &decoded) == nil && (decoded.Message != "" || decoded.ErrorCode != ""):
-		e.Code = cleanText(key.Redact(decoded.ErrorCode), 100)
+		e.Code = ErrorCode(cleanText(key.Redact(decoded.ErrorCode), 100))
 		e.Message = cleanText(key.Redact(decoded.Message), 500)
 		if strings.TrimSpace(e.Message) == "" { // an error_code alone still gets a message
 			e.Message = statusText(status)
 		}
 		if len(decoded.Errors) > 0 {
-			e.Fields = redactFields(key, decoded.Errors)
+			e.Errors = redactFields(key, decoded.Errors)
 		}
 	case len(strings.TrimSpace(shown)) == 0:
 		e.Message = statusText(status) + " (empty body)"
@@ -162,15 +212,15 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 	return e
 }
 
-// redactFields returns the envelope's errors with key's secret redacted from field names and
-// messages.
+// redactFields returns the envelope's errors made safe to show: key's secret redacted from
+// field names and messages, each cut to one clean line.
 func redactFields(key apikey.Key, fields map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(fields))
 	for name, messages := range fields {
-		name = key.Redact(name)
+		name = cleanText(key.Redact(name), 100)
 		shown := out[name] // two names that differ only in the secret share one entry
 		for _, m := range messages {
-			shown = append(shown, key.Redact(m))
+			shown = append(shown, cleanText(key.Redact(m), 500))
 		}
 		out[name] = shown
 	}
@@ -224,15 +274,63 @@ func cleanText(s string, limit int) string {
 	return s
 }
 
-// Violation is one broken rule of the contract: the field (Violation.Field), the rule, what
-// was expected and where in openapi.yaml the rule lives.
-type Violation = spec.Violation
+// Violation is one broken rule of the contract (openapi.yaml) in a request the client
+// refused to send.
+type Violation struct {
+	// Operation is the operationId of the call: "createCheckout" or "getTransaction".
+	Operation string
+	// In is the part of the request: "request body", "path parameter id", ...
+	In string
+	// Pointer is the JSON pointer of the field within In ("/redirects/success"); "" for the
+	// part as a whole.
+	Pointer string
+	// Rule names the broken rule for code: the schema keyword ("pattern", "required",
+	// "maximum", "multipleOf", "enum", "uniqueItems", "additionalProperties", ...) or the
+	// contract's own ("duplicate key", "utf-8", "json").
+	Rule string
+	// Reason says in words what was expected, fit to show a person: "must be 7 to 15 digits:
+	// country code and number, no +, spaces or leading 0".
+	Reason string
+	// Value is the offending value as short JSON text, "" when there is none to show.
+	Value string
+	// Location is where the rule lives in openapi.yaml
+	// ("openapi.yaml#/components/schemas/Currency/pattern"), "" for a contract rule the file
+	// does not state.
+	Location string
+}
+
+// Field returns the field in the dotted form LakiPay's error envelope uses
+// ("redirects.success", "supported_mediums.1"), or In when the violation is not about a body
+// field.
+func (v Violation) Field() string { return contract.Violation(v).Field() }
+
+// String renders the violation on one line, with its value and where the rule lives.
+func (v Violation) String() string { return contract.Violation(v).String() }
 
 // ValidationError reports a request that breaks the contract (openapi.yaml); nothing was
 // sent. Violations lists every broken field and rule.
 type ValidationError struct {
 	// Violations is every broken rule, each naming its field.
 	Violations []Violation
+}
+
+// newValidationError turns the contract's violations into the SDK's.
+func newValidationError(violations []contract.Violation) *ValidationError {
+	e := &ValidationError{Violations: make([]Violation, len(violations))}
+	for i, v := range violations {
+		e.Violations[i] = Violation(v)
+	}
+	return e
+}
+
+// Fields returns the reasons per field ("phone_number": ["must be 7 to 15 digits: ..."]), in
+// words fit to show a person: the same shape as [APIError.Fields].
+func (e *ValidationError) Fields() map[string][]string {
+	out := make(map[string][]string, len(e.Violations))
+	for _, v := range e.Violations {
+		out[v.Field()] = append(out[v.Field()], v.Reason)
+	}
+	return out
 }
 
 // Error lists every broken field and rule on one line.

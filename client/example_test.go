@@ -67,7 +67,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(tx.Status, *tx.Medium, client.IsFinal(tx.Status))
+	fmt.Println(tx.Status, tx.Medium, tx.Status.IsFinal())
 	// Output:
 	// redirect the shopper: true
 	// INITIATED 1000.50 ETB
@@ -91,12 +91,12 @@ func ExampleValidationError() {
 	var verr *client.ValidationError
 	if errors.As(err, &verr) {
 		for _, v := range verr.Violations {
-			fmt.Println(v.Field(), v.Rule)
+			fmt.Printf("%s (%s): %s\n", v.Field(), v.Rule, v.Reason)
 		}
 	}
 	// Output:
-	// currency pattern
-	// phone_number pattern
+	// currency (pattern): must be three upper-case letters, an ISO 4217 code such as ETB
+	// phone_number (pattern): must be 7 to 15 digits: country code and number, no +, spaces or leading 0
 }
 
 // LakiPay's error answers are *APIError values: a reused reference is refused.
@@ -150,19 +150,22 @@ func ExampleParseWebhook() {
 	// true
 }
 
-// Mount WebhookHandler at your callback_url: it answers 200 only after your function
+// Mount a WebhookHandler at your callback_url: it answers 200 only after your function
 // succeeded, and refuses unsigned or forged webhooks.
-func ExampleWebhookHandler() {
+func ExampleNewWebhookHandler() {
 	lakipay, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	handler := client.WebhookHandler(&lakipay.PublicKey, func(_ context.Context, e *client.WebhookEvent) error {
-		// Idempotent on TransactionID + Status: LakiPay may deliver twice.
+	handler, err := client.NewWebhookHandler(&lakipay.PublicKey, func(_ context.Context, e *client.WebhookEvent) error {
 		fmt.Println("order", e.Reference, "is", e.Status)
 		return nil
-	})
+	}, client.WithDeduplication(10_000)) // LakiPay may deliver twice, and out of order
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	srv := httptest.NewServer(handler)
 	defer srv.Close()
 

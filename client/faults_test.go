@@ -1,4 +1,4 @@
-package client
+package client_test
 
 import (
 	"bytes"
@@ -19,12 +19,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 )
 
 // faultPolicy is the retry policy of the failure matrix (the table in doc.go assumes it):
 // with jitter 0, the waits are 50ms, 100ms.
-var faultPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
+var faultPolicy = client.RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // outcome is what one operation's caller gets from one fault.
 type outcome struct {
@@ -37,9 +38,9 @@ type outcome struct {
 	waits []time.Duration
 	// errIs lists what the error must wrap; empty (and no status) means success.
 	errIs []error
-	// status, code and retryAfter describe the *APIError the error must wrap (status 0: none).
+	// status, code and retryAfter describe the *client.APIError the error must wrap (status 0: none).
 	status     int
-	code       string
+	code       client.ErrorCode
 	retryAfter time.Duration
 	// message is a piece of the error's text.
 	message string
@@ -95,14 +96,14 @@ var faultMatrix = []faultRow{
 		post: outcome{doc: "error wrapping io.ErrUnexpectedEOF; not retried", reached: 1, errIs: []error{io.ErrUnexpectedEOF}},
 		get:  retriedOK},
 	{name: "malformed JSON (200)", fault: contracttest.FaultMalformedJSON,
-		post: outcome{doc: "ErrUnexpectedResponse; not retried", reached: 1, errIs: []error{ErrUnexpectedResponse}},
-		get:  outcome{doc: "ErrUnexpectedResponse; not retried", reached: 1, errIs: []error{ErrUnexpectedResponse}}},
+		post: outcome{doc: "ErrUnexpectedResponse; not retried", reached: 1, errIs: []error{client.ErrUnexpectedResponse}},
+		get:  outcome{doc: "ErrUnexpectedResponse; not retried", reached: 1, errIs: []error{client.ErrUnexpectedResponse}}},
 	{name: "wrong content type", fault: contracttest.FaultWrongContentType,
 		post: outcome{doc: "the session: valid JSON is read whatever its label", reached: 1},
 		get:  outcome{doc: "the transaction: valid JSON is read whatever its label", reached: 1}},
 	{name: "20 MiB body (200)", fault: contracttest.FaultHugeBody,
-		post: outcome{doc: "ErrResponseTooLarge after reading 1 MiB; not retried", reached: 1, errIs: []error{ErrResponseTooLarge}},
-		get:  outcome{doc: "ErrResponseTooLarge after reading 1 MiB; not retried", reached: 1, errIs: []error{ErrResponseTooLarge}}},
+		post: outcome{doc: "ErrResponseTooLarge after reading 1 MiB; not retried", reached: 1, errIs: []error{client.ErrResponseTooLarge}},
+		get:  outcome{doc: "ErrResponseTooLarge after reading 1 MiB; not retried", reached: 1, errIs: []error{client.ErrResponseTooLarge}}},
 	{name: "ctx cancelled in backoff", fault: contracttest.FaultUnavailable, count: 3, cancel: true,
 		// A checkout POST only ever waits to retry a refused connection.
 		post: outcome{doc: "(connection refused) error wrapping context.Canceled and ECONNREFUSED", waits: oneRetry, errIs: []error{context.Canceled, syscall.ECONNREFUSED}},
@@ -120,21 +121,21 @@ var errTransport = errors.New("transport error")
 // waits for real (50ms per attempt).
 func TestFailureMatrix(t *testing.T) {
 	for _, row := range faultMatrix {
-		for _, op := range []string{"createCheckout", "getTransaction"} {
+		for _, op := range []contracttest.Operation{contracttest.OpCreateCheckout, contracttest.OpGetTransaction} {
 			want := row.post
-			if op == "getTransaction" {
+			if op == contracttest.OpGetTransaction {
 				want = row.get
 			}
-			t.Run(row.name+"/"+op, func(t *testing.T) {
+			t.Run(row.name+"/"+string(op), func(t *testing.T) {
 				runFaultRow(t, row, op, want)
 			})
 		}
 	}
 }
 
-func runFaultRow(t *testing.T, row faultRow, op string, want outcome) {
+func runFaultRow(t *testing.T, row faultRow, op contracttest.Operation, want outcome) {
 	leaks := goleak.IgnoreCurrent()
-	fake, err := contracttest.NewFake(contracttest.WithSigningKey(lakipayKey()))
+	fake, err := contracttest.NewFake(contracttest.WithSigningKey(client.LakipayKey()))
 	require.NoError(t, err)
 	srv := httptest.NewServer(fake)
 	// Each attempt gets a fresh connection: net/http itself never resends then, so every
@@ -150,34 +151,34 @@ func runFaultRow(t *testing.T, row faultRow, op string, want outcome) {
 
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := []Option{WithRetry(faultPolicy), WithLogger(logger), WithHTTPClient(&http.Client{Transport: transport}), WithTimeout(2 * time.Second)}
+	opts := []client.Option{client.WithRetry(faultPolicy), client.WithLogger(logger), client.WithHTTPClient(&http.Client{Transport: transport}), client.WithTimeout(2 * time.Second)}
 	if row.timeout > 0 {
-		opts = append(opts, WithTimeout(row.timeout))
+		opts = append(opts, client.WithTimeout(row.timeout))
 	}
-	c, sl := testClient(t, srv.URL+"/api/v2", opts...)
+	c, sl := client.TestClient(t, srv.URL+"/api/v2", opts...)
 	id := "TXN-0000000000000000"
-	if op == "getTransaction" && !row.refused {
-		session, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	if op == contracttest.OpGetTransaction && !row.refused {
+		session, err := c.CreateCheckout(context.Background(), client.SeedRequest(t))
 		require.NoError(t, err, "setting up a session")
 		id = session.LakipayTransactionID
 	}
-	refused := row.refused || (row.cancel && op == "createCheckout")
+	refused := row.refused || (row.cancel && op == contracttest.OpCreateCheckout)
 	if refused {
-		c, sl = testClient(t, "http://"+closedAddr(t)+"/api/v2", opts...)
+		c, sl = client.TestClient(t, "http://"+client.ClosedAddr(t)+"/api/v2", opts...)
 	} else {
-		fake.InjectFaultN(op, row.fault, max(row.count, 1))
+		require.NoError(t, fake.InjectFaultN(op, row.fault, max(row.count, 1)))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if row.cancel {
-		sl.hook = func(int) { cancel() }
+		sl.SetHook(func(int) { cancel() })
 	}
 	before := fake.Requests(op)
 
 	var result any
 	assert.NotPanics(t, func() {
-		if op == "createCheckout" {
-			req := seedRequest(t)
+		if op == contracttest.OpCreateCheckout {
+			req := client.SeedRequest(t)
 			req.Reference = "ORDER-FAULT-" + strings.ReplaceAll(row.name, " ", "-")
 			result, err = c.CreateCheckout(ctx, req)
 		} else {
@@ -186,15 +187,15 @@ func runFaultRow(t *testing.T, row faultRow, op string, want outcome) {
 	})
 
 	assert.Equal(t, want.reached, fake.Requests(op)-before, "requests that reached LakiPay")
-	assert.Equal(t, want.waits, sl.recorded(), "backoff waits")
-	if op == "createCheckout" && !refused {
+	assert.Equal(t, want.waits, sl.Recorded(), "backoff waits")
+	if op == contracttest.OpCreateCheckout && !refused {
 		assert.LessOrEqual(t, fake.Requests(op)-before, 1, "a checkout POST that may have arrived is never repeated")
 	}
 	checkOutcome(t, want, result, err)
-	assertNoSecret(t, logs.String(), "debug log")
+	client.AssertNoSecret(t, logs.String(), "debug log")
 	if err != nil {
 		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-			assertNoSecret(t, text, "error")
+			client.AssertNoSecret(t, text, "error")
 		}
 	}
 }
@@ -209,14 +210,14 @@ func checkOutcome(t *testing.T, want outcome, result any, err error) {
 	require.Error(t, err)
 	for _, target := range want.errIs {
 		if errors.Is(target, errTransport) {
-			var apiErr *APIError
+			var apiErr *client.APIError
 			assert.False(t, errors.As(err, &apiErr), "a transport error, not an *APIError: %v", err)
-			assert.False(t, errors.Is(err, ErrUnexpectedResponse), "a transport error: %v", err)
+			assert.False(t, errors.Is(err, client.ErrUnexpectedResponse), "a transport error: %v", err)
 			continue
 		}
 		assert.ErrorIs(t, err, target)
 	}
-	var apiErr *APIError
+	var apiErr *client.APIError
 	if want.status == 0 {
 		assert.False(t, errors.As(err, &apiErr), "no *APIError: %v", err)
 	} else if assert.ErrorAs(t, err, &apiErr) {
@@ -246,16 +247,16 @@ func failureMatrixDoc() string {
 	}
 	line("fault", "operation", "attempts", "reached", "the caller gets")
 	for _, row := range faultMatrix {
-		for _, op := range []string{"createCheckout", "getTransaction"} {
+		for _, op := range []contracttest.Operation{contracttest.OpCreateCheckout, contracttest.OpGetTransaction} {
 			o := row.post
-			if op == "getTransaction" {
+			if op == contracttest.OpGetTransaction {
 				o = row.get
 			}
 			attempts := len(o.waits) + 1
 			if row.cancel {
 				attempts = len(o.waits) // the context ended in the last wait
 			}
-			line(row.name, op, fmt.Sprint(attempts), fmt.Sprint(o.reached), o.doc)
+			line(row.name, string(op), fmt.Sprint(attempts), fmt.Sprint(o.reached), o.doc)
 		}
 	}
 	return b.String()
@@ -264,23 +265,23 @@ func failureMatrixDoc() string {
 // TestSecretNeverLeaksThroughTheFake adds to TestSecretNeverLeaks (scripted servers) and
 // TestFailureMatrix (faults) the error answers of a stateful LakiPay: an unknown transaction
 // (also while waiting for it), a reused reference and a key LakiPay does not know. The canary
-// secret appears in no error, APIError body or field, nor in the debug log.
+// secret appears in no error, client.APIError body or field, nor in the debug log.
 func TestSecretNeverLeaksThroughTheFake(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx := context.Background()
-	fake, err := contracttest.NewFake(contracttest.WithSigningKey(lakipayKey()))
+	fake, err := contracttest.NewFake(contracttest.WithSigningKey(client.LakipayKey()))
 	require.NoError(t, err)
 	srv := httptest.NewServer(fake)
 	defer func() { srv.Close(); _ = fake.Close() }()
-	pinned, err := contracttest.NewFake(contracttest.WithSigningKey(lakipayKey()), contracttest.WithAPIKey("pk_test_other:sk_test_other"))
+	pinned, err := contracttest.NewFake(contracttest.WithSigningKey(client.LakipayKey()), contracttest.WithAPIKey("pk_test_other:sk_test_other"))
 	require.NoError(t, err)
 	pinnedSrv := httptest.NewServer(pinned)
 	defer func() { pinnedSrv.Close(); _ = pinned.Close() }()
 
-	c, _ := testClient(t, srv.URL+"/api/v2", WithLogger(logger))
-	stranger, _ := testClient(t, pinnedSrv.URL+"/api/v2", WithLogger(logger))
-	_, err = c.CreateCheckout(ctx, seedRequest(t))
+	c, _ := client.TestClient(t, srv.URL+"/api/v2", client.WithLogger(logger))
+	stranger, _ := client.TestClient(t, pinnedSrv.URL+"/api/v2", client.WithLogger(logger))
+	_, err = c.CreateCheckout(ctx, client.SeedRequest(t))
 	require.NoError(t, err)
 
 	paths := []struct {
@@ -290,21 +291,21 @@ func TestSecretNeverLeaksThroughTheFake(t *testing.T) {
 	}{
 		{"unknown transaction", http.StatusNotFound, func() error { _, err := c.GetTransaction(ctx, "TXN-UNKNOWN"); return err }},
 		{"waiting for an unknown transaction", http.StatusNotFound, func() error { _, err := c.WaitForTransaction(ctx, "TXN-UNKNOWN"); return err }},
-		{"reused reference", http.StatusBadRequest, func() error { _, err := c.CreateCheckout(ctx, seedRequest(t)); return err }},
-		{"unknown key, checkout", http.StatusUnauthorized, func() error { _, err := stranger.CreateCheckout(ctx, seedRequest(t)); return err }},
+		{"reused reference", http.StatusBadRequest, func() error { _, err := c.CreateCheckout(ctx, client.SeedRequest(t)); return err }},
+		{"unknown key, checkout", http.StatusUnauthorized, func() error { _, err := stranger.CreateCheckout(ctx, client.SeedRequest(t)); return err }},
 		{"unknown key, transaction", http.StatusUnauthorized, func() error { _, err := stranger.GetTransaction(ctx, "TXN-1"); return err }},
 	}
 	for _, p := range paths {
 		t.Run(p.name, func(t *testing.T) {
 			err := p.call()
-			var apiErr *APIError
+			var apiErr *client.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, p.status, apiErr.StatusCode)
-			for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(apiErr.Body), fmt.Sprint(apiErr.Fields)} {
-				assertNoSecret(t, text, p.name)
+			for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(apiErr.Body), fmt.Sprint(apiErr.Errors)} {
+				client.AssertNoSecret(t, text, p.name)
 			}
 		})
 	}
 	require.NotEmpty(t, logs.String())
-	assertNoSecret(t, logs.String(), "debug log")
+	client.AssertNoSecret(t, logs.String(), "debug log")
 }

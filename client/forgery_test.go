@@ -138,7 +138,7 @@ func TestForgeriesAreRefused(t *testing.T) {
 		})
 		t.Run("WebhookHandler/"+f.name, func(t *testing.T) {
 			var calls atomic.Int32
-			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, WithDeduplication(16))
+			h := handler(t, pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, WithDeduplication(16))
 			status, text := postWebhook(t, h, body)
 			assert.Equal(t, f.status, status)
 			assert.Equal(t, f.text+"\n", text)
@@ -181,7 +181,7 @@ func TestNumberFormsVerify(t *testing.T) {
 			assert.Equal(t, want, event.Amount)
 
 			var got *WebhookEvent
-			h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = e; return nil })
+			h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = e; return nil })
 			status, _ := postWebhook(t, h, body)
 			assert.Equal(t, http.StatusOK, status)
 			require.NotNil(t, got)
@@ -232,7 +232,7 @@ func TestDuplicateDelivery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls atomic.Int32
-			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, tt.opts...)
+			h := handler(t, pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, tt.opts...)
 			for i, want := range tt.texts {
 				status, text := postWebhook(t, h, body)
 				assert.Equal(t, http.StatusOK, status, "copy %d", i)
@@ -267,7 +267,7 @@ func TestConcurrentDuplicatesCallFnOnce(t *testing.T) {
 	body := sign(t, webhookPayload, lakipayKey())
 	entered, release := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int32
-	h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+	h := handler(t, pub, func(context.Context, *WebhookEvent) error {
 		if calls.Add(1) == 1 {
 			close(entered)
 			<-release
@@ -315,7 +315,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	}
 	t.Run("a failed fn is not remembered", func(t *testing.T) {
 		var calls atomic.Int32
-		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+		h := handler(t, pub, func(context.Context, *WebhookEvent) error {
 			if calls.Add(1) == 1 {
 				return io.ErrUnexpectedEOF // the merchant's database was down
 			}
@@ -330,7 +330,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	})
 	t.Run("another status of the same transaction is new", func(t *testing.T) {
 		var got []TransactionStatus
-		h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
+		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
 		for _, s := range []TransactionStatus{StatusPending, StatusSuccess, StatusPending, StatusSuccess} {
 			status, _ := postWebhook(t, h, webhookFor("TXN-B", s))
 			assert.Equal(t, http.StatusOK, status)
@@ -339,7 +339,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	})
 	t.Run("bounded: the oldest pair is forgotten first", func(t *testing.T) {
 		var got []string
-		h := WebhookHandler(pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.TransactionID); return nil }, WithDeduplication(2))
+		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.TransactionID); return nil }, WithDeduplication(2))
 		for _, id := range []string{"TXN-1", "TXN-2", "TXN-3", "TXN-3", "TXN-2", "TXN-1"} {
 			status, _ := postWebhook(t, h, webhookFor(id, StatusSuccess))
 			assert.Equal(t, http.StatusOK, status)
@@ -348,7 +348,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	})
 	t.Run("a copy that gives up while the first is processed gets 503", func(t *testing.T) {
 		entered, release := make(chan struct{}), make(chan struct{})
-		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error {
+		h := handler(t, pub, func(context.Context, *WebhookEvent) error {
 			close(entered)
 			<-release
 			return nil
@@ -379,18 +379,28 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, status)
 		assert.Equal(t, "the same webhook is being processed\n", text)
 	})
-	t.Run("invalid capacity fails closed", func(t *testing.T) {
+	t.Run("an invalid capacity is refused when the handler is built", func(t *testing.T) {
 		for _, capacity := range []int{0, -1} {
-			var calls atomic.Int32
-			h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { calls.Add(1); return nil }, WithDeduplication(capacity))
-			status, text := postWebhook(t, h, webhookFor("TXN-D", StatusSuccess))
-			assert.Equal(t, http.StatusServiceUnavailable, status)
-			assert.Equal(t, "webhook receiver is not configured\n", text)
-			assert.Zero(t, calls.Load())
+			h, err := NewWebhookHandler(pub, func(context.Context, *WebhookEvent) error { return nil }, WithDeduplication(capacity))
+			require.Error(t, err)
+			assert.Nil(t, h)
+			assert.Contains(t, err.Error(), "deduplication capacity must be at least 1")
 		}
 	})
+	t.Run("a stale status after the final one does not reach fn", func(t *testing.T) {
+		var got []TransactionStatus
+		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
+		for i, s := range []TransactionStatus{StatusSuccess, StatusPending, StatusInitiated, StatusFailed, StatusSuccess} {
+			status, text := postWebhook(t, h, webhookFor("TXN-F", s))
+			assert.Equal(t, http.StatusOK, status, "delivery %d is acknowledged, so LakiPay stops retrying", i)
+			if i > 0 && s != StatusSuccess {
+				assert.Equal(t, "ok (stale: the transaction is already final)\n", text)
+			}
+		}
+		assert.Equal(t, []TransactionStatus{StatusSuccess}, got)
+	})
 	t.Run("a nil option is skipped", func(t *testing.T) {
-		h := WebhookHandler(pub, func(context.Context, *WebhookEvent) error { return nil }, nil)
+		h := handler(t, pub, func(context.Context, *WebhookEvent) error { return nil }, nil)
 		status, _ := postWebhook(t, h, webhookFor("TXN-E", StatusSuccess))
 		assert.Equal(t, http.StatusOK, status)
 	})

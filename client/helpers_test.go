@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,14 +30,13 @@ func seedRequest(t testing.TB) CheckoutRequest {
 	t.Helper()
 	amount, err := ParseAmount("1000.5")
 	require.NoError(t, err)
-	description, callback := "Payment for order #123", "https://example.com/callback"
 	return CheckoutRequest{
 		Amount:           amount,
 		Currency:         "ETB",
 		PhoneNumber:      "251911111111",
 		Reference:        "ORDER123456",
-		Description:      &description,
-		CallbackURL:      &callback,
+		Description:      "Payment for order #123",
+		CallbackURL:      "https://example.com/callback",
 		Redirects:        Redirects{Success: "https://example.com/success", Failed: "https://example.com/failed"},
 		SupportedMediums: []Medium{MediumMPESA, MediumTELEBIRR, MediumCBE},
 	}
@@ -147,4 +147,12 @@ func testClient(t testing.TB, baseURL string, opts ...Option) (*Client, *sleeper
 	c.cfg.sleep = s.sleep
 	c.cfg.jitter = func(time.Duration) time.Duration { return 0 }
 	return c, s
+}
+
+// handler builds a webhook handler that the test expects to be valid.
+func handler(t testing.TB, key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) *WebhookHandler {
+	t.Helper()
+	h, err := NewWebhookHandler(key, fn, opts...)
+	require.NoError(t, err)
+	return h
 }

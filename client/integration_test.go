@@ -39,9 +39,7 @@ func checkoutRequest(t *testing.T, reference, callback string) client.CheckoutRe
 		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: reference,
 		Redirects:        client.Redirects{Success: "https://shop.example/ok", Failed: "https://shop.example/failed"},
 		SupportedMediums: []client.Medium{client.MediumTELEBIRR, client.MediumMPESA},
-	}
-	if callback != "" {
-		req.CallbackURL = &callback
+		CallbackURL:      callback,
 	}
 	return req
 }
@@ -54,12 +52,14 @@ func TestCheckoutEndToEnd(t *testing.T) {
 		mu     sync.Mutex
 		events []*client.WebhookEvent
 	)
-	receiver := httptest.NewServer(client.WebhookHandler(fake.PublicKey(), func(_ context.Context, e *client.WebhookEvent) error {
+	h, err := client.NewWebhookHandler(fake.PublicKey(), func(_ context.Context, e *client.WebhookEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		events = append(events, e)
 		return nil
-	}))
+	})
+	require.NoError(t, err)
+	receiver := httptest.NewServer(h)
 	t.Cleanup(receiver.Close)
 	ctx := context.Background()
 
@@ -77,8 +77,7 @@ func TestCheckoutEndToEnd(t *testing.T) {
 	tx, err = c.WaitForTransaction(ctx, session.LakipayTransactionID, client.WithPollInterval(5*time.Millisecond, 20*time.Millisecond))
 	require.NoError(t, err)
 	assert.Equal(t, client.StatusSuccess, tx.Status)
-	require.NotNil(t, tx.Medium)
-	assert.Equal(t, client.MediumTELEBIRR, *tx.Medium)
+	assert.Equal(t, client.MediumTELEBIRR, tx.Medium)
 
 	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -103,7 +102,7 @@ func TestFakeErrors(t *testing.T) {
 		var apiErr *client.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-		assert.Equal(t, "DUPLICATE_REFERENCE", apiErr.Code)
+		assert.Equal(t, client.ErrorCode("DUPLICATE_REFERENCE"), apiErr.Code)
 	})
 	t.Run("unknown transaction", func(t *testing.T) {
 		_, c := newFakeClient(t)
@@ -111,7 +110,7 @@ func TestFakeErrors(t *testing.T) {
 		var apiErr *client.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
-		assert.Equal(t, "NOT_FOUND", apiErr.Code)
+		assert.Equal(t, client.ErrorCode("NOT_FOUND"), apiErr.Code)
 	})
 	t.Run("wrong key", func(t *testing.T) {
 		fake := contracttest.NewServer(t, contracttest.WithAPIKey("pk_test_other:sk_test_other"))
@@ -121,17 +120,17 @@ func TestFakeErrors(t *testing.T) {
 		var apiErr *client.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
-		assert.Equal(t, "INVALID_API_KEY", apiErr.Code)
+		assert.Equal(t, client.ErrorCode("INVALID_API_KEY"), apiErr.Code)
 		assert.False(t, strings.Contains(err.Error(), "sk_test_shop_secret"), "the secret stays out of errors")
 	})
 	t.Run("provider error on checkout is not retried", func(t *testing.T) {
 		fake, c := newFakeClient(t)
-		fake.FailNext("createCheckout", http.StatusServiceUnavailable, "PROVIDER_ERROR")
+		require.NoError(t, fake.FailNext(contracttest.OpCreateCheckout, http.StatusServiceUnavailable, client.ErrorCodeProviderError))
 		_, err := c.CreateCheckout(ctx, checkoutRequest(t, "ORDER-503", ""))
 		var apiErr *client.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
-		assert.Equal(t, "PROVIDER_ERROR", apiErr.Code)
+		assert.Equal(t, client.ErrorCode("PROVIDER_ERROR"), apiErr.Code)
 		assert.Equal(t, 1, fake.Coverage().Operations["createCheckout"]["503"])
 	})
 }
@@ -143,27 +142,27 @@ func TestFakeFaults(t *testing.T) {
 	fast := client.WithRetry(client.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
 	tests := []struct {
 		name      string
-		operation string
+		operation contracttest.Operation
 		fault     contracttest.Fault
 		check     func(t *testing.T, err error)
 	}{
-		{"GET 500 is retried", "getTransaction", contracttest.FaultInternalError, func(t *testing.T, err error) { assert.NoError(t, err) }},
-		{"GET connection reset is retried", "getTransaction", contracttest.FaultConnectionReset, func(t *testing.T, err error) { assert.NoError(t, err) }},
-		{"GET truncated body is retried", "getTransaction", contracttest.FaultTruncatedBody, func(t *testing.T, err error) { assert.NoError(t, err) }},
-		{"GET malformed JSON is an unexpected response", "getTransaction", contracttest.FaultMalformedJSON, func(t *testing.T, err error) {
+		{"GET 500 is retried", contracttest.OpGetTransaction, contracttest.FaultInternalError, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		{"GET connection reset is retried", contracttest.OpGetTransaction, contracttest.FaultConnectionReset, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		{"GET truncated body is retried", contracttest.OpGetTransaction, contracttest.FaultTruncatedBody, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		{"GET malformed JSON is an unexpected response", contracttest.OpGetTransaction, contracttest.FaultMalformedJSON, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, client.ErrUnexpectedResponse)
 		}},
-		{"POST connection reset is not retried", "createCheckout", contracttest.FaultConnectionReset, func(t *testing.T, err error) {
+		{"POST connection reset is not retried", contracttest.OpCreateCheckout, contracttest.FaultConnectionReset, func(t *testing.T, err error) {
 			require.Error(t, err)
 			var apiErr *client.APIError
 			assert.False(t, errors.As(err, &apiErr))
 		}},
-		{"POST 500 is not retried", "createCheckout", contracttest.FaultInternalError, func(t *testing.T, err error) {
+		{"POST 500 is not retried", contracttest.OpCreateCheckout, contracttest.FaultInternalError, func(t *testing.T, err error) {
 			var apiErr *client.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 		}},
-		{"POST flat shape is read as a fallback", "createCheckout", contracttest.FaultFlatShape, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		{"POST flat shape is read as a fallback", contracttest.OpCreateCheckout, contracttest.FaultFlatShape, func(t *testing.T, err error) { assert.NoError(t, err) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,8 +171,8 @@ func TestFakeFaults(t *testing.T) {
 			require.NoError(t, err)
 			session, err := c.CreateCheckout(ctx, checkoutRequest(t, "ORDER-FAULT", ""))
 			require.NoError(t, err)
-			fake.InjectFault(tt.operation, tt.fault)
-			if tt.operation == "getTransaction" {
+			require.NoError(t, fake.InjectFault(tt.operation, tt.fault))
+			if tt.operation == contracttest.OpGetTransaction {
 				_, err = c.GetTransaction(ctx, session.LakipayTransactionID)
 			} else {
 				_, err = c.CreateCheckout(ctx, checkoutRequest(t, "ORDER-FAULT-2", ""))

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,8 +10,6 @@ import (
 	"net/http"
 	"syscall"
 	"time"
-
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // RetryPolicy says how often and how patiently a request is retried; see the package
@@ -61,17 +58,24 @@ func (c *config) backoff(attempt int) time.Duration {
 	return half + c.jitter(d-half)
 }
 
-// doer is the gen.HttpRequestDoer behind every call: it applies the per-attempt timeout,
-// reads the body through the size limit, turns every non-2xx answer into an *APIError and
-// retries what is safe to retry. A response it returns has a fully buffered body.
+// doer sends every call: it applies the per-attempt timeout, reads the body through the size
+// limit, turns every non-2xx answer into an *APIError and retries what is safe to retry.
 type doer struct {
 	cfg *config
 }
 
-var _ gen.HttpRequestDoer = (*doer)(nil)
+// response is a 2xx answer, its body read in full (at most MaxResponseBytes) and its
+// connection released.
+type response struct {
+	StatusCode int
+	Header     http.Header
+	body       []byte
+	// method and path name the request in errors.
+	method, path string
+}
 
 // Do sends req, retrying as the policy and the method allow.
-func (d *doer) Do(req *http.Request) (*http.Response, error) {
+func (d *doer) Do(req *http.Request) (*response, error) {
 	ctx := req.Context()
 	for attempt := 1; ; attempt++ {
 		resp, err := d.attempt(req, attempt)
@@ -107,7 +111,7 @@ func (d *doer) shouldRetry(req *http.Request, err error, attempt int) (time.Dura
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr):
-		if req.Method != http.MethodGet || !apiErr.Temporary() {
+		if req.Method != http.MethodGet || !apiErr.Retryable() {
 			return 0, false
 		}
 		if apiErr.RetryAfter > 0 {
@@ -128,7 +132,7 @@ func connectionRefused(err error) bool {
 }
 
 // attempt sends req once under the per-attempt timeout and buffers the answer.
-func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
+func (d *doer) attempt(req *http.Request, n int) (*response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), d.cfg.timeout)
 	defer cancel()
 	r := req.WithContext(ctx) // a shallow copy: only its Body is replaced below, never its header
@@ -167,29 +171,7 @@ func (d *doer) attempt(req *http.Request, n int) (*http.Response, error) {
 	if tooLarge {
 		return nil, fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes)
 	}
-	buffered := &bufferedBody{data: body}
-	buffered.Reset(body)
-	resp.Body = buffered
-	resp.ContentLength = int64(len(body))
-	return resp, nil
-}
-
-// bufferedBody is the body of a response the doer returns: already read, so that the client
-// decodes it without copying it again.
-type bufferedBody struct {
-	bytes.Reader // one allocation with the struct
-	data         []byte
-}
-
-// Close does nothing: the connection's body was closed when it was read.
-func (*bufferedBody) Close() error { return nil }
-
-// bodyBytes returns a response body the doer buffered, or reads any other body.
-func bodyBytes(body io.Reader) ([]byte, error) {
-	if b, ok := body.(*bufferedBody); ok {
-		return b.data, nil
-	}
-	return io.ReadAll(body)
+	return &response{StatusCode: status, Header: resp.Header, body: body, method: req.Method, path: req.URL.Path}, nil
 }
 
 func (d *doer) log(r *http.Request, attempt, status int, start time.Time, err error) {

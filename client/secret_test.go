@@ -79,8 +79,8 @@ func renderings(err error) map[string]string {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		out["APIError.Message"] = apiErr.Message
-		out["APIError.Code"] = apiErr.Code
-		out["APIError.Fields"] = fmt.Sprintf("%#v", apiErr.Fields)
+		out["APIError.Code"] = string(apiErr.Code)
+		out["APIError.Errors"] = fmt.Sprintf("%#v", apiErr.Errors)
 		out["APIError.Body"] = string(apiErr.Body)
 	}
 	return out
@@ -117,9 +117,9 @@ func TestEchoedKeyIsRedactedHoweverEscaped(t *testing.T) {
 				for _, err := range []error{getErr, createErr} {
 					var apiErr *APIError
 					require.ErrorAs(t, err, &apiErr)
-					assert.Equal(t, "INVALID_API_KEY", apiErr.Code)
+					assert.Equal(t, ErrorCodeInvalidAPIKey, apiErr.Code)
 					assert.Equal(t, "bad key pk_test_a:"+apikey.Marker, apiErr.Message, "the public half stays, the secret goes")
-					assert.Equal(t, map[string][]string{"key": {"pk_test_a:" + apikey.Marker}}, apiErr.Fields)
+					assert.Equal(t, map[string][]string{"key": {"pk_test_a:" + apikey.Marker}}, apiErr.Fields())
 					assert.Contains(t, string(apiErr.Body), `"message":"bad key pk_test_a:`+apikey.Marker+`"`, "Body keeps the raw bytes around the redaction")
 					assertHidden(t, err, slashSecret)
 				}
@@ -179,8 +179,7 @@ func TestAnswersAreDecodedAsReceived(t *testing.T) {
 	assert.Equal(t, "TXN-ETB_SECRET_X", got.TransactionID)
 	assert.Equal(t, "R-ETB_SECRET_X", got.Reference)
 	assert.Equal(t, "ETB", got.Currency)
-	require.NotNil(t, got.Description)
-	assert.Equal(t, "paid ETB_SECRET_X", *got.Description)
+	assert.Equal(t, "paid ETB_SECRET_X", got.Description)
 
 	s, err := c.CreateCheckout(context.Background(), seedRequest(t))
 	require.NoError(t, err, "a good answer is never turned into an error")

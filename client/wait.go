@@ -56,7 +56,7 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 		switch {
 		case err == nil:
 			last = tx
-			if IsFinal(tx.Status) {
+			if tx.Status.IsFinal() {
 				return tx, nil
 			}
 		case ctx.Err() != nil:
@@ -76,7 +76,7 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 func temporary(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.Temporary()
+		return apiErr.Retryable()
 	}
 	return !errors.Is(err, ErrInvalidRequest) && !errors.Is(err, ErrUnexpectedResponse) &&
 		!errors.Is(err, ErrResponseTooLarge)

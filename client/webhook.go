@@ -1,23 +1,17 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
-	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/money"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -27,17 +21,17 @@ import (
 // with errors.Is, so a handler that refuses malformed webhooks refuses it too.
 var ErrAmbiguousWebhook = webhook.ErrAmbiguous
 
-// MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and [WebhookHandler]
+// MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and a [WebhookHandler]
 // reads (64 KiB); LakiPay's webhooks are a few hundred bytes.
 const MaxWebhookBytes = 64 << 10
 
-// ParseWebhook verifies a webhook body with LakiPay's public key and only then decodes it and
-// checks it against the spec's WebhookEvent schema. A body over [MaxWebhookBytes] is refused
-// unread. Errors wrap [ErrNoWebhookKey], [ErrInvalidWebhookKey], [ErrNoSignature],
-// [ErrInvalidSignature], [ErrAmbiguousWebhook] or [ErrMalformedWebhook]. Pass the raw body as
-// received: the signature covers its text (numbers may have been signed in another exact
-// form, see Webhooks in the package documentation). An amount written as a decimal string
-// ("1000.50") is read as that number.
+// ParseWebhook verifies a webhook body with LakiPay's public key and only then checks it
+// against the contract (openapi.yaml's WebhookEvent) and decodes it. A body over
+// [MaxWebhookBytes] is refused unread. Errors wrap [ErrNoWebhookKey], [ErrInvalidWebhookKey],
+// [ErrNoSignature], [ErrInvalidSignature], [ErrAmbiguousWebhook] or [ErrMalformedWebhook].
+// Pass the raw body as received: the signature covers its text (numbers may have been signed
+// in another exact form, see Webhooks in the package documentation). An amount written as a
+// decimal string ("1000.50") is read as that number.
 func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if len(body) > MaxWebhookBytes {
 		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
@@ -47,218 +41,76 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
-	s, err := spec.Load()
-	if err != nil {
-		return nil, fmt.Errorf("lakipay: webhook: %w", err)
-	}
-	schema := s.Doc.Components.Schemas["WebhookEvent"]
-	if schema == nil || schema.Value == nil {
-		return nil, errors.New("lakipay: webhook: the spec has no WebhookEvent schema")
-	}
-	if violations := s.ValidateJSON(schema.Value, schemaView(body, fields), "receivePaymentWebhook", "webhook body"); violations != nil {
+	if violations := contract.ValidateWebhook(body, contract.Options{Lenient: true}); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
 			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
 		}
 		return nil, fmt.Errorf("lakipay: webhook: %w: %s", ErrMalformedWebhook, strings.Join(parts, "; "))
 	}
-	event, err := decodeEvent(fields, body)
+	event, err := decodeEvent(fields)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w: %w", ErrMalformedWebhook, err)
 	}
 	return event, nil
 }
 
-// signatureStandIn is a signature value the schema accepts, for schemaView.
-var signatureStandIn = []byte(`"AAAA"`)
-
-// schemaView returns what the schema check reads: body itself, or a copy of it in which
-//   - an amount that is a string holding a JSON number ("1000.50") has its quotes dropped:
-//     [Amount] reads such a string as the number (leniency for what LakiPay might send), so
-//     the schema judges the number it holds;
-//   - a signature without escapes is a short stand-in: VerifyFields just decoded it as
-//     padded standard base64, which is exactly what the schema's pattern would check again,
-//     at a third of the schema check's time.
-func schemaView(body []byte, fields []webhook.Field) []byte {
-	type edit struct {
-		at, end int
-		text    []byte
-	}
-	var edits [2]edit
-	n := 0
+// decodeEvent decodes the fields of a webhook body that the contract accepted: each field of
+// [WebhookEvent] from the member with exactly its JSON name (the one the contract judged),
+// other members ignored. The short strings share one allocation; the signature, the longest,
+// gets its own, so that a TransactionID or Status kept for de-duplication does not keep it
+// alive.
+func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
+	event := new(WebhookEvent)
+	var (
+		names [6]string // the short strings' keys, in the order their text was appended
+		ends  [6]int    // where each one's text ends in text
+		n     int
+		text  []byte
+		ok    bool
+	)
 	for _, f := range fields {
-		switch string(f.Key) {
+		switch key := string(f.Key); key {
 		case "amount":
-			if f.Value[0] == '"' && !errors.Is(new(Amount).UnmarshalJSON(f.Value), money.ErrSyntax) {
-				edits[n] = edit{f.Start, f.Start + len(f.Value), f.Value[1 : len(f.Value)-1]}
-				n++
-			}
-		case webhook.SignatureField:
-			if bytes.IndexByte(f.Value, '\\') < 0 {
-				edits[n] = edit{f.Start, f.Start + len(f.Value), signatureStandIn}
-				n++
-			}
-		}
-	}
-	if n == 0 {
-		return body
-	}
-	if n == 2 && edits[1].at < edits[0].at {
-		edits[0], edits[1] = edits[1], edits[0]
-	}
-	size := len(body)
-	for _, e := range edits[:n] {
-		size += len(e.text) - (e.end - e.at)
-	}
-	view := make([]byte, 0, size)
-	at := 0
-	for _, e := range edits[:n] {
-		view = append(append(view, body[at:e.at]...), e.text...)
-		at = e.end
-	}
-	return append(view, body[at:]...)
-}
-
-// decodeEvent decodes a webhook body, split into fields by package webhook, exactly as
-// json.Unmarshal into a [WebhookEvent] does: from the fields when they are plain, with
-// json.Unmarshal itself otherwise.
-func decodeEvent(fields []webhook.Field, body []byte) (*WebhookEvent, error) {
-	// The event and its medium in one allocation.
-	decoded := new(struct {
-		event  WebhookEvent
-		medium Medium
-	})
-	event := &decoded.event
-	if fastEventDecoding() && decodeFields(fields, event, &decoded.medium) {
-		return event, nil
-	}
-	*event = WebhookEvent{}
-	if err := json.Unmarshal(body, event); err != nil {
-		return nil, err
-	}
-	return event, nil
-}
-
-// eventFields are the JSON names and Go types of the fields of [WebhookEvent] that
-// decodeFields sets, in the order of the struct.
-var eventFields = []struct {
-	name string
-	typ  reflect.Type
-}{
-	{"amount", reflect.TypeFor[Amount]()},
-	{"currency", reflect.TypeFor[string]()},
-	{"event", reflect.TypeFor[gen.WebhookEventEvent]()},
-	{"medium", reflect.TypeFor[*Medium]()},
-	{"reference", reflect.TypeFor[string]()},
-	{"signature", reflect.TypeFor[string]()},
-	{"status", reflect.TypeFor[TransactionStatus]()},
-	{"timestamp", reflect.TypeFor[time.Time]()},
-	{"transaction_id", reflect.TypeFor[string]()},
-}
-
-// fastEventDecoding reports whether [WebhookEvent] has exactly eventFields: when the spec
-// gains a field, decodeEvent falls back to json.Unmarshal until decodeFields learns it.
-var fastEventDecoding = sync.OnceValue(func() bool {
-	fields := reflect.VisibleFields(reflect.TypeFor[WebhookEvent]())
-	if len(fields) != len(eventFields) {
-		return false
-	}
-	for i, f := range fields {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != eventFields[i].name || f.Type != eventFields[i].typ || len(f.Index) != 1 {
-			return false
-		}
-	}
-	return true
-})
-
-// decodeFields sets event from fields and reports true when every field is one it decodes
-// exactly as json.Unmarshal does: strings without escapes, an amount written as a number, a
-// timestamp as a string, and other keys that json.Unmarshal ignores. Otherwise it reports
-// false, having set part of event. A medium is stored in *medium.
-func decodeFields(fields []webhook.Field, event *WebhookEvent, medium *Medium) bool {
-	// The short strings become substrings of one string: one allocation instead of one
-	// each. The signature, the longest, gets its own, so that a TransactionID or Status kept
-	// for de-duplication does not keep it alive.
-	var short [6]webhook.Field // currency, event, medium, reference, status, transaction_id
-	n, size := 0, 0
-	for _, f := range fields {
-		raw := f.Value
-		switch string(f.Key) {
-		case "amount":
-			if (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || event.Amount.UnmarshalJSON(raw) != nil {
-				return false
+			if err := event.Amount.UnmarshalJSON(f.Value); err != nil {
+				return nil, err
 			}
 		case "timestamp":
-			if raw[0] != '"' || event.Timestamp.UnmarshalJSON(raw) != nil {
-				return false
+			if err := event.Timestamp.UnmarshalJSON(f.Value); err != nil {
+				return nil, err
 			}
 		case "signature":
-			if !plainString(raw) {
-				return false
+			if event.Signature, ok = jsonscan.Unquote(f.Value); !ok {
+				return nil, errors.New(`field "signature" is not a string`)
 			}
-			event.Signature = string(raw[1 : len(raw)-1])
 		case "currency", "event", "medium", "reference", "status", "transaction_id":
-			if !plainString(raw) {
-				return false
+			if text, ok = jsonscan.AppendUnquote(text, f.Value); !ok {
+				return nil, fmt.Errorf("field %q is not a string", key)
 			}
-			short[n] = f
+			names[n], ends[n] = key, len(text)
 			n++
-			size += len(raw) - 2
-		default:
-			if foldsToEventField(f.Key) {
-				return false // json.Unmarshal matches keys case-insensitively
-			}
 		}
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, f := range short[:n] {
-		b.Write(f.Value[1 : len(f.Value)-1])
-	}
-	texts := b.String()
-	for _, f := range short[:n] {
-		text := texts[:len(f.Value)-2]
-		texts = texts[len(text):]
-		switch string(f.Key) {
+	all, start := string(text), 0
+	for i, name := range names[:n] {
+		v := all[start:ends[i]]
+		start = ends[i]
+		switch name {
 		case "currency":
-			event.Currency = text
+			event.Currency = v
 		case "event":
-			event.Event = gen.WebhookEventEvent(text)
+			event.Event = TransactionType(v)
 		case "medium":
-			*medium = Medium(text)
-			event.Medium = medium
+			event.Medium = Medium(v)
 		case "reference":
-			event.Reference = text
+			event.Reference = v
 		case "status":
-			event.Status = TransactionStatus(text)
+			event.Status = TransactionStatus(v)
 		case "transaction_id":
-			event.TransactionID = text
+			event.TransactionID = v
 		}
 	}
-	return true
-}
-
-// plainString reports whether raw is a JSON string without escapes.
-func plainString(raw []byte) bool {
-	return raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0
-}
-
-// foldsToEventField reports whether json.Unmarshal might store the field named key, which is
-// none of eventFields' names, in one of them: key equals one of them but for ASCII case, or
-// holds a non-ASCII byte (which encoding/json folds by Unicode rules).
-func foldsToEventField(key []byte) bool {
-	for _, c := range key {
-		if c >= utf8.RuneSelf {
-			return true
-		}
-	}
-	for _, f := range eventFields {
-		if bytes.EqualFold(key, []byte(f.name)) {
-			return true
-		}
-	}
-	return false
+	return event, nil
 }
 
 // ParsePublicKey reads LakiPay's webhook public key from PEM (PKIX "PUBLIC KEY" or PKCS#1
@@ -284,105 +136,126 @@ func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	return signed, nil
 }
 
-// WebhookOption configures [WebhookHandler].
-type WebhookOption func(*webhookConfig)
+// WebhookOption configures [NewWebhookHandler].
+type WebhookOption func(*webhookConfig) error
 
 type webhookConfig struct {
 	dedupCapacity int // 0: no de-duplication
-	badOption     bool
 }
 
-// WithDeduplication makes [WebhookHandler] remember the last capacity (TransactionID,
-// Status) pairs whose fn returned nil and answer a repeat of one of them 200 without calling
-// fn again. A pair whose fn failed is not remembered, so LakiPay's retry reaches fn again;
-// while fn runs for a pair, a concurrent delivery of the same pair waits for its outcome
-// instead of calling fn a second time. Memory is bounded by capacity (the oldest pair is
-// forgotten first). The memory is per handler and per process: with several instances
-// behind a load balancer, fn must still be idempotent. A capacity below 1 makes the handler
-// fail closed (503), like a missing key.
+// WithDeduplication makes the handler remember the last capacity webhooks (TransactionID,
+// Status) whose fn returned nil, and answer 200 without calling fn again for:
+//
+//   - a duplicate: the same pair again;
+//   - a stale webhook: any other status of a transaction whose final status (SUCCESS, FAILED,
+//     CANCELLED, which never change) fn already accepted, such as a PENDING that arrives
+//     after the SUCCESS.
+//
+// A pair whose fn failed is not remembered, so LakiPay's retry reaches fn again; while fn runs
+// for a pair, a concurrent delivery of the same pair waits for its outcome instead of calling
+// fn a second time. Memory is bounded by capacity (the oldest pair is forgotten first). It is
+// per handler and per process: with several instances behind a load balancer, or across
+// restarts, fn must still be idempotent. capacity must be at least 1.
 func WithDeduplication(capacity int) WebhookOption {
-	return func(c *webhookConfig) {
+	return func(c *webhookConfig) error {
 		if capacity < 1 {
-			c.badOption = true
-			return
+			return fmt.Errorf("lakipay: webhook handler: deduplication capacity must be at least 1, got %d", capacity)
 		}
 		c.dedupCapacity = capacity
+		return nil
 	}
 }
 
-// WebhookHandler returns the http.Handler to mount at your callback_url. For each POST it
-// reads at most [MaxWebhookBytes], verifies and parses the body with [ParseWebhook] and calls
-// fn; it answers 200 only after fn returned nil.
+// WebhookHandler is the http.Handler to mount at your callback_url; [NewWebhookHandler]
+// builds it.
+type WebhookHandler struct {
+	key  *rsa.PublicKey
+	fn   func(context.Context, *WebhookEvent) error
+	seen *deduplicator // nil: no de-duplication
+}
+
+// NewWebhookHandler returns the handler for LakiPay's webhooks, verified with LakiPay's
+// public key (see [ParsePublicKey]). fn is called with each verified event; the handler
+// answers 200 only after fn returned nil. A nil or short key, a nil fn or an invalid option is
+// an error here, when the handler is built, never a surprise on the first webhook.
 //
-//   - Not a POST: 405. Body too large: 413.
+// For each request it answers:
+//
+//   - Not a POST: 405. Body larger than [MaxWebhookBytes]: 413.
 //   - Unsigned, forged, ambiguous or malformed: 400 with a plain-text reason (never the
-//     payload).
+//     payload), and fn is not called.
 //   - fn failed: 500, so that LakiPay delivers the webhook again.
-//   - key or fn is nil, key is too short or an option is invalid: 503 for every request
-//     (fails closed, nothing is trusted).
+//   - otherwise 200.
 //
 // Without [WithDeduplication] the handler does not de-duplicate: LakiPay may deliver a
 // webhook more than once and out of order, so fn must be idempotent on TransactionID plus
-// Status.
-func WebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) http.Handler {
+// Status and ignore a status older than one it has applied.
+func NewWebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) (*WebhookHandler, error) {
+	if err := webhook.CheckKey(key); err != nil {
+		return nil, fmt.Errorf("lakipay: webhook handler: %w", err)
+	}
+	if fn == nil {
+		return nil, errors.New("lakipay: webhook handler: the function to call is nil")
+	}
 	var cfg webhookConfig
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
 		}
 	}
-	var seen *deduplicator
+	h := &WebhookHandler{key: key, fn: fn}
 	if cfg.dedupCapacity > 0 {
-		seen = newDeduplicator(cfg.dedupCapacity)
+		h.seen = newDeduplicator(cfg.dedupCapacity)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if key == nil || fn == nil || cfg.badOption {
-			textReply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
+	return h, nil
+}
+
+// ServeHTTP verifies one webhook and hands it to the handler's function.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		textReply(w, http.StatusMethodNotAllowed, "webhooks must be POSTed")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			textReply(w, http.StatusRequestEntityTooLarge, "webhook body is too large")
 			return
 		}
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			textReply(w, http.StatusMethodNotAllowed, "webhooks must be POSTed")
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				textReply(w, http.StatusRequestEntityTooLarge, "webhook body is too large")
-				return
-			}
-			textReply(w, http.StatusBadRequest, "webhook body could not be read")
-			return
-		}
-		event, err := ParseWebhook(body, key)
-		if errors.Is(err, ErrInvalidWebhookKey) {
-			textReply(w, http.StatusServiceUnavailable, "webhook receiver is not configured")
-			return
-		}
-		if err != nil {
-			textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
-			return
-		}
-		if seen == nil {
-			if err := fn(r.Context(), event); err != nil {
-				textReply(w, http.StatusInternalServerError, "webhook processing failed")
-				return
-			}
-			textReply(w, http.StatusOK, "ok")
-			return
-		}
-		switch seen.do(r.Context(), webhookKey{event.TransactionID, event.Status}, func() error { return fn(r.Context(), event) }) {
-		case dedupDone:
-			textReply(w, http.StatusOK, "ok")
-		case dedupDuplicate:
-			textReply(w, http.StatusOK, "ok (duplicate)")
-		case dedupFailed:
+		textReply(w, http.StatusBadRequest, "webhook body could not be read")
+		return
+	}
+	event, err := ParseWebhook(body, h.key)
+	if err != nil {
+		textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
+		return
+	}
+	call := func() error { return h.fn(r.Context(), event) }
+	if h.seen == nil {
+		if call() != nil {
 			textReply(w, http.StatusInternalServerError, "webhook processing failed")
-		case dedupAbandoned:
-			textReply(w, http.StatusServiceUnavailable, "the same webhook is being processed")
+			return
 		}
-	})
+		textReply(w, http.StatusOK, "ok")
+		return
+	}
+	switch h.seen.do(r.Context(), webhookKey{event.TransactionID, event.Status}, call) {
+	case dedupDone:
+		textReply(w, http.StatusOK, "ok")
+	case dedupDuplicate:
+		textReply(w, http.StatusOK, "ok (duplicate)")
+	case dedupStale:
+		textReply(w, http.StatusOK, "ok (stale: the transaction is already final)")
+	case dedupFailed:
+		textReply(w, http.StatusInternalServerError, "webhook processing failed")
+	case dedupAbandoned:
+		textReply(w, http.StatusServiceUnavailable, "the same webhook is being processed")
+	}
 }
 
 // webhookKey identifies a webhook for de-duplication: LakiPay's documented key.
@@ -397,18 +270,21 @@ type dedupResult int
 const (
 	dedupDone      dedupResult = iota // fn ran and returned nil
 	dedupDuplicate                    // an earlier delivery's fn returned nil: fn not called
+	dedupStale                        // fn accepted a final status of the transaction: fn not called
 	dedupFailed                       // fn ran and failed: the pair is not remembered
 	dedupAbandoned                    // the request ended while the same pair was processed
 )
 
-// deduplicator remembers the pairs whose fn succeeded, the oldest forgotten first, and runs
-// fn at most once at a time per pair. It is safe for concurrent use.
+// deduplicator remembers the pairs whose fn succeeded, and the final status of each
+// transaction among them, the oldest forgotten first; it runs fn at most once at a time per
+// pair. It is safe for concurrent use.
 type deduplicator struct {
 	capacity int
 
 	mu       sync.Mutex
 	done     map[webhookKey]struct{}
-	order    []webhookKey // ring of the remembered pairs, next is the oldest once full
+	final    map[string]TransactionStatus // transaction id → the final status fn accepted
+	order    []webhookKey                 // ring of the remembered pairs, next is the oldest once full
 	next     int
 	inflight map[webhookKey]chan struct{} // closed when that pair's fn returns
 }
@@ -417,18 +293,24 @@ func newDeduplicator(capacity int) *deduplicator {
 	return &deduplicator{
 		capacity: capacity,
 		done:     map[webhookKey]struct{}{},
+		final:    map[string]TransactionStatus{},
 		inflight: map[webhookKey]chan struct{}{},
 	}
 }
 
-// do runs fn for k unless k was already processed successfully; a concurrent call for the
-// same k waits for the running one (or for ctx) and then decides again.
+// do runs fn for k unless k was already processed successfully, or its transaction reached a
+// final status that fn accepted; a concurrent call for the same k waits for the running one
+// (or for ctx) and then decides again.
 func (d *deduplicator) do(ctx context.Context, k webhookKey, fn func() error) dedupResult {
 	for {
 		d.mu.Lock()
 		if _, ok := d.done[k]; ok {
 			d.mu.Unlock()
 			return dedupDuplicate
+		}
+		if _, ok := d.final[k.transactionID]; ok {
+			d.mu.Unlock()
+			return dedupStale
 		}
 		running, busy := d.inflight[k]
 		if !busy {
@@ -469,11 +351,18 @@ func (d *deduplicator) rememberLocked(k webhookKey) {
 	if len(d.order) < d.capacity {
 		d.order = append(d.order, k)
 	} else {
-		delete(d.done, d.order[d.next])
+		old := d.order[d.next]
+		delete(d.done, old)
+		if d.final[old.transactionID] == old.status {
+			delete(d.final, old.transactionID)
+		}
 		d.order[d.next] = k
 		d.next = (d.next + 1) % d.capacity
 	}
 	d.done[k] = struct{}{}
+	if k.status.IsFinal() {
+		d.final[k.transactionID] = k.status
+	}
 }
 
 // webhookReason names why a webhook was refused without repeating anything from its body.

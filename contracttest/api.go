@@ -13,56 +13,84 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
-// Error codes the fake answers with. LakiPay documents INVALID_API_KEY and PROVIDER_ERROR;
-// VALIDATION_ERROR, DUPLICATE_REFERENCE and NOT_FOUND are this project's decisions, listed in
-// openapi.yaml's ErrorEnvelope; RATE_LIMITED (injected 429s only) is ours too.
+// Operation is an operation of LakiPay's API that the fake serves, by its operationId.
+type Operation string
+
+// The operations of openapi.yaml.
 const (
-	codeInvalidAPIKey      = "INVALID_API_KEY" //nolint:gosec // G101: an error code, not a credential
-	codeValidation         = "VALIDATION_ERROR"
-	codeDuplicateReference = "DUPLICATE_REFERENCE"
-	codeNotFound           = "NOT_FOUND"
-	codeProviderError      = "PROVIDER_ERROR"
-	codeRateLimited        = "RATE_LIMITED"
+	OpCreateCheckout Operation = "createCheckout"
+	OpGetTransaction Operation = "getTransaction"
 )
+
+// check refuses an operation openapi.yaml does not declare.
+func (op Operation) check() error {
+	for _, o := range contract.Operations() {
+		if o.ID == string(op) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown operation %q (want %s or %s)", ErrScript, op, OpCreateCheckout, OpGetTransaction)
+}
+
+// maxScripts bounds the answers scripted for one operation and not used yet.
+const maxScripts = 1000
 
 // script is one forced answer for an operation: a fault, or a status with an error code.
 type script struct {
 	fault  Fault
 	status int
-	code   string
+	code   client.ErrorCode
 }
 
-// FailNext makes the next call of operationID (createCheckout, getTransaction) answer status
-// with the error envelope and errorCode, before any check or state change. status must be
-// 400..599 (other values are answered as 500); 429 carries Retry-After: 1.
-func (f *Fake) FailNext(operationID string, status int, errorCode string) {
+// FailNext makes the next call of op answer status (400 to 599) with the error envelope and
+// code, before any check or state change; 429 carries Retry-After: 1. An unknown operation, a
+// status out of range or more than 1000 waiting scripts is an error wrapping [ErrScript], and
+// nothing is scripted.
+func (f *Fake) FailNext(op Operation, status int, code client.ErrorCode) error {
+	if err := op.check(); err != nil {
+		return err
+	}
 	if status < 400 || status > 599 {
-		status = http.StatusInternalServerError
+		return fmt.Errorf("%w: status %d is not an error status (400 to 599)", ErrScript, status)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.scripts[operationID] = append(f.scripts[operationID], script{status: status, code: errorCode})
+	return f.script(op, script{status: status, code: code}, 1)
 }
 
-// InjectFault makes the next call of operationID fail with fault.
-func (f *Fake) InjectFault(operationID string, fault Fault) { f.InjectFaultN(operationID, fault, 1) }
+// InjectFault makes the next call of op fail with fault.
+func (f *Fake) InjectFault(op Operation, fault Fault) error { return f.InjectFaultN(op, fault, 1) }
 
-// InjectFaultN makes the next n calls of operationID fail with fault (n < 1, or a Fault that
-// is not one of [Faults], injects nothing). Scripts of one operation are used in the order
-// they were added.
-func (f *Fake) InjectFaultN(operationID string, fault Fault, n int) {
-	if _, ok := faultNames[fault]; !ok {
-		return
+// InjectFaultN makes the next n calls of op fail with fault. Scripts of one operation are used
+// in the order they were added. An unknown operation or fault, n below 1, or more than 1000
+// waiting scripts is an error wrapping [ErrScript], and nothing is scripted.
+func (f *Fake) InjectFaultN(op Operation, fault Fault, n int) error {
+	if err := op.check(); err != nil {
+		return err
 	}
+	if _, ok := faultNames[fault]; !ok {
+		return fmt.Errorf("%w: unknown fault %d (see Faults)", ErrScript, int(fault))
+	}
+	if n < 1 {
+		return fmt.Errorf("%w: count %d is less than 1", ErrScript, n)
+	}
+	return f.script(op, script{fault: fault}, n)
+}
+
+// script queues n copies of sc for op.
+func (f *Fake) script(op Operation, sc script, n int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for range n {
-		f.scripts[operationID] = append(f.scripts[operationID], script{fault: fault})
+	if len(f.scripts[string(op)])+n > maxScripts {
+		return fmt.Errorf("%w: more than %d scripted answers waiting for %s", ErrScript, maxScripts, op)
 	}
+	for range n {
+		f.scripts[string(op)] = append(f.scripts[string(op)], sc)
+	}
+	return nil
 }
 
 func (f *Fake) popScript(op string) (script, bool) {
@@ -83,14 +111,14 @@ func (f *Fake) countRequest(op string) {
 	f.requests[op]++
 }
 
-// Requests returns how many requests of operationID (createCheckout, getTransaction) reached
-// the fake since it started or was last reset: every request to a declared route counts,
-// whatever it was answered (refused, scripted, faulted or abandoned by the client). A request
-// whose connection was refused never reaches it.
-func (f *Fake) Requests(operationID string) int {
+// Requests returns how many requests of op reached the fake since it started or was last
+// reset: every request to a declared route counts, whatever it was answered (refused,
+// scripted, faulted or abandoned by the client). A request whose connection was refused never
+// reaches it.
+func (f *Fake) Requests(op Operation) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.requests[operationID]
+	return f.requests[string(op)]
 }
 
 // answer is a response the fake is about to send.
@@ -100,10 +128,11 @@ type answer struct {
 	body   any
 }
 
-func errorAnswer(status int, code, message string, fields map[string][]string) answer {
+func errorAnswer(status int, code client.ErrorCode, message string, fields map[string][]string) answer {
 	env := gen.ErrorEnvelope{Status: "ERROR", Message: message}
 	if code != "" {
-		env.ErrorCode = &code
+		c := string(code)
+		env.ErrorCode = &c
 	}
 	if len(fields) > 0 {
 		env.Errors = &fields
@@ -118,13 +147,13 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			f.write(w, errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed",
+			f.write(w, errorAnswer(http.StatusBadRequest, client.ErrorCodeValidation, "Validation failed",
 				map[string][]string{"body": {fmt.Sprintf("body unreadable or larger than %d bytes", maxBodyBytes)}}))
 			return
 		}
-		ex, violations := f.spec.ValidateRequestBody(r.Context(), r, body)
-		if ex == nil || ex.Operation != op { // only a bug: the router and the spec disagree
-			f.log.Error("lakipay fake: the spec routes the request elsewhere", "operation", op, "path", r.URL.Path)
+		matched, violations := contract.ValidateRequest(r.Method, r.URL.EscapedPath(), r.Header, body, contract.Options{BasePath: apiBase})
+		if matched != op { // only a bug: the router and the contract disagree
+			f.log.Error("lakipay fake: the contract routes the request elsewhere", "operation", op, "path", r.URL.Path)
 			http.Error(w, "contracttest: routing", http.StatusInternalServerError)
 			return
 		}
@@ -132,10 +161,10 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 			return // the client gave up; nobody reads an answer
 		}
 		if sc, ok := f.popScript(op); ok {
-			f.serveScript(w, r, body, ex, sc, violations)
+			f.serveScript(w, r, body, op, sc, violations)
 			return
 		}
-		a := f.handle(r, body, ex, violations)
+		a := f.handle(r, body, op, violations)
 		f.record(op, a)
 		out, err := json.Marshal(a.body)
 		if err != nil { // only a bug in the fake: gen types always marshal
@@ -143,48 +172,48 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 			return
 		}
 		header := f.header(a)
-		f.selfCheck(r.Context(), ex, a.status, header, out)
+		f.selfCheck(op, a.status, header, out)
 		writeBytes(w, a.status, header, out)
 		f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
 	}
 }
 
 // handle runs an operation after its request was validated and returns the answer.
-func (f *Fake) handle(r *http.Request, body []byte, ex *spec.Exchange, violations []Violation) answer {
+func (f *Fake) handle(r *http.Request, body []byte, op string, violations []contract.Violation) answer {
 	if a, refused := f.authorize(r, violations); refused {
 		return a
 	}
 	if len(violations) > 0 {
-		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", fieldErrors(violations))
+		return errorAnswer(http.StatusBadRequest, client.ErrorCodeValidation, "Validation failed", fieldErrors(violations))
 	}
-	switch ex.Operation {
-	case "createCheckout":
+	switch Operation(op) {
+	case OpCreateCheckout:
 		return f.createCheckout(r, body)
-	case "getTransaction":
+	case OpGetTransaction:
 		return f.getTransaction(r)
 	}
-	return errorAnswer(http.StatusNotFound, codeNotFound, "operation not served by the fake: "+ex.Operation, nil)
+	return errorAnswer(http.StatusNotFound, client.ErrorCodeNotFound, "operation not served by the fake: "+op, nil)
 }
 
 // authorize refuses a request without a well-formed X-API-Key, or without the pinned one.
-func (f *Fake) authorize(r *http.Request, violations []Violation) (answer, bool) {
+func (f *Fake) authorize(r *http.Request, violations []contract.Violation) (answer, bool) {
 	for _, v := range violations {
-		if v.In == "header X-API-Key" {
+		if v.Rule == contract.RuleSecurity {
 			msg := "API key is required"
 			if r.Header.Get("X-API-Key") != "" {
 				msg = "API key must be PUBLICKEY:SECRETKEY"
 			}
-			return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {msg}}), true
+			return errorAnswer(http.StatusUnauthorized, client.ErrorCodeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {msg}}), true
 		}
 	}
 	if sum := sha256.Sum256([]byte(r.Header.Get("X-API-Key"))); f.cfg.apiKey != nil && subtle.ConstantTimeCompare(sum[:], f.cfg.apiKey) != 1 {
-		return errorAnswer(http.StatusUnauthorized, codeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {"API key is not valid"}}), true
+		return errorAnswer(http.StatusUnauthorized, client.ErrorCodeInvalidAPIKey, "Invalid API key", map[string][]string{"api_key": {"API key is not valid"}}), true
 	}
 	return answer{}, false
 }
 
 // fieldErrors groups violations by request field, in LakiPay's errors map form.
-func fieldErrors(violations []Violation) map[string][]string {
+func fieldErrors(violations []contract.Violation) map[string][]string {
 	out := map[string][]string{}
 	for _, v := range violations {
 		msg := v.Rule
@@ -200,12 +229,12 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 	var req gen.CheckoutRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		// The validator accepted the body: only a gap between spec and model gets here.
-		return errorAnswer(http.StatusBadRequest, codeValidation, "Validation failed", map[string][]string{"body": {"body is not a checkout request"}})
+		return errorAnswer(http.StatusBadRequest, client.ErrorCodeValidation, "Validation failed", map[string][]string{"body": {"body is not a checkout request"}})
 	}
 	f.mu.Lock()
 	if f.sessions.used(req.Reference) {
 		f.mu.Unlock()
-		return errorAnswer(http.StatusBadRequest, codeDuplicateReference, "Reference already used",
+		return errorAnswer(http.StatusBadRequest, client.ErrorCodeDuplicateReference, "Reference already used",
 			map[string][]string{"reference": {"reference was already used for another checkout"}})
 	}
 	now := f.now().UTC()
@@ -252,7 +281,7 @@ func (f *Fake) getTransaction(r *http.Request) answer {
 	}
 	f.mu.Unlock()
 	if !ok {
-		return errorAnswer(http.StatusNotFound, codeNotFound, "Transaction not found", nil)
+		return errorAnswer(http.StatusNotFound, client.ErrorCodeNotFound, "Transaction not found", nil)
 	}
 	return answer{status: http.StatusOK, body: gen.TransactionResponse{
 		Status: "SUCCESS", Message: "Transaction retrieved successfully", Data: tx,
@@ -303,11 +332,12 @@ func (f *Fake) header(a answer) http.Header {
 	return h
 }
 
-// selfCheck validates a response of the fake's own making; a violation is a bug in the fake.
-func (f *Fake) selfCheck(ctx context.Context, ex *spec.Exchange, status int, header http.Header, body []byte) {
-	for _, v := range f.spec.ValidateResponseFast(ctx, ex, status, header, body) {
+// selfCheck validates a response of the fake's own making, strictly (no property the spec
+// does not declare); a violation is a bug in the fake.
+func (f *Fake) selfCheck(op string, status int, header http.Header, body []byte) {
+	for _, v := range contract.ValidateResponse(op, status, header, body, contract.Options{Strict: true}) {
 		f.log.Error("lakipay fake: response breaks the contract", "violation", v.String())
-		f.cfg.onViolation(v)
+		f.cfg.onViolation(Violation(v))
 	}
 }
 
@@ -367,8 +397,7 @@ func (f *Fake) extendDeadlines(w http.ResponseWriter, d time.Duration) {
 
 // serveScript answers a call with a forced status or an injected fault. Scripted answers
 // are deliberate and not checked against the spec.
-func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, ex *spec.Exchange, sc script, violations []Violation) {
-	op := ex.Operation
+func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, op string, sc script, violations []contract.Violation) {
 	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
 	if a, ok := scriptedError(sc); ok {
 		f.record(op, a)
@@ -385,7 +414,7 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	case FaultConnectionReset:
 		resetConnection(w)
 	case FaultFlatShape:
-		a := f.handle(r, body, ex, violations)
+		a := f.handle(r, body, op, violations)
 		f.record(op, a)
 		out, err := flatten(a)
 		if err != nil {
@@ -402,7 +431,7 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 		f.record(op, answer{status: http.StatusBadGateway})
 		writeBytes(w, http.StatusBadGateway, http.Header{"Content-Type": []string{"text/html"}}, []byte(badGatewayPage))
 	case FaultWrongContentType:
-		a := f.handle(r, body, ex, violations)
+		a := f.handle(r, body, op, violations)
 		f.record(op, a)
 		out, err := json.Marshal(a.body)
 		if err != nil {
@@ -429,19 +458,19 @@ func scriptedError(sc script) (answer, bool) {
 			a.header = retryAfter
 		}
 	case FaultInternalError:
-		a = errorAnswer(http.StatusInternalServerError, codeProviderError, "Provider error (injected fault)", nil)
+		a = errorAnswer(http.StatusInternalServerError, client.ErrorCodeProviderError, "Provider error (injected fault)", nil)
 	case FaultRateLimited:
-		a = errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault)", nil)
+		a = errorAnswer(http.StatusTooManyRequests, client.ErrorCodeRateLimited, "Too many requests (injected fault)", nil)
 		a.header = retryAfter
 	case FaultUnavailable:
-		a = errorAnswer(http.StatusServiceUnavailable, codeProviderError, "Service unavailable (injected fault)", nil)
+		a = errorAnswer(http.StatusServiceUnavailable, client.ErrorCodeProviderError, "Service unavailable (injected fault)", nil)
 	case FaultRateLimitedNoRetryAfter:
-		a = errorAnswer(http.StatusTooManyRequests, codeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
+		a = errorAnswer(http.StatusTooManyRequests, client.ErrorCodeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
 	case FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset, FaultFlatShape, FaultTimeout,
 		FaultBadGateway, FaultWrongContentType, FaultHugeBody:
 		return answer{}, false
 	default:
-		a = errorAnswer(http.StatusInternalServerError, codeProviderError, "unknown fault", nil)
+		a = errorAnswer(http.StatusInternalServerError, client.ErrorCodeProviderError, "unknown fault", nil)
 	}
 	return a, true
 }

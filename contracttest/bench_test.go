@@ -18,34 +18,32 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/require"
 
+	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // BenchmarkCheckoutExchange compares validating one checkout exchange (request and response)
-// with this package's validator against plain openapi3filter use with a gorillamux router
-// built once, in the same run.
+// with the compiled contract the transport and the fake use against plain openapi3filter use
+// with a gorillamux router built once, in the same run.
 func BenchmarkCheckoutExchange(b *testing.B) {
 	header := http.Header{"Content-Type": []string{"application/json"}}
 	body, response := []byte(seedRequest), []byte(seedResponse)
 	b.Run("validator", func(b *testing.B) {
-		s, err := spec.Load()
-		require.NoError(b, err)
 		b.ReportAllocs()
 		for b.Loop() {
 			req := benchRequest()
-			ex, vs := s.ValidateRequestBody(context.Background(), req, body)
+			op, vs := contract.ValidateRequest(req.Method, req.URL.EscapedPath(), req.Header, body, contract.Options{})
 			if len(vs) > 0 {
 				b.Fatal(vs)
 			}
-			if vs := s.ValidateResponseFast(context.Background(), ex, http.StatusOK, header, response); len(vs) > 0 {
+			if vs := contract.ValidateResponse(op, http.StatusOK, header, response, contract.Options{}); len(vs) > 0 {
 				b.Fatal(vs)
 			}
 		}
 	})
 	b.Run("openapi3filter", func(b *testing.B) {
-		doc, err := gen.GetSpec()
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(checkout.OpenAPI))
 		require.NoError(b, err)
 		doc.Servers = openapi3.Servers{{URL: "https://api.lakipay.co/api/v2"}}
 		router, err := gorillamux.NewRouter(doc)

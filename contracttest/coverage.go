@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // Coverage says what a fake has exercised: for each operation the HTTP statuses it answered
@@ -26,7 +24,8 @@ type Coverage struct {
 	Enums map[string]map[string]int `json:"enums"`
 }
 
-// coveredEnums are the enums Coverage tracks, by name, with where they live in the spec.
+// coveredEnums are the enums Coverage tracks, by name, with where they live in the spec: a
+// schema of components, and a property of it.
 var coveredEnums = map[string][]string{
 	"TransactionStatus":  {"TransactionStatus"},
 	"Medium":             {"Medium"},
@@ -34,48 +33,28 @@ var coveredEnums = map[string][]string{
 	"WebhookEvent.event": {"WebhookEvent", "event"},
 }
 
-func newCoverage(s *spec.Spec) *Coverage {
+func newCoverage() *Coverage {
 	c := &Coverage{Operations: map[string]map[string]int{}, Enums: map[string]map[string]int{}}
-	for _, path := range s.Doc.Paths.InMatchingOrder() {
-		for _, op := range s.Doc.Paths.Value(path).Operations() {
-			c.declare(op.OperationID, op.Responses.Map())
-			for _, cb := range op.Callbacks {
-				for _, item := range cb.Value.Map() {
-					for _, cbOp := range item.Operations() {
-						c.declare(cbOp.OperationID, cbOp.Responses.Map())
-					}
-				}
-			}
-		}
+	for _, op := range contract.Operations() {
+		c.declare(op.ID, op.Statuses)
 	}
+	c.declare(contract.WebhookOperation(), contract.WebhookStatuses())
 	for name, at := range coveredEnums {
-		ref := s.Doc.Components.Schemas[at[0]]
-		if ref == nil || ref.Value == nil {
-			continue
-		}
-		schema := ref.Value
-		if len(at) > 1 {
-			prop := schema.Properties[at[1]]
-			if prop == nil || prop.Value == nil {
-				continue
-			}
-			schema = prop.Value
-		}
 		values := map[string]int{}
-		for _, v := range schema.Enum {
-			values[fmt.Sprint(v)] = 0
+		for _, v := range contract.Enum(at[0], at[1:]...) {
+			values[v] = 0
 		}
 		c.Enums[name] = values
 	}
 	return c
 }
 
-func (c *Coverage) declare(op string, responses map[string]*openapi3.ResponseRef) {
-	statuses := map[string]int{}
-	for code := range responses {
-		statuses[code] = 0
+func (c *Coverage) declare(op string, statuses []string) {
+	declared := make(map[string]int, len(statuses))
+	for _, code := range statuses {
+		declared[code] = 0
 	}
-	c.Operations[op] = statuses
+	c.Operations[op] = declared
 }
 
 // status counts an answer of op under its status ("no answer" for code 0). A status op does

@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -21,7 +23,7 @@ type Delivery struct {
 	// TransactionID is the transaction the webhook is about.
 	TransactionID string `json:"transaction_id"`
 	// Status is the transaction status the webhook announces.
-	Status gen.TransactionStatus `json:"status"`
+	Status client.TransactionStatus `json:"status"`
 	// URL is the callback_url posted to.
 	URL string `json:"url"`
 	// Body is the signed JSON sent, byte for byte.
@@ -104,7 +106,7 @@ func (f *Fake) startWebhookLocked(s *session) {
 		return
 	}
 	f.cov.enum("WebhookEvent.event", string(gen.WebhookEventEventDEPOSIT))
-	d := Delivery{TransactionID: s.id, Status: s.status, URL: *s.req.CallbackURL, Body: body}
+	d := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), URL: *s.req.CallbackURL, Body: body}
 	if f.hooks.pending >= f.cfg.webhookQueue {
 		d.Dropped, d.Time = true, f.now().UTC()
 		d.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.hooks.pending)
@@ -257,10 +259,9 @@ func (f *Fake) webhookBody(s *session) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	schema := f.spec.Doc.Components.Schemas["WebhookEvent"].Value
-	for _, v := range f.spec.ValidateJSON(schema, signed, "receivePaymentWebhook", "webhook body") {
+	for _, v := range contract.ValidateWebhook(signed, contract.Options{Strict: true}) {
 		f.log.Error("lakipay fake: webhook breaks the contract", "violation", v.String())
-		f.cfg.onViolation(v)
+		f.cfg.onViolation(Violation(v))
 	}
 	return signed, nil
 }

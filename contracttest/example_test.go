@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
 )
@@ -43,7 +44,7 @@ func ExampleNewFake() {
 		"supported_mediums": ["MPESA", "TELEBIRR"]}`, &created)
 	fmt.Println(status, created.Data.Status, created.Data.LakipayTransactionID)
 
-	if err := fake.Pay(created.Data.LakipayTransactionID, gen.MediumTELEBIRR); err != nil {
+	if err := fake.Pay(created.Data.LakipayTransactionID, client.MediumTELEBIRR); err != nil {
 		panic(err)
 	}
 	var detail gen.TransactionResponse

@@ -14,8 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -103,7 +104,7 @@ func WithSeed(seed int64) ServerOption {
 // well-formed PUBLICKEY:SECRETKEY passes.
 func WithAPIKey(key string) ServerOption {
 	return func(c *fakeConfig) error {
-		if err := spec.CheckAPIKey(key); err != nil {
+		if err := contract.CheckAPIKey(key); err != nil {
 			return &OptionError{Option: "WithAPIKey", Err: err}
 		}
 		sum := sha256.Sum256([]byte(key))
@@ -234,15 +235,17 @@ var (
 	ErrFinal = errors.New("contracttest: transaction is already final")
 	// ErrMediumNotOffered: the medium is not one of the session's supported_mediums.
 	ErrMediumNotOffered = errors.New("contracttest: medium not offered by this session")
+	// ErrScript: a scripting call named an unknown operation or fault, or a count or status
+	// out of range; nothing was scripted.
+	ErrScript = errors.New("contracttest: invalid script")
 )
 
 // Fake is a stateful fake LakiPay as an [http.Handler]: the API under /api/v2, the hosted
 // payment page under /checkout/, and scripting under /_mock/ (see the package documentation).
 // It is safe for concurrent use. Call [Fake.Close] when done to stop pending webhooks.
 type Fake struct {
-	cfg  fakeConfig
-	spec *spec.Spec
-	log  *slog.Logger
+	cfg fakeConfig
+	log *slog.Logger
 
 	// The signing key is generated in the background (it takes 50-300ms) unless
 	// WithSigningKey gave one: key, pem and keyErr are written once, before keyReady closes,
@@ -302,10 +305,6 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 			return nil, err
 		}
 	}
-	s, err := spec.Load()
-	if err != nil {
-		return nil, err
-	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
@@ -314,7 +313,6 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 	}
 	f := &Fake{
 		cfg:      cfg,
-		spec:     s,
 		log:      cfg.logger,
 		now:      time.Now,
 		keyReady: make(chan struct{}),
@@ -377,7 +375,7 @@ func (f *Fake) resetLocked() {
 	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
 	f.hooks.resetLocked()
 	f.generation++
-	f.cov = newCoverage(f.spec)
+	f.cov = newCoverage()
 	f.ctx, f.cancel = context.WithCancel(context.Background())
 	f.notifyLocked()
 }
@@ -413,15 +411,17 @@ func (f *Fake) PublicKeyPEM() []byte {
 
 // Pay completes session id as paid with medium, as a shopper would on the hosted page: the
 // status becomes SUCCESS and a webhook goes to the callback_url.
-func (f *Fake) Pay(id string, medium gen.Medium) error {
-	_, err := f.complete(id, &medium, gen.TransactionStatusSUCCESS)
+func (f *Fake) Pay(id string, medium client.Medium) error {
+	m := gen.Medium(medium)
+	_, err := f.complete(id, &m, gen.TransactionStatusSUCCESS)
 	return err
 }
 
 // Fail completes session id as failed at the provider for medium: the status becomes FAILED
 // and a webhook goes to the callback_url.
-func (f *Fake) Fail(id string, medium gen.Medium) error {
-	_, err := f.complete(id, &medium, gen.TransactionStatusFAILED)
+func (f *Fake) Fail(id string, medium client.Medium) error {
+	m := gen.Medium(medium)
+	_, err := f.complete(id, &m, gen.TransactionStatusFAILED)
 	return err
 }
 
@@ -492,9 +492,7 @@ func (f *Fake) completeLocked(s *session, medium *gen.Medium, status gen.Transac
 	return nil
 }
 
-func isFinal(s gen.TransactionStatus) bool {
-	return s == gen.TransactionStatusSUCCESS || s == gen.TransactionStatusFAILED || s == gen.TransactionStatusCANCELLED
-}
+func isFinal(s gen.TransactionStatus) bool { return contract.IsFinal(string(s)) }
 
 func offers(s *session, m gen.Medium) bool {
 	for _, o := range s.req.SupportedMediums {

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
 )
@@ -62,7 +63,7 @@ func TestWebhookRedirectsAreNotFollowed(t *testing.T) {
 			defer redirector.Close()
 			srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(3, time.Millisecond))
 			s := createCheckout(t, srv, "R-redirect", redirector.URL)
-			require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA))
+			require.NoError(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA))
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 			defer cancel()
 			require.NoError(t, srv.WaitIdle(ctx))
@@ -225,7 +226,7 @@ func TestWebhookAttemptTimesOut(t *testing.T) {
 	hook, open := silentReceiver(t)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookTimeout(100*time.Millisecond), contracttest.WithWebhookRetry(2, time.Millisecond))
 	s := createCheckout(t, srv, "R-timeout", hook)
-	require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA))
+	require.NoError(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, srv.WaitIdle(ctx))
@@ -264,7 +265,7 @@ func TestFullWebhookQueueDrops(t *testing.T) {
 	var ids []string
 	for i := range 3 {
 		s := createCheckout(t, srv, fmt.Sprintf("R-queue-%d", i), hook)
-		require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA), "paying never waits for the queue")
+		require.NoError(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA), "paying never waits for the queue")
 		ids = append(ids, s.LakipayTransactionID)
 	}
 	deliveries := srv.Deliveries()
@@ -300,7 +301,7 @@ func TestResetStopsPendingWebhooks(t *testing.T) {
 	defer hook.Close()
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(20, time.Hour))
 	s := createCheckout(t, srv, "R-reset", hook.URL)
-	require.NoError(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA))
+	require.NoError(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	_, err := srv.WaitForDeliveries(ctx, 1)
@@ -329,7 +330,7 @@ func TestDeliveryLogIsBoundedAndFiltered(t *testing.T) {
 	ids := make([]string, 7)
 	for i := range ids {
 		ids[i] = createCheckout(t, srv, fmt.Sprintf("R-log-%d", i), hook.URL).LakipayTransactionID
-		require.NoError(t, srv.Pay(ids[i], gen.MediumCBE))
+		require.NoError(t, srv.Pay(ids[i], client.MediumCBE))
 		_, err := srv.WaitForDeliveries(ctx, i+1) // one at a time: a known order
 		require.NoError(t, err)
 	}
@@ -400,7 +401,7 @@ func TestSessionCap(t *testing.T) {
 		assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, body).ErrorCode)
 		status, _ = page(t, s.CheckoutURL)
 		assert.Equal(t, http.StatusNotFound, status)
-		assert.ErrorIs(t, srv.Pay(s.LakipayTransactionID, gen.MediumMPESA), contracttest.ErrUnknownTransaction)
+		assert.ErrorIs(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA), contracttest.ErrUnknownTransaction)
 		status, _, body = call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, s.Reference, ""))
 		assert.Equal(t, http.StatusBadRequest, status)
 		assert.Equal(t, "DUPLICATE_REFERENCE", *errorEnvelope(t, body).ErrorCode, "a forgotten session's reference stays refused")
@@ -435,10 +436,10 @@ func TestForgottenReferencesAreBounded(t *testing.T) {
 // declare counts as its default answer (and as itself).
 func TestCoverageCountsDefault(t *testing.T) {
 	srv := contracttest.NewServer(t)
-	srv.FailNext("getTransaction", http.StatusServiceUnavailable, "PROVIDER_ERROR")
+	require.NoError(t, srv.FailNext("getTransaction", http.StatusServiceUnavailable, "PROVIDER_ERROR"))
 	status, _, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", testKey, nil)
 	require.Equal(t, http.StatusServiceUnavailable, status)
-	srv.FailNext("getTransaction", http.StatusTooManyRequests, "RATE_LIMITED")
+	require.NoError(t, srv.FailNext("getTransaction", http.StatusTooManyRequests, "RATE_LIMITED"))
 	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", testKey, nil)
 
 	c := srv.Coverage()
@@ -540,7 +541,7 @@ func TestDelaysOutliveServerTimeouts(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the delayed answer came")
 	})
 	t.Run("timeout fault", func(t *testing.T) {
-		srv.InjectFault("getTransaction", contracttest.FaultTimeout)
+		require.NoError(t, srv.InjectFault("getTransaction", contracttest.FaultTimeout))
 		ctx, cancel := context.WithTimeout(t.Context(), 2*limit)
 		defer cancel()
 		resp, err := get(ctx)
@@ -550,7 +551,7 @@ func TestDelaysOutliveServerTimeouts(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "no answer until the client gave up")
 	})
 	t.Run("huge body read slowly", func(t *testing.T) {
-		srv.InjectFault("getTransaction", contracttest.FaultHugeBody)
+		require.NoError(t, srv.InjectFault("getTransaction", contracttest.FaultHugeBody))
 		resp, err := get(t.Context())
 		require.NoError(t, err)
 		defer func() { _ = resp.Body.Close() }()

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/webhook"
@@ -64,12 +65,12 @@ func TestLoad(t *testing.T) {
 	var g errgroup.Group
 	for c := range clients {
 		g.Go(func() error {
-			client := &http.Client{Transport: transport}
+			api := &http.Client{Transport: transport}
 			// The shopper's browser is not an API client: the page is outside the contract.
 			browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			for i := range perClient {
 				n := c*perClient + i
-				session, err := loadCheckout(client, srv, fmt.Sprintf("LOAD-%04d", n), hook.URL)
+				session, err := loadCheckout(api, srv, fmt.Sprintf("LOAD-%04d", n), hook.URL)
 				if err != nil {
 					return err
 				}
@@ -77,12 +78,12 @@ func TestLoad(t *testing.T) {
 				if n%2 == 0 {
 					err = loadPayOnPage(browser, session.CheckoutURL)
 				} else {
-					err = srv.Pay(session.LakipayTransactionID, gen.MediumTELEBIRR)
+					err = srv.Pay(session.LakipayTransactionID, client.MediumTELEBIRR)
 				}
 				if err != nil {
 					return fmt.Errorf("pay %s: %w", session.LakipayTransactionID, err)
 				}
-				tx, err := loadDetail(client, srv, session.LakipayTransactionID)
+				tx, err := loadDetail(api, srv, session.LakipayTransactionID)
 				if err != nil {
 					return err
 				}
@@ -103,7 +104,7 @@ func TestLoad(t *testing.T) {
 	for _, d := range srv.Deliveries() {
 		if d.OK() {
 			okDeliveries[d.TransactionID]++
-			assert.Equal(t, gen.TransactionStatusSUCCESS, d.Status, "the webhook of %s announces SUCCESS", d.TransactionID)
+			assert.Equal(t, client.StatusSuccess, d.Status, "the webhook of %s announces SUCCESS", d.TransactionID)
 		}
 	}
 	mu.Lock()
@@ -123,7 +124,7 @@ func TestLoad(t *testing.T) {
 		srv.Requests("getTransaction"), checkouts/2, deliveries)
 }
 
-func loadCheckout(client *http.Client, srv *contracttest.Server, reference, callback string) (gen.CheckoutSession, error) {
+func loadCheckout(api *http.Client, srv *contracttest.Server, reference, callback string) (gen.CheckoutSession, error) {
 	body := strings.Replace(seedRequest, `"ORDER123456"`, `"`+reference+`"`, 1)
 	body = strings.Replace(body, `"https://example.com/callback"`, `"`+callback+`"`, 1)
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/payment/checkout", strings.NewReader(body))
@@ -133,20 +134,20 @@ func loadCheckout(client *http.Client, srv *contracttest.Server, reference, call
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-API-Key", testKey)
 	var out gen.CheckoutResponse
-	if err := loadDo(client, req, &out); err != nil {
+	if err := loadDo(api, req, &out); err != nil {
 		return gen.CheckoutSession{}, fmt.Errorf("checkout %s: %w", reference, err)
 	}
 	return out.Data, nil
 }
 
-func loadDetail(client *http.Client, srv *contracttest.Server, id string) (gen.Transaction, error) {
+func loadDetail(api *http.Client, srv *contracttest.Server, id string) (gen.Transaction, error) {
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+"/payment/transaction/"+url.PathEscape(id), nil)
 	if err != nil {
 		return gen.Transaction{}, err
 	}
 	req.Header.Set("X-API-Key", testKey)
 	var out gen.TransactionResponse
-	if err := loadDo(client, req, &out); err != nil {
+	if err := loadDo(api, req, &out); err != nil {
 		return gen.Transaction{}, fmt.Errorf("detail %s: %w", id, err)
 	}
 	return out.Data, nil

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
 )
 
@@ -53,18 +54,17 @@ func (f *Fake) mockRoutes(rt *router) {
 	rt.handle("POST /_mock/transactions/{id}/{action}", f.mockTransition)
 	rt.handle("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
-			Operation string `json:"operation"`
-			Status    int    `json:"status"`
-			ErrorCode string `json:"error_code"`
+			Operation Operation        `json:"operation"`
+			Status    int              `json:"status"`
+			ErrorCode client.ErrorCode `json:"error_code"`
 		}
-		if !decodeMock(w, r, &in) || !f.knownOperation(w, in.Operation) {
+		if !decodeMock(w, r, &in) {
 			return
 		}
-		if in.Status < 400 || in.Status > 599 {
-			mockError(w, fmt.Errorf("%w: status %d not in 400..599", errMockInput, in.Status))
+		if err := f.FailNext(in.Operation, in.Status, in.ErrorCode); err != nil {
+			mockError(w, err)
 			return
 		}
-		f.FailNext(in.Operation, in.Status, in.ErrorCode)
 		mockJSON(w, http.StatusOK, in)
 	})
 	rt.handle("POST /_mock/latency", func(w http.ResponseWriter, r *http.Request) {
@@ -84,26 +84,25 @@ func (f *Fake) mockRoutes(rt *router) {
 	})
 	rt.handle("POST /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
-			Operation string `json:"operation"`
-			Fault     Fault  `json:"fault"`
-			Count     *int   `json:"count,omitempty"`
+			Operation Operation `json:"operation"`
+			Fault     Fault     `json:"fault"`
+			Count     *int      `json:"count,omitempty"`
 		}
-		if !decodeMock(w, r, &in) || !f.knownOperation(w, in.Operation) {
+		if !decodeMock(w, r, &in) {
 			return
 		}
-		if _, ok := faultNames[in.Fault]; !ok {
-			mockError(w, fmt.Errorf("%w: fault is required", errMockInput))
+		if in.Fault == 0 {
+			mockError(w, fmt.Errorf("%w: fault is required", ErrScript))
 			return
 		}
 		n := 1
 		if in.Count != nil {
 			n = *in.Count
 		}
-		if n < 1 || n > 1000 {
-			mockError(w, fmt.Errorf("%w: count %d not in 1..1000", errMockInput, n))
+		if err := f.InjectFaultN(in.Operation, in.Fault, n); err != nil {
+			mockError(w, err)
 			return
 		}
-		f.InjectFaultN(in.Operation, in.Fault, n)
 		in.Count = &n
 		mockJSON(w, http.StatusOK, in)
 	})
@@ -196,14 +195,6 @@ func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
 	list := f.deliveries.list(id, limit)
 	f.mu.Unlock()
 	mockJSON(w, http.StatusOK, list)
-}
-
-func (f *Fake) knownOperation(w http.ResponseWriter, op string) bool {
-	if route := f.spec.Operation(op); route == nil {
-		mockError(w, fmt.Errorf("%w: unknown operation %q (createCheckout, getTransaction)", errMockInput, op))
-		return false
-	}
-	return true
 }
 
 func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {

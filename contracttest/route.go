@@ -6,23 +6,21 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // apiBase is the path the fake serves LakiPay's API under, as LakiPay does
 // (https://api.lakipay.co/api/v2).
 const apiBase = "/api/v2"
 
-// codeMethodNotAllowed is the error_code of a 405: this project's choice, like NOT_FOUND.
-const codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
-
 // routes builds the fake's router: every operation of the spec under apiBase exactly, the
 // hosted page and the /_mock/ endpoints.
 func (f *Fake) routes() *router {
 	rt := &router{notFound: f.notFound, methodNotAllowed: f.methodNotAllowed}
-	for _, path := range f.spec.Doc.Paths.InMatchingOrder() {
-		for method, op := range f.spec.Doc.Paths.Value(path).Operations() {
-			rt.handle(method+" "+apiBase+path, f.serveAPI(op.OperationID))
-		}
+	for _, op := range contract.Operations() {
+		rt.handle(op.Method+" "+apiBase+op.Path, f.serveAPI(op.ID))
 	}
 	rt.handle("GET /checkout/{token}", f.servePage)
 	rt.handle("POST /checkout/{token}", f.submitPage)
@@ -140,14 +138,14 @@ func wildcard(seg string) (string, bool) {
 // notFound answers a path the fake does not serve: 404 with the API's error envelope.
 func (f *Fake) notFound(w http.ResponseWriter, r *http.Request) {
 	f.log.Info("lakipay fake: no such endpoint", "method", r.Method, "path", r.URL.Path)
-	f.write(w, errorAnswer(http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, nil))
+	f.write(w, errorAnswer(http.StatusNotFound, client.ErrorCodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, nil))
 }
 
 // methodNotAllowed answers a path the fake serves, asked with another method: 405 with the
 // API's error envelope and the methods the path has in Allow.
 func (f *Fake) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	f.log.Info("lakipay fake: method not allowed", "method", r.Method, "path", r.URL.Path, "allow", allow)
-	a := errorAnswer(http.StatusMethodNotAllowed, codeMethodNotAllowed,
+	a := errorAnswer(http.StatusMethodNotAllowed, client.ErrorCodeMethodNotAllowed,
 		fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow), nil)
 	a.header = http.Header{"Allow": []string{allow}}
 	f.write(w, a)

@@ -7,14 +7,15 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/apikey"
-	"github.com/lakipay/checkout-go/internal/spec"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // Violation is one broken rule of the contract, as the transport and the fake report it: the
 // operation, the JSON pointer of the field, the rule, what came (never the secret key) and
-// where in openapi.yaml the rule lives.
-type Violation = spec.Violation
+// where in openapi.yaml the rule lives. It is the SDK's own type.
+type Violation = client.Violation
 
 // TransportOption configures [Transport] and [NewTransport].
 type TransportOption func(*transportConfig)
@@ -23,9 +24,10 @@ type transportConfig struct {
 	strict bool
 }
 
-// Strict makes the transport also report response properties that the spec does not declare
-// (kin-openapi lets them pass). Use it to notice LakiPay adding fields, or the older flat
-// response shape leaking into an otherwise valid envelope.
+// Strict makes the transport also report properties that the spec neither declares nor rules
+// on (an object without additionalProperties lets them pass), with the rule "undeclared
+// property". Use it to notice LakiPay adding fields, or the older flat response shape leaking
+// into an otherwise valid envelope.
 func Strict() TransportOption { return func(c *transportConfig) { c.strict = true } }
 
 // Transport returns a round tripper for tests: every violation fails t with t.Errorf, and the
@@ -67,24 +69,18 @@ type transport struct {
 // response. Errors of the base transport (and of reading the response body) reach the caller
 // unchanged; they are not contract violations.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	s, err := spec.Load()
-	if err != nil {
-		closeBody(req)
-		return nil, err
-	}
 	body, err := readRequestBody(req)
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: read request body: %w", err)
 	}
 	// What is sent: a shallow copy, so that the caller's request is never touched. Header and
-	// URL are shared read-only, as a RoundTripper must leave them. It is validated before it
-	// is sent (a valid request is proven in microseconds by the spec's compiled fast path);
-	// the reference validator, when it runs, replaces its body, so the body is set after.
+	// URL are shared read-only, as a RoundTripper must leave them. The API may sit under any
+	// base path (LakiPay's /api/v2, a proxy's): operations are matched by the path's end.
+	opts := contract.Options{Strict: t.cfg.strict}
+	op, violations := contract.ValidateRequest(req.Method, req.URL.EscapedPath(), req.Header, body, opts)
+	t.report(violations, req)
 	out := new(http.Request)
 	*out = *req
-	out.Body = http.NoBody
-	ex, violations := s.ValidateRequestBody(req.Context(), out, body)
-	t.report(violations, req)
 	out.Body = bodyOf(body)
 	if body != nil {
 		out.GetBody = func() (io.ReadCloser, error) { return bodyOf(body), nil }
@@ -95,7 +91,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Request = req
-	if ex == nil {
+	if op == "" {
 		return resp, nil // the route violation is reported; there is nothing to validate against
 	}
 	respBody, readErr := io.ReadAll(resp.Body)
@@ -107,11 +103,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body = bodyOf(respBody)
-	violations = s.ValidateResponseFast(req.Context(), ex, resp.StatusCode, resp.Header, respBody)
-	if t.cfg.strict && resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		violations = append(violations, undeclaredProperties(s, ex, resp.StatusCode, resp.Header, respBody)...)
-	}
-	violations = append(violations, flatShape(ex.Operation, resp.StatusCode, respBody)...)
+	violations = contract.ValidateResponse(op, resp.StatusCode, resp.Header, respBody, opts)
+	violations = append(violations, legacyShape(op, resp.StatusCode, respBody)...)
 	t.report(violations, req)
 	return resp, nil
 }
@@ -120,13 +113,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // every text field, however a body escaped it and where a value was cut short. A header
 // that is not a key the SDK would send (see package apikey: a secret under 8 characters, a
 // space, a control character) is no real key and has nothing redacted.
-func (t *transport) report(violations []Violation, req *http.Request) {
+func (t *transport) report(violations []contract.Violation, req *http.Request) {
 	if len(violations) == 0 {
 		return
 	}
 	key, _ := apikey.Parse(req.Header.Get("X-API-Key")) // the zero Key redacts nothing
 	for _, v := range violations {
-		t.onViolation(v.Redacted(key.Redact))
+		v.Pointer, v.Reason, v.Value = key.Redact(v.Pointer), key.Redact(v.Reason), key.Redact(v.Value)
+		t.onViolation(Violation(v))
 	}
 }
 

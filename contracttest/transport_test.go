@@ -86,7 +86,7 @@ func TestTransportPinsViolationMessages(t *testing.T) {
 		c, _, _ := exchange(t, http.MethodGet, "/payment/transaction/TXN-1", "", http.StatusOK, "application/json", fmt.Sprintf(txOK, "DONE", ""))
 		require.Len(t, c.all(), 1, c.joined())
 		assert.Equal(t,
-			`getTransaction: response body /data/status: enum: value is not one of the allowed values ["INITIATED","PENDING","SUCCESS","FAILED","CANCELLED"] (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)`,
+			`getTransaction: response body /data/status: enum: must be one of INITIATED, PENDING, SUCCESS, FAILED, CANCELLED (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)`,
 			c.all()[0].String())
 	})
 	t.Run("missing required field in a request", func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestTransportPinsViolationMessages(t *testing.T) {
 		c, _, st := exchange(t, http.MethodPost, "/payment/checkout", body, http.StatusOK, "application/json", seedResponse)
 		require.Len(t, c.all(), 1, c.joined())
 		assert.Equal(t,
-			`createCheckout: request body /currency: required: property "currency" is missing (rule at openapi.yaml#/components/schemas/CheckoutRequest/required)`,
+			`createCheckout: request body /currency: required: is required (rule at openapi.yaml#/components/schemas/CheckoutRequest/required)`,
 			c.all()[0].String())
 		assert.Equal(t, body, string(st.lastBody()), "a violating request is still sent, intact")
 	})
@@ -109,9 +109,9 @@ func TestTransportReportsUndeclaredExchanges(t *testing.T) {
 	}{
 		{"undeclared path", http.MethodGet, "/payment/refund/TXN-1", http.StatusOK, "application/json", `{}`, "undeclared operation"},
 		{"undeclared method", http.MethodDelete, "/payment/transaction/TXN-1", http.StatusOK, "application/json", `{}`, "undeclared operation"},
-		{"undeclared content type", http.MethodGet, "/payment/transaction/TXN-1", http.StatusOK, "text/html", `<html></html>`, "response"},
+		{"undeclared content type", http.MethodGet, "/payment/transaction/TXN-1", http.StatusOK, "text/html", `<html></html>`, "content type"},
 		{"error body that is not the envelope", http.MethodGet, "/payment/transaction/TXN-1", http.StatusTeapot, "application/json", `{"error":"teapot"}`, "required"},
-		{"body that is not JSON", http.MethodGet, "/payment/transaction/TXN-1", http.StatusOK, "application/json", `{"status":`, "response"},
+		{"body that is not JSON", http.MethodGet, "/payment/transaction/TXN-1", http.StatusOK, "application/json", `{"status":`, "json"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,7 +251,7 @@ func TestTransportFailsTheTestAndStillSends(t *testing.T) {
 
 func TestTransportPassesBodyReadErrorsThrough(t *testing.T) {
 	srv := contracttest.NewServer(t)
-	srv.InjectFault("createCheckout", contracttest.FaultTruncatedBody)
+	require.NoError(t, srv.InjectFault("createCheckout", contracttest.FaultTruncatedBody))
 	var c collector
 	client := &http.Client{Transport: contracttest.NewTransport(nil, c.add)}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/payment/checkout", bytes.NewReader(checkoutBody(t, "R-trunc", "")))

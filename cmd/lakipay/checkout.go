@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/internal/spec"
 )
 
 // checkoutFlags are the flags of `checkout create`, one per field of the checkout request.
@@ -90,16 +89,12 @@ func (f *checkoutFlags) request() (client.CheckoutRequest, error) {
 		Currency:    f.currency,
 		PhoneNumber: f.phone,
 		Reference:   f.reference,
+		Description: f.description,
+		CallbackURL: f.callback,
 		Redirects:   client.Redirects{Success: f.success, Failed: f.failed},
 	}
 	for _, m := range f.mediums {
 		req.SupportedMediums = append(req.SupportedMediums, client.Medium(m))
-	}
-	if f.callback != "" {
-		req.CallbackURL = &f.callback
-	}
-	if f.description != "" {
-		req.Description = &f.description
 	}
 	amount, err := client.ParseAmount(f.amount)
 	if err != nil {
@@ -114,7 +109,7 @@ func (f *checkoutFlags) request() (client.CheckoutRequest, error) {
 // contract refuses too) through a client whose transport refuses to send anything, and its
 // verdict on the amount is replaced by the parse error.
 func refuseAmount(ctx context.Context, req client.CheckoutRequest, amountErr error) error {
-	violations := []spec.Violation{{Operation: "createCheckout", In: "request body", Pointer: "/amount",
+	violations := []client.Violation{{Operation: "createCheckout", In: "request body", Pointer: "/amount",
 		Reason: strings.TrimPrefix(amountErr.Error(), sdkPrefix)}}
 	// Any valid key will do, since nothing is sent; a random secret cannot collide with the
 	// caller's values, which the client redacts its secret from.

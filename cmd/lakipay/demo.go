@@ -183,7 +183,11 @@ func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
-	merchantSrv, err := serve(ctx, "127.0.0.1:0", env.merchantSite(), quiet)
+	site, err := env.merchantSite()
+	if err != nil {
+		return fmt.Errorf("build the merchant's webhook receiver: %w", err)
+	}
+	merchantSrv, err := serve(ctx, "127.0.0.1:0", site, quiet)
 	if err != nil {
 		return fmt.Errorf("start the merchant's webhook receiver: %w", err)
 	}
@@ -208,9 +212,8 @@ func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
 
 // merchantSite is the merchant's side of the flow: the webhook receiver (verifying with the
 // fake's public key) and the pages LakiPay redirects the shopper to.
-func (e *demoEnv) merchantSite() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("POST /webhooks/lakipay", client.WebhookHandler(e.fake.PublicKey(),
+func (e *demoEnv) merchantSite() (http.Handler, error) {
+	receiver, err := client.NewWebhookHandler(e.fake.PublicKey(),
 		func(ctx context.Context, ev *client.WebhookEvent) error {
 			select {
 			case e.events <- ev:
@@ -218,7 +221,12 @@ func (e *demoEnv) merchantSite() http.Handler {
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		}))
+		})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/lakipay", receiver)
 	for _, outcome := range []string{"success", "failed"} {
 		text := "order page (" + outcome + "): waiting for LakiPay's webhook to confirm\n"
 		mux.HandleFunc("GET /orders/"+outcome, func(w http.ResponseWriter, _ *http.Request) {
@@ -226,7 +234,7 @@ func (e *demoEnv) merchantSite() http.Handler {
 			_, _ = io.WriteString(w, text) // the shopper's browser went away: nothing to do
 		})
 	}
-	return mux
+	return mux, nil
 }
 
 // expected is what a session with a given outcome must end as.
@@ -265,8 +273,8 @@ func (e *demoEnv) session(ctx context.Context, f *demoFlags, n int, outcome stri
 	session, err := e.lakipay.CreateCheckout(ctx, client.CheckoutRequest{
 		Amount: amount, Currency: "ETB", PhoneNumber: f.phone,
 		Reference:        fmt.Sprintf("DEMO-ORDER-%d", n),
-		Description:      ptr(fmt.Sprintf("Demo order #%d", n)),
-		CallbackURL:      &callback,
+		Description:      fmt.Sprintf("Demo order #%d", n),
+		CallbackURL:      callback,
 		Redirects:        client.Redirects{Success: e.merchant + "/orders/success", Failed: e.merchant + "/orders/failed"},
 		SupportedMediums: f.offered(),
 	})
@@ -360,7 +368,7 @@ func (e *demoEnv) awaitWebhook(ctx context.Context, id string) (*client.WebhookE
 	for {
 		select {
 		case ev := <-e.events:
-			if ev.TransactionID == id && client.IsFinal(ev.Status) {
+			if ev.TransactionID == id && ev.Status.IsFinal() {
 				return ev, nil
 			}
 			e.out.printf("%s(earlier webhook: %s %s)\n", indent, ev.TransactionID, ev.Status)
@@ -404,5 +412,3 @@ func (e *demoEnv) do(ctx context.Context, method, target string, form url.Values
 	}
 	return &page{status: res.StatusCode, location: res.Header.Get("Location"), body: string(b)}, nil
 }
-
-func ptr[T any](v T) *T { return &v }

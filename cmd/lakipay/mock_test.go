@@ -247,7 +247,7 @@ func TestMockLimitsAndExactRoutes(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, ae.StatusCode, "the first session was forgotten")
 		_, err = c.CreateCheckout(t.Context(), request("LIMIT-1"))
 		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, "DUPLICATE_REFERENCE", ae.Code, "its reference stays refused")
+		assert.Equal(t, client.ErrorCodeDuplicateReference, ae.Code, "its reference stays refused")
 	})
 	for _, wrong := range []string{base.url + "/typo", base.url + "/api/v2", strings.TrimSuffix(base.url, "/api/v2")} {
 		t.Run("base URL "+strings.TrimPrefix(wrong, base.url), func(t *testing.T) {
@@ -257,7 +257,7 @@ func TestMockLimitsAndExactRoutes(t *testing.T) {
 			var ae *client.APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, http.StatusNotFound, ae.StatusCode)
-			assert.Equal(t, "NOT_FOUND", ae.Code)
+			assert.Equal(t, client.ErrorCodeNotFound, ae.Code)
 		})
 	}
 	assert.Equal(t, exitOK, stop())

@@ -89,9 +89,9 @@ func printTransaction(p *printer, t *client.Transaction) {
 		"reference", t.Reference,
 		"amount", t.Amount.String() + " " + t.Currency,
 		"status", string(t.Status),
-		"medium", deref(t.Medium),
-		"type", deref(t.Type),
-		"description", deref(t.Description),
+		"medium", string(t.Medium),
+		"type", string(t.Type),
+		"description", t.Description,
 	}
 	if t.FeeAmount != nil {
 		pairs = append(pairs, "fee_amount", t.FeeAmount.String()+" "+t.Currency)
@@ -110,16 +110,9 @@ func printEvent(p *printer, e *client.WebhookEvent) {
 		"reference", e.Reference,
 		"amount", e.Amount.String()+" "+e.Currency,
 		"status", string(e.Status),
-		"medium", deref(e.Medium),
+		"medium", string(e.Medium),
 		"timestamp", timeText(e.Timestamp),
 	)
-}
-
-func deref[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 func timeText(t time.Time) string {
@@ -177,7 +170,7 @@ func explain(err error) error {
 		var b strings.Builder
 		fmt.Fprintf(&b, "LakiPay answered HTTP %d", ae.StatusCode)
 		if ae.Code != "" {
-			b.WriteString(" " + ae.Code)
+			b.WriteString(" " + string(ae.Code))
 		}
 		if ae.Message != "" {
 			b.WriteString(": " + ae.Message)
@@ -185,13 +178,13 @@ func explain(err error) error {
 		if ae.RetryAfter > 0 {
 			fmt.Fprintf(&b, " (retry after %v)", ae.RetryAfter)
 		}
-		names := make([]string, 0, len(ae.Fields))
-		for name := range ae.Fields {
+		names := make([]string, 0, len(ae.Errors))
+		for name := range ae.Errors {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			b.WriteString("\n" + indent + name + ": " + strings.Join(ae.Fields[name], "; "))
+			b.WriteString("\n" + indent + name + ": " + strings.Join(ae.Errors[name], "; "))
 		}
 		return &explainedError{msg: b.String(), err: err}
 	}

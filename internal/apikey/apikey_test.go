@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/secrettest"
-	"github.com/lakipay/checkout-go/internal/spec"
 )
 
 const (
@@ -44,7 +44,7 @@ func TestParseAccepts(t *testing.T) {
 			assert.False(t, k.IsZero())
 			assert.True(t, k.Header() == tt.key, "the header carries the key as given")
 			assert.Equal(t, tt.public, k.Public())
-			assert.NoError(t, spec.CheckAPIKey(tt.key), "a key the SDK accepts passes the contract's rule")
+			assert.NoError(t, contract.CheckAPIKey(tt.key), "a key the SDK accepts passes the contract's rule")
 		})
 	}
 }

@@ -26,6 +26,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
 // MaxMinor is the largest amount in minor units: 999999999999.99, the spec's maximum.
@@ -87,12 +89,17 @@ func (a Amount) String() string { return string(a.appendFixed(nil)) }
 // 0.07 (see the package documentation for why).
 func (a Amount) MarshalJSON() ([]byte, error) { return a.appendShortest(nil), nil }
 
-// UnmarshalJSON reads a JSON number, or a JSON string holding one without escapes
-// ("1000.50", read exactly as 1000.50); null and any other JSON value are refused.
+// UnmarshalJSON reads a JSON number, or a JSON string holding one ("1000.50", read exactly as
+// 1000.50, its escapes decoded as JSON decodes them); null and any other JSON value are
+// refused.
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	text := string(b)
-	if len(text) >= 2 && text[0] == '"' && text[len(text)-1] == '"' {
-		text = text[1 : len(text)-1] // an escape or a quote inside is refused by parseMinor
+	if len(b) > 0 && b[0] == '"' {
+		unquoted, ok := jsonscan.Unquote(b)
+		if !ok {
+			return fmt.Errorf("amount %s: %w", quoteShort(text), ErrSyntax)
+		}
+		text = unquoted
 	}
 	minor, err := parseMinor(text)
 	if err != nil {

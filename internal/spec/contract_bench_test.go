@@ -17,9 +17,8 @@ import (
 // transactionBody is a paid checkout's transaction detail, as LakiPay answers it.
 const transactionBody = `{"status":"SUCCESS","message":"Transaction retrieved successfully","data":{"transaction_id":"TXN-123456789","reference":"ORDER123456","amount":1000.5,"currency":"ETB","status":"SUCCESS","medium":"MPESA","type":"DEPOSIT","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:31:12Z"}}`
 
-// BenchmarkCompiledContract times the compiled contract against internal/spec's fast path
-// (which proves valid exchanges without kin-openapi) and against kin-openapi itself, in one
-// run, on valid exchanges: the seed checkout request, a transaction detail response and a
+// BenchmarkCompiledContract times the compiled contract against kin-openapi, in one run, on
+// valid exchanges: the seed checkout request, a transaction detail response and a
 // signed webhook (a 344-character signature).
 func BenchmarkCompiledContract(b *testing.B) {
 	s := load(b)
@@ -42,15 +41,6 @@ func BenchmarkCompiledContract(b *testing.B) {
 			}
 		}
 	})
-	b.Run("request/fastpath", func(b *testing.B) {
-		req := checkoutRequest(b, seedRequest)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, vs := s.ValidateRequestBody(ctx, req, request); vs != nil {
-				b.Fatal(vs)
-			}
-		}
-	})
 	b.Run("request/kin", func(b *testing.B) {
 		req := checkoutRequest(b, seedRequest)
 		b.ReportAllocs()
@@ -64,14 +54,6 @@ func BenchmarkCompiledContract(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if vs := contract.ValidateResponse("getTransaction", http.StatusOK, header, response, contract.Options{}); vs != nil {
-				b.Fatal(vs)
-			}
-		}
-	})
-	b.Run("response/fastpath", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if vs := s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response); vs != nil {
 				b.Fatal(vs)
 			}
 		}
@@ -92,14 +74,6 @@ func BenchmarkCompiledContract(b *testing.B) {
 			}
 		}
 	})
-	b.Run("webhook/fastpath", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if vs := s.ValidateJSON(webhookSchema, webhook, "receivePaymentWebhook", "webhook body"); vs != nil {
-				b.Fatal(vs)
-			}
-		}
-	})
 	b.Run("webhook/kin", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -114,8 +88,8 @@ func BenchmarkCompiledContract(b *testing.B) {
 	})
 }
 
-// BenchmarkCompiledContractPaired runs the compiled contract, the fast path and kin-openapi
-// one after the other in every iteration, so that all three meet the same machine load, and
+// BenchmarkCompiledContractPaired runs the compiled contract and kin-openapi one after the
+// other in every iteration, so that both meet the same machine load, and
 // reports each one's time per validation and the ratios (medians of -count=5 are the figures
 // to quote on a shared machine).
 func BenchmarkCompiledContractPaired(b *testing.B) {
@@ -131,27 +105,22 @@ func BenchmarkCompiledContractPaired(b *testing.B) {
 	require.Empty(b, vs)
 	webhookSchema := s.Doc.Components.Schemas["WebhookEvent"].Value
 	exchanges := []struct {
-		name                string
-		compiled, fast, kin func() bool // each reports whether the exchange was valid
+		name          string
+		compiled, kin func() bool // each reports whether the exchange was valid
 	}{
 		{"request",
 			func() bool {
 				_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header, request, contract.Options{})
 				return vs == nil
 			},
-			func() bool { _, vs := s.ValidateRequestBody(ctx, req, request); return vs == nil },
 			func() bool { _, vs := s.ValidateRequest(ctx, req); return vs == nil }},
 		{"response",
 			func() bool {
 				return contract.ValidateResponse("getTransaction", http.StatusOK, header, response, contract.Options{}) == nil
 			},
-			func() bool { return s.ValidateResponseFast(ctx, ex, http.StatusOK, header, response) == nil },
 			func() bool { return s.ValidateResponse(ctx, ex, http.StatusOK, header, response) == nil }},
 		{"webhook",
 			func() bool { return contract.ValidateWebhook(webhook, contract.Options{}) == nil },
-			func() bool {
-				return s.ValidateJSON(webhookSchema, webhook, "receivePaymentWebhook", "webhook body") == nil
-			},
 			func() bool {
 				var v any
 				return json.Unmarshal(webhook, &v) == nil && s.ValidateValue(webhookSchema, v, "receivePaymentWebhook", "webhook body") == nil
@@ -159,25 +128,21 @@ func BenchmarkCompiledContractPaired(b *testing.B) {
 	}
 	for _, e := range exchanges {
 		b.Run(e.name, func(b *testing.B) {
-			var compiled, fast, kin time.Duration
+			var compiled, kin time.Duration
 			for b.Loop() {
 				t0 := time.Now()
 				ok := e.compiled()
 				t1 := time.Now()
-				ok = e.fast() && ok
-				t2 := time.Now()
 				ok = e.kin() && ok
-				t3 := time.Now()
+				t2 := time.Now()
 				if !ok {
 					b.Fatal("a valid exchange was refused")
 				}
-				compiled, fast, kin = compiled+t1.Sub(t0), fast+t2.Sub(t1), kin+t3.Sub(t2)
+				compiled, kin = compiled+t1.Sub(t0), kin+t2.Sub(t1)
 			}
 			n := float64(b.N)
 			b.ReportMetric(float64(compiled)/n, "compiled-ns/op")
-			b.ReportMetric(float64(fast)/n, "fastpath-ns/op")
 			b.ReportMetric(float64(kin)/n, "kin-ns/op")
-			b.ReportMetric(float64(fast)/float64(compiled), "fastpath/compiled")
 			b.ReportMetric(float64(kin)/float64(compiled), "kin/compiled")
 		})
 	}

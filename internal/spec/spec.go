@@ -19,7 +19,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/lakipay/checkout-go/gen"
+	checkout "github.com/lakipay/checkout-go"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // Spec is the loaded, validated contract with what validation needs precomputed. It is
@@ -45,7 +46,7 @@ func Load() (*Spec, error) { return loadOnce() }
 var loadOnce = sync.OnceValues(load)
 
 func load() (*Spec, error) {
-	doc, err := gen.GetSpec()
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(checkout.OpenAPI))
 	if err != nil {
 		return nil, fmt.Errorf("spec: load embedded openapi.yaml: %w", err)
 	}
@@ -181,26 +182,12 @@ func (s *Spec) ValidateValue(schema *openapi3.Schema, value any, operationID, in
 	return nil
 }
 
-// ErrAPIKeyShape is the reason an X-API-Key header is refused: it must be PUBLICKEY:SECRETKEY
-// with both halves non-empty.
-var ErrAPIKeyShape = errors.New("X-API-Key must be PUBLICKEY:SECRETKEY with both halves non-empty")
-
 func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	scheme := in.SecurityScheme
 	if scheme == nil || scheme.Type != "apiKey" || scheme.In != "header" {
 		return fmt.Errorf("security scheme %q is not supported", in.SecuritySchemeName)
 	}
-	return CheckAPIKey(in.RequestValidationInput.Request.Header.Get(scheme.Name))
-}
-
-// CheckAPIKey reports whether key has the documented PUBLICKEY:SECRETKEY shape, without ever
-// echoing the key.
-func CheckAPIKey(key string) error {
-	public, secret, ok := strings.Cut(key, ":")
-	if !ok || public == "" || secret == "" || strings.ContainsAny(key, " \t\r\n") {
-		return ErrAPIKeyShape
-	}
-	return nil
+	return contract.CheckAPIKey(in.RequestValidationInput.Request.Header.Get(scheme.Name))
 }
 
 // validateURI accepts an absolute URL (with a scheme and a host), as `format: uri` demands.

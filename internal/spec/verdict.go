@@ -410,7 +410,7 @@ func (s *Spec) undeclared(schema *openapi3.Schema, value any, path []string, op,
 			case ap.Schema != nil:
 				out = append(out, s.undeclared(ap.Schema.Value, v[k], child, op, in)...)
 			case ap.Has == nil:
-				out = append(out, contract.Violation{Operation: op, In: in, Pointer: Pointer(child...),
+				out = append(out, contract.Violation{Operation: op, In: in, Pointer: pointer(child),
 					Rule: contract.RuleUndeclaredProperty, Reason: contract.ReasonUndeclared, Value: shortValue(v[k]),
 					Location: "openapi.yaml" + s.locations[schema] + "/properties"})
 			}

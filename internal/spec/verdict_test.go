@@ -399,3 +399,58 @@ func TestEveryPatternOfTheSpecHasAReason(t *testing.T) {
 	}
 	assert.NotEmpty(t, seen)
 }
+
+// requestCorpus is checkout request bodies that probe every rule of the contract.
+func requestCorpus(t testing.TB) map[string]string {
+	long := `"` + strings.Repeat("r", 101) + `"`
+	c := map[string]string{
+		"seed":                 seedRequest,
+		"amount 9.555":         withRaw(t, "amount", "9.555"),
+		"amount 0":             withRaw(t, "amount", "0"),
+		"amount -1":            withRaw(t, "amount", "-1"),
+		"amount string":        withRaw(t, "amount", `"10"`),
+		"amount null":          withRaw(t, "amount", `null`),
+		"amount huge":          withRaw(t, "amount", "1000000000000"),
+		"amount max":           withRaw(t, "amount", "999999999999.99"),
+		"amount exponent":      withRaw(t, "amount", "1e2"),
+		"amount tiny exponent": withRaw(t, "amount", "1e-3"),
+		"amount 0.07":          withRaw(t, "amount", "0.07"),
+		"amount 100.00":        withRaw(t, "amount", "100.00"),
+		"currency lower":       withRaw(t, "currency", `"etb"`),
+		"currency number":      withRaw(t, "currency", `1`),
+		"phone plus":           withRaw(t, "phone_number", `"+251911111111"`),
+		"phone unicode digits": withRaw(t, "phone_number", `"٢٥١٩١١١١١١١١"`),
+		"reference empty":      withRaw(t, "reference", `""`),
+		"reference too long":   withRaw(t, "reference", long),
+		"reference 100 runes":  withRaw(t, "reference", `"`+strings.Repeat("é", 100)+`"`),
+		"reference 101 runes":  withRaw(t, "reference", `"`+strings.Repeat("é", 101)+`"`),
+		"reference emoji":      withRaw(t, "reference", `"`+strings.Repeat("😀", 60)+`"`),
+		"mediums empty":        withRaw(t, "supported_mediums", `[]`),
+		"mediums dup":          withRaw(t, "supported_mediums", `["CBE","CBE"]`),
+		"mediums dup escaped":  withRaw(t, "supported_mediums", `["CBE","\u0043BE"]`),
+		"mediums escaped":      withRaw(t, "supported_mediums", `["\u0043BE","MPESA"]`),
+		"callback escaped &":   withRaw(t, "callback_url", `"https://example.com/cb?a=1\u0026b=2"`),
+		"callback escaped nl":  withRaw(t, "callback_url", `"https://example.com/cb\n"`),
+		"reference surrogate":  withRaw(t, "reference", `"\ud83d\ude00"`),
+		"escaped key":          strings.Replace(seedRequest, `"amount"`, `"\u0061mount"`, 1),
+		"mediums unknown":      withRaw(t, "supported_mediums", `["PAYPAL"]`),
+		"mediums not array":    withRaw(t, "supported_mediums", `"MPESA"`),
+		"redirects relative":   withRaw(t, "redirects", `{"success":"/s","failed":"https://example.com/f"}`),
+		"redirects extra":      withRaw(t, "redirects", `{"success":"https://e.com/s","failed":"https://e.com/f","x":"y"}`),
+		"redirects null":       withRaw(t, "redirects", `null`),
+		"callback spaces":      withRaw(t, "callback_url", `"https://exa mple.com/cb"`),
+		"callback no host":     withRaw(t, "callback_url", `"https:///cb"`),
+		"callback port":        withRaw(t, "callback_url", `"http://127.0.0.1:8080/cb?x=1#f"`),
+		"description long":     withRaw(t, "description", `"`+strings.Repeat("d", 501)+`"`),
+		"description null":     withRaw(t, "description", `null`),
+		"undeclared field":     withRaw(t, "redirect_url", `"https://example.com"`),
+		"not an object":        `[1,2]`,
+		"not JSON":             `{"amount":`,
+		"two values":           seedRequest + ` {}`,
+		"empty":                ``,
+	}
+	return c
+}
+
+// webhookDoc is the payload of LakiPay's webhook documentation, with a stand-in signature.
+const webhookDoc = `{"event":"DEPOSIT","transaction_id":"TXN-123456789","reference":"ORDER-12345","amount":100.00,"currency":"ETB","status":"SUCCESS","medium":"MPESA","timestamp":"2024-01-15T10:30:00Z","signature":"bm90LWEtcmVhbC1zaWduYXR1cmU="}`

@@ -10,6 +10,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // Violation is one broken rule of the contract.
@@ -42,13 +44,6 @@ func (v Violation) Field() string {
 		return v.In
 	}
 	return strings.ReplaceAll(strings.TrimPrefix(v.Pointer, "/"), "/", ".")
-}
-
-// Redacted returns v with redact applied to the texts that can carry a value of the
-// exchange (Pointer, Reason, Value), for showing it where a secret must not appear.
-func (v Violation) Redacted(redact func(string) string) Violation {
-	v.Pointer, v.Reason, v.Value = redact(v.Pointer), redact(v.Reason), redact(v.Value)
-	return v
 }
 
 // String renders the violation on one line:
@@ -114,7 +109,7 @@ func (s *Spec) collect(err error, op, in string, out *[]Violation) {
 	switch {
 	case errors.As(err, &secErr):
 		*out = append(*out, Violation{Operation: op, In: "header X-API-Key", Rule: "security",
-			Reason: ErrAPIKeyShape.Error(), Location: "openapi.yaml#/components/securitySchemes/apiKey"})
+			Reason: contract.ErrAPIKeyShape.Error(), Location: "openapi.yaml#/components/securitySchemes/apiKey"})
 	case errors.As(err, &reqErr):
 		where := in
 		if reqErr.Parameter != nil {

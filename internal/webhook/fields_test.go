@@ -14,14 +14,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/jsonref"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
 // referenceFields splits body with encoding/json alone: ok when body is one JSON object in
-// valid UTF-8, with its keys decoded and its values as raw text, in document order.
+// valid UTF-8 without escapes of lone surrogates (jsonref, the module's independent
+// reference of strict reading), with its keys decoded and its values as raw text, in document
+// order.
 func referenceFields(t *testing.T, body []byte) (keys []string, values []string, ok bool) {
 	t.Helper()
 	if !json.Valid(body) || !utf8.Valid(body) {
+		return nil, nil, false
+	}
+	if problem, _, _ := jsonref.StrictProblem(body); problem == jsonref.InvalidText {
 		return nil, nil, false
 	}
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); trimmed[0] != '{' {
@@ -97,7 +103,8 @@ func TestFieldsAgreeWithEncodingJSON(t *testing.T) {
 		{name: "few fields with a duplicate", body: many(5, `"k03":7,`)},
 		{name: "empty object", body: " {\n} "},
 		{name: "all value kinds", body: `{"s":"x","n":-1.5e+3,"z":0,"t":true,"f":false,"u":null,"o":{"k":[1,{}]},"a":[]}`},
-		{name: "escapes", body: `{"k\u0065y":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00\ud800"}`},
+		{name: "escapes", body: `{"k\u0065y":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00"}`},
+		{name: "escape of a lone surrogate", body: `{"k":"\ud800"}`},
 		{name: "multi-byte UTF-8", body: "{\"é\":\"日本\U0001F600\uFFFD\"}"},
 		{name: "duplicate", body: `{"a":1,"a":2}`},
 		{name: "duplicate after decoding", body: `{"a":1,"\u0061":2}`},
@@ -155,6 +162,7 @@ func TestFieldsErrorsKeepTheirReasons(t *testing.T) {
 		{body: "[\"\xff\"", why: "not valid JSON"},
 		{body: "[\"\xff\"]", why: "not valid UTF-8"},
 		{body: `[1]`, why: "not a JSON object"},
+		{body: `{"a":1,"a":2}`, why: `duplicate key at /a`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {

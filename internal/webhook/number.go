@@ -180,3 +180,11 @@ func appendZeros(dst []byte, count int) []byte {
 
 // isNumber reports whether a field's raw value is a JSON number.
 func isNumber(raw []byte) bool { return raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9' }
+
+// skipDigits returns the offset of the first byte at or after i in b that is not a digit.
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}

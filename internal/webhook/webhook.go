@@ -7,14 +7,14 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
 // Sentinel errors of this package; every error it returns wraps one of them.
@@ -52,16 +52,9 @@ const MinKeyBits = 2048
 // SignatureField is the name of the body field that carries the signature.
 const SignatureField = "signature"
 
-// Field is one top-level field of a webhook body.
-type Field struct {
-	// Key is the field's name with its escapes decoded; it may share memory with the body.
-	Key []byte
-	// Value is the field's raw JSON text, without surrounding white space: a sub-slice of the
-	// body.
-	Value []byte
-	// Start is the offset of Value in the body.
-	Start int
-}
+// Field is one top-level field of a webhook body: its decoded key, its raw JSON value (a
+// sub-slice of the body) and the value's offset in the body.
+type Field = jsonscan.Member
 
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
 // "signature" field included). It refuses what [Canonical] refuses, with [ErrMalformed].
@@ -298,9 +291,9 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(quoted)+len(SignatureField)+4)
 	for _, f := range fields {
 		if string(f.Key) == SignatureField {
-			out = append(out, body[:f.Start]...)
+			out = append(out, body[:f.Offset]...)
 			out = append(out, quoted...)
-			return append(out, body[f.Start+len(f.Value):]...), nil
+			return append(out, body[f.Offset+len(f.Value):]...), nil
 		}
 	}
 	out = append(out, body[:insertAt]...)
@@ -326,13 +319,13 @@ func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
 			numbers = append(numbers, f)
 		}
 	}
-	slices.SortFunc(numbers, func(a, b Field) int { return a.Start - b.Start })
+	slices.SortFunc(numbers, func(a, b Field) int { return a.Offset - b.Offset })
 	out := make([]byte, 0, len(body))
 	at := 0
 	for _, f := range numbers {
-		out = append(out, body[at:f.Start]...)
+		out = append(out, body[at:f.Offset]...)
 		out, _ = parseNumber(f.Value).appendForm(out, formShortest)
-		at = f.Start + len(f.Value)
+		at = f.Offset + len(f.Value)
 	}
 	return append(out, body[at:]...), nil
 }
@@ -385,6 +378,15 @@ func EncodePublicKey(key *rsa.PublicKey) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
+// CheckKey reports whether key can verify webhooks: an error wrapping [ErrNoKey] when it is
+// nil, [ErrInvalidKey] when its modulus is missing or shorter than [MinKeyBits].
+func CheckKey(key *rsa.PublicKey) error {
+	if key == nil {
+		return ErrNoKey
+	}
+	return checkSize(key)
+}
+
 func checkSize(key *rsa.PublicKey) error {
 	if key.N == nil {
 		return fmt.Errorf("%w: empty modulus", ErrInvalidKey)
@@ -397,19 +399,20 @@ func checkSize(key *rsa.PublicKey) error {
 
 // scan splits a JSON object into its fields, appended to dst[:0] and sorted by key, and
 // returns where a new field goes: just after the last field's value, or at the closing brace
-// of an empty object. It refuses invalid JSON, invalid UTF-8, non-objects, trailing data and
-// duplicate keys.
+// of an empty object. It reads with the module's strict JSON scanner: it refuses invalid JSON,
+// invalid UTF-8 (and escapes of lone surrogates, which would decode to the same U+FFFD),
+// non-objects, trailing data and duplicate keys.
 func scan(dst []Field, body []byte) ([]Field, int, error) {
-	fields, insertAt, ok := split(dst, body)
-	if !ok {
-		return nil, 0, malformed(body)
+	fields, err := jsonscan.AppendMembers(dst[:0], body, jsonscan.Options{Strict: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	insertAt := bytes.LastIndexByte(body, '}') // an empty object's closing brace
+	if len(fields) > 0 {
+		last := fields[len(fields)-1] // still in document order
+		insertAt = last.Offset + len(last.Value)
 	}
 	sortFields(fields)
-	for j := 1; j < len(fields); j++ {
-		if bytes.Equal(fields[j].Key, fields[j-1].Key) {
-			return nil, 0, fmt.Errorf("%w: duplicate key %s", ErrMalformed, quoteKey(fields[j].Key))
-		}
-	}
 	return fields, insertAt, nil
 }
 
@@ -434,271 +437,11 @@ func keyLess(a, b []byte) bool {
 	return bytes.Compare(a, b) < 0
 }
 
-// malformed says why split refused body, checking in the order the package always has.
-func malformed(body []byte) error {
-	switch {
-	case !json.Valid(body):
-		return fmt.Errorf("%w: not valid JSON", ErrMalformed)
-	case !utf8.Valid(body):
-		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
-	default:
-		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
-	}
-}
-
-// split reads body in one pass, in document order, appending its fields to dst[:0]: ok only
-// when body is one JSON object (json.Valid, with its nesting limit), its text is valid UTF-8
-// and every key decodes.
-func split(dst []Field, b []byte) (fields []Field, insertAt int, ok bool) {
-	i := skipSpace(b, 0)
-	if i == len(b) || b[i] != '{' {
-		return nil, 0, false
-	}
-	fields = dst[:0]
-	if fields == nil {
-		fields = make([]Field, 0, 10)
-	}
-	i = skipSpace(b, i+1)
-	insertAt = i
-	if i < len(b) && b[i] == '}' {
-		return fields, insertAt, skipSpace(b, i+1) == len(b)
-	}
-	for {
-		if i == len(b) || b[i] != '"' {
-			return nil, 0, false
-		}
-		keyEnd := validString(b, i)
-		if keyEnd < 0 {
-			return nil, 0, false
-		}
-		key := b[i+1 : keyEnd-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			s, err := unquote(b[i:keyEnd])
-			if err != nil {
-				return nil, 0, false
-			}
-			key = []byte(s)
-		}
-		i = skipSpace(b, keyEnd)
-		if i == len(b) || b[i] != ':' {
-			return nil, 0, false
-		}
-		i = skipSpace(b, i+1)
-		end := validValue(b, i, 1)
-		if end < 0 {
-			return nil, 0, false
-		}
-		fields = append(fields, Field{Key: key, Value: b[i:end], Start: i})
-		insertAt = end
-		i = skipSpace(b, end)
-		if i == len(b) {
-			return nil, 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return fields, insertAt, skipSpace(b, i+1) == len(b)
-		default:
-			return nil, 0, false
-		}
-	}
-}
-
-// maxDepth is encoding/json's nesting limit: deeper values are not valid JSON to it.
-const maxDepth = 10000
-
-// validValue returns the offset just past the JSON value starting at b[i], or -1 when there
-// is none; depth counts the arrays and objects around it.
-func validValue(b []byte, i, depth int) int {
-	if i == len(b) {
-		return -1
-	}
-	switch c := b[i]; {
-	case c == '"':
-		return validString(b, i)
-	case c == '{' || c == '[':
-		return validContainer(b, i, depth+1)
-	case c == '-' || '0' <= c && c <= '9':
-		return validNumber(b, i)
-	case bytes.HasPrefix(b[i:], []byte("true")):
-		return i + len("true")
-	case bytes.HasPrefix(b[i:], []byte("false")):
-		return i + len("false")
-	case bytes.HasPrefix(b[i:], []byte("null")):
-		return i + len("null")
-	default:
-		return -1
-	}
-}
-
-// validContainer returns the offset just past the object or array starting at b[i], or -1.
-func validContainer(b []byte, i, depth int) int {
-	if depth > maxDepth {
-		return -1
-	}
-	closer := byte(']')
-	if b[i] == '{' {
-		closer = '}'
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == closer {
-		return i + 1
-	}
-	for {
-		if closer == '}' {
-			if i == len(b) || b[i] != '"' {
-				return -1
-			}
-			if i = validString(b, i); i < 0 {
-				return -1
-			}
-			if i = skipSpace(b, i); i == len(b) || b[i] != ':' {
-				return -1
-			}
-			i = skipSpace(b, i+1)
-		}
-		if i = validValue(b, i, depth); i < 0 {
-			return -1
-		}
-		if i = skipSpace(b, i); i == len(b) {
-			return -1
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case closer:
-			return i + 1
-		default:
-			return -1
-		}
-	}
-}
-
-// validNumber returns the offset just past the JSON number starting at b[i], or -1.
-func validNumber(b []byte, i int) int {
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i == len(b):
-		return -1
-	case b[i] == '0':
-		i++
-	case '1' <= b[i] && b[i] <= '9':
-		i = skipDigits(b, i+1)
-	default:
-		return -1
-	}
-	if i < len(b) && b[i] == '.' {
-		j := skipDigits(b, i+1)
-		if j == i+1 {
-			return -1
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := skipDigits(b, i)
-		if j == i {
-			return -1
-		}
-		i = j
-	}
-	return i
-}
-
-func skipDigits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-// plain marks the bytes a JSON string holds as they are: not a quote, a backslash, a control
-// character or the start of a multi-byte UTF-8 sequence.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// validString returns the offset just past the JSON string starting at b[i] == '"', or -1
-// when it is unterminated, holds a control character, a bad escape or invalid UTF-8.
-func validString(b []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for i++; i < len(b); {
-		// Eight plain bytes at a time: none has its high bit set, is below 0x20 or equals
-		// '"' or '\\' (a zero byte of x-0x20, x^'"' or x^'\\' sets a high bit here).
-		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
-			q, bs := x^(ones*'"'), x^(ones*'\\')
-			if (x|(x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
-				break
-			}
-			i += 8
-		}
-		if i == len(b) {
-			break
-		}
-		c := b[i]
-		switch {
-		case plain[c]:
-			i++
-		case c == '"':
-			return i + 1
-		case c == '\\':
-			if i+1 == len(b) {
-				return -1
-			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
-					return -1
-				}
-				i += 6
-			default:
-				return -1
-			}
-		case c < 0x20:
-			return -1
-		default:
-			r, size := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && size == 1 {
-				return -1
-			}
-			i += size
-		}
-	}
-	return -1
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// unquote decodes a raw JSON string, cheaply when it holds no escapes.
+// unquote decodes a raw JSON string that scan has already read.
 func unquote(raw []byte) (string, error) {
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("%w: bad string: %w", ErrMalformed, err)
+	s, ok := jsonscan.Unquote(raw)
+	if !ok {
+		return "", fmt.Errorf("%w: bad string", ErrMalformed)
 	}
 	return s, nil
 }
