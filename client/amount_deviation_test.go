@@ -13,7 +13,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
 // TestDecimalStringAmountIsADeviation checks both halves of the leniency for an amount
@@ -22,7 +22,7 @@ import (
 func TestDecimalStringAmountIsADeviation(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(strings.Replace(seed.Response, `"amount": 1000.5`, `"amount": "1000.50"`, 1)))
+		_, _ = w.Write([]byte(strings.Replace(lakipaydocs.Response, `"amount": 1000.5`, `"amount": "1000.50"`, 1)))
 	}))
 	t.Cleanup(srv.Close)
 	var (

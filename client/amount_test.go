@@ -16,7 +16,7 @@ import (
 // is not an amount.
 func TestDecimalStringAmountsInAnswers(t *testing.T) {
 	checkout := func(amount string) string {
-		return strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": `+amount, 1)
+		return strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": `+amount, 1)
 	}
 	transaction := func(amount string) string {
 		body := strings.Replace(transactionBody(StatusSuccess), `"amount":1000.5`, `"amount":`+amount, 1)
@@ -38,7 +38,7 @@ func TestDecimalStringAmountsInAnswers(t *testing.T) {
 		t.Run("CreateCheckout "+tt.amount, func(t *testing.T) {
 			srv := newServer(t, reply(http.StatusOK, checkout(tt.amount)))
 			c, _ := testClient(t, srv.baseURL())
-			session, err := c.CreateCheckout(context.Background(), seedRequest(t))
+			session, err := c.CreateCheckout(context.Background(), docsRequest(t))
 			if tt.want == "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "amount")

@@ -24,8 +24,8 @@ import (
 // retry bookkeeping) with a hand-written net/http + encoding/json call to the same server, in
 // the same run: compare the two ns/op as a ratio.
 func BenchmarkCreateCheckout(b *testing.B) {
-	srv := newServer(b, reply(http.StatusOK, seedResponse))
-	req := seedRequest(b)
+	srv := newServer(b, reply(http.StatusOK, docsResponse))
+	req := docsRequest(b)
 	ctx := context.Background()
 
 	b.Run("sdk", func(b *testing.B) {

@@ -16,9 +16,9 @@ import (
 )
 
 func TestCreateCheckout(t *testing.T) {
-	srv := newServer(t, reply(http.StatusOK, seedResponse))
+	srv := newServer(t, reply(http.StatusOK, docsResponse))
 	c, _ := testClient(t, srv.baseURL())
-	session, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	session, err := c.CreateCheckout(context.Background(), docsRequest(t))
 	require.NoError(t, err)
 	assert.Equal(t, "https://checkout.lakipay.co/pay/abc123", session.CheckoutURL)
 	assert.Equal(t, "TXN-123456789", session.LakipayTransactionID)
@@ -42,9 +42,9 @@ func TestCreateCheckoutExactAmounts(t *testing.T) {
 		"999999999.99": "999999999.99", "999999999999.99": "999999999999.99", "1234567.89": "1234567.89"}
 	for text, want := range wire {
 		t.Run(text, func(t *testing.T) {
-			srv := newServer(t, reply(http.StatusOK, seedResponse))
+			srv := newServer(t, reply(http.StatusOK, docsResponse))
 			c, _ := testClient(t, srv.baseURL())
-			req := seedRequest(t)
+			req := docsRequest(t)
 			amount, err := ParseAmount(text)
 			require.NoError(t, err)
 			req.Amount = amount
@@ -96,9 +96,9 @@ func TestCreateCheckoutValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t, reply(http.StatusOK, seedResponse))
+			srv := newServer(t, reply(http.StatusOK, docsResponse))
 			c, _ := testClient(t, srv.baseURL())
-			req := seedRequest(t)
+			req := docsRequest(t)
 			tt.change(&req)
 			session, err := c.CreateCheckout(context.Background(), req)
 			require.Error(t, err)
@@ -126,9 +126,9 @@ func TestCreateCheckoutResponses(t *testing.T) {
 		wantErr error
 		status  int // for an *APIError
 	}{
-		{name: "documented envelope", handler: reply(http.StatusOK, seedResponse),
+		{name: "documented envelope", handler: reply(http.StatusOK, docsResponse),
 			want: &CheckoutSession{CheckoutURL: "https://checkout.lakipay.co/pay/abc123", LakipayTransactionID: "TXN-123456789", Reference: "ORDER123456", Currency: "ETB", Status: StatusInitiated}},
-		{name: "201 envelope", handler: reply(http.StatusCreated, seedResponse),
+		{name: "201 envelope", handler: reply(http.StatusCreated, docsResponse),
 			want: &CheckoutSession{CheckoutURL: "https://checkout.lakipay.co/pay/abc123", LakipayTransactionID: "TXN-123456789", Reference: "ORDER123456", Currency: "ETB", Status: StatusInitiated}},
 		{name: "older flat shape", handler: reply(http.StatusOK, `{"success":true,"status":"PENDING","message":"ok","payment_url":"https://checkout.lakipay.co/pay/flat","reference_id":"REF-FLAT","lakipay_transaction_id":"TXN-FLAT"}`),
 			want: &CheckoutSession{CheckoutURL: "https://checkout.lakipay.co/pay/flat", LakipayTransactionID: "TXN-FLAT", Reference: "REF-FLAT", Currency: "ETB", Status: StatusPending}},
@@ -139,10 +139,10 @@ func TestCreateCheckoutResponses(t *testing.T) {
 		{name: "empty object", handler: reply(http.StatusOK, `{}`), wantErr: ErrUnexpectedResponse},
 		{name: "empty body", handler: reply(http.StatusOK, ``), wantErr: ErrUnexpectedResponse},
 		{name: "HTML", handler: reply(http.StatusOK, `<html>maintenance</html>`, "Content-Type", "text/html"), wantErr: ErrUnexpectedResponse},
-		{name: "truncated JSON", handler: reply(http.StatusOK, seedResponse[:60]), wantErr: ErrUnexpectedResponse},
+		{name: "truncated JSON", handler: reply(http.StatusOK, docsResponse[:60]), wantErr: ErrUnexpectedResponse},
 		{name: "data without checkout_url", handler: reply(http.StatusOK, `{"status":"SUCCESS","message":"ok","data":{"lakipay_transaction_id":"T","reference":"R","amount":1,"currency":"ETB","status":"INITIATED"}}`), wantErr: ErrUnexpectedResponse},
-		{name: "data with unknown status", handler: reply(http.StatusOK, strings.Replace(seedResponse, `"INITIATED"`, `"DONE"`, 1)), wantErr: ErrUnexpectedResponse},
-		{name: "data with a float amount", handler: reply(http.StatusOK, strings.Replace(seedResponse, "1000.5", "1000.555", 1)), wantErr: ErrUnexpectedResponse},
+		{name: "data with unknown status", handler: reply(http.StatusOK, strings.Replace(docsResponse, `"INITIATED"`, `"DONE"`, 1)), wantErr: ErrUnexpectedResponse},
+		{name: "data with a float amount", handler: reply(http.StatusOK, strings.Replace(docsResponse, "1000.5", "1000.555", 1)), wantErr: ErrUnexpectedResponse},
 		{name: "flat shape without payment_url", handler: reply(http.StatusOK, `{"success":true,"lakipay_transaction_id":"T"}`), wantErr: ErrUnexpectedResponse},
 		{name: "body over 1 MiB", handler: reply(http.StatusOK, `{"status":"SUCCESS","message":"`+strings.Repeat("x", MaxResponseBytes)+`"}`), wantErr: ErrResponseTooLarge},
 	}
@@ -150,10 +150,10 @@ func TestCreateCheckoutResponses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.handler)
 			c, _ := testClient(t, srv.baseURL())
-			session, err := c.CreateCheckout(context.Background(), seedRequest(t))
+			session, err := c.CreateCheckout(context.Background(), docsRequest(t))
 			if tt.want != nil {
 				require.NoError(t, err)
-				tt.want.Amount = seedRequest(t).Amount
+				tt.want.Amount = docsRequest(t).Amount
 				assert.Equal(t, tt.want, session)
 				return
 			}
@@ -213,7 +213,7 @@ func TestAPIErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.handler)
 			c, sl := testClient(t, srv.baseURL())
-			_, err := c.CreateCheckout(context.Background(), seedRequest(t))
+			_, err := c.CreateCheckout(context.Background(), docsRequest(t))
 			require.Error(t, err)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)

@@ -163,9 +163,9 @@ func TestNewFromEnv(t *testing.T) {
 }
 
 func TestRequestHeaders(t *testing.T) {
-	srv := newServer(t, reply(http.StatusOK, seedResponse))
+	srv := newServer(t, reply(http.StatusOK, docsResponse))
 	c, _ := testClient(t, srv.baseURL(), WithUserAgent("shop/1.2"))
-	_, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	_, err := c.CreateCheckout(context.Background(), docsRequest(t))
 	require.NoError(t, err)
 	got := srv.seen()
 	require.Len(t, got, 1)
@@ -198,7 +198,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 	for _, h := range []http.HandlerFunc{echo, echoHTML, echo200, hangUp} {
 		srv := newServer(t, h)
 		c, _ := testClient(t, srv.baseURL(), WithLogger(logger))
-		_, err := c.CreateCheckout(ctx, seedRequest(t))
+		_, err := c.CreateCheckout(ctx, docsRequest(t))
 		errs = append(errs, err)
 		_, err = c.GetTransaction(ctx, "TXN-1")
 		errs = append(errs, err)
@@ -206,7 +206,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 	c, _ := testClient(t, "http://"+refused+"/api/v2", WithLogger(logger))
 	_, err := c.GetTransaction(ctx, "TXN-1")
 	errs = append(errs, err)
-	bad := seedRequest(t)
+	bad := docsRequest(t)
 	bad.Currency = "etb"
 	_, err = c.CreateCheckout(ctx, bad)
 	errs = append(errs, err)
@@ -218,7 +218,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 	errs = append(errs, err)
 	slow := newServer(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	c, _ = testClient(t, slow.baseURL(), WithLogger(logger), WithTimeout(20*time.Millisecond), WithRetry(RetryPolicy{MaxAttempts: 1}))
-	_, err = c.CreateCheckout(ctx, seedRequest(t))
+	_, err = c.CreateCheckout(ctx, docsRequest(t))
 	errs = append(errs, err)
 	for _, key := range []string{testSecret, "pk:" + testSecret + "\n", ":" + testSecret} {
 		_, err = New(key)
@@ -291,10 +291,10 @@ func TestLogsOneRecordPerAttempt(t *testing.T) {
 
 // TestNilContext checks that a nil context is an error, not a panic inside net/http.
 func TestNilContext(t *testing.T) {
-	srv := newServer(t, reply(http.StatusOK, seedResponse))
+	srv := newServer(t, reply(http.StatusOK, docsResponse))
 	c, _ := testClient(t, srv.baseURL())
 	var nilCtx context.Context
-	_, err := c.CreateCheckout(nilCtx, seedRequest(t))
+	_, err := c.CreateCheckout(nilCtx, docsRequest(t))
 	assert.ErrorContains(t, err, "nil context")
 	_, err = c.GetTransaction(nilCtx, "TXN-1")
 	assert.ErrorContains(t, err, "nil context")

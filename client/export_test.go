@@ -6,7 +6,7 @@ import "time"
 // share with its internal ones.
 var (
 	TestClient     = testClient
-	SeedRequest    = seedRequest
+	DocsRequest    = docsRequest
 	LakipayKey     = lakipayKey
 	AssertNoSecret = assertNoSecret
 	ClosedAddr     = closedAddr

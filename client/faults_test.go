@@ -158,7 +158,7 @@ func runFaultRow(t *testing.T, row faultRow, op contracttest.Operation, want out
 	c, sl := client.TestClient(t, srv.URL+"/api/v2", opts...)
 	id := "TXN-0000000000000000"
 	if op == contracttest.OpGetTransaction && !row.refused {
-		session, err := c.CreateCheckout(context.Background(), client.SeedRequest(t))
+		session, err := c.CreateCheckout(context.Background(), client.DocsRequest(t))
 		require.NoError(t, err, "setting up a session")
 		id = session.LakipayTransactionID
 	}
@@ -178,7 +178,7 @@ func runFaultRow(t *testing.T, row faultRow, op contracttest.Operation, want out
 	var result any
 	assert.NotPanics(t, func() {
 		if op == contracttest.OpCreateCheckout {
-			req := client.SeedRequest(t)
+			req := client.DocsRequest(t)
 			req.Reference = "ORDER-FAULT-" + strings.ReplaceAll(row.name, " ", "-")
 			result, err = c.CreateCheckout(ctx, req)
 		} else {
@@ -281,7 +281,7 @@ func TestSecretNeverLeaksThroughTheFake(t *testing.T) {
 
 	c, _ := client.TestClient(t, srv.URL+"/api/v2", client.WithLogger(logger))
 	stranger, _ := client.TestClient(t, pinnedSrv.URL+"/api/v2", client.WithLogger(logger))
-	_, err = c.CreateCheckout(ctx, client.SeedRequest(t))
+	_, err = c.CreateCheckout(ctx, client.DocsRequest(t))
 	require.NoError(t, err)
 
 	paths := []struct {
@@ -291,8 +291,8 @@ func TestSecretNeverLeaksThroughTheFake(t *testing.T) {
 	}{
 		{"unknown transaction", http.StatusNotFound, func() error { _, err := c.GetTransaction(ctx, "TXN-UNKNOWN"); return err }},
 		{"waiting for an unknown transaction", http.StatusNotFound, func() error { _, err := c.WaitForTransaction(ctx, "TXN-UNKNOWN"); return err }},
-		{"reused reference", http.StatusBadRequest, func() error { _, err := c.CreateCheckout(ctx, client.SeedRequest(t)); return err }},
-		{"unknown key, checkout", http.StatusUnauthorized, func() error { _, err := stranger.CreateCheckout(ctx, client.SeedRequest(t)); return err }},
+		{"reused reference", http.StatusBadRequest, func() error { _, err := c.CreateCheckout(ctx, client.DocsRequest(t)); return err }},
+		{"unknown key, checkout", http.StatusUnauthorized, func() error { _, err := stranger.CreateCheckout(ctx, client.DocsRequest(t)); return err }},
 		{"unknown key, transaction", http.StatusUnauthorized, func() error { _, err := stranger.GetTransaction(ctx, "TXN-1"); return err }},
 	}
 	for _, p := range paths {

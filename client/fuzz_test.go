@@ -68,7 +68,7 @@ func FuzzCheckoutValidation(f *testing.F) {
 	f.Add(int64(1), "USD", "1234567", strings.Repeat("r", 100), strings.Repeat("d", 500), "http://a", "HTTPS://b/c?d#e", "http://x", "CYBERSOURCE")
 	f.Add(int64(99_999_999_999_999), "ÉTB", "٢٥١٩١١١١١١١١", "ref\x00", "\xff", "https://ex ample.com", "https://[::1]:80/", "https://exa%mple.com", "MPESA,MPESA")
 	f.Add(int64(-5), "", "", "", "", "", "", "", ",")
-	srv := newServer(f, reply(http.StatusOK, seedResponse))
+	srv := newServer(f, reply(http.StatusOK, docsResponse))
 	c, _ := testClient(f, srv.baseURL(), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	kin, err := spec.Load()
 	require.NoError(f, err)

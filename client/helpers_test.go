@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
 // testSecret is a canary: no error, log record or formatted value may ever contain it.
@@ -22,11 +22,11 @@ const (
 	testAPIKey = "pk_test_merchant:" + testSecret
 )
 
-// seedResponse is the example success body of LakiPay's hosted-checkout page, verbatim.
-const seedResponse = seed.Response
+// docsResponse is the example success body of LakiPay's hosted-checkout page, verbatim.
+const docsResponse = lakipaydocs.Response
 
-// seedRequest is the example request of LakiPay's hosted-checkout page.
-func seedRequest(t testing.TB) CheckoutRequest {
+// docsRequest is the example request of LakiPay's hosted-checkout page.
+func docsRequest(t testing.TB) CheckoutRequest {
 	t.Helper()
 	amount, err := ParseAmount("1000.5")
 	require.NoError(t, err)

@@ -21,7 +21,7 @@ const busy = `{"status":"ERROR","message":"busy","error_code":"PROVIDER_ERROR"}`
 func TestRetryMatrix(t *testing.T) {
 	ok := map[string]http.HandlerFunc{
 		http.MethodGet:  reply(http.StatusOK, transactionBody(StatusPending)),
-		http.MethodPost: reply(http.StatusOK, seedResponse),
+		http.MethodPost: reply(http.StatusOK, docsResponse),
 	}
 	policy := RetryPolicy{MaxAttempts: 4, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
 	tests := []struct {
@@ -60,7 +60,7 @@ func TestRetryMatrix(t *testing.T) {
 			if tt.method == http.MethodGet {
 				_, err = c.GetTransaction(context.Background(), "TXN-1")
 			} else {
-				_, err = c.CreateCheckout(context.Background(), seedRequest(t))
+				_, err = c.CreateCheckout(context.Background(), docsRequest(t))
 			}
 			assert.Len(t, srv.seen(), tt.attempts, "attempts")
 			assert.Equal(t, tt.waits, sl.recorded(), "waits")
@@ -107,10 +107,10 @@ func TestPostRetriedOnlyWhenRefused(t *testing.T) {
 		// LakiPay comes up while the client waits to retry.
 		l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 		require.NoError(t, err)
-		srv = &http.Server{Handler: reply(http.StatusOK, seedResponse), ReadHeaderTimeout: time.Second}
+		srv = &http.Server{Handler: reply(http.StatusOK, docsResponse), ReadHeaderTimeout: time.Second}
 		go func() { _ = srv.Serve(l) }()
 	}
-	session, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	session, err := c.CreateCheckout(context.Background(), docsRequest(t))
 	require.NoError(t, err)
 	require.NotNil(t, srv)
 	t.Cleanup(func() { _ = srv.Close() })
@@ -121,7 +121,7 @@ func TestPostRetriedOnlyWhenRefused(t *testing.T) {
 func TestRefusedUntilAttemptsRunOut(t *testing.T) {
 	addr := closedAddr(t)
 	c, sl := testClient(t, "http://"+addr+"/api/v2")
-	_, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	_, err := c.CreateCheckout(context.Background(), docsRequest(t))
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, syscall.ECONNREFUSED), "got %v", err)
 	assert.Len(t, sl.recorded(), DefaultRetryPolicy().MaxAttempts-1)
@@ -139,9 +139,9 @@ func TestPerAttemptTimeout(t *testing.T) {
 	})
 	t.Run("POST is not retried after a timeout", func(t *testing.T) {
 		srv := newServer(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
-			reply(http.StatusOK, seedResponse))
+			reply(http.StatusOK, docsResponse))
 		c, sl := testClient(t, srv.baseURL(), WithTimeout(50*time.Millisecond))
-		_, err := c.CreateCheckout(context.Background(), seedRequest(t))
+		_, err := c.CreateCheckout(context.Background(), docsRequest(t))
 		require.Error(t, err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Len(t, srv.seen(), 1)

@@ -113,7 +113,7 @@ func TestEchoedKeyIsRedactedHoweverEscaped(t *testing.T) {
 				require.NoError(t, err)
 
 				_, getErr := c.GetTransaction(context.Background(), "TXN-1")
-				_, createErr := c.CreateCheckout(context.Background(), seedRequest(t))
+				_, createErr := c.CreateCheckout(context.Background(), docsRequest(t))
 				for _, err := range []error{getErr, createErr} {
 					var apiErr *APIError
 					require.ErrorAs(t, err, &apiErr)
@@ -181,7 +181,7 @@ func TestAnswersAreDecodedAsReceived(t *testing.T) {
 	assert.Equal(t, "ETB", got.Currency)
 	assert.Equal(t, "paid ETB_SECRET_X", got.Description)
 
-	s, err := c.CreateCheckout(context.Background(), seedRequest(t))
+	s, err := c.CreateCheckout(context.Background(), docsRequest(t))
 	require.NoError(t, err, "a good answer is never turned into an error")
 	assert.Equal(t, "https://checkout.lakipay.co/pay/ETB_SECRET_X", s.CheckoutURL)
 	assert.Equal(t, "ETB_SECRET_X", s.Reference)
@@ -246,7 +246,7 @@ func TestTransportErrorQuotingTheSecret(t *testing.T) {
 // the secret redacted in case one of them holds it.
 func TestValidationErrorHidesTheSecret(t *testing.T) {
 	c, _ := testClient(t, "http://127.0.0.1:9/api/v2")
-	req := seedRequest(t)
+	req := docsRequest(t)
 	req.Currency = testSecret
 	_, err := c.CreateCheckout(context.Background(), req)
 	var verr *ValidationError
@@ -302,7 +302,7 @@ func TestErrorsCarryOnePrefix(t *testing.T) {
 		sl.hook = func(int) { cancel() }
 		_, err := c.GetTransaction(waitCtx, "TXN-1")
 		add("GetTransaction: "+name, err)
-		_, err = c.CreateCheckout(ctx, seedRequest(t))
+		_, err = c.CreateCheckout(ctx, docsRequest(t))
 		add("CreateCheckout: "+name, err)
 		_, err = c.WaitForTransaction(waitCtx, "TXN-1")
 		add("WaitForTransaction: "+name, err)
@@ -315,18 +315,18 @@ func TestErrorsCarryOnePrefix(t *testing.T) {
 	add("empty id", err)
 	_, err = c.GetTransaction(ctx, "..")
 	add("dot segment", err)
-	bad := seedRequest(t)
+	bad := docsRequest(t)
 	bad.Currency = "etb"
 	_, err = c.CreateCheckout(ctx, bad)
 	add("invalid request", err)
 	var nilCtx context.Context
-	_, err = c.CreateCheckout(nilCtx, seedRequest(t))
+	_, err = c.CreateCheckout(nilCtx, docsRequest(t))
 	add("nil context", err)
 	_, err = c.WaitForTransaction(ctx, "TXN-1", WithPollInterval(0, 0))
 	add("poll interval", err)
 	slow := newServer(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	c, _ = testClient(t, slow.baseURL(), WithTimeout(10*time.Millisecond), WithRetry(RetryPolicy{MaxAttempts: 1}))
-	_, err = c.CreateCheckout(ctx, seedRequest(t))
+	_, err = c.CreateCheckout(ctx, docsRequest(t))
 	add("timeout", err)
 	_, err = ParseWebhook([]byte(`{}`), nil)
 	add("webhook without key", err)

@@ -68,7 +68,7 @@ func TestDecodeEventAgreesWithJSON(t *testing.T) {
 		body     string
 		compared bool // the contract accepts it and no key folds to a field's name
 	}{
-		{name: "seed payload", body: signed(webhookPayload), compared: true},
+		{name: "docs payload", body: signed(webhookPayload), compared: true},
 		{name: "without medium", body: signed(replace(`"medium":"MPESA",`, "")), compared: true},
 		{name: "unknown fields are ignored", body: signed(replace(`{`, `{"extra":{"amount":1},"note":"x",`)), compared: true},
 		{name: "escaped string", body: signed(replace(`"ORDER-12345"`, `"ORDER-\u0031"`)), compared: true},

@@ -28,7 +28,7 @@ import (
 // with a gorillamux router built once, in the same run.
 func BenchmarkCheckoutExchange(b *testing.B) {
 	header := http.Header{"Content-Type": []string{"application/json"}}
-	body, response := []byte(seedRequest), []byte(seedResponse)
+	body, response := []byte(docsRequest), []byte(docsResponse)
 	b.Run("validator", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -64,7 +64,7 @@ func BenchmarkCheckoutExchange(b *testing.B) {
 				b.Fatal(err)
 			}
 			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: http.StatusOK, Header: header, Options: opts}
-			out.SetBodyBytes([]byte(seedResponse))
+			out.SetBodyBytes([]byte(docsResponse))
 			if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 				b.Fatal(err)
 			}
@@ -74,7 +74,7 @@ func BenchmarkCheckoutExchange(b *testing.B) {
 
 func benchRequest() *http.Request {
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost,
-		"https://api.lakipay.co/api/v2/payment/checkout", strings.NewReader(seedRequest))
+		"https://api.lakipay.co/api/v2/payment/checkout", strings.NewReader(docsRequest))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-API-Key", testKey)
 	return req
@@ -90,7 +90,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(seedResponse))
+		_, _ = w.Write([]byte(docsResponse))
 	}))
 	b.Cleanup(stub.Close)
 	fake := contracttest.NewServer(b)
@@ -100,7 +100,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	var n int
 	roundTrip := func(b *testing.B, client *http.Client, url string) {
 		n++
-		body := strings.Replace(seedRequest, "ORDER123456", fmt.Sprintf("BENCH-%d", n), 1)
+		body := strings.Replace(docsRequest, "ORDER123456", fmt.Sprintf("BENCH-%d", n), 1)
 		body = strings.Replace(body, `"callback_url": "https://example.com/callback",`, "", 1)
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url+"/payment/checkout", strings.NewReader(body))
 		if err != nil {
@@ -170,7 +170,7 @@ func BenchmarkSessionMemory(b *testing.B) {
 				runtime.GC()
 				runtime.ReadMemStats(&before)
 				for i := range tc.created {
-					body := strings.Replace(seedRequest, "ORDER123456", fmt.Sprintf("MEM-%08d", i), 1)
+					body := strings.Replace(docsRequest, "ORDER123456", fmt.Sprintf("MEM-%08d", i), 1)
 					req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/api/v2/payment/checkout", strings.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("X-API-Key", testKey)

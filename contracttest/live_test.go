@@ -96,7 +96,7 @@ func TestLiveContract(t *testing.T) {
 
 	t.Run("create checkout", func(t *testing.T) {
 		status, body := l.do(t, http.MethodPost, "/payment/checkout", l.key, checkoutBody(t, reference, "https://example.com/callback"))
-		require.Equal(t, http.StatusOK, status, "LakiPay refused the seed request")
+		require.Equal(t, http.StatusOK, status, "LakiPay refused the docs request")
 		var resp gen.CheckoutResponse
 		require.NoError(t, json.Unmarshal(body, &resp))
 		id = resp.Data.LakipayTransactionID

@@ -125,7 +125,7 @@ func TestLoad(t *testing.T) {
 }
 
 func loadCheckout(api *http.Client, srv *contracttest.Server, reference, callback string) (gen.CheckoutSession, error) {
-	body := strings.Replace(seedRequest, `"ORDER123456"`, `"`+reference+`"`, 1)
+	body := strings.Replace(docsRequest, `"ORDER123456"`, `"`+reference+`"`, 1)
 	body = strings.Replace(body, `"https://example.com/callback"`, `"`+callback+`"`, 1)
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/payment/checkout", strings.NewReader(body))
 	if err != nil {

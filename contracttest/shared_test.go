@@ -14,7 +14,7 @@ import (
 
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
 const testKey = "pk_test_abc:sk_test_canary"
@@ -22,18 +22,18 @@ const testKey = "pk_test_abc:sk_test_canary"
 // secret is the part of testKey that must never appear in a report.
 const secret = "sk_test_canary"
 
-// seedRequest and seedResponse are LakiPay's own examples, verbatim.
+// docsRequest and docsResponse are LakiPay's own examples, verbatim.
 const (
-	seedRequest  = seed.Request
-	seedResponse = seed.Response
+	docsRequest  = lakipaydocs.Request
+	docsResponse = lakipaydocs.Response
 )
 
-// checkoutBody returns the seed request with a reference of its own and, when callback is
+// checkoutBody returns the docs request with a reference of its own and, when callback is
 // not "", that callback_url.
 func checkoutBody(t testing.TB, reference, callback string, mediums ...gen.Medium) []byte {
 	t.Helper()
 	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(seedRequest), &m))
+	require.NoError(t, json.Unmarshal([]byte(docsRequest), &m))
 	m["reference"] = reference
 	if callback == "" {
 		delete(m, "callback_url")

@@ -75,10 +75,10 @@ const txOK = `{"status":"SUCCESS","message":"ok","data":{"transaction_id":"TXN-1
 	"currency":"ETB","status":"%s","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:30:00Z"%s}}`
 
 func TestTransportValidExchangeKeepsBodiesIntact(t *testing.T) {
-	c, got, st := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, http.StatusOK, "application/json", seedResponse)
+	c, got, st := exchange(t, http.MethodPost, "/payment/checkout", docsRequest, http.StatusOK, "application/json", docsResponse)
 	assert.Empty(t, c.all())
-	assert.Equal(t, seedResponse, got, "the caller reads the response body intact")
-	assert.Equal(t, seedRequest, string(st.lastBody()), "the server receives the request body intact")
+	assert.Equal(t, docsResponse, got, "the caller reads the response body intact")
+	assert.Equal(t, docsRequest, string(st.lastBody()), "the server receives the request body intact")
 }
 
 func TestTransportPinsViolationMessages(t *testing.T) {
@@ -90,8 +90,8 @@ func TestTransportPinsViolationMessages(t *testing.T) {
 			c.all()[0].String())
 	})
 	t.Run("missing required field in a request", func(t *testing.T) {
-		body := strings.Replace(seedRequest, `"currency": "ETB",`, "", 1)
-		c, _, st := exchange(t, http.MethodPost, "/payment/checkout", body, http.StatusOK, "application/json", seedResponse)
+		body := strings.Replace(docsRequest, `"currency": "ETB",`, "", 1)
+		c, _, st := exchange(t, http.MethodPost, "/payment/checkout", body, http.StatusOK, "application/json", docsResponse)
 		require.Len(t, c.all(), 1, c.joined())
 		assert.Equal(t,
 			`createCheckout: request body /currency: required: is required (rule at openapi.yaml#/components/schemas/CheckoutRequest/required)`,
@@ -141,7 +141,7 @@ func TestTransportReportsTheOlderFlatShape(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, got, _ := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, tc.status, "application/json", tc.body)
+			c, got, _ := exchange(t, http.MethodPost, "/payment/checkout", docsRequest, tc.status, "application/json", tc.body)
 			var found bool
 			for _, v := range c.all() {
 				if v.Rule == "envelope" {
@@ -158,7 +158,7 @@ func TestTransportReportsTheOlderFlatShape(t *testing.T) {
 
 func TestStrictReportsUndeclaredResponseProperties(t *testing.T) {
 	extra := fmt.Sprintf(txOK, "SUCCESS", `,"fee_currency":"ETB","meta":{"a":1}`)
-	withTopLevel := strings.Replace(seedResponse, `"status": "SUCCESS",`, `"status": "SUCCESS", "success": true, "data2": [1],`, 1)
+	withTopLevel := strings.Replace(docsResponse, `"status": "SUCCESS",`, `"status": "SUCCESS", "success": true, "data2": [1],`, 1)
 	cases := []struct {
 		name, path, body string
 		strict           []string
@@ -170,7 +170,7 @@ func TestStrictReportsUndeclaredResponseProperties(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			method, reqBody := http.MethodGet, ""
 			if tc.path == "/payment/checkout" {
-				method, reqBody = http.MethodPost, seedRequest
+				method, reqBody = http.MethodPost, docsRequest
 			}
 			lax, _, _ := exchange(t, method, tc.path, reqBody, http.StatusOK, "application/json", tc.body)
 			assert.Empty(t, lax.all(), "without Strict, undeclared properties pass")
@@ -180,7 +180,7 @@ func TestStrictReportsUndeclaredResponseProperties(t *testing.T) {
 	}
 	t.Run("declared open maps are not flagged", func(t *testing.T) {
 		body := `{"status":"ERROR","message":"Validation failed","error_code":"VALIDATION_ERROR","errors":{"anything":["x"]}}`
-		c, _, _ := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, http.StatusBadRequest, "application/json", body, contracttest.Strict())
+		c, _, _ := exchange(t, http.MethodPost, "/payment/checkout", docsRequest, http.StatusBadRequest, "application/json", body, contracttest.Strict())
 		assert.Empty(t, c.all())
 	})
 }
@@ -209,8 +209,8 @@ func TestViolationsNeverCarryTheSecret(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			body := strings.Replace(seedResponse, `"currency": "ETB"`, `"currency": "`+tc.currency+`"`, 1)
-			c, got, _ := exchange(t, http.MethodPost, "/payment/checkout", seedRequest, http.StatusOK, "application/json", body)
+			body := strings.Replace(docsResponse, `"currency": "ETB"`, `"currency": "`+tc.currency+`"`, 1)
+			c, got, _ := exchange(t, http.MethodPost, "/payment/checkout", docsRequest, http.StatusOK, "application/json", body)
 			require.NotEmpty(t, c.all())
 			assert.Equal(t, body, got, "the caller reads the answer as it came: only reports are redacted")
 			for _, v := range c.all() {

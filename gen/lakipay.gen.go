@@ -178,10 +178,10 @@ type AbsoluteURL = string
 // Example: 1000.5
 type Amount = money.Amount
 
-// CheckoutRequest The body of a hosted-checkout request: the seed's fields exactly, with the seed's names,
-// types and required-ness. **Decision:** properties the seed does not list are refused
-// (`additionalProperties: false`), so a misspelt field fails loudly instead of being
-// dropped.
+// CheckoutRequest The body of a hosted-checkout request: the fields of LakiPay's hosted-checkout page
+// exactly, with its names, types and required-ness. **Decision:** properties the page does
+// not list are refused (`additionalProperties: false`), so a misspelt field fails loudly
+// instead of being dropped.
 type CheckoutRequest struct {
 	// Amount A money amount in the major unit of its currency (1000.5 ETB is one thousand birr and
 	// fifty santim), as a JSON number greater than 0 with at most two decimal places (so at

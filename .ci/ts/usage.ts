@@ -13,7 +13,7 @@ type Medium = components["schemas"]["Medium"];
 
 // The request of LakiPay's hosted-checkout page, field for field.
 const mediums: Medium[] = ["MPESA", "TELEBIRR", "CBE"];
-export const seedRequest: CheckoutRequest = {
+export const docsRequest: CheckoutRequest = {
   amount: 1000.5,
   currency: "ETB",
   phone_number: "251911111111",
@@ -28,7 +28,7 @@ export const seedRequest: CheckoutRequest = {
 };
 
 // The operation's body type and the schema are the same type.
-const asBody: CheckoutBody = seedRequest;
+const asBody: CheckoutBody = docsRequest;
 
 // createCheckout posts the request from a server (the key never goes to a browser) and returns
 // the hosted page to redirect the shopper to.

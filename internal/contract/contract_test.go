@@ -12,7 +12,7 @@ import (
 
 	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/secrettest"
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
 const checkoutPath = "/api/v2/payment/checkout"
@@ -42,11 +42,11 @@ func TestNoSpecMachineryAtRunTime(t *testing.T) {
 }
 
 func TestSeedExamplesAreValid(t *testing.T) {
-	op, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk_test_abc:sk_test_x"), []byte(seed.Request), contract.Options{})
+	op, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk_test_abc:sk_test_x"), []byte(lakipaydocs.Request), contract.Options{})
 	assert.Equal(t, "createCheckout", op)
 	assert.Empty(t, vs)
-	assert.Empty(t, contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(seed.Response), contract.Options{Strict: true}))
-	assert.Empty(t, contract.ValidateResponse("createCheckout", http.StatusUnauthorized, header(""), []byte(seed.Error), contract.Options{Strict: true}))
+	assert.Empty(t, contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(lakipaydocs.Response), contract.Options{Strict: true}))
+	assert.Empty(t, contract.ValidateResponse("createCheckout", http.StatusUnauthorized, header(""), []byte(lakipaydocs.Error), contract.Options{Strict: true}))
 }
 
 func TestTheSecretKeyNeverShows(t *testing.T) {
@@ -124,11 +124,11 @@ func TestReadableReasons(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 
-	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(strings.Replace(seed.Request, "1000.5", "1.0000000000000001", 1)), contract.Options{})
+	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(strings.Replace(lakipaydocs.Request, "1000.5", "1.0000000000000001", 1)), contract.Options{})
 	require.Len(t, vs, 1)
 	assert.Equal(t, "must have at most two decimal places", vs[0].Reason)
 	assert.Equal(t, "1.0000000000000001", vs[0].Value)
-	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(strings.Replace(seed.Request, "1000.5", "0.001", 1)), contract.Options{})
+	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(strings.Replace(lakipaydocs.Request, "1000.5", "0.001", 1)), contract.Options{})
 	assert.Equal(t, []string{"minimum", "multipleOf"}, []string{vs[0].Rule, vs[1].Rule})
 	assert.Equal(t, "must be at least 0.01", vs[0].Reason)
 }
@@ -138,13 +138,13 @@ func TestContractRules(t *testing.T) {
 		name, body, pointer, rule string
 	}{
 		{"duplicate key names the member", `{"amount":0.001,"amount":20}`, "/amount", "duplicate key"},
-		{"nested duplicate", strings.Replace(seed.Request, `"failed"`, `"success":"https://x.example/","failed"`, 1), "/redirects/success", "duplicate key"},
+		{"nested duplicate", strings.Replace(lakipaydocs.Request, `"failed"`, `"success":"https://x.example/","failed"`, 1), "/redirects/success", "duplicate key"},
 		{"escaped duplicate", `{"amount":1,"\u0061mount":2}`, "/amount", "duplicate key"},
 		{"undeclared duplicate", `{"x":1,"x":2}`, "/x", "duplicate key"},
-		{"invalid UTF-8", strings.Replace(seed.Request, "ORDER123456", "U1-\xff-N", 1), "/reference", "utf-8"},
-		{"lone surrogate", strings.Replace(seed.Request, "ORDER123456", `\ud800`, 1), "/reference", "utf-8"},
-		{"trailing data", seed.Request + "{}", "", "json"},
-		{"truncated", seed.Request[:40], "/currency", "json"},
+		{"invalid UTF-8", strings.Replace(lakipaydocs.Request, "ORDER123456", "U1-\xff-N", 1), "/reference", "utf-8"},
+		{"lone surrogate", strings.Replace(lakipaydocs.Request, "ORDER123456", `\ud800`, 1), "/reference", "utf-8"},
+		{"trailing data", lakipaydocs.Request + "{}", "", "json"},
+		{"truncated", lakipaydocs.Request[:40], "/currency", "json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,7 +165,7 @@ func TestHostileBodiesStayBounded(t *testing.T) {
 		many = append(many, `"M`+strings.Repeat("x", i%7)+string(rune('a'+i%26))+`"`)
 	}
 	many = append(many, `"CBE"`)
-	mediums := strings.Replace(seed.Request, `["MPESA", "TELEBIRR", "CBE"]`, "["+strings.Join(many, ",")+`,"CBE"]`, 1)
+	mediums := strings.Replace(lakipaydocs.Request, `["MPESA", "TELEBIRR", "CBE"]`, "["+strings.Join(many, ",")+`,"CBE"]`, 1)
 	_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(mediums), contract.Options{})
 	rules := map[string]int{}
 	for _, v := range vs {
@@ -194,21 +194,21 @@ func TestHostileBodiesStayBounded(t *testing.T) {
 }
 
 func TestLenientAmounts(t *testing.T) {
-	body := strings.Replace(seed.Response, `"amount": 1000.5`, `"amount": "1000.50"`, 1)
+	body := strings.Replace(lakipaydocs.Response, `"amount": 1000.5`, `"amount": "1000.50"`, 1)
 	strict := contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(body), contract.Options{})
 	require.Len(t, strict, 1)
 	assert.Equal(t, "type", strict[0].Rule)
 	assert.Equal(t, "must be a number", strict[0].Reason)
 	assert.Empty(t, contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(body), contract.Options{Lenient: true}))
 	for text, rule := range map[string]string{`"1000.505"`: "multipleOf", `"1e400"`: "maximum", `"0"`: "minimum", `"ten"`: "type", `" 10"`: "type"} {
-		body := strings.Replace(seed.Response, `"amount": 1000.5`, `"amount": `+text, 1)
+		body := strings.Replace(lakipaydocs.Response, `"amount": 1000.5`, `"amount": `+text, 1)
 		vs := contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(body), contract.Options{Lenient: true})
 		require.Len(t, vs, 1, text)
 		assert.Equal(t, rule, vs[0].Rule, text)
 		assert.Equal(t, text, vs[0].Value)
 	}
 	// Only amounts are lenient: a status is never a number in a string.
-	body = strings.Replace(seed.Response, `"currency": "ETB"`, `"currency": 1`, 1)
+	body = strings.Replace(lakipaydocs.Response, `"currency": "ETB"`, `"currency": 1`, 1)
 	assert.NotEmpty(t, contract.ValidateResponse("createCheckout", http.StatusOK, header(""), []byte(body), contract.Options{Lenient: true}))
 }
 
@@ -249,7 +249,7 @@ func TestConcurrentValidation(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			body := seed.Request
+			body := lakipaydocs.Request
 			if i%2 == 1 {
 				body = strings.Replace(body, "ETB", "etb", 1)
 			}

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lakipay/checkout-go/internal/jsonscan"
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -50,7 +50,7 @@ func paired(b *testing.B, names []string, fns ...func() bool) {
 // BenchmarkValid times checking a whole document: the scanner (strict, and plain) against
 // encoding/json's json.Valid plus utf8.Valid (what strictness replaces).
 func BenchmarkValid(b *testing.B) {
-	for name, doc := range map[string][]byte{"seed-request": []byte(seed.Request), "webhook": signedWebhook} {
+	for name, doc := range map[string][]byte{"docs-request": []byte(lakipaydocs.Request), "webhook": signedWebhook} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			paired(b, []string{"jsonscan-strict", "jsonscan", "encoding-json"},

@@ -14,7 +14,7 @@ import (
 // TestConsumerModuleGeneratesFromTheSpec follows the README's recipe for another Go module:
 // testdata/consumer requires this module (replaced by this working tree), generates its own
 // models and client from this module's openapi.yaml with its own oapi-codegen config through
-// `go generate`, and must then build, vet and pass its own tests (which send the seed request
+// `go generate`, and must then build, vet and pass its own tests (which send the docs request
 // to a loopback server with the generated client).
 func TestConsumerModuleGeneratesFromTheSpec(t *testing.T) {
 	if testing.Short() {

@@ -18,13 +18,13 @@ import (
 const transactionBody = `{"status":"SUCCESS","message":"Transaction retrieved successfully","data":{"transaction_id":"TXN-123456789","reference":"ORDER123456","amount":1000.5,"currency":"ETB","status":"SUCCESS","medium":"MPESA","type":"DEPOSIT","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:31:12Z"}}`
 
 // BenchmarkCompiledContract times the compiled contract against kin-openapi, in one run, on
-// valid exchanges: the seed checkout request, a transaction detail response and a
+// valid exchanges: the docs checkout request, a transaction detail response and a
 // signed webhook (a 344-character signature).
 func BenchmarkCompiledContract(b *testing.B) {
 	s := load(b)
 	ctx := context.Background()
 	header := http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {testKey}}
-	request := []byte(seedRequest)
+	request := []byte(docsRequest)
 	response := []byte(transactionBody)
 	webhook := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 85)+"Ab==", 1))
 	getReq := httptest.NewRequestWithContext(ctx, http.MethodGet, "https://api.lakipay.co/api/v2/payment/transaction/TXN-123456789", nil)
@@ -42,7 +42,7 @@ func BenchmarkCompiledContract(b *testing.B) {
 		}
 	})
 	b.Run("request/kin", func(b *testing.B) {
-		req := checkoutRequest(b, seedRequest)
+		req := checkoutRequest(b, docsRequest)
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, vs := s.ValidateRequest(ctx, req); vs != nil {
@@ -96,9 +96,9 @@ func BenchmarkCompiledContractPaired(b *testing.B) {
 	s := load(b)
 	ctx := context.Background()
 	header := http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {testKey}}
-	request, response := []byte(seedRequest), []byte(transactionBody)
+	request, response := []byte(docsRequest), []byte(transactionBody)
 	webhook := []byte(strings.Replace(webhookDoc, "bm90LWEtcmVhbC1zaWduYXR1cmU=", strings.Repeat("AbCd", 85)+"Ab==", 1))
-	req := checkoutRequest(b, seedRequest)
+	req := checkoutRequest(b, docsRequest)
 	getReq := httptest.NewRequestWithContext(ctx, http.MethodGet, "https://api.lakipay.co/api/v2/payment/transaction/TXN-123456789", nil)
 	getReq.Header.Set("X-API-Key", testKey)
 	ex, vs := s.ValidateRequest(ctx, getReq)

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/secrettest"
-	"github.com/lakipay/checkout-go/internal/seed"
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
@@ -24,9 +24,9 @@ const testKey = "pk_test_abc:sk_test_canary"
 
 // LakiPay's own examples, verbatim.
 const (
-	seedRequest  = seed.Request
-	seedResponse = seed.Response
-	errorExample = seed.Error
+	docsRequest  = lakipaydocs.Request
+	docsResponse = lakipaydocs.Response
+	errorExample = lakipaydocs.Error
 )
 
 func load(t testing.TB) *spec.Spec {
@@ -49,23 +49,23 @@ func validateCheckout(t testing.TB, body string) (*spec.Exchange, []spec.Violati
 	return load(t).ValidateRequest(context.Background(), checkoutRequest(t, body))
 }
 
-// mutate returns the seed request with one change applied.
+// mutate returns the docs request with one change applied.
 func mutate(t testing.TB, change func(m map[string]any)) string {
 	t.Helper()
 	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(seedRequest), &m))
+	require.NoError(t, json.Unmarshal([]byte(docsRequest), &m))
 	change(m)
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
 	return string(b)
 }
 
-// withRaw returns the seed request with one top-level field's JSON text replaced verbatim, so
+// withRaw returns the docs request with one top-level field's JSON text replaced verbatim, so
 // numbers reach the validator exactly as written.
 func withRaw(t testing.TB, field, raw string) string {
 	t.Helper()
 	var m map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal([]byte(seedRequest), &m))
+	require.NoError(t, json.Unmarshal([]byte(docsRequest), &m))
 	m[field] = json.RawMessage(raw)
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
@@ -101,24 +101,24 @@ func TestLoadIsShared(t *testing.T) {
 
 func TestSeedExamplesValidate(t *testing.T) {
 	s := load(t)
-	ex, violations := validateCheckout(t, seedRequest)
+	ex, violations := validateCheckout(t, docsRequest)
 	require.Empty(t, violations)
 	require.NotNil(t, ex)
 	assert.Equal(t, "createCheckout", ex.Operation)
 
 	header := http.Header{"Content-Type": []string{"application/json"}}
-	assert.Empty(t, s.ValidateResponse(context.Background(), ex, http.StatusOK, header, []byte(seedResponse)))
+	assert.Empty(t, s.ValidateResponse(context.Background(), ex, http.StatusOK, header, []byte(docsResponse)))
 	assert.Empty(t, s.ValidateResponse(context.Background(), ex, http.StatusUnauthorized, header, []byte(errorExample)))
 }
 
 func TestSpecExamplesAreTheSeeds(t *testing.T) {
-	// The named examples in openapi.yaml are the seed's, so documentation and tests agree.
+	// The named examples in openapi.yaml are LakiPay.s own, so documentation and tests agree.
 	s := load(t)
 	op := s.Operation("createCheckout").Operation
-	reqExample := op.RequestBody.Value.Content.Get("application/json").Examples["seed"].Value.Value
-	respExample := op.Responses.Status(200).Value.Content.Get("application/json").Examples["seed"].Value.Value
-	assert.JSONEq(t, seedRequest, mustJSON(t, reqExample))
-	assert.JSONEq(t, seedResponse, mustJSON(t, respExample))
+	reqExample := op.RequestBody.Value.Content.Get("application/json").Examples["lakipayDocs"].Value.Value
+	respExample := op.Responses.Status(200).Value.Content.Get("application/json").Examples["lakipayDocs"].Value.Value
+	assert.JSONEq(t, docsRequest, mustJSON(t, reqExample))
+	assert.JSONEq(t, docsResponse, mustJSON(t, respExample))
 	unauthorized := op.Responses.Status(401).Value.Content.Get("application/json").Examples["invalidApiKey"].Value.Value
 	assert.JSONEq(t, errorExample, mustJSON(t, unauthorized))
 }
@@ -258,7 +258,7 @@ func TestTransactionDetail(t *testing.T) {
 func TestSecurityAndRouting(t *testing.T) {
 	s := load(t)
 	for _, key := range []string{"", "no-colon", ":secret", "public:", "pk: sk"} {
-		req := checkoutRequest(t, seedRequest)
+		req := checkoutRequest(t, docsRequest)
 		req.Header.Set("X-API-Key", key)
 		_, violations := s.ValidateRequest(context.Background(), req)
 		require.Len(t, violations, 1, "key %q", key)
@@ -277,11 +277,11 @@ func TestSecurityAndRouting(t *testing.T) {
 
 func TestValidationReadsBodyOnce(t *testing.T) {
 	// kin-openapi replaces the request body; the bytes must still be there afterwards.
-	req := checkoutRequest(t, seedRequest)
+	req := checkoutRequest(t, docsRequest)
 	_, violations := load(t).ValidateRequest(context.Background(), req)
 	require.Empty(t, violations)
 	var buf bytes.Buffer
 	_, err := buf.ReadFrom(req.Body)
 	require.NoError(t, err)
-	assert.JSONEq(t, seedRequest, buf.String())
+	assert.JSONEq(t, docsRequest, buf.String())
 }

@@ -101,12 +101,12 @@ func verdictRequestBodies(t testing.TB) map[string]string {
 		bodies["valid amount "+amount] = withRaw(t, "amount", amount)
 	}
 	bodies["duplicate key"] = `{"amount":10,"amount":20}`
-	bodies["duplicate nested key"] = strings.Replace(seedRequest, `"failed"`, `"success": "https://a.example/x", "failed"`, 1)
-	bodies["duplicate after escape"] = strings.Replace(seedRequest, `"currency"`, `"amount": 1, "\u0063urrency"`, 1)
+	bodies["duplicate nested key"] = strings.Replace(docsRequest, `"failed"`, `"success": "https://a.example/x", "failed"`, 1)
+	bodies["duplicate after escape"] = strings.Replace(docsRequest, `"currency"`, `"amount": 1, "\u0063urrency"`, 1)
 	bodies["invalid UTF-8"] = withRaw(t, "reference", "\"U1-\xff-N\"")
-	bodies["invalid UTF-8 key"] = strings.Replace(seedRequest, `"description"`, "\"d\xfeescription\"", 1)
+	bodies["invalid UTF-8 key"] = strings.Replace(docsRequest, `"description"`, "\"d\xfeescription\"", 1)
 	bodies["lone surrogate"] = withRaw(t, "reference", `"\ud800"`)
-	bodies["trailing data"] = seedRequest + ` x`
+	bodies["trailing data"] = docsRequest + ` x`
 	bodies["deep"] = withRaw(t, "redirects", strings.Repeat("[", 200)+strings.Repeat("]", 200))
 	bodies["whitespace only"] = " \n"
 	bodies["number body"] = "12"
@@ -161,7 +161,7 @@ func TestRequestHeadersAndRoutesAgree(t *testing.T) {
 	}
 	for name, change := range headers {
 		t.Run(name, func(t *testing.T) {
-			for _, body := range []string{seedRequest, "", `{"amount":`, withRaw(t, "currency", `"etb"`)} {
+			for _, body := range []string{docsRequest, "", `{"amount":`, withRaw(t, "currency", `"etb"`)} {
 				h := jsonHeader()
 				change(h)
 				got := requireSameRequest(t, s, http.MethodPost, checkoutPath, h, body, contract.Options{})
@@ -182,7 +182,7 @@ func TestRequestHeadersAndRoutesAgree(t *testing.T) {
 	for _, r := range routes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
 			requireSameRequest(t, s, r.method, r.path, jsonHeader(), "", contract.Options{})
-			requireSameRequest(t, s, r.method, r.path, http.Header{}, seedRequest, contract.Options{})
+			requireSameRequest(t, s, r.method, r.path, http.Header{}, docsRequest, contract.Options{})
 		})
 	}
 }
@@ -203,16 +203,16 @@ func verdictResponses() map[string]string {
 		return `{"status":"SUCCESS","message":"ok","data":{"transaction_id":"TXN-1","reference":"R","amount":10.5,"currency":"ETB","status":"PAID_STATUS","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:30:00Z"` + change + `}}`
 	}
 	bodies := map[string]string{
-		"seed":                  seedResponse,
+		"docs":                  docsResponse,
 		"error":                 errorExample,
-		"status lower":          strings.Replace(seedResponse, `"status": "INITIATED"`, `"status": "initiated"`, 1),
-		"relative url":          strings.Replace(seedResponse, `"https://checkout.lakipay.co/pay/abc123"`, `"/pay/abc"`, 1),
-		"empty id":              strings.Replace(seedResponse, `"TXN-123456789"`, `""`, 1),
-		"amount 3 places":       strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": 1000.555`, 1),
-		"amount string":         strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": "1000.50"`, 1),
-		"amount bad string":     strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": "10,5"`, 1),
-		"amount string 3dp":     strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": "1000.505"`, 1),
-		"amount string huge":    strings.Replace(seedResponse, `"amount": 1000.5`, `"amount": "1e400"`, 1),
+		"status lower":          strings.Replace(docsResponse, `"status": "INITIATED"`, `"status": "initiated"`, 1),
+		"relative url":          strings.Replace(docsResponse, `"https://checkout.lakipay.co/pay/abc123"`, `"/pay/abc"`, 1),
+		"empty id":              strings.Replace(docsResponse, `"TXN-123456789"`, `""`, 1),
+		"amount 3 places":       strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": 1000.555`, 1),
+		"amount string":         strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": "1000.50"`, 1),
+		"amount bad string":     strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": "10,5"`, 1),
+		"amount string 3dp":     strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": "1000.505"`, 1),
+		"amount string huge":    strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": "1e400"`, 1),
 		"no data":               `{"status":"SUCCESS","message":"m"}`,
 		"flat":                  `{"success":true,"payment_url":"https://x.example/p"}`,
 		"error no message":      `{"status":"ERROR"}`,
@@ -404,7 +404,7 @@ func TestEveryPatternOfTheSpecHasAReason(t *testing.T) {
 func requestCorpus(t testing.TB) map[string]string {
 	long := `"` + strings.Repeat("r", 101) + `"`
 	c := map[string]string{
-		"seed":                 seedRequest,
+		"docs":                 docsRequest,
 		"amount 9.555":         withRaw(t, "amount", "9.555"),
 		"amount 0":             withRaw(t, "amount", "0"),
 		"amount -1":            withRaw(t, "amount", "-1"),
@@ -432,7 +432,7 @@ func requestCorpus(t testing.TB) map[string]string {
 		"callback escaped &":   withRaw(t, "callback_url", `"https://example.com/cb?a=1\u0026b=2"`),
 		"callback escaped nl":  withRaw(t, "callback_url", `"https://example.com/cb\n"`),
 		"reference surrogate":  withRaw(t, "reference", `"\ud83d\ude00"`),
-		"escaped key":          strings.Replace(seedRequest, `"amount"`, `"\u0061mount"`, 1),
+		"escaped key":          strings.Replace(docsRequest, `"amount"`, `"\u0061mount"`, 1),
 		"mediums unknown":      withRaw(t, "supported_mediums", `["PAYPAL"]`),
 		"mediums not array":    withRaw(t, "supported_mediums", `"MPESA"`),
 		"redirects relative":   withRaw(t, "redirects", `{"success":"/s","failed":"https://example.com/f"}`),
@@ -446,7 +446,7 @@ func requestCorpus(t testing.TB) map[string]string {
 		"undeclared field":     withRaw(t, "redirect_url", `"https://example.com"`),
 		"not an object":        `[1,2]`,
 		"not JSON":             `{"amount":`,
-		"two values":           seedRequest + ` {}`,
+		"two values":           docsRequest + ` {}`,
 		"empty":                ``,
 	}
 	return c

@@ -15,8 +15,8 @@ import (
 	"example.com/shop/lakipayapi"
 )
 
-// seedRequest is the example request of LakiPay's hosted-checkout page, in generated types.
-func seedRequest() lakipayapi.CheckoutRequest {
+// docsRequest is the example request of LakiPay's hosted-checkout page, in generated types.
+func docsRequest() lakipayapi.CheckoutRequest {
 	description := "Payment for order #123"
 	callback := "https://example.com/callback"
 	return lakipayapi.CheckoutRequest{
@@ -67,7 +67,7 @@ func main() {
 	if base == "" {
 		base = "https://api.lakipay.co/api/v2"
 	}
-	url, err := createCheckout(context.Background(), base, key, seedRequest())
+	url, err := createCheckout(context.Background(), base, key, docsRequest())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -18,7 +18,7 @@ const (
 		"callback_url": "https://example.com/callback",
 		"redirects": {"success": "https://example.com/success", "failed": "https://example.com/failed"},
 		"supported_mediums": ["MPESA", "TELEBIRR", "CBE"]}`
-	seedResponse = `{"status": "SUCCESS", "message": "Checkout session created successfully",
+	docsResponse = `{"status": "SUCCESS", "message": "Checkout session created successfully",
 		"data": {"checkout_url": "https://checkout.lakipay.co/pay/abc123",
 		"lakipay_transaction_id": "TXN-123456789", "reference": "ORDER123456",
 		"amount": 1000.5, "currency": "ETB", "status": "INITIATED"}}`
@@ -47,19 +47,19 @@ func TestGeneratedClientSendsTheSeedRequest(t *testing.T) {
 			t.Error("the X-API-Key header is missing or wrong")
 		}
 		if got := decode(t, r.Body); !reflect.DeepEqual(got, want) {
-			t.Errorf("body is not the seed request:\n got %v\nwant %v", got, want)
+			t.Errorf("body is not the docs request:\n got %v\nwant %v", got, want)
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.Copy(w, bytes.NewBufferString(seedResponse))
+		_, _ = io.Copy(w, bytes.NewBufferString(docsResponse))
 	}))
 	defer srv.Close()
 
-	url, err := createCheckout(t.Context(), srv.URL+"/api/v2", testKey, seedRequest())
+	url, err := createCheckout(t.Context(), srv.URL+"/api/v2", testKey, docsRequest())
 	if err != nil {
 		t.Fatalf("createCheckout: %v", err)
 	}
 	if url != "https://checkout.lakipay.co/pay/abc123" {
-		t.Errorf("checkout url %q, want the seed's", url)
+		t.Errorf("checkout url %q, want the docs example.s", url)
 	}
 }
 
@@ -71,7 +71,7 @@ func TestGeneratedClientReportsErrors(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	_, err := createCheckout(t.Context(), srv.URL, testKey, seedRequest())
+	_, err := createCheckout(t.Context(), srv.URL, testKey, docsRequest())
 	if err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Fatalf("err = %v, want one naming HTTP 400", err)
 	}

@@ -1,8 +1,8 @@
-// Package seed holds LakiPay's own examples from the hosted-checkout page (the project's
+// Package lakipaydocs holds LakiPay's own examples from the hosted-checkout page (the project's
 // primary source) and its "Core Concepts" page, verbatim, so that the tests of every package
 // start from the same text. openapi.yaml carries the same examples; a test in internal/spec
 // keeps the two in step.
-package seed
+package lakipaydocs
 
 // Request is the example request of LakiPay's hosted-checkout page.
 const Request = `{
