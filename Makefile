@@ -10,24 +10,35 @@ GOLANGCI_LINT := $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lin
 help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
+# BROWSERTEST is the module of the headless-browser test: apart, so that the SDK's module graph
+# does not carry chromedp.
+BROWSERTEST := contracttest/browsertest
+
+# GENERATED is what `go generate ./...` writes from openapi.yaml: the models (gen/), the
+# compiled contract (internal/contract/contract.gen.go) and the 3.1 rendition.
+GENERATED := gen internal/contract/contract.gen.go openapi-3.1.yaml
+
 .PHONY: generate
-generate: ## Regenerate gen/ and openapi-3.1.yaml (the 3.1 rendition) from openapi.yaml.
+generate: ## Regenerate gen/, the compiled contract and openapi-3.1.yaml from openapi.yaml.
 	$(GO) generate ./...
 
 .PHONY: check-generated
 check-generated: generate ## Regenerate and fail on any difference or new file in the tree.
-	@changed=$$(git status --porcelain -- gen openapi-3.1.yaml go.mod go.sum); [ -z "$$changed" ] || { \
-		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- gen openapi-3.1.yaml | head -40; exit 1; }
+	@changed=$$(git status --porcelain -- $(GENERATED) go.mod go.sum $(BROWSERTEST)/go.mod $(BROWSERTEST)/go.sum); [ -z "$$changed" ] || { \
+		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- $(GENERATED) | head -40; exit 1; }
 
 .PHONY: lint
-lint: ## gofmt, go vet and golangci-lint.
+lint: ## gofmt, go vet and golangci-lint (both modules).
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$unformatted" ] || { echo "gofmt: $$unformatted"; exit 1; }
 	$(GO) vet ./...
+	cd $(BROWSERTEST) && $(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
+	cd $(BROWSERTEST) && $(GOLANGCI_LINT) run ./...
 
 .PHONY: test
-test: ## Run every test (race detector on).
+test: ## Run every test (race detector on), the browser test's module included.
 	$(GO) test -race -count=1 ./...
+	cd $(BROWSERTEST) && $(GO) test -race -count=1 ./...
 
 .PHONY: bench
 bench: ## Run the benchmarks (5 runs each; compare the ratios within one run).

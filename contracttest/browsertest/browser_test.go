@@ -1,8 +1,10 @@
-package contracttest_test
+// Package browsertest drives LakiPay's hosted page on the fake (package contracttest) with a
+// real headless Chromium. It is a module of its own so that the SDK's module graph does not
+// carry chromedp: `make test` runs it too, and it skips when no browser is found.
+package browsertest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,9 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
 // browserEnv names an environment variable that points at a Chromium-compatible browser when
@@ -38,7 +39,8 @@ func findBrowser(t *testing.T) string {
 }
 
 // TestBrowserPaysOnTheHostedPage opens the hosted page in headless Chromium, picks a medium,
-// pays and lands on the success URL; the webhook arrived and verifies.
+// pays and lands on the success URL; the webhook arrived, verifies, and transaction detail
+// says SUCCESS.
 func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -50,26 +52,28 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 		_, _ = w.Write([]byte(`<!DOCTYPE html><title>shop</title><p id="landed">` + r.URL.Path + `</p>`))
 	}))
 	defer merchant.Close()
-	received := make(chan []byte, 4)
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body json.RawMessage
-		if json.NewDecoder(r.Body).Decode(&body) != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		received <- body
-	}))
+	received := make(chan *client.WebhookEvent, 4)
+	receiver, err := client.NewWebhookHandler(srv.PublicKey(), func(_ context.Context, e *client.WebhookEvent) error {
+		received <- e
+		return nil
+	})
+	require.NoError(t, err)
+	hook := httptest.NewServer(receiver)
 	defer hook.Close()
 
-	var req map[string]any
-	require.NoError(t, json.Unmarshal(checkoutBody(t, "R-browser", hook.URL+"/cb"), &req))
-	req["redirects"] = map[string]string{"success": merchant.URL + "/success", "failed": merchant.URL + "/failed"}
-	body, err := json.Marshal(req)
+	c, err := client.New("pk_test_browser:sk_test_browser_secret", client.WithBaseURL(srv.URL()),
+		client.WithHTTPClient(&http.Client{Transport: contracttest.Transport(t, nil)}))
 	require.NoError(t, err)
-	status, _, resp := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
-	require.Equal(t, http.StatusOK, status, string(resp))
-	var created gen.CheckoutResponse
-	require.NoError(t, json.Unmarshal(resp, &created))
+	amount, err := client.ParseAmount("1000.5")
+	require.NoError(t, err)
+	session, err := c.CreateCheckout(t.Context(), client.CheckoutRequest{
+		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "R-browser",
+		Description:      "Payment for order #123",
+		CallbackURL:      hook.URL + "/cb",
+		Redirects:        client.Redirects{Success: merchant.URL + "/success", Failed: merchant.URL + "/failed"},
+		SupportedMediums: []client.Medium{client.MediumMPESA, client.MediumTELEBIRR, client.MediumCBE},
+	})
+	require.NoError(t, err)
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(browser),
@@ -92,10 +96,10 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 	defer cancelBrowser()
 
 	require.NoError(t, chromedp.Do(browserCtx,
-		chromedp.Navigate(created.Data.CheckoutURL),
+		chromedp.Navigate(session.CheckoutURL),
 		chromedp.WaitVisible(chromedp.ID("pay")),
 	))
-	amount, err := chromedp.Run(browserCtx, chromedp.Text(chromedp.ID("amount")))
+	shown, err := chromedp.Run(browserCtx, chromedp.Text(chromedp.ID("amount")))
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(browserCtx,
 		chromedp.Click(chromedp.ID("medium-TELEBIRR")),
@@ -106,20 +110,18 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 	require.NoError(t, err)
 	location, err := chromedp.Run(browserCtx, chromedp.Location())
 	require.NoError(t, err)
-	assert.Equal(t, "1000.50", amount)
+	assert.Equal(t, "1000.50", shown)
 	assert.Equal(t, "/success", landed)
 	assert.Equal(t, merchant.URL+"/success", location)
 
-	tx := transaction(t, srv, created.Data.LakipayTransactionID)
-	assert.Equal(t, gen.TransactionStatusSUCCESS, tx.Status)
-	assert.Equal(t, ptr(gen.MediumTELEBIRR), tx.Medium)
+	tx, err := c.GetTransaction(t.Context(), session.LakipayTransactionID)
+	require.NoError(t, err)
+	assert.Equal(t, client.StatusSuccess, tx.Status)
+	assert.Equal(t, client.MediumTELEBIRR, tx.Medium)
 	select {
-	case got := <-received:
-		require.NoError(t, webhook.Verify(got, srv.PublicKey()))
-		var event gen.WebhookEvent
-		require.NoError(t, json.Unmarshal(got, &event))
-		assert.Equal(t, created.Data.LakipayTransactionID, event.TransactionID)
-		assert.Equal(t, gen.TransactionStatusSUCCESS, event.Status)
+	case event := <-received:
+		assert.Equal(t, session.LakipayTransactionID, event.TransactionID)
+		assert.Equal(t, client.StatusSuccess, event.Status)
 	case <-ctx.Done():
 		t.Fatal("no webhook arrived")
 	}
