@@ -46,8 +46,14 @@
 // digits with country code, redirects are absolute URLs, mediums are unique. The answer's
 // CheckoutURL is where the shopper pays; LakipayTransactionID identifies the payment in
 // [Client.GetTransaction] and in webhooks. Do not trust the redirect back to your site alone:
-// [Client.GetTransaction] (or [Client.WaitForTransaction], which polls until [IsFinal]) and
-// webhooks are the authoritative status.
+// [Client.GetTransaction] (or [Client.WaitForTransaction], which polls until
+// [TransactionStatus.IsFinal]) and webhooks are the authoritative status.
+//
+// The types you fill in and read ([CheckoutRequest], [CheckoutSession], [Transaction],
+// [WebhookEvent]) are this package's own, documented field by field with their rules;
+// optional fields are plain values ("" or nil when absent). A test holds them to the models
+// oapi-codegen generates from openapi.yaml (package gen), and every request's JSON is checked
+// against the contract compiled from openapi.yaml (no spec is parsed at run time).
 //
 // Responses are read in LakiPay's documented envelope {"status", "message", "data"}. Some
 // integrations report an older flat shape from the live API ({"success": true, "payment_url",
@@ -59,12 +65,21 @@
 // # Errors
 //
 //   - [*ValidationError] (errors.Is [ErrInvalidRequest]): the request broke the contract and
-//     was not sent; Violations names every broken field and rule.
+//     was not sent; Violations names every broken field with its rule (for code) and a reason
+//     in words a person can read ("must be 7 to 15 digits: country code and number, no +,
+//     spaces or leading 0").
 //   - [*APIError]: LakiPay answered with a non-2xx status (or a 200 carrying an error body).
-//     It carries the status, LakiPay's error_code and message, per-field messages,
-//     Retry-After and the start of the raw body; a non-JSON body (an HTML 502, an empty 500)
-//     still yields one. Redirects are never followed (net/http would resend X-API-Key to the
-//     new host), so a 3xx is an *APIError too.
+//     It carries the status, LakiPay's error_code as an [ErrorCode], its message, per-field
+//     messages, Retry-After and the start of the raw body; a non-JSON body (an HTML 502, an
+//     empty 500) still yields one. Redirects are never followed (net/http would resend
+//     X-API-Key to the new host), so a 3xx is an *APIError too. [APIError.Retryable] says
+//     whether the same request may succeed later.
+//
+// Both errors offer Fields(): the messages per request field, in the same map shape, so one
+// piece of code can show a shopper what to fix whether the client or LakiPay refused.
+// [ErrorCode]'s constants list the codes LakiPay documents apart from the ones this project
+// chose where LakiPay documents none (what the fake answers: DUPLICATE_REFERENCE,
+// VALIDATION_ERROR, NOT_FOUND, METHOD_NOT_ALLOWED, RATE_LIMITED).
 //   - Anything else is a transport error (wrapping net and context errors) or
 //     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB).
 //
@@ -132,20 +147,24 @@
 // LakiPay POSTs a signed JSON [WebhookEvent] to the callback_url of a checkout whenever the
 // transaction's status changes. [ParseWebhook] verifies the RSA signature with LakiPay's
 // public key ([ParsePublicKey] reads the PEM from the dashboard) before decoding anything,
-// then checks the event against the contract. [WebhookHandler] wraps it in an http.Handler
-// that limits the body, refuses unsigned or forged webhooks with 400, fails closed (503) when
-// no key is configured and answers 200 only after your function succeeded. LakiPay signs
-// with RSA-2048; public keys shorter than 2048 bits are refused ([ErrInvalidWebhookKey]), and
-// a handler given one fails closed.
+// then checks the event against the contract. [NewWebhookHandler] wraps it in an
+// http.Handler that limits the body, refuses unsigned or forged webhooks with 400 and answers
+// 200 only after your function succeeded; a missing or short key, a nil function or a bad
+// option is an error when the handler is built. LakiPay signs with RSA-2048; public keys
+// shorter than 2048 bits are refused ([ErrInvalidWebhookKey]).
 //
 // Webhooks can arrive more than once and out of order: de-duplicate on TransactionID plus
 // Status. [WithDeduplication] makes the handler do it in memory: it remembers the last N
-// pairs your function accepted and answers a repeat 200 without calling it; a pair whose
-// function failed is not remembered, so LakiPay's retry reaches it again, and two concurrent
-// deliveries of one pair never both call it. That memory is per process and bounded, so keep
-// your function idempotent too when you run several instances or restart.
+// pairs your function accepted and answers a repeat 200 without calling it, and once your
+// function accepted a final status (SUCCESS, FAILED, CANCELLED) it answers any other status
+// of that transaction 200 without calling it (a PENDING that arrives after the SUCCESS is
+// stale). A pair whose function failed is not remembered, so LakiPay's retry reaches it
+// again, and two concurrent deliveries of one pair never both call it. That memory is per
+// process and bounded, so keep your function idempotent too when you run several instances
+// or restart.
 //
-//	http.Handle("/lakipay/webhook", client.WebhookHandler(key, process, client.WithDeduplication(10000)))
+//	h, err := client.NewWebhookHandler(key, process, client.WithDeduplication(10_000))
+//	http.Handle("POST /lakipay/webhook", h)
 //
 // A signature proves who sent a body, not that it was sent once: a replayed webhook verifies,
 // which is another reason to de-duplicate. Anything else is refused before your function
