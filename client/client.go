@@ -120,11 +120,10 @@ func NewFromEnv(opts ...Option) (*Client, error) {
 	return New(key, opts...)
 }
 
-// authorize adds the API key, User-Agent and Accept headers to a request.
+// authorize adds the API key and User-Agent headers to a request.
 func (c *Client) authorize(req *http.Request) {
 	req.Header.Set("X-API-Key", c.cfg.key.Header())
 	req.Header.Set("User-Agent", c.cfg.userAgent)
-	req.Header.Set("Accept", "application/json")
 }
 
 // BaseURL returns the API base URL the client calls.

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -63,54 +64,94 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
 	event := new(WebhookEvent)
 	var (
-		names [6]string // the short strings' keys, in the order their text was appended
-		ends  [6]int    // where each one's text ends in text
-		n     int
-		text  []byte
-		ok    bool
+		set        [6]*string // where each short string goes, in the order its text was appended
+		ends       [6]int     // where each one's text ends in text
+		n          int
+		text       []byte
+		kind       string
+		medium     string
+		status     string
+		textLength int
 	)
 	for _, f := range fields {
-		switch key := string(f.Key); key {
+		if shortField(f.Key) {
+			textLength += len(f.Value)
+		}
+	}
+	text = make([]byte, 0, textLength)
+	for _, f := range fields {
+		var dst *string
+		switch string(f.Key) {
 		case "amount":
 			if err := event.Amount.UnmarshalJSON(f.Value); err != nil {
 				return nil, err
 			}
+			continue
 		case "timestamp":
 			if err := event.Timestamp.UnmarshalJSON(f.Value); err != nil {
 				return nil, err
 			}
+			continue
 		case "signature":
-			if event.Signature, ok = jsonscan.Unquote(f.Value); !ok {
-				return nil, errors.New(`field "signature" is not a string`)
+			s, err := unquote(f)
+			if err != nil {
+				return nil, err
 			}
-		case "currency", "event", "medium", "reference", "status", "transaction_id":
-			if text, ok = jsonscan.AppendUnquote(text, f.Value); !ok {
-				return nil, fmt.Errorf("field %q is not a string", key)
-			}
-			names[n], ends[n] = key, len(text)
-			n++
+			event.Signature = string(s)
+			continue
+		case "currency":
+			dst = &event.Currency
+		case "event":
+			dst = &kind
+		case "medium":
+			dst = &medium
+		case "reference":
+			dst = &event.Reference
+		case "status":
+			dst = &status
+		case "transaction_id":
+			dst = &event.TransactionID
+		default:
+			continue
 		}
+		s, err := unquote(f)
+		if err != nil {
+			return nil, err
+		}
+		text = append(text, s...)
+		set[n], ends[n] = dst, len(text)
+		n++
 	}
 	all, start := string(text), 0
-	for i, name := range names[:n] {
-		v := all[start:ends[i]]
-		start = ends[i]
-		switch name {
-		case "currency":
-			event.Currency = v
-		case "event":
-			event.Event = TransactionType(v)
-		case "medium":
-			event.Medium = Medium(v)
-		case "reference":
-			event.Reference = v
-		case "status":
-			event.Status = TransactionStatus(v)
-		case "transaction_id":
-			event.TransactionID = v
-		}
+	for i, dst := range set[:n] {
+		*dst, start = all[start:ends[i]], ends[i]
 	}
+	event.Event, event.Medium, event.Status = TransactionType(kind), Medium(medium), TransactionStatus(status)
 	return event, nil
+}
+
+// shortField reports whether key is a string field of [WebhookEvent] other than the
+// signature.
+func shortField(key []byte) bool {
+	switch string(key) {
+	case "currency", "event", "medium", "reference", "status", "transaction_id":
+		return true
+	}
+	return false
+}
+
+// unquote returns the text of a string field: the raw bytes between its quotes when it has no
+// escapes (the body was read strictly already), its decoded value otherwise.
+func unquote(f webhook.Field) ([]byte, error) {
+	raw := f.Value
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	s, ok := jsonscan.AppendUnquote(nil, raw)
+	if !ok {
+		return nil, fmt.Errorf("field %q is not a string", f.Key)
+	}
+	return s, nil
 }
 
 // ParsePublicKey reads LakiPay's webhook public key from PEM (PKIX "PUBLIC KEY" or PKCS#1

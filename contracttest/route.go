@@ -2,11 +2,14 @@ package contracttest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
+	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/contract"
 )
@@ -25,7 +28,19 @@ func (f *Fake) routes() *router {
 	rt.handle("GET /checkout/{token}", f.servePage)
 	rt.handle("POST /checkout/{token}", f.submitPage)
 	f.mockRoutes(rt)
+	rt.handle("GET /_mock/openapi.yaml", serveContract(checkout.OpenAPI))
+	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(checkout.OpenAPI31))
 	return rt
+}
+
+// serveContract answers the contract the fake keeps to, so that a team in any language can
+// generate from exactly the version it tests against.
+func serveContract(spec string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Header().Set("Content-Length", strconv.Itoa(len(spec)))
+		_, _ = io.WriteString(w, spec)
+	}
 }
 
 // router matches a request's path exactly, segment by segment, against its routes: no

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/gen"
 )
@@ -160,6 +162,25 @@ func TestNilBodyIsAnEmptyBody(t *testing.T) {
 			rec := httptest.NewRecorder()
 			assert.NotPanics(t, func() { fake.ServeHTTP(rec, req) })
 			assert.Equal(t, tc.status, rec.Code, rec.Body.String())
+		})
+	}
+}
+
+// TestServesItsContract checks that the fake hands out the exact contract it keeps to.
+func TestServesItsContract(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	for path, want := range map[string]string{"/_mock/openapi.yaml": checkout.OpenAPI, "/_mock/openapi-3.1.yaml": checkout.OpenAPI31} {
+		t.Run(path, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.Origin()+path, nil)
+			require.NoError(t, err)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer func() { _ = resp.Body.Close() }()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "application/yaml", resp.Header.Get("Content-Type"))
+			assert.Equal(t, want, string(body))
 		})
 	}
 }
