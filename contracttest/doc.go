@@ -1,6 +1,8 @@
 // Package contracttest makes tests against LakiPay's hosted checkout trustworthy. It judges
-// every exchange against openapi.yaml (the same compiled spec the client uses, loaded once per
-// process) and provides a stateful fake LakiPay that keeps to that contract.
+// every exchange against openapi.yaml, compiled into Go by go generate (the same contract
+// package client checks its requests with, proven equal to kin-openapi's verdicts by this
+// module's tests), and provides a stateful fake LakiPay that keeps to that contract. It is
+// test machinery: merchants' servers import package client alone.
 //
 // # Validating transport
 //
@@ -13,14 +15,17 @@
 // A violation names the operation, the part of the exchange and the JSON pointer of the field,
 // the rule, the value that came and where in openapi.yaml the rule lives, for example:
 //
-//	getTransaction: response body /data/status: enum: value is not one of the allowed values [...] (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)
+//	getTransaction: response body /data/status: enum: must be one of INITIATED, PENDING, SUCCESS, FAILED, CANCELLED (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)
 //
 // The secret half of the X-API-Key never appears in a violation, even when a body echoes it.
 // An undeclared path, method, status or content type is a violation, and so is the older flat
 // success shape ({"success": true, "payment_url": ...}) that LakiPay's live API is reported
-// to send: it is reported with the rule "envelope", never silently accepted. [Strict] also
-// flags response properties the spec does not declare. Request and response bodies reach the
-// caller intact; a transport error or a body cut short reaches it unchanged.
+// to send: it is reported with the rule "envelope", never silently accepted. So are what
+// readers would disagree on: a key repeated at any depth, invalid UTF-8, a number more
+// precise or larger than a 64-bit float shows (rules "duplicate key", "utf-8", "multipleOf",
+// "maximum"). [Strict] also flags properties the spec neither declares nor rules on.
+// Request and response bodies reach the caller intact; a transport error or a body cut short
+// reaches it unchanged.
 //
 // # Fake LakiPay
 //

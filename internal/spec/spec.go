@@ -1,9 +1,13 @@
-// Package spec is the one place that loads and compiles openapi.yaml (the copy embedded in
-// package gen) for the rest of the module: the client's local request validation, the contract
-// harness and the fake LakiPay all share the result, loaded once per process.
+// Package spec is openapi.yaml read by kin-openapi: the reference that the compiled contract
+// (package internal/contract), which the SDK, the fake and the validating transport run, is
+// proven equal to. Only tests and generators use it; nothing a program links at run time
+// parses the spec.
 //
-// Violations turns kin-openapi's validation errors into [Violation] values that name the field
-// (as a JSON pointer), the rule, the offending value and where in openapi.yaml the rule lives.
+// [Spec.RequestVerdict], [Spec.ParameterVerdict], [Spec.ResponseVerdict] and
+// [Spec.WebhookVerdict] give the spec's verdict on an exchange: kin-openapi's errors mapped to
+// contract violations (same field, rule, value, location and readable reason) plus the
+// contract's own rules (well-formed JSON, UTF-8, unique keys, exact decimals), each decided
+// here without the compiled contract.
 package spec
 
 import (
