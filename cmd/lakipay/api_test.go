@@ -74,7 +74,7 @@ func TestCheckoutCreate(t *testing.T) {
 		assert.Contains(t, r.stderr, "LakiPay answered HTTP 401 INVALID_API_KEY")
 	})
 	t.Run("server error", func(t *testing.T) {
-		srv.FailNext("createCheckout", http.StatusInternalServerError, "PROVIDER_ERROR")
+		require.NoError(t, srv.FailNext("createCheckout", http.StatusInternalServerError, "PROVIDER_ERROR"))
 		r := runCLI(t, env, "", createArgs("ORDER-500")...)
 		assert.Equal(t, exitFailed, r.code)
 		assert.Contains(t, r.stderr, "LakiPay answered HTTP 500 PROVIDER_ERROR")

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/contract"
-	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
+	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
 const checkoutPath = "/api/v2/payment/checkout"

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
+	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/spec"
 )
 
