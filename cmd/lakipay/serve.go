@@ -31,8 +31,9 @@ const shutdownGrace = 5 * time.Second
 // listener is open, so that the server's URL is ready to use. The server has the fake's
 // limits (contracttest.DefaultServerLimits: header, read, write and idle timeouts, header
 // size), so that a client trickling or stalling a connection cannot hold it for long. The
-// server's own errors (a broken connection, a bad TLS hello) go to log.
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (*server, error) {
+// server's own errors (a broken connection, a bad TLS hello) go to log. configure, if any,
+// adjusts the server before it starts.
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, configure ...func(*http.Server)) (*server, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -43,6 +44,9 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	contracttest.DefaultServerLimits().Apply(srv)
+	for _, c := range configure {
+		c(srv)
+	}
 	s := &server{
 		srv:   srv,
 		url:   "http://" + ln.Addr().String(),

@@ -28,13 +28,22 @@ func TestServerStopsDespiteAnUnusedConnection(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs syncBuffer
-			s, err := serve(t.Context(), "127.0.0.1:0", http.NotFoundHandler(), slog.New(slog.NewTextHandler(&logs, nil)))
+			accepted := make(chan struct{}, 1)
+			s, err := serve(t.Context(), "127.0.0.1:0", http.NotFoundHandler(), slog.New(slog.NewTextHandler(&logs, nil)),
+				func(srv *http.Server) {
+					srv.ConnState = func(_ net.Conn, state http.ConnState) {
+						if state == http.StateNew {
+							accepted <- struct{}{}
+						}
+					}
+				})
 			require.NoError(t, err)
 			s.grace = 50 * time.Millisecond
 			var d net.Dialer
 			conn, err := d.DialContext(t.Context(), "tcp", s.url[len("http://"):])
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = conn.Close() })
+			<-accepted // the server holds the connection now: stopping must deal with it
 
 			assert.NoError(t, tc.stop(s))
 			assert.Equal(t, tc.warned, strings.Contains(logs.String(), "closing connections still open after the shutdown grace"), logs.String())
