@@ -521,15 +521,14 @@ func streamHugeBody(w http.ResponseWriter, writeTimeout time.Duration) {
 
 // flatten renders an answer in the older flat shape LakiPay's live API is reported to send.
 func flatten(a answer) ([]byte, error) {
-	out := map[string]any{"success": a.status >= 200 && a.status < 300}
+	legacy := contract.Legacy{Success: a.status >= 200 && a.status < 300}
 	switch b := a.body.(type) {
 	case gen.CheckoutResponse:
-		out["status"] = string(b.Data.Status)
-		out["message"] = b.Message
-		out["payment_url"] = b.Data.CheckoutURL
-		out["reference_id"] = b.Data.Reference
-		out["lakipay_transaction_id"] = b.Data.LakipayTransactionID
+		legacy.Status, legacy.Message = string(b.Data.Status), b.Message
+		legacy.PaymentURL, legacy.ReferenceID, legacy.LakipayTransactionID = b.Data.CheckoutURL, b.Data.Reference, b.Data.LakipayTransactionID
 	case gen.TransactionResponse:
+		// Transaction detail in the flat shape: the data's fields at the top level.
+		out := map[string]any{}
 		data, err := json.Marshal(b.Data)
 		if err != nil {
 			return nil, err
@@ -537,11 +536,12 @@ func flatten(a answer) ([]byte, error) {
 		if err := json.Unmarshal(data, &out); err != nil {
 			return nil, err
 		}
-		out["message"] = b.Message
+		out["success"], out["message"] = legacy.Success, b.Message
+		return json.Marshal(out)
 	case gen.ErrorEnvelope:
-		out["message"] = b.Message
+		legacy.Message = b.Message
 	}
-	return json.Marshal(out)
+	return json.Marshal(legacy)
 }
 
 // truncate announces body in full (Content-Length) but sends only its first half and then
