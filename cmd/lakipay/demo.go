@@ -333,7 +333,7 @@ func (e *demoEnv) session(ctx context.Context, f *demoFlags, n int, outcome stri
 	e.out.printf("%s200 OK: %s\n", indent, strings.TrimSpace(landing.body))
 	e.out.printf("%s(the redirect alone is not trusted: the webhook and transaction detail decide)\n", indent)
 
-	e.out.println("5. Merchant's webhook receiver gets LakiPay's POST (client.WebhookHandler)")
+	e.out.println("5. Merchant's webhook receiver gets LakiPay's POST (client.NewWebhookHandler)")
 	ev, err := e.awaitWebhook(ctx, session.LakipayTransactionID)
 	if err != nil {
 		return err
