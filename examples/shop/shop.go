@@ -156,13 +156,12 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 	for retried := false; ; retried = true {
 		s.orders.begin(e, attempt)
 		session, err := s.lakipay.CreateCheckout(r.Context(), s.checkoutRequest(o, attempt, phone))
-		var apiErr *client.APIError
 		switch {
 		case err == nil:
 			s.orders.opened(e, session)
 			http.Redirect(w, r, session.CheckoutURL, http.StatusSeeOther)
 			return
-		case errors.As(err, &apiErr) && apiErr.Code == client.ErrorCodeDuplicateReference && !retried:
+		case duplicateReference(err) && !retried:
 			// An earlier try of this attempt created a session whose answer was lost.
 			// LakiPay has no lookup by reference, and nobody ever saw that session's
 			// checkout_url, so nobody can pay it: open the next attempt instead.
@@ -174,6 +173,19 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 		s.refused(w, o, phone, err)
 		return
 	}
+}
+
+// duplicateReference reports LakiPay's refusal of a reference it has seen. LakiPay documents
+// no error_code for it: DUPLICATE_REFERENCE is the SDK's (and its fake's), and a 409, or a
+// 400 about the reference alone, is taken as the same answer (see Errors in package client).
+func duplicateReference(err error) bool {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	fields := apiErr.Fields()
+	return apiErr.Code == client.ErrorCodeDuplicateReference || apiErr.StatusCode == http.StatusConflict ||
+		(apiErr.StatusCode == http.StatusBadRequest && len(fields) == 1 && len(fields["reference"]) > 0)
 }
 
 // checkoutRequest is the checkout for one attempt to pay order o.

@@ -422,6 +422,16 @@ func TestLostAnswerRecovery(t *testing.T) {
 	assert.Len(t, w.shippedOrders(), 1)
 }
 
+// TestDuplicateAnsweredWithAConflict: LakiPay documents no code for a reused reference and
+// lists 409 for duplicates, so a 409 without DUPLICATE_REFERENCE opens the next attempt too.
+func TestDuplicateAnsweredWithAConflict(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.lakipay.FailNext(contracttest.OpCreateCheckout, http.StatusConflict, ""))
+	w.checkout(t)
+	assert.Equal(t, "ORDER-42-2", w.reference(t))
+	assert.Equal(t, 2, w.lakipay.Requests(contracttest.OpCreateCheckout))
+}
+
 // TestOneSessionPerOrder: a double click, or a shopper who comes back and clicks again,
 // gets the session already open, never a second payable one.
 func TestOneSessionPerOrder(t *testing.T) {
