@@ -51,9 +51,34 @@
 //
 // The types you fill in and read ([CheckoutRequest], [CheckoutSession], [Transaction],
 // [WebhookEvent]) are this package's own, documented field by field with their rules;
-// optional fields are plain values ("" or nil when absent). A test holds them to the models
-// oapi-codegen generates from openapi.yaml (package gen), and every request's JSON is checked
-// against the contract compiled from openapi.yaml (no spec is parsed at run time).
+// optional fields are plain values ("" or nil when absent): CallbackURL and Description are
+// strings, and "" sends none. A test holds them to the models oapi-codegen generates from
+// openapi.yaml (package gen), and every request's JSON is checked against the contract
+// compiled from openapi.yaml (no spec is parsed at run time).
+//
+// One reference per payment attempt. LakiPay refuses a reference it has seen
+// (DUPLICATE_REFERENCE, see Errors) and documents no lookup by reference, so a reference, once
+// sent, is spent whatever became of its session. Do not use the order id as the reference: a
+// cancelled or failed order could never be paid again. Give each payment attempt its own,
+// ORDER-<order>-<attempt>: ORDER-42-1, then ORDER-42-2 after the shopper cancelled, the
+// payment failed or an answer was lost (see Retries), and keep each attempt's
+// LakipayTransactionID with the order. A webhook's Reference names the order and the
+// attempt: the text between "ORDER-" and the last "-" is the order. Settle the order once,
+// for a SUCCESS of its amount and currency whatever the attempt. While an attempt's session
+// is INITIATED or PENDING, send a returning shopper back to its CheckoutURL rather than
+// opening another attempt: two open sessions could both be paid. The shop in examples/shop
+// (github.com/lakipay/checkout-go/examples/shop) does all of this, with its tests against
+// package contracttest's fake.
+//
+// Where LakiPay should send webhooks is CallbackURL, usually under the same public URL as
+// the redirects, so the service that serves the webhook handler needs its own URL before it
+// exists. In a test, an unstarted httptest server has its address before it serves:
+//
+//	srv := httptest.NewUnstartedServer(nil)
+//	publicURL := "http://" + srv.Listener.Addr().String() // for CallbackURL and Redirects
+//	srv.Config.Handler = newShop(publicURL)               // your service, webhook handler included
+//	srv.Start()
+//	defer srv.Close()
 //
 // Responses are read in LakiPay's documented envelope {"status", "message", "data"}. Some
 // integrations report an older flat shape from the live API ({"success": true, "payment_url",
@@ -74,14 +99,29 @@
 //     empty 500) still yields one. Redirects are never followed (net/http would resend
 //     X-API-Key to the new host), so a 3xx is an *APIError too. [APIError.Retryable] says
 //     whether the same request may succeed later.
-//
-// Both errors offer Fields(): the messages per request field, in the same map shape, so one
-// piece of code can show a shopper what to fix whether the client or LakiPay refused.
-// [ErrorCode]'s constants list the codes LakiPay documents apart from the ones this project
-// chose where LakiPay documents none (what the fake answers: DUPLICATE_REFERENCE,
-// VALIDATION_ERROR, NOT_FOUND, METHOD_NOT_ALLOWED, RATE_LIMITED).
 //   - Anything else is a transport error (wrapping net and context errors) or
 //     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB).
+//
+// Both error types offer Fields(): the messages per request field ("phone_number": [...]), in
+// the same map shape, so one piece of code can show a shopper what to fix whether the client
+// or LakiPay refused.
+//
+// Error codes: decide on [APIError].StatusCode and [APIError.Retryable] first, and use Code
+// for what it adds; the list is open, so treat a code you do not know as a failure of its
+// status. LakiPay documents five codes (its Core Concepts page): INVALID_API_KEY,
+// INVALID_AMOUNT, INVALID_PHONE, INSUFFICIENT_BALANCE and PROVIDER_ERROR ([ErrorCodeInvalidAPIKey],
+// [ErrorCodeInvalidAmount], [ErrorCodeInvalidPhone], [ErrorCodeInsufficientBalance],
+// [ErrorCodeProviderError]). The others are this project's choice, where LakiPay documents no
+// code: DUPLICATE_REFERENCE, VALIDATION_ERROR, NOT_FOUND, METHOD_NOT_ALLOWED and RATE_LIMITED
+// ([ErrorCodeDuplicateReference], [ErrorCodeValidation], [ErrorCodeNotFound],
+// [ErrorCodeMethodNotAllowed], [ErrorCodeRateLimited]). openapi.yaml and package
+// contracttest's fake use them; the live API may send another code for the same case, and
+// the live contract suite (go test -run Live with LAKIPAY_API_KEY set) reports what it sends.
+// **Decision:** a reused reference is DUPLICATE_REFERENCE with HTTP 400, the status
+// integrations report from the live API. Since LakiPay documents no code for it, and lists
+// 409 Conflict for duplicates among its statuses, a caller that must recognise it against the
+// live API should also take a 409, or a 400 whose Fields() name only "reference" (the client
+// has already checked the reference's form), as the same answer; examples/shop does.
 //
 // # Retries
 //
@@ -94,11 +134,26 @@
 // [Client.CreateCheckout] is never retried once any byte may have reached LakiPay:
 // LakiPay accepts no idempotency key, so a repeated POST could create a second session for
 // the same order. It is retried only when the connection was refused (a dial error), which
-// proves the request never left. The merchant's reference is the de-duplication key and
-// LakiPay refuses a reference it has seen: after a timeout or a 5xx, never invent a new
-// reference for the same order. If you repeat the call, repeat it with the same reference;
-// an [*APIError] with Code DUPLICATE_REFERENCE then means the first attempt did create the
-// session, and its webhooks (which carry the reference) tell you how it ends.
+// proves the request never left.
+//
+// So after a timeout, a connection cut once the request was sent, or a 429 or 5xx answer
+// (any error that is neither a [*ValidationError] nor a 4xx [*APIError]), the outcome is
+// unknown: LakiPay may have created the session and lost the answer. Nothing can have been
+// charged, since nobody saw its CheckoutURL. Recover like this:
+//
+//  1. Tell the shopper to try again in a moment, and repeat the call with the same
+//     reference when they do (never in a tight loop).
+//  2. If it succeeds, the first try created nothing: use this session. Repeating the
+//     reference first is what keeps the order at one session in that case.
+//  3. If it fails with DUPLICATE_REFERENCE (see Errors), the first try did create a
+//     session, but LakiPay offers no way back to it (no lookup by reference) and nobody can
+//     pay it: open the next attempt with the next reference (ORDER-42-2) and send the shopper
+//     there. Should LakiPay send webhooks about the lost session, they carry its reference
+//     (ORDER-42-1) and map to the order like any attempt's.
+//
+// Package contracttest's FaultLostAnswer produces exactly this case (the session is created,
+// the answer dropped); the lostAnswer example of [Client.CreateCheckout] and examples/shop
+// show the recovery.
 //
 // [WithTimeout] bounds each attempt, including reading the body; the caller's context bounds
 // the whole call, retries and waits included.

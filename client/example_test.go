@@ -99,6 +99,30 @@ func ExampleValidationError() {
 	// phone_number (pattern): must be 7 to 15 digits: country code and number, no +, spaces or leading 0
 }
 
+// Show the shopper what to fix, whoever refused the request: the client before sending it
+// (*ValidationError) and LakiPay (*APIError) both offer Fields(), messages per request field.
+func ExampleValidationError_Fields() {
+	c, err := client.New("pk_test_shop:sk_test_shop", client.WithBaseURL("http://127.0.0.1:9/api/v2"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	amount, _ := client.ParseAmount("10")
+	_, err = c.CreateCheckout(context.Background(), client.CheckoutRequest{
+		Amount: amount, Currency: "ETB", PhoneNumber: "0911111111", Reference: "ORDER-1-1",
+		Redirects:        client.Redirects{Success: "https://shop.example/ok", Failed: "https://shop.example/failed"},
+		SupportedMediums: []client.Medium{client.MediumMPESA},
+	})
+	var refused interface{ Fields() map[string][]string } // *ValidationError or *APIError
+	if errors.As(err, &refused) {
+		for _, reason := range refused.Fields()["phone_number"] {
+			fmt.Println("Phone number:", reason)
+		}
+	}
+	// Output:
+	// Phone number: must be 7 to 15 digits: country code and number, no +, spaces or leading 0
+}
+
 // LakiPay's error answers are *APIError values: a reused reference is refused.
 func ExampleAPIError() {
 	fake, srv := startFake()
@@ -214,4 +238,80 @@ func ExampleClient_WaitForTransaction() {
 	fmt.Println(tx.Status, tx.Amount)
 	// Output:
 	// CANCELLED 8.10
+}
+
+// The checkout was created but its answer was lost (the fake's FaultLostAnswer): the client
+// returned an error that is no *APIError, and never repeated the POST. Repeat it with the same
+// reference: DUPLICATE_REFERENCE proves the first try created a session, but LakiPay has no
+// lookup by reference and nobody saw its checkout_url, so nobody can pay it. Open the next
+// attempt with the next reference; its webhook's reference maps back to the order.
+func ExampleClient_CreateCheckout_lostAnswer() {
+	fake, srv := startFake()
+	defer srv.Close()
+	defer func() { _ = fake.Close() }()
+	c, err := client.New("pk_test_shop:sk_test_shop", client.WithBaseURL(srv.URL+"/api/v2"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// The merchant's webhook receiver: ORDER-<order>-<attempt> back to the order.
+	events := make(chan string, 1)
+	hook, err := client.NewWebhookHandler(fake.PublicKey(), func(_ context.Context, e *client.WebhookEvent) error {
+		ref := strings.TrimPrefix(e.Reference, "ORDER-")
+		i := strings.LastIndexByte(ref, '-')
+		if i < 0 {
+			return nil // not one of ours
+		}
+		events <- fmt.Sprintf("webhook: order %s, attempt %s: %s", ref[:i], ref[i+1:], e.Status)
+		return nil
+	}, client.WithDeduplication(10_000))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	receiver := httptest.NewServer(hook)
+	defer receiver.Close()
+
+	ctx := context.Background()
+	amount, _ := client.ParseAmount("250")
+	checkout := func(attempt int) (*client.CheckoutSession, error) {
+		return c.CreateCheckout(ctx, client.CheckoutRequest{
+			Amount: amount, Currency: "ETB", PhoneNumber: "251911111111",
+			Reference:        fmt.Sprintf("ORDER-42-%d", attempt), // one reference per payment attempt
+			CallbackURL:      receiver.URL,
+			Redirects:        client.Redirects{Success: "https://shop.example/orders/42/return", Failed: "https://shop.example/orders/42/return"},
+			SupportedMediums: []client.Medium{client.MediumMPESA},
+		})
+	}
+
+	_ = fake.InjectFault(contracttest.OpCreateCheckout, contracttest.FaultLostAnswer)
+	_, err = checkout(1)
+	var apiErr *client.APIError
+	fmt.Println("attempt 1: no answer, outcome unknown:", err != nil && !errors.As(err, &apiErr))
+
+	_, err = checkout(1) // the same reference again, when the shopper clicks Pay again
+	if errors.As(err, &apiErr) {
+		fmt.Println("attempt 1 again:", apiErr.StatusCode, apiErr.Code)
+	}
+
+	session, err := checkout(2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("attempt 2:", session.Reference, session.Status) // redirect the shopper to session.CheckoutURL
+
+	_ = fake.Pay(session.LakipayTransactionID, client.MediumMPESA) // the shopper pays
+	select {
+	case e := <-events:
+		fmt.Println(e)
+	case <-time.After(10 * time.Second):
+		fmt.Println("no webhook")
+	}
+	// Output:
+	// attempt 1: no answer, outcome unknown: true
+	// attempt 1 again: 400 DUPLICATE_REFERENCE
+	// attempt 2: ORDER-42-2 INITIATED
+	// webhook: order 42, attempt 2: SUCCESS
 }

@@ -442,6 +442,12 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	case FaultHugeBody:
 		f.record(op, answer{status: http.StatusOK})
 		streamHugeBody(w, f.cfg.server.WriteTimeout)
+	case FaultLostAnswer:
+		// The operation commits (a session is created, its reference used); its answer is
+		// never sent, so it counts in no status's coverage.
+		a := f.handle(r, body, op, violations)
+		f.log.Info("lakipay fake: answer lost on purpose", "operation", op, "status", a.status)
+		resetConnection(w)
 	}
 }
 
@@ -467,7 +473,7 @@ func scriptedError(sc script) (answer, bool) {
 	case FaultRateLimitedNoRetryAfter:
 		a = errorAnswer(http.StatusTooManyRequests, client.ErrorCodeRateLimited, "Too many requests (injected fault, no Retry-After)", nil)
 	case FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset, FaultFlatShape, FaultTimeout,
-		FaultBadGateway, FaultWrongContentType, FaultHugeBody:
+		FaultBadGateway, FaultWrongContentType, FaultHugeBody, FaultLostAnswer:
 		return answer{}, false
 	default:
 		a = errorAnswer(http.StatusInternalServerError, client.ErrorCodeProviderError, "unknown fault", nil)

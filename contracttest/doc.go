@@ -71,6 +71,19 @@
 // to redirects.failed. [Fake.Pay], [Fake.Fail] and [Fake.Cancel] change a session without a
 // browser.
 //
+// A [Shopper] ([Server.Shopper], or [NewShopper] for a fake on your own listener) is the
+// shopper's browser for tests of a merchant's whole flow: [Shopper.Pay] opens checkout_url,
+// picks a medium the page offers and presses Pay; [Shopper.Cancel] presses Cancel; both
+// return the URL the page redirected to, which the test then opens on the merchant's server
+// (the return page). [Shopper.Open] reads what the page shows (amount, currency,
+// description, reference, mediums). A medium the page does not offer, a final session and an
+// unknown checkout are errors wrapping [ErrMediumNotOffered], [ErrFinal] and
+// [ErrUnknownTransaction]:
+//
+//	session, _ := c.CreateCheckout(ctx, req)
+//	back, err := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
+//	// back is req.Redirects.Success; GET it from the merchant's server
+//
 // # Webhooks
 //
 // After each status change the fake POSTs the signed JSON (event DEPOSIT, transaction_id,
@@ -79,9 +92,18 @@
 // callback_url, in the background. A non-2xx answer or no answer is retried with exponential
 // backoff, at most [WithWebhookRetry] attempts (default 5 from 200ms). A redirect is never
 // followed: a 3xx is a failed attempt, recorded with the receiver's own status and retried
-// like any other. Every attempt is a [Delivery] in [Fake.Deliveries]; [Fake.WaitForDeliveries]
-// and [Fake.WaitIdle] wait for them. [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET
-// /_mock/public-key) give the key to verify with.
+// like any other. Every attempt is a [Delivery] in [Fake.Deliveries]. To wait for them:
+//
+//   - [Fake.WaitForSuccessfulDeliveries] waits until receivers accepted (2xx) n webhooks,
+//     what a merchant's test waits for before checking that the order was settled. It fails
+//     fast with [ErrWebhookNotAccepted], describing the last refused attempt, once no webhook
+//     is pending and fewer than n were accepted.
+//   - [Fake.WaitForDeliveries] waits until n attempts ended, accepted or not (and dropped
+//     webhooks), for tests of retries and refusals.
+//   - [Fake.WaitIdle] waits until no webhook is pending.
+//
+// [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to
+// verify with.
 // The default key is generated in the background: only signing and the public key wait for it.
 //
 // Webhooks go through a bounded queue to a fixed pool of workers, so that receivers that are
@@ -129,9 +151,17 @@
 // [FaultInternalError], [FaultRateLimited] with Retry-After, [FaultRateLimitedNoRetryAfter],
 // [FaultUnavailable], [FaultBadGateway], [FaultMalformedJSON], [FaultTruncatedBody],
 // [FaultConnectionReset], [FaultTimeout], [FaultWrongContentType], [FaultHugeBody],
-// [FaultFlatShape]); [Fake.Requests] counts the requests of each operation that reached the
-// fake; [Fake.SetLatency] delays every API answer;
-// [Fake.Reset] forgets everything but the signing key.
+// [FaultFlatShape], [FaultLostAnswer]); [Fake.Requests] counts the requests of each
+// operation that reached the fake; [Fake.SetLatency] delays every API answer;
+// [Fake.Reset] forgets everything but the signing key. An operation is named by its
+// operationId ([OpCreateCheckout], [OpGetTransaction]); any other name, in any case, is an
+// error wrapping [ErrScript], never a script that silently does nothing.
+//
+// [FaultConnectionReset] and [FaultLostAnswer] look the same to the client (the connection
+// is reset, no answer), but only the lost answer runs the operation first: a checkout is
+// created and its reference spent. Inject it to test the recovery package client's
+// documentation describes under Retries: the same reference again answers
+// DUPLICATE_REFERENCE, so the next attempt needs the next reference.
 //
 // # Scripting over HTTP (/_mock/)
 //
@@ -153,7 +183,8 @@
 //     (503), bad_gateway (502 with an HTML page), malformed_json, truncated_body,
 //     connection_reset (TCP reset after the request was read), timeout (no answer until the
 //     client gives up), wrong_content_type (the real answer labelled text/html), huge_body
-//     (a streamed 20 MiB body) or flat_shape.
+//     (a streamed 20 MiB body), flat_shape or lost_answer (the operation runs, then the
+//     connection is reset without an answer).
 //   - GET /_mock/requests: how many requests of each operation reached the fake
 //     ({"createCheckout": 2, "getTransaction": 5}), whatever they were answered.
 //   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).

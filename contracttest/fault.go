@@ -44,6 +44,12 @@ const (
 	// FaultHugeBody answers 200 with a 20 MiB JSON body ([HugeBodyBytes]), streamed in small
 	// chunks so that the fake never holds it in memory.
 	FaultHugeBody
+	// FaultLostAnswer runs the operation in full and then resets the connection (TCP RST)
+	// instead of answering: for createCheckout the session exists and its reference is used,
+	// but the client never learns its checkout_url. It is the case a checkout's caller cannot
+	// tell from [FaultConnectionReset], where nothing happened (see Retries in package
+	// client's documentation for the recovery).
+	FaultLostAnswer
 )
 
 // MaxHang bounds how long a [FaultTimeout] request hangs when the client never gives up.
@@ -66,13 +72,14 @@ var faultNames = map[Fault]string{
 	FaultRateLimitedNoRetryAfter: "rate_limited_no_retry_after",
 	FaultWrongContentType:        "wrong_content_type",
 	FaultHugeBody:                "huge_body",
+	FaultLostAnswer:              "lost_answer",
 }
 
 // Faults lists every fault, in declaration order.
 func Faults() []Fault {
 	return []Fault{FaultInternalError, FaultRateLimited, FaultMalformedJSON, FaultTruncatedBody, FaultConnectionReset,
 		FaultFlatShape, FaultTimeout, FaultBadGateway, FaultUnavailable, FaultRateLimitedNoRetryAfter,
-		FaultWrongContentType, FaultHugeBody}
+		FaultWrongContentType, FaultHugeBody, FaultLostAnswer}
 }
 
 // String returns the fault's name ("rate_limited").
