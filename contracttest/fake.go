@@ -58,6 +58,7 @@ type fakeConfig struct {
 	webhookQueue   int
 	webhookTimeout time.Duration
 	server         ServerLimits
+	behaviour      DeliveryBehaviour
 }
 
 // Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
@@ -571,7 +572,8 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
 // count and the coverage, and stops pending webhooks; ids start again from the seed. The
-// signing key and the limits stay.
+// signing key, the limits and the [WithDeliveryBehaviour] stay (one set by
+// [Fake.SetDeliveryBehaviour] is forgotten).
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
