@@ -24,9 +24,11 @@ import (
 // NewFake return an [*OptionError] (and NewServer fail the test).
 type ServerOption func(*fakeConfig) error
 
-// OptionError is the error of a [ServerOption] given an argument it refuses.
+// OptionError is the error of a [ServerOption] or a [ReceiverOption] given an argument it
+// refuses (or of an argument of [RunReceiverSuite]).
 type OptionError struct {
-	// Option is the option's name, such as "WithMaxSessions".
+	// Option is the option's name, such as "WithMaxSessions" (or the argument's, such as
+	// "receiverURL").
 	Option string
 	// Err says which rule the argument broke.
 	Err error

@@ -126,7 +126,8 @@ func ReceiverCases() []ReceiverCase {
 	return out
 }
 
-// ReceiverOption configures [CheckReceiver] and [RunReceiverSuite].
+// ReceiverOption configures [CheckReceiver] and [RunReceiverSuite]. An option with a bad
+// argument is an [*OptionError].
 type ReceiverOption func(*suiteConfig) error
 
 type suiteConfig struct {
@@ -151,7 +152,7 @@ const suiteAPIKey = "pk_test_receiver_suite:sk_test_receiver_suite"
 func WithReceiverTimeout(d time.Duration) ReceiverOption {
 	return func(c *suiteConfig) error {
 		if d <= 0 || d > maxWebhookTimeout {
-			return fmt.Errorf("contracttest: WithReceiverTimeout: %s not in (0s, %s]", d, maxWebhookTimeout)
+			return optionError("WithReceiverTimeout", "%s not in (0s, %s]", d, maxWebhookTimeout)
 		}
 		c.receiverTimeout = d
 		return nil
@@ -165,7 +166,7 @@ func WithReceiverTimeout(d time.Duration) ReceiverOption {
 func WithEffectTimeout(d time.Duration) ReceiverOption {
 	return func(c *suiteConfig) error {
 		if d < 0 || d > time.Minute {
-			return fmt.Errorf("contracttest: WithEffectTimeout: %s not in [0s, 1m0s]", d)
+			return optionError("WithEffectTimeout", "%s not in [0s, 1m0s]", d)
 		}
 		c.effectTimeout = d
 		return nil
@@ -177,7 +178,7 @@ func WithCases(names ...string) ReceiverOption {
 	return func(c *suiteConfig) error {
 		for _, n := range names {
 			if !slices.ContainsFunc(suiteCases, func(sc suiteCase) bool { return sc.name == n }) {
-				return fmt.Errorf("contracttest: WithCases: no case %q (cases: %s)", n, caseNames())
+				return optionError("WithCases", "no case %q (cases: %s)", n, caseNames())
 			}
 		}
 		c.cases = append(c.cases, names...)
@@ -247,9 +248,11 @@ func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects func(t
 // /api/v2). The receiver must be configured with that fake's public key (GET
 // /_mock/public-key, `lakipay mock --key-out`). It returns the verdict of every case; an
 // error means the suite itself could not run (the mock unreachable or refusing), with the
-// results so far. See [CheckReceiver] for the rest.
+// results so far. An argument it refuses (an option's, or a URL that is not absolute http
+// or https) is an [*OptionError] naming it (mockURL, receiverURL), returned before anything
+// is sent. See [CheckReceiver] for the rest.
 func RunReceiverSuite(ctx context.Context, mockURL, receiverURL string, effects EffectsFunc, opts ...ReceiverOption) (*ReceiverReport, error) {
-	origin, err := absoluteURL("mock URL", mockURL)
+	origin, err := absoluteURL("mockURL", mockURL)
 	if err != nil {
 		return nil, err
 	}
@@ -259,10 +262,12 @@ func RunReceiverSuite(ctx context.Context, mockURL, receiverURL string, effects 
 	}}, receiverURL, effects, opts)
 }
 
-func absoluteURL(what, raw string) (string, error) {
+// absoluteURL refuses a URL the suite cannot post or call to, as an [*OptionError] naming
+// the argument.
+func absoluteURL(argument, raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("contracttest: %s %q is not an absolute http or https URL", what, raw)
+		return "", optionError(argument, "%q is not an absolute http or https URL", raw)
 	}
 	return raw, nil
 }
@@ -405,7 +410,7 @@ func runSuite(ctx context.Context, d suiteDriver, receiverURL string, effects Ef
 			return nil, err
 		}
 	}
-	if _, err := absoluteURL("receiver URL", receiverURL); err != nil {
+	if _, err := absoluteURL("receiverURL", receiverURL); err != nil {
 		return nil, err
 	}
 	if h, ok := d.(*httpDriver); ok {

@@ -479,13 +479,14 @@ func TestReceiverSuiteRefusesBadInput(t *testing.T) {
 		{"unknown case", srv.Origin(), "http://127.0.0.1:1/hook", []contracttest.ReceiverOption{contracttest.WithCases("polite")}, `contracttest: WithCases: no case "polite" (cases: genuine, duplicate,`},
 		{"receiver timeout", srv.Origin(), "http://127.0.0.1:1/hook", []contracttest.ReceiverOption{contracttest.WithReceiverTimeout(0)}, "contracttest: WithReceiverTimeout: 0s not in (0s, 2m0s]"},
 		{"effect timeout", srv.Origin(), "http://127.0.0.1:1/hook", []contracttest.ReceiverOption{contracttest.WithEffectTimeout(-time.Second)}, "contracttest: WithEffectTimeout: -1s not in [0s, 1m0s]"},
-		{"relative receiver", srv.Origin(), "/hook", nil, `contracttest: receiver URL "/hook" is not an absolute http or https URL`},
-		{"mock without a scheme", "127.0.0.1:12111", "http://127.0.0.1:1/hook", nil, `contracttest: mock URL "127.0.0.1:12111" is not an absolute http or https URL`},
+		{"relative receiver", srv.Origin(), "/hook", nil, `contracttest: receiverURL: "/hook" is not an absolute http or https URL`},
+		{"mock without a scheme", "127.0.0.1:12111", "http://127.0.0.1:1/hook", nil, `contracttest: mockURL: "127.0.0.1:12111" is not an absolute http or https URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			report, err := contracttest.RunReceiverSuite(t.Context(), tt.mock, tt.receiver, nil, tt.opts...)
-			require.Error(t, err)
+			var oe *contracttest.OptionError
+			require.ErrorAs(t, err, &oe)
 			assert.Equal(t, tt.says, err.Error()[:min(len(err.Error()), len(tt.says))])
 			assert.Nil(t, report)
 		})
@@ -493,7 +494,7 @@ func TestReceiverSuiteRefusesBadInput(t *testing.T) {
 	assert.Empty(t, srv.Deliveries(), "nothing was sent")
 	rec := &suiteTB{TB: t}
 	contracttest.CheckReceiver(rec, srv, "/hook", nil)
-	assert.Contains(t, rec.fatal, `contracttest: CheckReceiver: contracttest: receiver URL "/hook"`)
+	assert.Contains(t, rec.fatal, `contracttest: CheckReceiver: contracttest: receiverURL: "/hook"`)
 }
 
 // TestReceiverCasesAreDocumented keeps the case table of doc.go equal to ReceiverCases.
