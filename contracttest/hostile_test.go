@@ -112,7 +112,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 		req   contracttest.DeliverRequest
 		check func(t *testing.T, d contracttest.Delivery, received []byte)
 	}{
-		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseDuplicate}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseDuplicate}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
 			assert.Equal(t, string(genuine.Body), string(received), "byte for byte")
 		}},
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseEarlier}, func(t *testing.T, d contracttest.Delivery, received []byte) {
@@ -143,13 +143,13 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, client.StatusSuccess, d.Status)
 			assert.Equal(t, cancelled, text(t, tampered["transaction_id"]))
 		}},
-		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedStatus}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedStatus}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
 			tampered := fieldsOf(t, received)
 			assert.Equal(t, `"CANCELLED"`, string(tampered["status"]), "a SUCCESS is tampered to CANCELLED")
 			tampered["status"] = genuineFields["status"]
 			assert.Equal(t, genuineFields, tampered, "nothing else changed, the genuine signature included")
 		}},
-		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedAmount}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedAmount}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrInvalidSignature)
 			tampered := fieldsOf(t, received)
@@ -163,6 +163,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, client.StatusSuccess, d.Status)
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseUnsigned}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrNoSignature)
 			f := fieldsOf(t, received)
@@ -170,6 +171,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseShiftedKey}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
 			assert.True(t, naivelyVerifies(t, received, key), "the fake's genuine signature, accepted by a verifier without the ambiguity check")
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrAmbiguousWebhook)
@@ -179,6 +181,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseShiftedValue}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
 			assert.True(t, naivelyVerifies(t, received, key))
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrAmbiguousWebhook)

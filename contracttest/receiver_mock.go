@@ -13,6 +13,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/money"
 )
 
@@ -39,7 +40,7 @@ func suiteCheckout(reference string) ([]byte, error) {
 // status changes and deliveries through its /_mock/ endpoints.
 type httpDriver struct {
 	origin string
-	apiKey string
+	apiKey apikey.Key
 	client *http.Client
 }
 
@@ -61,10 +62,10 @@ func (d *httpDriver) open(ctx context.Context, reference string) (string, error)
 		if status == http.StatusUnauthorized {
 			hint = " (a mock started with --api-key wants that key: WithMockAPIKey, or LAKIPAY_API_KEY for `lakipay webhook test`)"
 		}
-		return "", fmt.Errorf("the mock refused the checkout: HTTP %d%s: %s", status, hint, excerpt(raw))
+		return "", fmt.Errorf("the mock refused the checkout: HTTP %d%s: %s", status, hint, d.excerpt(raw))
 	}
 	if resp.Data.LakipayTransactionID == "" {
-		return "", fmt.Errorf("the mock's checkout answer has no lakipay_transaction_id: %s", excerpt(raw))
+		return "", fmt.Errorf("the mock's checkout answer has no lakipay_transaction_id: %s", d.excerpt(raw))
 	}
 	return resp.Data.LakipayTransactionID, nil
 }
@@ -79,7 +80,7 @@ func (d *httpDriver) change(ctx context.Context, id string, to gen.TransactionSt
 		return err
 	}
 	if status != http.StatusOK {
-		return fmt.Errorf("the mock answered HTTP %d: %s", status, excerpt(raw))
+		return fmt.Errorf("the mock answered HTTP %d: %s", status, d.excerpt(raw))
 	}
 	return nil
 }
@@ -99,7 +100,7 @@ func (d *httpDriver) deliver(ctx context.Context, req DeliverRequest) ([]Deliver
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, fmt.Errorf("the mock answered HTTP %d: %s", status, excerpt(raw))
+		return nil, fmt.Errorf("the mock answered HTTP %d: %s", status, d.excerpt(raw))
 	}
 	if len(out) != max(req.Copies, 1) {
 		return nil, fmt.Errorf("the mock answered %d deliveries for %d copies", len(out), max(req.Copies, 1))
@@ -121,7 +122,7 @@ func (d *httpDriver) call(ctx context.Context, timeout time.Duration, path strin
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if strings.HasPrefix(path, apiBase) {
-		req.Header.Set("X-API-Key", d.apiKey)
+		req.Header.Set("X-API-Key", d.apiKey.Header())
 	}
 	resp, err := d.client.Do(req)
 	if err != nil {
@@ -140,12 +141,13 @@ func (d *httpDriver) call(ctx context.Context, timeout time.Duration, path strin
 	return resp.StatusCode, raw, nil
 }
 
-// excerpt is the start of an answer, for an error message.
-func excerpt(raw []byte) string {
+// excerpt is the start of an answer, for an error message, without the API key's secret
+// (a mock may echo it).
+func (d *httpDriver) excerpt(raw []byte) string {
 	const limit = 300
 	s := strings.TrimSpace(string(raw))
 	if len(s) > limit {
-		return s[:limit] + "..."
+		s = s[:limit] + "..."
 	}
-	return s
+	return d.apiKey.Redact(s)
 }

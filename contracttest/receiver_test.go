@@ -24,6 +24,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -363,6 +364,24 @@ func TestReceiverSuiteOverHTTP(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, report.Passed())
 		assert.True(t, contracttest.CheckReceiver(t, pinned, hook, m.count, contracttest.WithCases("genuine")).Passed(), "in process, no key is needed")
+	})
+	t.Run("a mock that echoes the key", func(t *testing.T) {
+		echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := r.Header.Get("X-API-Key")
+			escaped, _ := json.Marshal(key)
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = fmt.Fprintf(w, `{"message":"invalid key %s","escaped":%s,"unicode":"%s"}`, key, escaped,
+				strings.ReplaceAll(key, "s", `\u0073`))
+		}))
+		defer echo.Close()
+		_, err := contracttest.RunReceiverSuite(t.Context(), echo.URL, "http://127.0.0.1:1/hook", nil, contracttest.WithMockAPIKey(testKey))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "HTTP 401")
+		secrettest.Absent(t, err.Error(), secret, "the suite's error")
+		_, err = contracttest.RunReceiverSuite(t.Context(), echo.URL, "http://127.0.0.1:1/hook", nil, contracttest.WithMockAPIKey("pk_only"))
+		var oe *contracttest.OptionError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, "WithMockAPIKey", oe.Option)
 	})
 	t.Run("no mock", func(t *testing.T) {
 		dead := httptest.NewServer(http.NotFoundHandler())

@@ -27,6 +27,7 @@ var suiteFlags = map[string]string{
 	"WithReceiverTimeout": "--timeout",
 	"WithEffectTimeout":   "--effect-timeout",
 	"WithCases":           "--case",
+	"WithMockAPIKey":      envAPIKey,
 }
 
 func (a *app) webhookTestCommand() *cobra.Command {

@@ -45,7 +45,7 @@ func goReceiver(t *testing.T, keyFile string, naive bool) (webhookURL, effectsUR
 	}
 	mux := http.NewServeMux()
 	if naive {
-		mux.HandleFunc("POST /webhook", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("POST /webhook", func(_ http.ResponseWriter, r *http.Request) {
 			var ev struct {
 				TransactionID string `json:"transaction_id"`
 			}
