@@ -39,3 +39,29 @@ func TestShiftRefusesWhatWouldSplitElsewhere(t *testing.T) {
 	_, err = webhook.NewShift(nil, webhooktest.Issue10)
 	assert.ErrorIs(t, err, webhook.ErrNoKey)
 }
+
+// FuzzShift builds the forgery from arbitrary values: either NewShift refuses them, or all
+// three bodies share one canonical string under a naive verifier (the forgery is real) and
+// Verify refuses every one of them as ambiguous (it never accepts a re-split signature).
+func FuzzShift(f *testing.F) {
+	f.Add("TXN-attacker", "TXN-a4f9243384528c5a", "ORDER-1", "1000.5", "ETB", "2026-01-15T10:30:00Z")
+	f.Add("TXN-real", "TXN-victim", "X", "100", "ETB", "2026-01-01T00:00:00Z")
+	f.Add("T=1", "V\"2", "R\\ef é", "0.07", "USD", "")
+	key := testKey()
+	f.Fuzz(func(t *testing.T, original, victim, reference, amount, currency, when string) {
+		shift, err := webhook.NewShift(key, webhook.ShiftParams{
+			OriginalID: original, OriginalTime: when, VictimID: victim, Reference: reference,
+			Amount: amount, Currency: currency, ClaimedTime: when,
+		})
+		if err != nil {
+			return
+		}
+		for name, body := range map[string]string{"original": shift.Original, "through a key": shift.ThroughKey, "through a value": shift.ThroughValue} {
+			naive, err := webhook.NaiveCanonical(body)
+			require.NoError(t, err, name)
+			require.Equal(t, shift.Canonical, naive, name)
+			err = webhook.Verify([]byte(body), &key.PublicKey)
+			require.Error(t, err, "%s: a re-split signature was accepted", name)
+		}
+	})
+}
