@@ -234,7 +234,8 @@ func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects func(t
 	} else {
 		t.Log("contracttest: CheckReceiver: no effects function: duplicates, stale statuses and replays are not checked for a second effect")
 	}
-	report, err := runSuite(t.Context(), &fakeDriver{f: srv.Fake, origin: srv.Origin()}, receiverURL, fn, opts)
+	inProcess := func(suiteConfig) suiteDriver { return &fakeDriver{f: srv.Fake, origin: srv.Origin()} }
+	report, err := runSuite(t.Context(), inProcess, receiverURL, fn, opts)
 	if err != nil {
 		t.Fatalf("contracttest: CheckReceiver: %v", err)
 		return report
@@ -264,9 +265,12 @@ func RunReceiverSuite(ctx context.Context, mockURL, receiverURL string, effects 
 		return nil, err
 	}
 	origin = strings.TrimSuffix(strings.TrimSuffix(origin, "/"), apiBase)
-	return runSuite(ctx, &httpDriver{origin: origin, client: &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}, receiverURL, effects, opts)
+	overHTTP := func(cfg suiteConfig) suiteDriver {
+		return &httpDriver{origin: origin, apiKey: cfg.apiKey, client: &http.Client{
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}}
+	}
+	return runSuite(ctx, overHTTP, receiverURL, effects, opts)
 }
 
 // absoluteURL refuses a URL the suite cannot post or call to, as an [*OptionError] naming
@@ -279,16 +283,16 @@ func absoluteURL(argument, raw string) (string, error) {
 	return raw, nil
 }
 
-// want is what a step expects of the receiver's answer.
-type want int
+// answerRule is what a step expects of the receiver's answer.
+type answerRule int
 
 const (
-	wantAck     want = iota // 2xx: a genuine webhook
-	wantRefusal             // non-2xx: a hostile body
-	wantAny                 // anything: a replay it cannot tell from a duplicate
+	wantAck     answerRule = iota // 2xx: a genuine webhook
+	wantRefusal                   // non-2xx: a hostile body
+	wantAny                       // anything: a replay it cannot tell from a duplicate
 )
 
-func (w want) String() string {
+func (w answerRule) String() string {
 	switch w {
 	case wantAck:
 		return "2xx"
@@ -306,7 +310,7 @@ type suiteStep struct {
 	deliver DeliveryCase
 	of      int // CaseReplayed: the transaction replayed
 	copies  int
-	want    want
+	answer  answerRule
 	what    string // the delivery in words, for problems
 	effects []int  // each transaction's effects right after the step; nil: not checked here
 }
@@ -333,7 +337,7 @@ func (c suiteCase) expected() string {
 	steps := c.deliveries()
 	parts := make([]string, len(steps))
 	for i, s := range steps {
-		parts[i] = strings.Join(slices.Repeat([]string{s.want.String()}, s.copies), ", ")
+		parts[i] = strings.Join(slices.Repeat([]string{s.answer.String()}, s.copies), ", ")
 		if i < len(steps)-1 && s.effects != nil {
 			parts[i] += " (" + effectsText(s.effects) + ")"
 		}
@@ -351,15 +355,15 @@ func effectsText(counts []int) string {
 	return "effects " + strings.Join(texts, ", ")
 }
 
-func pay(tx int) suiteStep    { return suiteStep{change: gen.TransactionStatusSUCCESS, tx: tx} }
-func cancel(tx int) suiteStep { return suiteStep{change: gen.TransactionStatusCANCELLED, tx: tx} }
+func payStep(tx int) suiteStep    { return suiteStep{change: gen.TransactionStatusSUCCESS, tx: tx} }
+func cancelStep(tx int) suiteStep { return suiteStep{change: gen.TransactionStatusCANCELLED, tx: tx} }
 
-func ack(c DeliveryCase, what string, effects ...int) suiteStep {
-	return suiteStep{deliver: c, want: wantAck, what: what, effects: effects, copies: 1}
+func ackStep(c DeliveryCase, what string, effects ...int) suiteStep {
+	return suiteStep{deliver: c, answer: wantAck, what: what, effects: effects, copies: 1}
 }
 
-func refuse(c DeliveryCase, what string, effects ...int) suiteStep {
-	return suiteStep{deliver: c, want: wantRefusal, what: what, effects: effects, copies: 1}
+func refuseStep(c DeliveryCase, what string, effects ...int) suiteStep {
+	return suiteStep{deliver: c, answer: wantRefusal, what: what, effects: effects, copies: 1}
 }
 
 // suiteCases are the cases, in the order they run. Each hostile case ends with the genuine
@@ -367,36 +371,36 @@ func refuse(c DeliveryCase, what string, effects ...int) suiteStep {
 // not be remembered as seen).
 var suiteCases = []suiteCase{
 	{name: "genuine", sends: "the genuine SUCCESS webhook of a paid transaction", txs: 1, steps: []suiteStep{
-		pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook", 1)}},
+		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1)}},
 	{name: "duplicate", sends: "the genuine SUCCESS webhook, then the same bytes again once it was answered", txs: 1, steps: []suiteStep{
-		pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook", 1), ack(CaseDuplicate, "the same webhook again", 1)}},
+		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1), ackStep(CaseDuplicate, "the same webhook again", 1)}},
 	{name: "duplicate_concurrent", sends: "the genuine SUCCESS webhook three times at once", txs: 1, steps: []suiteStep{
-		pay(0), func() suiteStep {
-			s := ack(CaseGenuine, "the genuine SUCCESS webhook, three times at once", 1)
+		payStep(0), func() suiteStep {
+			s := ackStep(CaseGenuine, "the genuine SUCCESS webhook, three times at once", 1)
 			s.copies = 3
 			return s
 		}()}},
 	{name: "stale", sends: "the genuine SUCCESS webhook, then a genuinely signed PENDING of the same transaction, timestamped before it", txs: 1, steps: []suiteStep{
-		pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook", 1), ack(CaseEarlier, "a PENDING that arrived after the SUCCESS", 1)}},
+		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1), ackStep(CaseEarlier, "a PENDING that arrived after the SUCCESS", 1)}},
 	{name: "final_late", sends: "a genuinely signed PENDING webhook, then the SUCCESS one: an earlier status first, the final one late", txs: 1, steps: []suiteStep{
-		pay(0), ack(CaseEarlier, "the PENDING webhook", 0), ack(CaseGenuine, "the SUCCESS webhook after a PENDING", 1)}},
+		payStep(0), ackStep(CaseEarlier, "the PENDING webhook", 0), ackStep(CaseGenuine, "the SUCCESS webhook after a PENDING", 1)}},
 	{name: "replayed", sends: "transaction A's genuine SUCCESS webhook, then the same body posted again for transaction B, still unpaid", txs: 2, steps: []suiteStep{
-		pay(0), ack(CaseGenuine, "A's genuine SUCCESS webhook", 1, 0),
-		{deliver: CaseReplayed, tx: 1, of: 0, copies: 1, want: wantAny, what: "A's webhook replayed for B", effects: []int{1, 0}}}},
+		payStep(0), ackStep(CaseGenuine, "A's genuine SUCCESS webhook", 1, 0),
+		{deliver: CaseReplayed, tx: 1, of: 0, copies: 1, answer: wantAny, what: "A's webhook replayed for B", effects: []int{1, 0}}}},
 	{name: "forged_signature", sends: "a SUCCESS webhook for an unpaid transaction, signed with another RSA-2048 key; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuse(CaseForgedSignature, "a SUCCESS signed with another key", 0), pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
+		refuseStep(CaseForgedSignature, "a SUCCESS signed with another key", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
 	{name: "tampered_status", sends: "a cancelled transaction's webhook with its status changed to SUCCESS under its genuine signature; then the genuine CANCELLED webhook", txs: 1, steps: []suiteStep{
-		cancel(0), refuse(CaseTamperedStatus, "a CANCELLED webhook tampered to SUCCESS", 0), ack(CaseGenuine, "the genuine CANCELLED webhook after a forgery", 1)}},
+		cancelStep(0), refuseStep(CaseTamperedStatus, "a CANCELLED webhook tampered to SUCCESS", 0), ackStep(CaseGenuine, "the genuine CANCELLED webhook after a forgery", 1)}},
 	{name: "tampered_amount", sends: "a paid transaction's webhook with its amount raised by 1.00 under its genuine signature; then the genuine webhook", txs: 1, steps: []suiteStep{
-		pay(0), refuse(CaseTamperedAmount, "a webhook with a tampered amount", 0), ack(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
+		payStep(0), refuseStep(CaseTamperedAmount, "a webhook with a tampered amount", 0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
 	{name: "unsigned", sends: "a SUCCESS webhook without a signature for an unpaid transaction; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuse(CaseUnsigned, "an unsigned SUCCESS", 0), pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
+		refuseStep(CaseUnsigned, "an unsigned SUCCESS", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
 	{name: "shifted_key", sends: "a SUCCESS webhook for an unpaid transaction carrying the mock's genuine signature of an ambiguous CANCELLED webhook of another transaction, re-split through an extra key; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuse(CaseShiftedKey, "a boundary-shifted SUCCESS (tail in an extra key)", 0), pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
+		refuseStep(CaseShiftedKey, "a boundary-shifted SUCCESS (tail in an extra key)", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
 	{name: "shifted_value", sends: "the same forgery with the tail hidden in transaction_id's value; then, once it is paid, the genuine webhook", txs: 1, steps: []suiteStep{
-		refuse(CaseShiftedValue, "a boundary-shifted SUCCESS (tail in transaction_id)", 0), pay(0), ack(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
+		refuseStep(CaseShiftedValue, "a boundary-shifted SUCCESS (tail in transaction_id)", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
 	{name: "oversized", sends: "a paid transaction's genuine webhook padded with spaces to 1 MiB and one byte; then the genuine webhook", txs: 1, steps: []suiteStep{
-		pay(0), refuse(CaseOversized, "a 1 MiB body", 0), ack(CaseGenuine, "the genuine SUCCESS webhook after an oversized body", 1)}},
+		payStep(0), refuseStep(CaseOversized, "a 1 MiB body", 0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after an oversized body", 1)}},
 }
 
 // suiteDriver is how the suite reaches the fake: in this process or over HTTP.
@@ -406,8 +410,9 @@ type suiteDriver interface {
 	deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error)
 }
 
-// runSuite runs the configured cases against receiverURL through d.
-func runSuite(ctx context.Context, d suiteDriver, receiverURL string, effects EffectsFunc, opts []ReceiverOption) (*ReceiverReport, error) {
+// runSuite runs the configured cases against receiverURL through the driver newDriver
+// makes for the configuration.
+func runSuite(ctx context.Context, newDriver func(suiteConfig) suiteDriver, receiverURL string, effects EffectsFunc, opts []ReceiverOption) (*ReceiverReport, error) {
 	defaultKey, err := apikey.Parse(suiteAPIKey)
 	if err != nil {
 		return nil, err // only a bug: the constant is well formed
@@ -424,9 +429,7 @@ func runSuite(ctx context.Context, d suiteDriver, receiverURL string, effects Ef
 	if _, err := absoluteURL("receiverURL", receiverURL); err != nil {
 		return nil, err
 	}
-	if h, ok := d.(*httpDriver); ok {
-		h.apiKey = cfg.apiKey
-	}
+	d := newDriver(cfg)
 	var run [8]byte
 	_, _ = rand.Read(run[:]) // never fails
 	r := &suiteRun{cfg: cfg, d: d, receiver: receiverURL, effects: effects, prefix: "RCV-" + hex.EncodeToString(run[:])}
@@ -509,12 +512,12 @@ func (r *suiteRun) runCase(ctx context.Context, c suiteCase) (ReceiverResult, ma
 				st.got[len(st.got)-1] += " (" + effectsText(got) + ")"
 			}
 		}
-		if !answered {
+		if !answered { // the rest would cost a timeout each: the case stops here
 			for range deliveries[n:] {
 				st.got = append(st.got, "not run")
 			}
-			if res.Effects == Passed && step.effects == nil {
-				res.Effects = NotChecked
+			if n < len(deliveries) && res.Effects == Passed {
+				res.Effects = NotChecked // the checks that ran passed; the later ones did not run
 			}
 			break
 		}
@@ -592,9 +595,9 @@ func judge(step suiteStep, d Delivery) (bool, string) {
 	switch {
 	case d.HTTPStatus == 0:
 		return false, fmt.Sprintf("no answer (%s): a receiver must answer every delivery, quickly", d.Err)
-	case step.want == wantAck && !d.OK():
+	case step.answer == wantAck && !d.OK():
 		return false, fmt.Sprintf("answered %d, want 2xx: a genuine webhook must be acknowledged, or LakiPay retries it (and an order waiting for it stays unsettled)", d.HTTPStatus)
-	case step.want == wantRefusal && d.OK():
+	case step.answer == wantRefusal && d.OK():
 		return false, fmt.Sprintf("answered %d, want non-2xx: the body is %s and must be refused", d.HTTPStatus, hostileWhy(step.deliver))
 	}
 	return true, ""

@@ -412,6 +412,8 @@ func TestReceiverSuiteIsBounded(t *testing.T) {
 	assert.Equal(t, contracttest.Failed, dup.Effects, "the genuine webhook was not acted on")
 	assert.Contains(t, dup.Problems[0], "no answer (no answer within 50ms (the webhook timeout)): a receiver must answer every delivery, quickly")
 	assert.Len(t, dup.Deliveries, 1, "the later steps were not run")
+	assert.Equal(t, contracttest.Failed, forged.Answers)
+	assert.Equal(t, contracttest.NotChecked, forged.Effects, "its effect check after the forgery passed; the last one never ran")
 }
 
 func TestReceiverSuiteEffects(t *testing.T) {
