@@ -71,6 +71,7 @@ func (r ReceiverResult) Failed() bool { return r.Answers == Failed || r.Effects 
 // ReceiverReport is the verdict of the receiver suite: one result per case, in the order of
 // [ReceiverCases].
 type ReceiverReport struct {
+	// Results are the verdicts, one per case run.
 	Results []ReceiverResult `json:"results"`
 }
 
