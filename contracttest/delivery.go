@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
@@ -20,14 +21,22 @@ import (
 
 // Delivery is one webhook delivery attempt of the fake, or a webhook the fake dropped.
 type Delivery struct {
-	// TransactionID is the transaction the webhook is about.
+	// TransactionID is the transaction the webhook is about; for [CaseReplayed], the session
+	// whose callback received another transaction's webhook (Body says which).
 	TransactionID string `json:"transaction_id"`
-	// Status is the transaction status the webhook announces.
+	// Status is the transaction status the webhook announces (for a tampered body, the
+	// status it was tampered to).
 	Status client.TransactionStatus `json:"status"`
+	// Case says what was sent: [CaseGenuine] for the webhook of a status change, or one of
+	// the other [DeliveryCase] values.
+	Case DeliveryCase `json:"case"`
 	// URL is the callback_url posted to.
 	URL string `json:"url"`
-	// Body is the signed JSON sent, byte for byte.
+	// Body is the JSON sent, byte for byte; for [CaseOversized], the webhook before its
+	// padding (Size counts the bytes sent).
 	Body json.RawMessage `json:"body"`
+	// Size is how many bytes of body were sent.
+	Size int `json:"size"`
 	// Attempt counts from 1 for each webhook; 0 for a dropped webhook.
 	Attempt int `json:"attempt"`
 	// HTTPStatus is the receiver's answer (a redirect is not followed: its 3xx is the
@@ -51,10 +60,10 @@ const maxReceiverBody = 64 << 10
 
 // dispatcher delivers a fake's webhooks: a bounded queue of webhooks due now (ready), a
 // fixed pool of workers that make the attempts, and a heap of webhooks waiting for their next
-// attempt, served by one timer. No goroutine waits per pending webhook, and the number of
-// pending webhooks (queued, in flight or waiting to be retried) never exceeds the queue's
-// capacity: ready's buffer holds that many, so a send to it never blocks. Every field is
-// guarded by the Fake's mu.
+// attempt or their turn, served by one timer. No goroutine waits per pending webhook, and the
+// number of pending webhooks (queued, in flight, waiting to be retried or waiting for the
+// webhook before them) never exceeds the queue's capacity: ready's buffer holds that many,
+// so a send to it never blocks. Every field is guarded by the Fake's mu.
 type dispatcher struct {
 	client  *http.Client
 	ready   chan *job
@@ -63,21 +72,43 @@ type dispatcher struct {
 	timer   *time.Timer // runs fireRetries when the earliest retry is due
 	pending int
 	started bool
+	// behaviour is what [Fake.SetDeliveryBehaviour] set; nil: the configured one.
+	behaviour *DeliveryBehaviour
+	// last is the latest genuine webhook queued, which a fake-wide [CaseReplayed] replays to
+	// the next transaction's receiver.
+	last struct {
+		id   string
+		body []byte
+	}
 }
 
 // job is one webhook on its way: the record of its latest attempt and when the next is due.
 type job struct {
-	d          Delivery
-	wait       time.Duration // before the attempt after the next one
+	d        Delivery
+	attempts int           // the most tries: the fake's retry setting, or 1 (hostile and Deliver's)
+	timeout  time.Duration // bounds each attempt
+	pad      int           // CaseOversized: spaces sent after the body's opening brace
+	wait     time.Duration // before the attempt after the next one
+	// offset is how long after its step starts the first attempt is due: a copy's spacing,
+	// a late step's delay.
+	offset     time.Duration
 	due        time.Time
 	generation int
+	// then are the webhooks of the next step, started when this one's first attempt ended,
+	// so that they reach the receiver after it.
+	then []*job
+	// done receives the record of the attempt, for [Fake.Deliver] (buffered; nil otherwise).
+	done chan Delivery
 }
 
 // resetLocked drops every pending webhook; attempts in flight are cancelled by the caller
-// (the fake's context) and record nothing.
+// (the fake's context) and record nothing. A behaviour set by SetDeliveryBehaviour is
+// forgotten.
 func (h *dispatcher) resetLocked() {
 	h.pending = 0
 	h.retries = nil
+	h.behaviour = nil
+	h.last.id, h.last.body = "", nil
 	if h.timer != nil {
 		h.timer.Stop()
 	}
@@ -94,8 +125,9 @@ func (h *dispatcher) closeLocked() {
 	}
 }
 
-// startWebhookLocked signs the webhook for s's current status and queues it for delivery;
-// the caller holds f.mu.
+// startWebhookLocked signs the webhook for s's current status and queues it for delivery,
+// with the copies, earlier status and hostile deliveries of the [DeliveryBehaviour]; the
+// caller holds f.mu.
 func (f *Fake) startWebhookLocked(s *session) {
 	if s.req.CallbackURL == nil || f.closed {
 		return
@@ -106,17 +138,54 @@ func (f *Fake) startWebhookLocked(s *session) {
 		return
 	}
 	f.cov.enum("WebhookEvent.event", string(gen.WebhookEventEventDEPOSIT))
-	d := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), URL: *s.req.CallbackURL, Body: body}
-	if f.hooks.pending >= f.cfg.webhookQueue {
-		d.Dropped, d.Time = true, f.now().UTC()
-		d.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.hooks.pending)
-		f.log.Warn("lakipay fake: webhook dropped", "transaction_id", s.id, "reason", d.Err)
-		f.recordLocked(d)
+	genuine := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), Case: CaseGenuine,
+		URL: *s.req.CallbackURL, Body: body, Size: len(body)}
+	steps := f.stepsLocked(s, genuine)
+	n := 0
+	for _, step := range steps {
+		n += len(step)
+	}
+	if f.hooks.pending+n > f.cfg.webhookQueue {
+		genuine.Dropped, genuine.Time = true, f.now().UTC()
+		genuine.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.hooks.pending)
+		f.log.Warn("lakipay fake: webhook dropped", "transaction_id", s.id, "reason", genuine.Err)
+		f.recordLocked(genuine)
 		return
 	}
+	f.hooks.last.id, f.hooks.last.body = s.id, body
+	for i := 0; i+1 < len(steps); i++ {
+		steps[i][0].then = steps[i+1]
+	}
+	f.queueLocked(steps[0], n)
+}
+
+// newJob returns a webhook to deliver d, tried up to attempts times.
+func (f *Fake) newJob(d Delivery, attempts int) *job {
+	return &job{d: d, attempts: attempts, timeout: f.cfg.webhookTimeout, wait: f.cfg.retryBase, generation: f.generation}
+}
+
+// queueLocked starts the webhooks of a first step, reserving n pending webhooks for the step
+// and those chained after it; the caller checked the queue's limit and holds f.mu.
+func (f *Fake) queueLocked(first []*job, n int) {
 	f.startWorkersLocked()
-	f.hooks.pending++
-	f.hooks.ready <- &job{d: d, wait: f.cfg.retryBase, generation: f.generation}
+	f.hooks.pending += n
+	f.scheduleLocked(first, time.Now())
+}
+
+// scheduleLocked makes each of jobs due its offset after now: at once through ready, later
+// through the timer heap.
+func (f *Fake) scheduleLocked(jobs []*job, now time.Time) {
+	for _, j := range jobs {
+		if j.offset <= 0 {
+			f.hooks.ready <- j
+			continue
+		}
+		j.due = now.Add(j.offset)
+		heap.Push(&f.hooks.retries, j)
+		if f.hooks.retries[0] == j {
+			f.armTimerLocked(j.due)
+		}
+	}
 }
 
 // startWorkersLocked starts the worker pool and its HTTP client with the first webhook, so a
@@ -163,8 +232,9 @@ func (f *Fake) worker(ready <-chan *job, quit <-chan struct{}) {
 	}
 }
 
-// attempt posts j's webhook once, records the attempt and schedules the next one, or ends
-// the webhook when the receiver accepted it or the attempts are used up.
+// attempt posts j's webhook once, records the attempt, starts the next step after a first
+// attempt, and schedules j's next attempt, or ends the webhook when the receiver accepted it
+// or its attempts are used up.
 func (f *Fake) attempt(j *job) {
 	f.mu.Lock()
 	if j.generation != f.generation || f.closed {
@@ -176,12 +246,12 @@ func (f *Fake) attempt(j *job) {
 
 	j.d.Attempt++
 	j.d.Time = f.now().UTC()
-	j.d.HTTPStatus, j.d.Err = f.post(ctx, j.d.URL, j.d.Body)
+	j.d.HTTPStatus, j.d.Err = f.post(ctx, j)
 	if ctx.Err() != nil {
 		return // reset or closed: the attempt was cut, not made
 	}
-	f.log.Info("lakipay fake: webhook attempt", "transaction_id", j.d.TransactionID, "attempt", j.d.Attempt,
-		"http_status", j.d.HTTPStatus, "error", j.d.Err)
+	f.log.Info("lakipay fake: webhook attempt", "transaction_id", j.d.TransactionID, "case", j.d.Case,
+		"attempt", j.d.Attempt, "http_status", j.d.HTTPStatus, "error", j.d.Err)
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -190,16 +260,20 @@ func (f *Fake) attempt(j *job) {
 	}
 	f.recordLocked(j.d)
 	f.cov.status("receivePaymentWebhook", j.d.HTTPStatus)
-	if j.d.OK() || j.d.Attempt >= f.cfg.attempts {
+	if j.done != nil {
+		j.done <- j.d
+	}
+	if j.then != nil {
+		f.scheduleLocked(j.then, time.Now())
+		j.then = nil
+	}
+	if j.d.OK() || j.d.Attempt >= j.attempts {
 		f.hooks.pending--
 		return
 	}
-	j.due = time.Now().Add(j.wait)
+	j.offset = j.wait
 	j.wait = min(j.wait*2, maxRetryWait)
-	heap.Push(&f.hooks.retries, j)
-	if f.hooks.retries[0] == j {
-		f.armTimerLocked(j.due)
-	}
+	f.scheduleLocked([]*job{j}, time.Now())
 }
 
 // armTimerLocked makes fireRetries run at due.
@@ -211,7 +285,7 @@ func (f *Fake) armTimerLocked(due time.Time) {
 	f.hooks.timer.Reset(time.Until(due))
 }
 
-// fireRetries hands every retry that is due to the workers and re-arms the timer for the
+// fireRetries hands every webhook that is due to the workers and re-arms the timer for the
 // next one.
 func (f *Fake) fireRetries() {
 	f.mu.Lock()
@@ -235,9 +309,9 @@ func (f *Fake) recordLocked(d Delivery) {
 	f.notifyLocked()
 }
 
-// webhookBody returns the signed webhook JSON for s and checks it against the spec.
-func (f *Fake) webhookBody(s *session) ([]byte, error) {
-	event := gen.WebhookEvent{
+// eventOf is the webhook event for s's current status.
+func eventOf(s *session) gen.WebhookEvent {
+	return gen.WebhookEvent{
 		Event:         gen.WebhookEventEventDEPOSIT,
 		TransactionID: s.id,
 		Reference:     s.req.Reference,
@@ -247,6 +321,14 @@ func (f *Fake) webhookBody(s *session) ([]byte, error) {
 		Medium:        s.medium,
 		Timestamp:     s.updated.Truncate(time.Second),
 	}
+}
+
+// webhookBody returns the signed webhook JSON for s's current status.
+func (f *Fake) webhookBody(s *session) ([]byte, error) { return f.signGenuine(eventOf(s)) }
+
+// signGenuine signs event with the fake's key and checks it against the spec: a webhook the
+// fake sends as LakiPay would.
+func (f *Fake) signGenuine(event gen.WebhookEvent) ([]byte, error) {
 	raw, err := json.Marshal(event)
 	if err != nil {
 		return nil, err
@@ -267,21 +349,26 @@ func (f *Fake) webhookBody(s *session) ([]byte, error) {
 }
 
 // post sends one attempt, bounded as a whole (dial, request, answer's headers and up to
-// 64 KiB of its body) by the webhook timeout, and returns the receiver's status, or why there
+// 64 KiB of its body) by the job's timeout, and returns the receiver's status, or why there
 // was none.
-func (f *Fake) post(parent context.Context, url string, body []byte) (int, string) {
-	ctx, cancel := context.WithTimeout(parent, f.cfg.webhookTimeout)
+func (f *Fake) post(parent context.Context, j *job) (int, string) {
+	ctx, cancel := context.WithTimeout(parent, j.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	var body io.Reader = bytes.NewReader(j.d.Body)
+	if j.pad > 0 && len(j.d.Body) > 0 {
+		body = io.MultiReader(bytes.NewReader(j.d.Body[:1]), io.LimitReader(spaces{}, int64(j.pad)), bytes.NewReader(j.d.Body[1:]))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.d.URL, body)
 	if err != nil {
 		return 0, err.Error()
 	}
+	req.ContentLength = int64(j.d.Size)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "lakipay-fake (contracttest)")
 	resp, err := f.hooks.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
-			return 0, fmt.Sprintf("no answer within %s (the webhook timeout)", f.cfg.webhookTimeout)
+			return 0, fmt.Sprintf("no answer within %s (the webhook timeout)", j.timeout)
 		}
 		return 0, err.Error()
 	}
@@ -290,7 +377,174 @@ func (f *Fake) post(parent context.Context, url string, body []byte) (int, strin
 	return resp.StatusCode, ""
 }
 
-// jobHeap orders pending retries by when they are due (container/heap).
+// spaces reads as an endless run of spaces: the padding of an oversized body, never held in
+// memory.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// DeliverRequest says what [Fake.Deliver] sends, and where.
+type DeliverRequest struct {
+	// TransactionID is the session the delivery is about (required).
+	TransactionID string `json:"transaction_id"`
+	// Case is what to send (required; see [DeliveryCase]).
+	Case DeliveryCase `json:"case"`
+	// ReplayOf is, for [CaseReplayed] only, the transaction whose genuine webhook is sent
+	// (required there; it must be final and not TransactionID).
+	ReplayOf string `json:"replay_of,omitempty"`
+	// URL is where to POST: an absolute http or https URL; "" sends to the session's
+	// callback_url (required when it has none).
+	URL string `json:"url,omitempty"`
+	// Copies is how many times to send it, all at once (0 means 1; at most 10).
+	Copies int `json:"copies,omitempty"`
+	// Timeout bounds each attempt (0: the fake's [WithWebhookTimeout]; at most 2m).
+	Timeout time.Duration `json:"-"`
+}
+
+// maxCopies bounds the copies of one webhook, in a [DeliverRequest] and a [DeliveryBehaviour].
+const maxCopies = 10
+
+// Deliver sends one delivery of req.Case about session req.TransactionID to its
+// callback_url (or req.URL), through the fake's webhook queue like any webhook, and waits
+// until every copy was answered or gave up. Each copy is tried once, never retried, so the
+// answer returned is the receiver's verdict on exactly that body. Every copy is recorded in
+// [Fake.Deliveries] and returned in the same form, in the order sent; when the queue has no
+// room the copies come back with Dropped set, unsent.
+//
+// It returns an error wrapping [ErrUnknownTransaction] for an unknown session (or
+// ReplayOf), [ErrScript] for a request it cannot carry out (a case that needs a final
+// transaction on one that is not, no URL to send to, a value out of range), and ctx's error
+// when ctx ends first (the copies still go). It also ends when the fake is reset or closed.
+func (f *Fake) Deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error) {
+	if err := req.check(f.cfg.webhookTimeout); err != nil {
+		return nil, err
+	}
+	if req.Copies == 0 {
+		req.Copies = 1
+	}
+	if req.Timeout == 0 {
+		req.Timeout = f.cfg.webhookTimeout
+	}
+	// The keys are ready before f.mu is taken, so that a delivery never holds the fake up.
+	if _, err := f.signingKey(); err != nil {
+		return nil, err
+	}
+	if req.Case == CaseForgedSignature {
+		if _, err := forgerKey(); err != nil {
+			return nil, err
+		}
+	}
+	f.mu.Lock()
+	jobs, err := f.deliveryJobsLocked(req)
+	if err != nil {
+		f.mu.Unlock()
+		return nil, err
+	}
+	if f.hooks.pending+len(jobs) > f.cfg.webhookQueue {
+		out := make([]Delivery, len(jobs))
+		for i, j := range jobs {
+			j.d.Dropped, j.d.Time = true, f.now().UTC()
+			j.d.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.hooks.pending)
+			f.recordLocked(j.d)
+			out[i] = j.d
+		}
+		f.mu.Unlock()
+		return out, nil
+	}
+	f.queueLocked(jobs, len(jobs))
+	fakeCtx := f.ctx
+	f.mu.Unlock()
+
+	out := make([]Delivery, 0, len(jobs))
+	for _, j := range jobs {
+		select {
+		case d := <-j.done:
+			out = append(out, d)
+		case <-ctx.Done():
+			return out, fmt.Errorf("contracttest: waiting for the receiver's answer: %w", ctx.Err())
+		case <-fakeCtx.Done():
+			return out, errors.New("contracttest: the fake was reset or closed before the receiver answered")
+		}
+	}
+	return out, nil
+}
+
+// check refuses a request Deliver cannot carry out, before anything is looked up.
+func (req DeliverRequest) check(defaultTimeout time.Duration) error {
+	if req.TransactionID == "" {
+		return fmt.Errorf("%w: transaction_id is required", ErrScript)
+	}
+	if !req.Case.valid() {
+		return fmt.Errorf("%w: case %q is not one of %s", ErrScript, req.Case, caseList())
+	}
+	if (req.ReplayOf != "") != (req.Case == CaseReplayed) {
+		return fmt.Errorf("%w: replay_of names the transaction to replay, for case %q only (and is required there)", ErrScript, CaseReplayed)
+	}
+	if req.ReplayOf != "" && req.ReplayOf == req.TransactionID {
+		return fmt.Errorf("%w: replay_of must be another transaction than transaction_id", ErrScript)
+	}
+	if req.Copies < 0 || req.Copies > maxCopies {
+		return fmt.Errorf("%w: copies %d not in 1..%d", ErrScript, req.Copies, maxCopies)
+	}
+	if req.Timeout < 0 || req.Timeout > maxWebhookTimeout {
+		return fmt.Errorf("%w: timeout %s not in (0s, %s] (0 for the fake's %s)", ErrScript, req.Timeout, maxWebhookTimeout, defaultTimeout)
+	}
+	if req.URL != "" {
+		u, err := url.Parse(req.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: url %q is not an absolute http or https URL", ErrScript, req.URL)
+		}
+	}
+	return nil
+}
+
+// deliveryJobsLocked builds the copies of req, each tried once and reporting to its done
+// channel; the caller holds f.mu.
+func (f *Fake) deliveryJobsLocked(req DeliverRequest) ([]*job, error) {
+	if f.closed {
+		return nil, errors.New("contracttest: the fake is closed")
+	}
+	s, ok := f.sessions.byID[req.TransactionID]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownTransaction, req.TransactionID)
+	}
+	target := req.URL
+	if target == "" {
+		if s.req.CallbackURL == nil {
+			return nil, fmt.Errorf("%w: transaction %s has no callback_url: give the url to send to", ErrScript, s.id)
+		}
+		target = *s.req.CallbackURL
+	}
+	var other *session
+	if req.Case == CaseReplayed {
+		if other, ok = f.sessions.byID[req.ReplayOf]; !ok {
+			return nil, fmt.Errorf("%w %q (replay_of)", ErrUnknownTransaction, req.ReplayOf)
+		}
+	}
+	d, pad, err := f.caseDeliveryLocked(s, req.Case, other)
+	if err != nil {
+		return nil, err
+	}
+	d.URL = target
+	jobs := make([]*job, req.Copies)
+	for i := range jobs {
+		copied := d
+		if i > 0 && d.Case == CaseGenuine {
+			copied.Case = CaseDuplicate
+		}
+		j := f.newJob(copied, 1)
+		j.timeout, j.pad, j.done = req.Timeout, pad, make(chan Delivery, 1)
+		jobs[i] = j
+	}
+	return jobs, nil
+}
+
+// jobHeap orders webhooks waiting for an attempt by when it is due (container/heap).
 type jobHeap []*job
 
 func (h jobHeap) Len() int           { return len(h) }

@@ -118,6 +118,88 @@
 // Dropped set, Attempt 0 and the reason in Err. [Fake.Reset] drops every pending webhook and
 // [Fake.Close] also stops the workers.
 //
+// # Duplicates, disorder and forgeries
+//
+// LakiPay's documentation warns that a webhook can arrive more than once and out of order,
+// and a callback_url is public: anyone can post to it. By default the fake delivers each
+// webhook once, in order, genuine; [WithDeliveryBehaviour] (or [Fake.SetDeliveryBehaviour],
+// POST /_mock/webhook-behaviour, `lakipay mock --webhook-...`) makes every status change
+// meet what hurts receivers: each webhook delivered [DeliveryBehaviour] Copies times (Spacing
+// apart, or at once), an earlier status after the final one ([OrderStaleAfterFinal]) or the
+// final one late, after an earlier status ([OrderFinalLate]), and hostile bodies ahead of the
+// genuine webhook (Hostile). [Fake.Deliver] (POST /_mock/deliver) sends any one of them on
+// demand, to a session's callback_url or any URL, once, and returns the receiver's answer.
+// Each [DeliveryCase] is what it claims, as the tests prove from the attacker's side:
+//
+//   - genuine, duplicate, earlier: signed with the fake's key and valid against the
+//     contract; a duplicate is the genuine body byte for byte; earlier is a PENDING
+//     timestamped a second before the final change.
+//   - forged_signature: a SUCCESS signed by another RSA-2048 key (made once per process).
+//   - tampered_status, tampered_amount: the genuine body with its status (to SUCCESS, or a
+//     SUCCESS to CANCELLED) or its amount (raised by 1.00) changed under the genuine
+//     signature.
+//   - replayed: another transaction's genuine webhook.
+//   - unsigned: a SUCCESS without a signature field.
+//   - shifted_key, shifted_value: a SUCCESS re-split from the canonical string of an
+//     ambiguous CANCELLED webhook of another transaction (reference "REF&status=SUCCESS&..."),
+//     carrying the fake's genuine signature of it: a verifier without the ambiguity check
+//     (LakiPay's own SDKs) accepts it; package client refuses it (ErrAmbiguousWebhook).
+//   - oversized: the genuine webhook padded with spaces to [OversizedBytes] (1 MiB + 1),
+//     streamed: valid JSON under a valid signature, so only a size limit refuses it.
+//
+// Every delivery, genuine or hostile, goes through the same bounded queue and workers and is
+// recorded in [Fake.Deliveries] and GET /_mock/deliveries with its case and the receiver's
+// answer. Hostile bodies and [Fake.Deliver]'s are tried once, never retried.
+//
+// # Testing a webhook receiver
+//
+// [CheckReceiver] puts a merchant's webhook receiver through every case above in one call
+// from a Go test, and fails the test naming each case the receiver got wrong, with what was
+// expected and what came; [RunReceiverSuite] does the same against a fake served elsewhere
+// (`lakipay mock`) and returns the results, which is what `lakipay webhook test` prints for a
+// receiver in any language. The receiver is configured with the fake's public key.
+//
+// A correct receiver acknowledges (2xx) every genuine webhook, refuses (non-2xx) every
+// hostile body, and acts on each payment exactly once. The merchant says what acting is: the
+// effects function returns how many times the receiver acted on a transaction as final
+// (settled, shipped or cancelled the order). So a PENDING must have no effect, a duplicate,
+// a stale status or a replay no second one, and a forgery none; and a refused forgery must
+// not stop the genuine webhook that follows it from being acted on (a receiver that notes a
+// webhook as seen before verifying it fails there). Without an effects function only the
+// answers are judged, and the effects show as "not checked", never as passed.
+//
+// Each case runs on fresh sessions, created without a callback_url so that the fake sends
+// nothing on its own: every delivery is the suite's, sent once to the receiver, and its
+// answer is judged as it comes, never after a retry. The effects are read right after the
+// answers (waiting up to [WithEffectTimeout] for an expected one, for a receiver that acts
+// in the background) and once more after the last case. Each delivery is bounded by
+// [WithReceiverTimeout] (5s): a case stops at a delivery without an answer, so a receiver
+// that hangs costs at most that per case. The cases, in order, with what a correct receiver
+// answers to each delivery (and the effects read right after it), then the effects at the
+// end (per transaction):
+//
+//	genuine               2xx; effects 1
+//	duplicate             2xx (effects 1), 2xx; effects 1
+//	duplicate_concurrent  2xx, 2xx, 2xx; effects 1
+//	stale                 2xx (effects 1), 2xx; effects 1
+//	final_late            2xx (effects 0), 2xx; effects 1
+//	replayed              2xx (effects 1, 0), any; effects 1, 0
+//	forged_signature      non-2xx (effects 0), 2xx; effects 1
+//	tampered_status       non-2xx (effects 0), 2xx; effects 1
+//	tampered_amount       non-2xx (effects 0), 2xx; effects 1
+//	unsigned              non-2xx (effects 0), 2xx; effects 1
+//	shifted_key           non-2xx (effects 0), 2xx; effects 1
+//	shifted_value         non-2xx (effects 0), 2xx; effects 1
+//	oversized             non-2xx (effects 0), 2xx; effects 1
+//
+// [ReceiverCases] says what each sends. duplicate_concurrent sends its three copies at once:
+// a receiver that checks and then acts without a lock may pass it by luck, but one that
+// fails it has that race. replayed posts transaction A's genuine webhook again while B is
+// open: a receiver cannot tell it from a duplicate, so any answer goes, but A must not be
+// acted on twice nor B at all. Each hostile case first sends its forgery, for an unpaid
+// transaction where it can (so that acting on it would deliver unpaid goods), then the
+// transaction's genuine webhook.
+//
 // # Limits
 //
 // A fake is meant to be left running for a whole CI day (`lakipay mock`) and to be hard to
@@ -153,9 +235,11 @@
 // [FaultConnectionReset], [FaultTimeout], [FaultWrongContentType], [FaultHugeBody],
 // [FaultFlatShape], [FaultLostAnswer]); [Fake.Requests] counts the requests of each
 // operation that reached the fake; [Fake.SetLatency] delays every API answer;
-// [Fake.Reset] forgets everything but the signing key. An operation is named by its
-// operationId ([OpCreateCheckout], [OpGetTransaction]); any other name, in any case, is an
-// error wrapping [ErrScript], never a script that silently does nothing.
+// [Fake.Deliver] sends a [DeliveryCase] on demand and [Fake.SetDeliveryBehaviour] changes how
+// webhooks are delivered; [Fake.Reset] forgets everything but the signing key and the
+// configuration. An operation is named by its operationId ([OpCreateCheckout],
+// [OpGetTransaction]); any other name, in any case, is an error wrapping [ErrScript], never a
+// script that silently does nothing.
 //
 // [FaultConnectionReset] and [FaultLostAnswer] look the same to the client (the connection
 // is reset, no answer), but only the lost answer runs the operation first: a checkout is
@@ -189,10 +273,18 @@
 //     ({"createCheckout": 2, "getTransaction": 5}), whatever they were answered.
 //   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).
 //   - GET /_mock/deliveries: the recorded webhook deliveries, newest last: transaction_id,
-//     status, url, body (the signed JSON), attempt, http_status, error, dropped (only when
-//     true), time. ?transaction_id=TXN-... keeps one transaction's; ?limit=N answers the newest
-//     N (1 to 10,000; default 1,000). Any other query parameter is refused. [] when there are
-//     none.
+//     status, case, url, body (the JSON sent), size, attempt, http_status, error, dropped
+//     (only when true), time. ?transaction_id=TXN-... keeps one transaction's; ?limit=N
+//     answers the newest N (1 to 10,000; default 1,000). Any other query parameter is
+//     refused. [] when there are none.
+//   - POST /_mock/deliver with {"transaction_id": "TXN-...", "case": "forged_signature"} and
+//     optionally "replay_of" (for "replayed"), "url" (default: the session's callback_url),
+//     "copies" (1 to 10, sent at once) and "timeout" ("2s"): send one [DeliveryCase] now
+//     ([Fake.Deliver]); answers, once the receiver answered, the deliveries as recorded.
+//   - GET /_mock/webhook-behaviour, POST /_mock/webhook-behaviour with {"copies": 3,
+//     "spacing": "50ms", "order": "stale_after_final", "order_delay": "100ms", "hostile":
+//     ["forged_signature", "unsigned"]}: read or replace the [DeliveryBehaviour] (an absent
+//     field takes its default; reset restores the configured one).
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
 //     counts, coverage, and drop pending webhooks.
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
@@ -78,4 +79,55 @@ func ExampleNewTransport() {
 	// Output:
 	// getTransaction /data/status enum "PAID"
 	// 200
+}
+
+// A merchant's webhook receiver, built on client.NewWebhookHandler with de-duplication,
+// put through every case of the receiver suite: duplicates, disorder and forgeries.
+func ExampleRunReceiverSuite() {
+	fake, _ := contracttest.NewFake()
+	defer func() { _ = fake.Close() }()
+	lakipay := httptest.NewServer(fake)
+	defer lakipay.Close()
+
+	// The receiver: settle an order once per final status, as a shop would.
+	var mu sync.Mutex
+	settled := map[string]int{}
+	handler, _ := client.NewWebhookHandler(fake.PublicKey(), func(_ context.Context, ev *client.WebhookEvent) error {
+		if ev.Status.IsFinal() {
+			mu.Lock()
+			settled[ev.TransactionID]++
+			mu.Unlock()
+		}
+		return nil
+	}, client.WithDeduplication(10_000))
+	receiver := httptest.NewServer(handler)
+	defer receiver.Close()
+
+	report, err := contracttest.RunReceiverSuite(context.Background(), lakipay.URL, receiver.URL,
+		func(_ context.Context, transactionID string) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return settled[transactionID], nil
+		})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(report)
+	fmt.Println("passed:", report.Passed())
+	// Output:
+	// CASE                  EXPECTED                               GOT                                    ANSWERS  EFFECTS
+	// genuine               2xx; effects 1                         200; effects 1                         passed   passed
+	// duplicate             2xx (effects 1), 2xx; effects 1        200 (effects 1), 200; effects 1        passed   passed
+	// duplicate_concurrent  2xx, 2xx, 2xx; effects 1               200, 200, 200; effects 1               passed   passed
+	// stale                 2xx (effects 1), 2xx; effects 1        200 (effects 1), 200; effects 1        passed   passed
+	// final_late            2xx (effects 0), 2xx; effects 1        200 (effects 0), 200; effects 1        passed   passed
+	// replayed              2xx (effects 1, 0), any; effects 1, 0  200 (effects 1, 0), 200; effects 1, 0  passed   passed
+	// forged_signature      non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// tampered_status       non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// tampered_amount       non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// unsigned              non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// shifted_key           non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// shifted_value         non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
+	// oversized             non-2xx (effects 0), 2xx; effects 1    413 (effects 0), 200; effects 1        passed   passed
+	// passed: true
 }

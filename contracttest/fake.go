@@ -24,9 +24,11 @@ import (
 // NewFake return an [*OptionError] (and NewServer fail the test).
 type ServerOption func(*fakeConfig) error
 
-// OptionError is the error of a [ServerOption] given an argument it refuses.
+// OptionError is the error of a [ServerOption] or a [ReceiverOption] given an argument it
+// refuses (or of an argument of [RunReceiverSuite]).
 type OptionError struct {
-	// Option is the option's name, such as "WithMaxSessions".
+	// Option is the option's name, such as "WithMaxSessions" (or the argument's, such as
+	// "receiverURL").
 	Option string
 	// Err says which rule the argument broke.
 	Err error
@@ -58,6 +60,7 @@ type fakeConfig struct {
 	webhookQueue   int
 	webhookTimeout time.Duration
 	server         ServerLimits
+	behaviour      DeliveryBehaviour
 }
 
 // Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
@@ -571,7 +574,8 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
 // count and the coverage, and stops pending webhooks; ids start again from the seed. The
-// signing key and the limits stay.
+// signing key, the limits and the [WithDeliveryBehaviour] stay (one set by
+// [Fake.SetDeliveryBehaviour] is forgotten).
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

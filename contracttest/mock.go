@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,6 +108,11 @@ func (f *Fake) mockRoutes(rt *router) {
 		mockJSON(w, http.StatusOK, in)
 	})
 	rt.handle("GET /_mock/deliveries", f.mockDeliveries)
+	rt.handle("POST /_mock/deliver", f.mockDeliver)
+	rt.handle("GET /_mock/webhook-behaviour", func(w http.ResponseWriter, _ *http.Request) {
+		mockJSON(w, http.StatusOK, behaviourToJSON(f.DeliveryBehaviour()))
+	})
+	rt.handle("POST /_mock/webhook-behaviour", f.mockSetBehaviour)
 	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
 		f.Reset()
 		mockJSON(w, http.StatusOK, map[string]bool{"reset": true})
@@ -226,4 +232,87 @@ func mockJSON(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	writeBytes(w, status, http.Header{"Content-Type": []string{"application/json"}}, body)
+}
+
+// deliverQueueWait bounds how long POST /_mock/deliver waits for a webhook worker, beyond
+// the attempts themselves.
+const deliverQueueWait = 30 * time.Second
+
+// mockDeliver answers POST /_mock/deliver: it sends a delivery case ([Fake.Deliver]) and
+// answers the records of its copies once the receiver answered them.
+func (f *Fake) mockDeliver(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		DeliverRequest
+		Timeout string `json:"timeout,omitempty"`
+	}
+	if !decodeMock(w, r, &in) {
+		return
+	}
+	req := in.DeliverRequest
+	if in.Timeout != "" {
+		d, err := time.ParseDuration(in.Timeout)
+		if err != nil || d <= 0 {
+			mockError(w, fmt.Errorf("%w: timeout %q is not a positive duration such as \"2s\"", errMockInput, in.Timeout))
+			return
+		}
+		req.Timeout = d
+	}
+	wait := max(req.Timeout, f.cfg.webhookTimeout) + deliverQueueWait
+	f.extendDeadlines(w, wait)
+	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	defer cancel()
+	got, err := f.Deliver(ctx, req)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
+	case err != nil:
+		mockError(w, err)
+	default:
+		mockJSON(w, http.StatusOK, got)
+	}
+}
+
+// behaviourJSON is a [DeliveryBehaviour] as /_mock/webhook-behaviour reads and writes it:
+// durations as Go duration text ("50ms").
+type behaviourJSON struct {
+	Copies     int            `json:"copies"`
+	Spacing    string         `json:"spacing"`
+	Order      WebhookOrder   `json:"order"`
+	OrderDelay string         `json:"order_delay"`
+	Hostile    []DeliveryCase `json:"hostile"`
+}
+
+func behaviourToJSON(b DeliveryBehaviour) behaviourJSON {
+	return behaviourJSON{Copies: b.Copies, Spacing: b.Spacing.String(), Order: b.Order,
+		OrderDelay: b.OrderDelay.String(), Hostile: b.Hostile}
+}
+
+// mockSetBehaviour answers POST /_mock/webhook-behaviour: it replaces the delivery behaviour
+// (an absent field takes its default) and answers the one now in force.
+func (f *Fake) mockSetBehaviour(w http.ResponseWriter, r *http.Request) {
+	var in behaviourJSON
+	if !decodeMock(w, r, &in) {
+		return
+	}
+	b := DeliveryBehaviour{Copies: in.Copies, Order: in.Order, Hostile: in.Hostile}
+	for _, d := range []struct {
+		name string
+		text string
+		to   *time.Duration
+	}{{"spacing", in.Spacing, &b.Spacing}, {"order_delay", in.OrderDelay, &b.OrderDelay}} {
+		if d.text == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.text)
+		if err != nil {
+			mockError(w, fmt.Errorf("%w: %s %q is not a duration such as \"50ms\"", errMockInput, d.name, d.text))
+			return
+		}
+		*d.to = v
+	}
+	if err := f.SetDeliveryBehaviour(b); err != nil {
+		mockError(w, err)
+		return
+	}
+	mockJSON(w, http.StatusOK, behaviourToJSON(f.DeliveryBehaviour()))
 }

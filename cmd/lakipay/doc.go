@@ -1,6 +1,7 @@
 // Command lakipay is the command-line face of this module: it creates LakiPay hosted-checkout
-// sessions, reads transaction detail, verifies webhooks, and runs the fake LakiPay of
-// [contracttest] as a standalone mock server or as a no-network demo of the whole flow.
+// sessions, reads transaction detail, verifies webhooks, puts a merchant's webhook receiver
+// through duplicates, disorder and forgeries, and runs the fake LakiPay of [contracttest] as
+// a standalone mock server or as a no-network demo of the whole flow.
 //
 // Every command has --help.
 //
@@ -8,12 +9,16 @@
 //
 //	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--amount A] [--phone P] [--live]
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
-//	        [--signing-key FILE] [--verbose]
+//	        [--signing-key FILE] [--verbose] [--webhook-copies N] [--webhook-spacing D]
+//	        [--webhook-order in_order|stale_after_final|final_late] [--webhook-order-delay D]
+//	        [--webhook-hostile CASE,...]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \
 //	        --success URL --failed URL --medium M [--medium M ...] [--callback URL] [--description S] [--json]
 //	lakipay transaction get ID [--json]
 //	lakipay transaction wait ID [--timeout D] [--json]
 //	lakipay webhook verify --public-key FILE [PAYLOAD_FILE] [--json]
+//	lakipay webhook test --url URL [--mock URL] [--effects-url URL] [--case NAME,...]
+//	        [--timeout D] [--effect-timeout D] [--json]
 //
 // demo plays, as a merchant backend would, every step of hosted checkout against a fake
 // LakiPay served in-process on loopback: [client.Client.CreateCheckout], the shopper's
@@ -27,6 +32,17 @@
 // shuts down cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
 // --signing-key keeps the signing key in a file (created when missing, never overwritten), so
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
+// The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in
+// copies, out of order, or behind hostile bodies.
+//
+// webhook test runs [contracttest.RunReceiverSuite] against a merchant's receiver in any
+// language, driving a running mock (--mock, default http://127.0.0.1:12111, whose public key
+// the receiver was configured with). Decision: it drives a running mock rather than a fake
+// of its own, so that the key is the one the receiver already has, whichever way the mock
+// got it, and a receiver that confirms through transaction detail finds the suite's sessions
+// at the API it is pointed at. Effects are read from --effects-url (GET
+// ?transaction_id=ID answering the count as the whole body); without it they are shown as
+// "not checked". It prints the case table and exits 0 only when no checked case failed.
 //
 // # Configuration
 //
@@ -41,8 +57,9 @@
 //     anything is sent; every broken field is listed with its flag and rule, from
 //     [client.ValidationError]), an API error ([client.APIError]), a network error, a webhook
 //     whose signature does not verify, a transaction that ended FAILED or CANCELLED or was not
-//     final in time, a demo step that did not go as the contract says, a file that cannot be
-//     read or written (--public-key, --key-out, --signing-key).
+//     final in time, a demo step that did not go as the contract says, a receiver that failed
+//     a case of webhook test (or a mock it could not drive), a file that cannot be read or
+//     written (--public-key, --key-out, --signing-key).
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad

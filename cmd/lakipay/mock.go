@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ func (a *app) mockCommand() *cobra.Command {
 		seed                             int64
 		verbose                          bool
 		limits                           = defaultMockLimits()
+		delivery                         = &deliveryFlags{}
 		serverLimits                     = contracttest.DefaultServerLimits()
 	)
 	cmd := &cobra.Command{
@@ -42,6 +44,15 @@ forgotten, and its reference stays refused), --max-deliveries recorded webhook d
 --webhook-workers workers, each attempt bounded by --webhook-timeout; redirects from a
 receiver are never followed. Connections are cut after %s without complete headers, %s
 without a complete request, %s without taking an answer and %s idle.
+
+Webhooks arrive once, in order and genuine unless the --webhook-... flags make every status
+change meet what hurts receivers (also POST /_mock/webhook-behaviour): --webhook-copies
+copies of each webhook (--webhook-spacing apart, or at once), --webhook-order
+stale_after_final (a genuinely signed PENDING after the final webhook) or final_late (the
+PENDING first, the final one --webhook-order-delay later), and --webhook-hostile forgeries
+ahead of the genuine webhook (forged_signature, tampered_status, tampered_amount, replayed,
+unsigned, shifted_key, shifted_value, oversized). POST /_mock/deliver sends any of them on
+demand; lakipay webhook test runs the whole receiver suite.
 
 It logs one line per request to standard error (with --verbose also the fake's events:
 webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
@@ -80,9 +91,10 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				opts = append(opts, contracttest.WithSigningKey(key))
 			}
 			opts = append(opts, limits.options()...)
+			opts = append(opts, contracttest.WithDeliveryBehaviour(delivery.behaviour()))
 			fake, err := contracttest.NewFake(append(opts, contracttest.WithLogger(fakeLog))...)
 			if err != nil {
-				return usageError(limits.flagError(err))
+				return usageError(delivery.flagError(limits.flagError(err)))
 			}
 			defer func() { err = errors.Join(err, fake.Close()) }()
 			if keyOut != "" {
@@ -102,6 +114,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				"key file", keyOut,
 				"deliveries", srv.url+"/_mock/deliveries",
 				"limits", limits.String(),
+				"webhooks", delivery.String(),
 				"coverage", srv.url+"/_mock/coverage?format=text",
 				"scripting", srv.url+"/_mock/... (go doc github.com/lakipay/checkout-go/contracttest)",
 			)
@@ -122,7 +135,73 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	limits.addFlags(cmd)
+	delivery.addFlags(cmd)
 	return cmd
+}
+
+// deliveryFlags are the flags of the fake's delivery behaviour (contracttest.DeliveryBehaviour).
+type deliveryFlags struct {
+	copies         int
+	spacing, delay time.Duration
+	order          string
+	hostile        []string
+}
+
+func (d *deliveryFlags) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.IntVar(&d.copies, "webhook-copies", 1, "deliver every webhook this many times (1 to 10)")
+	fl.DurationVar(&d.spacing, "webhook-spacing", 0, "time between the copies of a webhook (0: all at once)")
+	fl.StringVar(&d.order, "webhook-order", string(contracttest.OrderInOrder), "in_order, stale_after_final (a PENDING after the final webhook) or final_late (the PENDING first, the final one late)")
+	fl.DurationVar(&d.delay, "webhook-order-delay", 0, "stale_after_final: wait before the stale PENDING; final_late: before the final webhook")
+	fl.StringSliceVar(&d.hostile, "webhook-hostile", nil, "hostile deliveries ahead of each final webhook (repeat, or separate with commas): forged_signature, tampered_status, tampered_amount, replayed, unsigned, shifted_key, shifted_value, oversized")
+}
+
+func (d *deliveryFlags) behaviour() contracttest.DeliveryBehaviour {
+	b := contracttest.DeliveryBehaviour{Copies: d.copies, Spacing: d.spacing, Order: contracttest.WebhookOrder(d.order), OrderDelay: d.delay}
+	for _, c := range d.hostile {
+		b.Hostile = append(b.Hostile, contracttest.DeliveryCase(c))
+	}
+	return b
+}
+
+// deliveryFlagOf maps the start of a refused behaviour's message (its field, see
+// contracttest.DeliveryBehaviour) to the flag that set it; order_delay comes before order.
+var deliveryFlagOf = []struct{ field, flag string }{
+	{"copies ", "--webhook-copies"},
+	{"spacing ", "--webhook-spacing"},
+	{"order_delay ", "--webhook-order-delay"},
+	{"order ", "--webhook-order"},
+	{"hostile ", "--webhook-hostile"},
+}
+
+// flagError rewrites a refused behaviour as an error of its flag; other errors pass as
+// they are.
+func (d *deliveryFlags) flagError(err error) error {
+	var oe *contracttest.OptionError
+	if !errors.As(err, &oe) || oe.Option != "WithDeliveryBehaviour" {
+		return err
+	}
+	for _, f := range deliveryFlagOf {
+		if strings.HasPrefix(oe.Err.Error(), f.field) {
+			return fmt.Errorf("%s: %w", f.flag, oe.Err)
+		}
+	}
+	return fmt.Errorf("--webhook-...: %w", oe.Err)
+}
+
+// String summarises the behaviour for the start-up banner.
+func (d *deliveryFlags) String() string {
+	parts := []string{fmt.Sprintf("each delivered %d time(s)", d.copies)}
+	if d.copies > 1 {
+		parts[0] += fmt.Sprintf(", %s apart", d.spacing)
+	}
+	if d.order != string(contracttest.OrderInOrder) {
+		parts = append(parts, fmt.Sprintf("%s (delay %s)", d.order, d.delay))
+	}
+	if len(d.hostile) > 0 {
+		parts = append(parts, "after hostile "+strings.Join(d.hostile, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // mockLimits are the flags of the fake's limits (see contracttest's With... options).

@@ -17,7 +17,7 @@ import (
 const maxFileSize = 1 << 20
 
 func (a *app) webhookCommand() *cobra.Command {
-	return group("webhook", "Work with LakiPay's signed webhooks", a.webhookVerifyCommand())
+	return group("webhook", "Work with LakiPay's signed webhooks", a.webhookVerifyCommand(), a.webhookTestCommand())
 }
 
 func (a *app) webhookVerifyCommand() *cobra.Command {

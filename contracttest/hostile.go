@@ -1,0 +1,262 @@
+package contracttest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/money"
+	"github.com/lakipay/checkout-go/internal/webhook"
+)
+
+// DeliveryCase says what a webhook delivery carries: a genuine webhook, a repeat of one, an
+// earlier status, or one of the hostile bodies an attacker could post to a callback_url. It
+// is recorded in every [Delivery], and [Fake.Deliver] sends any of them on demand.
+type DeliveryCase string
+
+// The delivery cases. The first three are webhooks LakiPay really sends (signed with the
+// fake's key, valid against the contract): a receiver must acknowledge them (2xx) and act on
+// a transaction's final status once. The others are hostile: a receiver must refuse them
+// (non-2xx) and never act on them, except [CaseReplayed], a genuine body it cannot tell from
+// a duplicate, on which it must not act a second time.
+const (
+	// CaseGenuine is the webhook of the transaction's current (final) status.
+	CaseGenuine DeliveryCase = "genuine"
+	// CaseDuplicate is the genuine webhook again, byte for byte.
+	CaseDuplicate DeliveryCase = "duplicate"
+	// CaseEarlier is a genuinely signed webhook of an earlier status, PENDING, timestamped a
+	// second before the final change: stale when it arrives after the final webhook.
+	CaseEarlier DeliveryCase = "earlier"
+	// CaseForgedSignature claims SUCCESS for the transaction, signed by another RSA-2048 key.
+	CaseForgedSignature DeliveryCase = "forged_signature"
+	// CaseTamperedStatus is the genuine webhook with its status changed under its genuine
+	// signature: to SUCCESS, or from SUCCESS to CANCELLED.
+	CaseTamperedStatus DeliveryCase = "tampered_status"
+	// CaseTamperedAmount is the genuine webhook with its amount raised by 1.00 (lowered at
+	// the largest amount) under its genuine signature.
+	CaseTamperedAmount DeliveryCase = "tampered_amount"
+	// CaseReplayed is another transaction's genuine webhook, posted to this transaction's
+	// callback_url ([DeliverRequest] ReplayOf names it).
+	CaseReplayed DeliveryCase = "replayed"
+	// CaseUnsigned claims SUCCESS for the transaction without a signature.
+	CaseUnsigned DeliveryCase = "unsigned"
+	// CaseShiftedKey claims SUCCESS for the transaction with a genuine signature of the
+	// fake's key over an ambiguous CANCELLED webhook of another transaction, re-split so
+	// that its tail hides in an extra key (the forgery of issue 10; see package client's
+	// ErrAmbiguousWebhook). A verifier without the ambiguity check accepts it.
+	CaseShiftedKey DeliveryCase = "shifted_key"
+	// CaseShiftedValue is [CaseShiftedKey] with the tail hidden in transaction_id's value.
+	CaseShiftedValue DeliveryCase = "shifted_value"
+	// CaseOversized is the genuine webhook padded with spaces after its opening brace to
+	// [OversizedBytes]: still valid JSON under a valid signature, so only a size limit
+	// refuses it.
+	CaseOversized DeliveryCase = "oversized"
+)
+
+// OversizedBytes is the size of a [CaseOversized] body: 1 MiB and one byte, 16 times
+// client.MaxWebhookBytes. LakiPay's webhooks are a few hundred bytes; any limit up to 1 MiB
+// refuses it (client.WebhookHandler's 64 KiB, Express's default 100 KB). It is streamed, never
+// held in memory.
+const OversizedBytes = 1<<20 + 1
+
+// deliveryCases lists every case, in the order the documentation gives them.
+var deliveryCases = []DeliveryCase{
+	CaseGenuine, CaseDuplicate, CaseEarlier, CaseForgedSignature, CaseTamperedStatus,
+	CaseTamperedAmount, CaseReplayed, CaseUnsigned, CaseShiftedKey, CaseShiftedValue, CaseOversized,
+}
+
+// DeliveryCases returns every delivery case.
+func DeliveryCases() []DeliveryCase { return append([]DeliveryCase(nil), deliveryCases...) }
+
+// Hostile reports whether c is a body a receiver must refuse: every case but genuine,
+// duplicate, earlier and replayed.
+func (c DeliveryCase) Hostile() bool {
+	switch c {
+	case CaseGenuine, CaseDuplicate, CaseEarlier, CaseReplayed:
+		return false
+	}
+	return c.valid()
+}
+
+func (c DeliveryCase) valid() bool {
+	for _, k := range deliveryCases {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+func caseList() string {
+	names := make([]string, len(deliveryCases))
+	for i, c := range deliveryCases {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// forgerKey is the other RSA-2048 key [CaseForgedSignature] bodies are signed with: made once
+// per process, the first time a forgery is asked for (before any lock is taken).
+var forgerKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+	return rsa.GenerateKey(rand.Reader, webhook.MinKeyBits)
+})
+
+// shiftOriginalID is the attacker's transaction in a shifted body: the genuine CANCELLED
+// webhook the forgery re-splits was about it.
+const shiftOriginalID = "TXN-attacker"
+
+// caseDeliveryLocked returns the delivery of case c about s (URL not set) and the padding
+// of an oversized body; other is the transaction a replay replays. The signing keys are
+// ready; the caller holds f.mu.
+func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (Delivery, int, error) {
+	d := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), Case: c}
+	needsFinal := c != CaseForgedSignature && c != CaseUnsigned && c != CaseShiftedKey && c != CaseShiftedValue
+	if c == CaseReplayed {
+		if !isFinal(other.status) {
+			return d, 0, fmt.Errorf("%w: transaction %s (replay_of) is %s: it has no genuine webhook to replay until it is final", ErrScript, other.id, other.status)
+		}
+	} else if needsFinal && !isFinal(s.status) {
+		return d, 0, fmt.Errorf("%w: transaction %s is %s: case %q needs its genuine webhook, which exists once it is final (pay, fail or cancel it first)", ErrScript, s.id, s.status, c)
+	}
+	var (
+		body []byte
+		pad  int
+		err  error
+	)
+	switch c {
+	case CaseGenuine, CaseDuplicate:
+		body, err = f.webhookBody(s)
+	case CaseEarlier:
+		d.Status = client.StatusPending
+		event := eventOf(s)
+		event.Status = gen.TransactionStatusPENDING
+		event.Timestamp = event.Timestamp.Add(-time.Second)
+		body, err = f.signGenuine(event)
+	case CaseTamperedStatus:
+		to := client.StatusSuccess
+		if s.status == gen.TransactionStatusSUCCESS {
+			to = client.StatusCancelled
+		}
+		d.Status = to
+		body, err = f.tamper(s, "status", `"`+string(to)+`"`)
+	case CaseTamperedAmount:
+		body, err = f.tamper(s, "amount", tamperedAmount(s.req.Amount))
+	case CaseReplayed:
+		d.Status = client.TransactionStatus(other.status)
+		body, err = f.webhookBody(other)
+	case CaseForgedSignature, CaseUnsigned:
+		d.Status = client.StatusSuccess
+		body, err = f.claimSuccess(s, c)
+	case CaseShiftedKey, CaseShiftedValue:
+		d.Status = client.StatusSuccess
+		body, err = f.shifted(s, c)
+	case CaseOversized:
+		if body, err = f.webhookBody(s); err == nil {
+			pad = OversizedBytes - len(body)
+		}
+	}
+	if err != nil {
+		return d, 0, fmt.Errorf("contracttest: build a %s delivery: %w", c, err)
+	}
+	d.Body, d.Size = body, len(body)+pad
+	return d, pad, nil
+}
+
+// tamper returns s's genuine webhook with the value of one top-level field replaced by
+// value, the signature left as it was.
+func (f *Fake) tamper(s *session, field, value string) ([]byte, error) {
+	body, err := f.webhookBody(s)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := webhook.Fields(body)
+	if err != nil {
+		return nil, err
+	}
+	for _, fl := range fields {
+		if string(fl.Key) == field {
+			out := append([]byte(nil), body[:fl.Offset]...)
+			out = append(out, value...)
+			return append(out, body[fl.Offset+len(fl.Value):]...), nil
+		}
+	}
+	return nil, fmt.Errorf("the webhook has no %q field", field)
+}
+
+// tamperedAmount is amount raised by 1.00, or lowered by 1.00 when that is out of range, in
+// shortest form.
+func tamperedAmount(amount money.Amount) string {
+	changed, err := money.FromMinor(amount.Minor() + 100)
+	if err != nil {
+		changed, _ = money.FromMinor(amount.Minor() - 100) // the largest amount is far above 1.00
+	}
+	text, _ := changed.MarshalJSON() // never fails
+	return string(text)
+}
+
+// claimEvent is the webhook of a SUCCESS that s never had (or had): what an attacker claims.
+// Its medium is s's, else the first one s offers; its timestamp now.
+func (f *Fake) claimEvent(s *session) gen.WebhookEvent {
+	event := eventOf(s)
+	event.Status = gen.TransactionStatusSUCCESS
+	if event.Medium == nil && len(s.req.SupportedMediums) > 0 {
+		m := s.req.SupportedMediums[0]
+		event.Medium = &m
+	}
+	event.Timestamp = f.now().UTC().Truncate(time.Second)
+	return event
+}
+
+// claimSuccess returns s's claimed SUCCESS, signed by the forger's key or without a
+// signature field.
+func (f *Fake) claimSuccess(s *session, c DeliveryCase) ([]byte, error) {
+	raw, err := json.Marshal(f.claimEvent(s))
+	if err != nil {
+		return nil, err
+	}
+	if c == CaseUnsigned {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return nil, err
+		}
+		delete(fields, webhook.SignatureField)
+		return json.Marshal(fields)
+	}
+	key, err := forgerKey()
+	if err != nil {
+		return nil, err
+	}
+	return webhook.Sign(raw, key)
+}
+
+// shifted returns the forgery of issue 10 claiming SUCCESS for s, through a key or a value,
+// carrying the fake's genuine signature over the shared canonical string.
+func (f *Fake) shifted(s *session, c DeliveryCase) ([]byte, error) {
+	claim := f.claimEvent(s)
+	amount, err := claim.Amount.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	key, err := f.signingKey()
+	if err != nil {
+		return nil, err
+	}
+	shift, err := webhook.NewShift(key, webhook.ShiftParams{
+		OriginalID: shiftOriginalID, OriginalTime: claim.Timestamp.Add(-time.Minute).Format(time.RFC3339),
+		VictimID: s.id, Reference: s.req.Reference, Amount: string(amount), Currency: s.req.Currency,
+		ClaimedTime: claim.Timestamp.Format(time.RFC3339),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c == CaseShiftedKey {
+		return []byte(shift.ThroughKey), nil
+	}
+	return []byte(shift.ThroughValue), nil
+}

@@ -1,0 +1,67 @@
+package webhook_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+)
+
+// TestShiftIsIssue10 holds the shift builder, now parameterised for the fake's hostile
+// deliveries, to the bodies issue 10 reported, byte for byte.
+func TestShiftIsIssue10(t *testing.T) {
+	shift, err := webhooktest.NewShift(testKey())
+	require.NoError(t, err)
+	sig := shift.Original[len(shift.Original)-len(`"}`)-344 : len(shift.Original)-len(`"}`)]
+	assert.Equal(t, `{"event":"DEPOSIT","transaction_id":"TXN-real","reference":"X&status=SUCCESS&timestamp=2026-01-01T00:00:00Z&transaction_id=TXN-victim&zz","amount":100,"currency":"ETB","status":"CANCELLED","timestamp":"2026-01-15T10:30:00Z","signature":"`+sig+`"}`, shift.Original)
+	assert.Equal(t, `{"event":"DEPOSIT","transaction_id":"TXN-victim","reference":"X","amount":100,"currency":"ETB","status":"SUCCESS","timestamp":"2026-01-01T00:00:00Z","zz&status=CANCELLED&timestamp=2026-01-15T10:30:00Z&transaction_id":"TXN-real","signature":"`+sig+`"}`, shift.ThroughKey)
+	assert.Equal(t, `{"event":"DEPOSIT","transaction_id":"TXN-victim&zz&status=CANCELLED&timestamp=2026-01-15T10:30:00Z&transaction_id=TXN-real","reference":"X","amount":100,"currency":"ETB","status":"SUCCESS","timestamp":"2026-01-01T00:00:00Z","signature":"`+sig+`"}`, shift.ThroughValue)
+	assert.Equal(t, "amount=100&currency=ETB&event=DEPOSIT&reference=X&status=SUCCESS&timestamp=2026-01-01T00:00:00Z&transaction_id=TXN-victim&zz&status=CANCELLED&timestamp=2026-01-15T10:30:00Z&transaction_id=TXN-real", shift.Canonical)
+}
+
+func TestShiftRefusesWhatWouldSplitElsewhere(t *testing.T) {
+	for _, p := range []func(*webhook.ShiftParams){
+		func(p *webhook.ShiftParams) { p.Reference = "A&B" },
+		func(p *webhook.ShiftParams) { p.VictimID = "TXN-1&x=1" },
+	} {
+		params := webhooktest.Issue10
+		p(&params)
+		_, err := webhook.NewShift(testKey(), params)
+		assert.Error(t, err)
+	}
+	params := webhooktest.Issue10
+	params.Amount = "not a number"
+	_, err := webhook.NewShift(testKey(), params)
+	assert.Error(t, err, "a body that is not JSON has no canonical string")
+	_, err = webhook.NewShift(nil, webhooktest.Issue10)
+	assert.ErrorIs(t, err, webhook.ErrNoKey)
+}
+
+// FuzzShift builds the forgery from arbitrary values: either NewShift refuses them, or all
+// three bodies share one canonical string under a naive verifier (the forgery is real) and
+// Verify refuses every one of them as ambiguous (it never accepts a re-split signature).
+func FuzzShift(f *testing.F) {
+	f.Add("TXN-attacker", "TXN-a4f9243384528c5a", "ORDER-1", "1000.5", "ETB", "2026-01-15T10:30:00Z")
+	f.Add("TXN-real", "TXN-victim", "X", "100", "ETB", "2026-01-01T00:00:00Z")
+	f.Add("T=1", "V\"2", "R\\ef é", "0.07", "USD", "")
+	key := testKey()
+	f.Fuzz(func(t *testing.T, original, victim, reference, amount, currency, when string) {
+		shift, err := webhook.NewShift(key, webhook.ShiftParams{
+			OriginalID: original, OriginalTime: when, VictimID: victim, Reference: reference,
+			Amount: amount, Currency: currency, ClaimedTime: when,
+		})
+		if err != nil {
+			return
+		}
+		for name, body := range map[string]string{"original": shift.Original, "through a key": shift.ThroughKey, "through a value": shift.ThroughValue} {
+			naive, err := webhook.NaiveCanonical(body)
+			require.NoError(t, err, name)
+			require.Equal(t, shift.Canonical, naive, name)
+			err = webhook.Verify([]byte(body), &key.PublicKey)
+			require.Error(t, err, "%s: a re-split signature was accepted", name)
+		}
+	})
+}
