@@ -13,6 +13,7 @@ import (
 	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/money"
 	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // DeliveryCase says what a webhook delivery carries: a genuine webhook, a repeat of one, an
@@ -247,7 +248,7 @@ func (f *Fake) shifted(s *session, c DeliveryCase) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	shift, err := webhook.NewShift(key, webhook.ShiftParams{
+	shift, err := forge.NewShift(key, forge.ShiftParams{
 		OriginalID: shiftOriginalID, OriginalTime: claim.Timestamp.Add(-time.Minute).Format(time.RFC3339),
 		VictimID: s.id, Reference: s.req.Reference, Amount: string(amount), Currency: s.req.Currency,
 		ClaimedTime: claim.Timestamp.Format(time.RFC3339),

@@ -21,6 +21,7 @@ import (
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // inbox is a webhook receiver that keeps every body it gets, whole, and answers status.
@@ -75,7 +76,7 @@ func text(t *testing.T, raw json.RawMessage) string {
 // genuine signature.
 func naivelyVerifies(t *testing.T, body []byte, key *rsa.PublicKey) bool {
 	t.Helper()
-	canonical, err := webhook.NaiveCanonical(string(body))
+	canonical, err := forge.NaiveCanonical(string(body))
 	require.NoError(t, err)
 	sig, err := base64.StdEncoding.DecodeString(text(t, fieldsOf(t, body)["signature"]))
 	require.NoError(t, err)

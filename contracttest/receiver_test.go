@@ -26,6 +26,7 @@ import (
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // dedupKind is how a test receiver de-duplicates.
@@ -178,7 +179,7 @@ func rsaOnlyVerify(body []byte, key *rsa.PublicKey) (string, string, error) {
 // naiveVerify verifies the signature over the canonical string without the ambiguity check,
 // as LakiPay's own SDKs do.
 func naiveVerify(body []byte, key *rsa.PublicKey) (string, string, error) {
-	canonical, err := webhook.NaiveCanonical(string(body))
+	canonical, err := forge.NaiveCanonical(string(body))
 	if err != nil {
 		return "", "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/webhook"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
 )
 
@@ -23,20 +24,20 @@ func TestShiftIsIssue10(t *testing.T) {
 }
 
 func TestShiftRefusesWhatWouldSplitElsewhere(t *testing.T) {
-	for _, p := range []func(*webhook.ShiftParams){
-		func(p *webhook.ShiftParams) { p.Reference = "A&B" },
-		func(p *webhook.ShiftParams) { p.VictimID = "TXN-1&x=1" },
+	for _, p := range []func(*forge.ShiftParams){
+		func(p *forge.ShiftParams) { p.Reference = "A&B" },
+		func(p *forge.ShiftParams) { p.VictimID = "TXN-1&x=1" },
 	} {
 		params := webhooktest.Issue10
 		p(&params)
-		_, err := webhook.NewShift(testKey(), params)
+		_, err := forge.NewShift(testKey(), params)
 		assert.Error(t, err)
 	}
 	params := webhooktest.Issue10
 	params.Amount = "not a number"
-	_, err := webhook.NewShift(testKey(), params)
+	_, err := forge.NewShift(testKey(), params)
 	assert.Error(t, err, "a body that is not JSON has no canonical string")
-	_, err = webhook.NewShift(nil, webhooktest.Issue10)
+	_, err = forge.NewShift(nil, webhooktest.Issue10)
 	assert.ErrorIs(t, err, webhook.ErrNoKey)
 }
 
@@ -49,7 +50,7 @@ func FuzzShift(f *testing.F) {
 	f.Add("T=1", "V\"2", "R\\ef é", "0.07", "USD", "")
 	key := testKey()
 	f.Fuzz(func(t *testing.T, original, victim, reference, amount, currency, when string) {
-		shift, err := webhook.NewShift(key, webhook.ShiftParams{
+		shift, err := forge.NewShift(key, forge.ShiftParams{
 			OriginalID: original, OriginalTime: when, VictimID: victim, Reference: reference,
 			Amount: amount, Currency: currency, ClaimedTime: when,
 		})
@@ -57,7 +58,7 @@ func FuzzShift(f *testing.F) {
 			return
 		}
 		for name, body := range map[string]string{"original": shift.Original, "through a key": shift.ThroughKey, "through a value": shift.ThroughValue} {
-			naive, err := webhook.NaiveCanonical(body)
+			naive, err := forge.NaiveCanonical(body)
 			require.NoError(t, err, name)
 			require.Equal(t, shift.Canonical, naive, name)
 			err = webhook.Verify([]byte(body), &key.PublicKey)

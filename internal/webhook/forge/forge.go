@@ -1,4 +1,9 @@
-package webhook
+// Package forge builds what webhook.Sign refuses to make: bodies signed over a canonical string
+// given verbatim, and the forgery an attacker builds from a genuine signature over an ambiguous
+// body (issue 10). Tests (through package webhooktest) and the fake LakiPay's hostile
+// deliveries (package contracttest) use it; nothing here verifies anything, and package
+// client never imports it: attack tools stay out of merchants' servers.
+package forge
 
 import (
 	"bytes"
@@ -10,18 +15,15 @@ import (
 	"errors"
 	"slices"
 	"strings"
-)
 
-// This file builds what [Sign] refuses to make: bodies signed over a canonical string given
-// verbatim, and the forgery an attacker builds from a genuine signature over an ambiguous
-// body (issue 10). Tests (through package webhooktest) and the fake LakiPay's hostile
-// deliveries (package contracttest) use it; nothing here verifies anything.
+	"github.com/lakipay/checkout-go/internal/webhook"
+)
 
 // SignCanonical returns the base64 RSA PKCS#1 v1.5 signature of the SHA-256 of canonical,
 // made with key: what a signer that checks nothing would put in a webhook's signature field.
 func SignCanonical(key *rsa.PrivateKey, canonical string) (string, error) {
 	if key == nil {
-		return "", ErrNoKey
+		return "", webhook.ErrNoKey
 	}
 	digest := sha256.Sum256([]byte(canonical))
 	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:])
@@ -34,7 +36,7 @@ func SignCanonical(key *rsa.PrivateKey, canonical string) (string, error) {
 // WithSignature returns body, a JSON object without a signature field, with a last field
 // "signature" set to sig.
 func WithSignature(body, sig string) string {
-	return strings.TrimSuffix(strings.TrimSpace(body), "}") + `,"` + SignatureField + `":"` + sig + `"}`
+	return strings.TrimSuffix(strings.TrimSpace(body), "}") + `,"` + webhook.SignatureField + `":"` + sig + `"}`
 }
 
 // NaiveCanonical is the canonical string of LakiPay's documentation computed as a verifier
@@ -50,7 +52,7 @@ func NaiveCanonical(body string) (string, error) {
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
-		if k != SignatureField {
+		if k != webhook.SignatureField {
 			keys = append(keys, k)
 		}
 	}
