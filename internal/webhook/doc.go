@@ -53,10 +53,10 @@
 // The "signature" field holds the standard, padded base64 of an RSA PKCS#1 v1.5 signature over
 // the SHA-256 of the canonical string. [Verify] checks it with LakiPay's public key, which
 // [ParsePublicKey] reads from PEM (PKIX "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY");
-// [EncodePublicKey] writes one. [Sign] produces a signed body for tests and fakes;
-// [SignCanonical] and [NewShift] build what Sign refuses to (bodies signed over a given
-// canonical string, the forgeries above), for tests (package webhooktest gives them their
-// fixed inputs) and the fake's hostile deliveries. [VerifyFields] is
+// [EncodePublicKey] writes one. [Sign] produces a signed body for tests and fakes; package
+// forge builds what Sign refuses to (bodies signed over a given canonical string, the
+// forgeries above), for tests (package webhooktest gives them their fixed inputs) and the
+// fake's hostile deliveries. [VerifyFields] is
 // [Verify] that also returns the body's top-level fields, which [Fields] splits without
 // verifying, so that a caller decoding an authentic body does not split it again.
 //
