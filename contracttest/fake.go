@@ -506,10 +506,13 @@ func offers(s *session, m gen.Medium) bool {
 	return false
 }
 
-func mediumList(s *session) string {
-	names := make([]string, len(s.req.SupportedMediums))
-	for i, m := range s.req.SupportedMediums {
-		names[i] = string(m)
+func mediumList(s *session) string { return joinNames(s.req.SupportedMediums) }
+
+// joinNames lists enum values for a message: "MPESA, CBE".
+func joinNames[T ~string](values []T) string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
 	}
 	return strings.Join(names, ", ")
 }

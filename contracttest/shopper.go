@@ -102,7 +102,7 @@ func (sh *Shopper) Pay(ctx context.Context, checkoutURL string, medium client.Me
 		return "", fmt.Errorf("%w: the page says %q", ErrFinal, page.Notice)
 	}
 	if !slices.Contains(page.Mediums, medium) {
-		return "", fmt.Errorf("%w: %q is not on the page (offered: %s)", ErrMediumNotOffered, medium, joinMediums(page.Mediums))
+		return "", fmt.Errorf("%w: %q is not on the page (offered: %s)", ErrMediumNotOffered, medium, joinNames(page.Mediums))
 	}
 	return sh.submit(ctx, page, medium, "pay")
 }
@@ -256,12 +256,4 @@ func attrMap(attrs []xml.Attr) map[string]string {
 		m[a.Name.Local] = a.Value
 	}
 	return m
-}
-
-func joinMediums(ms []client.Medium) string {
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = string(m)
-	}
-	return strings.Join(names, ", ")
 }
