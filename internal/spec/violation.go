@@ -14,71 +14,10 @@ import (
 	"github.com/lakipay/checkout-go/internal/contract"
 )
 
-// Violation is one broken rule of the contract.
-type Violation struct {
-	// Operation is the operationId the exchange belongs to, or "" when no operation matched.
-	Operation string
-	// In says which part of the exchange broke the rule: "request body", "response body",
-	// "header X-API-Key", "path parameter id", "status", "content type", "route".
-	In string
-	// Pointer is the JSON pointer of the field within In ("/redirects/success"); "" for the
-	// part as a whole.
-	Pointer string
-	// Rule is the schema keyword or contract rule that was broken ("pattern", "required",
-	// "enum", "undeclared status", ...).
-	Rule string
-	// Reason says what was expected, in words.
-	Reason string
-	// Value is the offending value as short JSON text, or "" when there is none to show.
-	Value string
-	// Location is where the rule lives in openapi.yaml, as a JSON pointer
-	// ("openapi.yaml#/components/schemas/Currency/pattern"), or "" when unknown.
-	Location string
-}
-
-// Field returns the request field the violation concerns in the dotted form LakiPay uses in
-// its error envelope ("redirects.success", "supported_mediums.1"), or In when the violation
-// is not about a body field.
-func (v Violation) Field() string {
-	if v.Pointer == "" {
-		return v.In
-	}
-	return strings.ReplaceAll(strings.TrimPrefix(v.Pointer, "/"), "/", ".")
-}
-
-// String renders the violation on one line:
-// `createCheckout: request body /currency: pattern: string doesn't match ... (got "etb"; rule at openapi.yaml#/...)`.
-func (v Violation) String() string {
-	var b strings.Builder
-	if v.Operation != "" {
-		b.WriteString(v.Operation)
-		b.WriteString(": ")
-	}
-	b.WriteString(v.In)
-	if v.Pointer != "" {
-		b.WriteByte(' ')
-		b.WriteString(v.Pointer)
-	}
-	b.WriteString(": ")
-	b.WriteString(v.Rule)
-	if v.Reason != "" {
-		b.WriteString(": ")
-		b.WriteString(v.Reason)
-	}
-	var extra []string
-	if v.Value != "" {
-		extra = append(extra, "got "+v.Value)
-	}
-	if v.Location != "" {
-		extra = append(extra, "rule at "+v.Location)
-	}
-	if len(extra) > 0 {
-		b.WriteString(" (")
-		b.WriteString(strings.Join(extra, "; "))
-		b.WriteByte(')')
-	}
-	return b.String()
-}
+// Violation is one broken rule of the contract, as package contract defines it; the ones this
+// package maps from kin-openapi's errors carry kin-openapi's reasons until the verdict words
+// them.
+type Violation = contract.Violation
 
 // Violations flattens a kin-openapi validation error (request, response, security, schema,
 // route or multi-error) into violations. in names the part of the exchange for bare schema
