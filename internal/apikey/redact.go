@@ -10,8 +10,9 @@ import (
 const maxLevels = 3
 
 // maxPasses bounds how often Redact runs over its own output: a replacement can only make a
-// new occurrence when the secret contains part of Marker, so a second pass almost never
-// finds anything.
+// new occurrence when the secret overlaps Marker (a secret starting "D]a..." next to the
+// "[REDACTED]" that replaced the one before), so a second pass almost never finds anything.
+// A text still changing after maxPasses is hidden whole.
 const maxPasses = 4
 
 // Bytes the decoder emits in place of a unit of text. Neither can be a character of a
@@ -32,8 +33,9 @@ type span struct{ start, end int }
 // Redact returns text with every span that spells the secret replaced by [Marker]: the
 // secret written plainly or escaped in any of the ways the package documentation lists,
 // and a start of it of at least [MinPiece] characters where the text was cut (at its end,
-// or before "..."). Text without the secret is returned as it is. The zero Key redacts
-// nothing.
+// or before "..."). Text without the secret is returned as it is. A secret that overlaps
+// Marker can form anew next to each replacement; a text where that keeps happening is
+// returned as Marker alone. The zero Key redacts nothing.
 func (k Key) Redact(text string) string {
 	if k.k == nil || text == "" {
 		return text
@@ -41,9 +43,12 @@ func (k Key) Redact(text string) string {
 	for range maxPasses {
 		next, changed := k.k.hidden().redactOnce(text)
 		if !changed {
-			break
+			return text
 		}
 		text = next
+	}
+	if _, changed := k.k.hidden().redactOnce(text); changed {
+		return Marker // every replacement forms the secret anew: nothing of the text is safe
 	}
 	return text
 }

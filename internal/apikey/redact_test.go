@@ -1,11 +1,13 @@
 package apikey_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/secrettest"
@@ -134,4 +136,19 @@ func FuzzRedact(f *testing.F) {
 			assert.Equal(t, text, got, "text without the secret or a piece of it is left alone")
 		}
 	})
+}
+
+// TestRedactSecretOverlappingTheMarker is the regression of a fuzz find: the secret "D]aaaaaa"
+// forms again from the "D]" of each "[REDACTED]" and the text that follows it, so passes of
+// replacement alone would leave it in a long enough text.
+func TestRedactSecretOverlappingTheMarker(t *testing.T) {
+	k, err := apikey.Parse("pk:D]aaaaaa")
+	require.NoError(t, err)
+	for _, n := range []int{6, 12, 30, 300} {
+		text := "D]" + strings.Repeat("a", n)
+		got := k.Redact(text)
+		secrettest.Absent(t, got, "D]aaaaaa", fmt.Sprintf("%d a's", n))
+		assert.NotEmpty(t, got)
+	}
+	assert.Equal(t, "[REDACTED] ok", k.Redact("D]aaaaaa ok"), "one pass is enough where the marker forms nothing")
 }
