@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/lakipay/checkout-go/internal/decimal"
 )
 
 // compiled is the contract ready to validate: built once per process from the generated data
@@ -43,7 +45,7 @@ type node struct {
 
 	pattern  *matcher
 	format   formatCheck
-	min, max *decimal
+	min, max *decimal.Decimal
 	places   int64 // multipleOf 10^-places; -1: none
 	money    bool  // an amount: a number with at most two decimal places
 
@@ -167,7 +169,7 @@ func compileNode(n *node, d *schemaData, at func(int) *node, matchers map[string
 	}
 	n.places = -1
 	if d.MultipleOf != "" {
-		n.places = mustDecimal(d.MultipleOf).places()
+		n.places = mustDecimal(d.MultipleOf).Places()
 	}
 	n.money = d.money()
 	for _, p := range d.properties {
@@ -311,4 +313,13 @@ func (c *compiled) operation(id string) *op {
 		}
 	}
 	return nil
+}
+
+// mustDecimal parses a decimal the generator wrote.
+func mustDecimal(text string) *decimal.Decimal {
+	d, ok := decimal.Parse([]byte(text))
+	if !ok {
+		panic("contract: the generated contract holds the bad number " + text)
+	}
+	return &d
 }

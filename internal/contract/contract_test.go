@@ -41,7 +41,7 @@ func TestNoSpecMachineryAtRunTime(t *testing.T) {
 	}
 }
 
-func TestSeedExamplesAreValid(t *testing.T) {
+func TestDocsExamplesAreValid(t *testing.T) {
 	op, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk_test_abc:sk_test_x"), []byte(lakipaydocs.Request), contract.Options{})
 	assert.Equal(t, "createCheckout", op)
 	assert.Empty(t, vs)

@@ -1,6 +1,7 @@
 // Package contract is openapi.yaml compiled into Go: it validates requests, responses and
 // webhooks against the spec without parsing OpenAPI, YAML or JSON Schema at run time. It
-// imports only the standard library and package jsonscan; a test fails if that changes.
+// imports only the standard library and packages jsonscan and decimal; a test fails if that
+// changes.
 //
 // contractgen (go generate) reads openapi.yaml with kin-openapi at build time and writes
 // contract.gen.go: every operation (operationId, method, path template, security header, path

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/lakipay/checkout-go/internal/decimal"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -163,7 +164,7 @@ func (w *walker) value(n *node) {
 			w.add(n, RuleType, shortText(text))
 			return
 		}
-		d, _ := parseDecimal(text) // the scanner read exactly JSON's number grammar
+		d, _ := decimal.Parse(text) // the scanner read exactly JSON's number grammar
 		w.numberChecks(n, &d, text, false)
 	case jsonscan.Null, jsonscan.True, jsonscan.False:
 		raw, ok := w.sc.Skip()
@@ -218,7 +219,7 @@ func inEnum(enum []string, s []byte) bool {
 func (w *walker) str(n *node, s jsonscan.Str) {
 	if !n.permits(kindString) {
 		if n.money && w.opts.Lenient {
-			if d, ok := parseDecimal(s.Value); ok {
+			if d, ok := decimal.Parse(s.Value); ok {
 				w.numberChecks(n, &d, s.Value, true)
 				return
 			}
@@ -256,18 +257,18 @@ func (w *walker) text(n *node, s []byte, ascii bool) {
 
 // numberChecks applies minimum, maximum and multipleOf to d, exactly. raw is the value's text:
 // a number as written, or (quoted) the string that held it.
-func (w *walker) numberChecks(n *node, d *decimal, raw []byte, quoted bool) {
+func (w *walker) numberChecks(n *node, d *decimal.Decimal, raw []byte, quoted bool) {
 	var broken [3]string
 	k := 0
-	if n.min != nil && d.cmp(n.min) < 0 {
+	if n.min != nil && d.Cmp(n.min) < 0 {
 		broken[k] = RuleMinimum
 		k++
 	}
-	if n.max != nil && d.cmp(n.max) > 0 {
+	if n.max != nil && d.Cmp(n.max) > 0 {
 		broken[k] = RuleMaximum
 		k++
 	}
-	if n.places >= 0 && d.places() > n.places {
+	if n.places >= 0 && d.Places() > n.places {
 		broken[k] = RuleMultipleOf
 		k++
 	}

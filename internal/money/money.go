@@ -25,8 +25,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/lakipay/checkout-go/internal/decimal"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -46,7 +46,7 @@ var (
 )
 
 // maxTextLen bounds the number text Parse and UnmarshalJSON read. No valid amount needs more
-// than a few dozen characters; the bound keeps absurd input cheap and the exponent clamp exact.
+// than a few dozen characters; the bound keeps absurd input cheap.
 const maxTextLen = 64
 
 // Amount is a non-negative money amount with at most two decimal places, held as an integer
@@ -143,94 +143,37 @@ func (a Amount) appendShortest(dst []byte) []byte {
 	}
 }
 
-// parseMinor converts JSON number text to minor units with integer arithmetic only.
+// parseMinor converts JSON number text to minor units, exactly (package decimal reads the
+// value from the text, never through a float).
 func parseMinor(s string) (int64, error) {
 	if len(s) > maxTextLen {
 		return 0, fmt.Errorf("%w (longer than %d characters)", ErrSyntax, maxTextLen)
 	}
-	rest := s
-	negative := strings.HasPrefix(rest, "-")
-	if negative {
-		rest = rest[1:]
-	}
-	intPart, rest := leadingDigits(rest)
-	if intPart == "" || (len(intPart) > 1 && intPart[0] == '0') {
+	d, ok := decimal.Parse([]byte(s))
+	switch {
+	case !ok:
 		return 0, ErrSyntax
-	}
-	var fracPart string
-	if strings.HasPrefix(rest, ".") {
-		fracPart, rest = leadingDigits(rest[1:])
-		if fracPart == "" {
-			return 0, ErrSyntax
-		}
-	}
-	exp := 0
-	if rest != "" {
-		if rest[0] != 'e' && rest[0] != 'E' {
-			return 0, ErrSyntax
-		}
-		var err error
-		if exp, err = parseExponent(rest[1:]); err != nil {
-			return 0, err
-		}
-	}
-	// The value is digits × 10^(exp − len(fracPart)); in minor units, × 10^shift.
-	digits := strings.TrimLeft(intPart+fracPart, "0")
-	if digits == "" {
+	case d.Sign() == 0:
 		return 0, nil
-	}
-	if negative {
+	case d.Sign() < 0:
 		return 0, ErrNegative
-	}
-	shift := exp - len(fracPart) + 2
-	if shift < 0 {
-		drop := -shift
-		if drop >= len(digits) || strings.Trim(digits[len(digits)-drop:], "0") != "" {
-			return 0, ErrPrecision
-		}
-		digits, shift = digits[:len(digits)-drop], 0
-	}
-	// MaxMinor has 14 digits: anything longer after scaling is out of range.
-	if len(digits)+shift > 14 {
+	case d.Places() > 2:
+		return 0, ErrPrecision
+	case d.Point() > 12: // 1e12 or more: MaxMinor, 999999999999.99, has 12 integer digits
 		return 0, ErrRange
 	}
-	minor, err := strconv.ParseInt(digits+strings.Repeat("0", shift), 10, 64)
-	if err != nil || minor > MaxMinor {
+	// d is 0.d₁…dₙ × 10^Point with at most two places, so in minor units it is the digits
+	// followed by Point+2-n zeros: at most 14 digits, never above MaxMinor.
+	var buf [14]byte
+	digits := d.AppendDigits(buf[:0])
+	minor, err := strconv.ParseInt(string(digits), 10, 64)
+	if err != nil {
 		return 0, ErrRange
+	}
+	for range d.Point() + 2 - int64(len(digits)) {
+		minor *= 10
 	}
 	return minor, nil
-}
-
-// parseExponent reads an optionally signed exponent. With at most maxTextLen mantissa digits,
-// an exponent beyond ±10000 gives the same outcome as ±10000 (zero, ErrRange or ErrPrecision),
-// so it is clamped rather than parsed, which keeps absurd input from overflowing.
-func parseExponent(s string) (int, error) {
-	negative := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		negative = s[0] == '-'
-		s = s[1:]
-	}
-	digits, rest := leadingDigits(s)
-	if digits == "" || rest != "" {
-		return 0, ErrSyntax
-	}
-	digits = strings.TrimLeft(digits, "0")
-	exp := 10_000
-	if len(digits) < 5 {
-		exp, _ = strconv.Atoi("0" + digits)
-	}
-	if negative {
-		exp = -exp
-	}
-	return exp, nil
-}
-
-func leadingDigits(s string) (digits, rest string) {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i], s[i:]
 }
 
 // quoteShort quotes s for an error message, cut to a readable length.

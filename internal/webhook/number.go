@@ -1,9 +1,10 @@
 package webhook
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
+
+	"github.com/lakipay/checkout-go/internal/decimal"
 )
 
 // The written forms of a top-level number that this package signs or verifies: the body's
@@ -31,9 +32,6 @@ const (
 	minPoint = -3
 	// maxPythonPoint: Python writes a float of 1e16 or more with an exponent (1e+16).
 	maxPythonPoint = 16
-	// maxExponent bounds the exponent read from the text; beyond it every number is refused
-	// or zero anyway, and the bound keeps the arithmetic from overflowing.
-	maxExponent = 1 << 30
 )
 
 // number is the exact value of a JSON number: digits × 10^exp, with digits holding no leading
@@ -44,45 +42,11 @@ type number struct {
 	exp      int
 }
 
-// parseNumber reads JSON number text that validNumber accepted.
+// parseNumber reads JSON number text that the scanner accepted.
 func parseNumber(raw []byte) number {
-	var n number
-	i := 0
-	if raw[0] == '-' {
-		n.negative = true
-		i++
-	}
-	start := i
-	i = skipDigits(raw, i)
-	n.digits = append(n.digits, raw[start:i]...)
-	if i < len(raw) && raw[i] == '.' {
-		start = i + 1
-		i = skipDigits(raw, start)
-		n.digits = append(n.digits, raw[start:i]...)
-		n.exp = -(i - start)
-	}
-	if i < len(raw) { // the exponent: e or E, an optional sign, digits
-		i++
-		sign := 1
-		if raw[i] == '+' || raw[i] == '-' {
-			if raw[i] == '-' {
-				sign = -1
-			}
-			i++
-		}
-		e := 0
-		for ; i < len(raw); i++ {
-			e = min(e*10+int(raw[i]-'0'), maxExponent)
-		}
-		n.exp += sign * e
-	}
-	n.digits = bytes.TrimLeft(n.digits, "0")
-	trimmed := bytes.TrimRight(n.digits, "0")
-	n.exp += len(n.digits) - len(trimmed)
-	n.digits = trimmed
-	if len(n.digits) == 0 {
-		n.negative, n.exp = false, 0
-	}
+	d, _ := decimal.Parse(raw)
+	n := number{negative: d.Sign() < 0, digits: d.AppendDigits(nil)}
+	n.exp = int(d.Point()) - len(n.digits)
 	return n
 }
 
@@ -180,11 +144,3 @@ func appendZeros(dst []byte, count int) []byte {
 
 // isNumber reports whether a field's raw value is a JSON number.
 func isNumber(raw []byte) bool { return raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9' }
-
-// skipDigits returns the offset of the first byte at or after i in b that is not a digit.
-func skipDigits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
-}

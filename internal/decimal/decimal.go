@@ -1,9 +1,12 @@
-package contract
+// Package decimal is the exact value of a JSON number, read from its text and never through
+// float64: 1e400 is a number far above any maximum (not an overflow), 1.0000000000000001 has
+// sixteen decimal places (not one). The contract validator judges amounts with it, the
+// webhook verifier rewrites numbers with it, and package money reads amounts with it.
+package decimal
 
-// decimal is a JSON number judged exactly on its text, never through float64: 1e400 is a
-// number far above any maximum (not an overflow), 1.0000000000000001 has sixteen decimal
-// places (not one). It refers to the text it was parsed from and allocates nothing.
-type decimal struct {
+// Decimal is a JSON number as its exact value. It refers to the text it was parsed from and
+// allocates nothing.
+type Decimal struct {
 	neg        bool
 	intPart    []byte // the digits before the point, as written
 	fracPart   []byte // the digits after the point
@@ -16,9 +19,9 @@ type decimal struct {
 // saturating changes no comparison.
 const maxExp = 1 << 40
 
-// parseDecimal parses exactly JSON's number grammar:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func parseDecimal(text []byte) (d decimal, ok bool) {
+// Parse reads exactly JSON's number grammar, -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?,
+// and reports whether text was one number.
+func Parse(text []byte) (d Decimal, ok bool) {
 	i := 0
 	if i < len(text) && text[i] == '-' {
 		d.neg = true
@@ -79,15 +82,6 @@ func parseDecimal(text []byte) (d decimal, ok bool) {
 	return d, true
 }
 
-// mustDecimal parses a decimal the generator wrote.
-func mustDecimal(text string) *decimal {
-	d, ok := parseDecimal([]byte(text))
-	if !ok {
-		panic("contract: the generated contract holds the bad number " + text)
-	}
-	return &d
-}
-
 func skipDigits(b []byte, i int) int {
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 		i++
@@ -95,17 +89,17 @@ func skipDigits(b []byte, i int) int {
 	return i
 }
 
-func (d *decimal) digit(i int) byte {
+func (d *Decimal) digit(i int) byte {
 	if i < len(d.intPart) {
 		return d.intPart[i]
 	}
 	return d.fracPart[i-len(d.intPart)]
 }
 
-func (d *decimal) zero() bool { return d.lo == d.hi }
+func (d *Decimal) zero() bool { return d.lo == d.hi }
 
-// sign is -1, 0 or 1 (-0 is 0).
-func (d *decimal) sign() int {
+// Sign is -1, 0 or 1 (-0 is 0).
+func (d *Decimal) Sign() int {
 	switch {
 	case d.zero():
 		return 0
@@ -115,9 +109,9 @@ func (d *decimal) sign() int {
 	return 1
 }
 
-// cmp compares d with e: -1, 0 or 1.
-func (d *decimal) cmp(e *decimal) int {
-	ds, es := d.sign(), e.sign()
+// Cmp compares d with e: -1, 0 or 1.
+func (d *Decimal) Cmp(e *Decimal) int {
+	ds, es := d.Sign(), e.Sign()
 	switch {
 	case ds != es:
 		if ds < es {
@@ -134,7 +128,7 @@ func (d *decimal) cmp(e *decimal) int {
 	return m
 }
 
-func (d *decimal) cmpMagnitude(e *decimal) int {
+func (d *Decimal) cmpMagnitude(e *Decimal) int {
 	switch {
 	case d.pointAfter != e.pointAfter:
 		if d.pointAfter < e.pointAfter {
@@ -160,10 +154,31 @@ func (d *decimal) cmpMagnitude(e *decimal) int {
 	return 0
 }
 
-// places is how many decimal places d has, trailing zeros aside (1.50 has one, 1e-3 three).
-func (d *decimal) places() int64 {
+// Places is how many decimal places d has, trailing zeros aside (1.50 has one, 1e-3 three).
+func (d *Decimal) Places() int64 {
 	if d.zero() {
 		return 0
 	}
 	return max(0, int64(d.hi-d.lo)-d.pointAfter)
 }
+
+// Point is the power of ten that places the significant digits: d is 0.d₁d₂…dₙ × 10^Point,
+// where d₁…dₙ are [Decimal.AppendDigits] (1.050e2 is 0.105 × 10^3). It is 0 for zero.
+func (d *Decimal) Point() int64 {
+	if d.zero() {
+		return 0
+	}
+	return d.pointAfter
+}
+
+// AppendDigits appends d's significant digits, without leading or trailing zeros, to dst:
+// "105" for 1.050e2, nothing for zero.
+func (d *Decimal) AppendDigits(dst []byte) []byte {
+	for i := d.lo; i < d.hi; i++ {
+		dst = append(dst, d.digit(i))
+	}
+	return dst
+}
+
+// Digits is how many significant digits d has: 3 for 1.050e2, 0 for zero.
+func (d *Decimal) Digits() int { return d.hi - d.lo }
