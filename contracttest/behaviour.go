@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -112,13 +113,11 @@ func hostileList() string {
 // warmUp makes the forger's key before anything holds the fake's lock, when b sends forged
 // signatures.
 func (b DeliveryBehaviour) warmUp() error {
-	for _, c := range b.Hostile {
-		if c == CaseForgedSignature {
-			_, err := forgerKey()
-			return err
-		}
+	if !slices.Contains(b.Hostile, CaseForgedSignature) {
+		return nil
 	}
-	return nil
+	_, err := forgerKey()
+	return err
 }
 
 // WithDeliveryBehaviour sets how the fake delivers every webhook (see [DeliveryBehaviour]);

@@ -5,7 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -85,22 +85,9 @@ func (c DeliveryCase) Hostile() bool {
 	return c.valid()
 }
 
-func (c DeliveryCase) valid() bool {
-	for _, k := range deliveryCases {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c DeliveryCase) valid() bool { return slices.Contains(deliveryCases, c) }
 
-func caseList() string {
-	names := make([]string, len(deliveryCases))
-	for i, c := range deliveryCases {
-		names[i] = string(c)
-	}
-	return strings.Join(names, ", ")
-}
+func caseList() string { return joinNames(deliveryCases) }
 
 // forgerKey is the other RSA-2048 key [CaseForgedSignature] bodies are signed with: made once
 // per process, the first time a forgery is asked for (before any lock is taken).

@@ -44,18 +44,18 @@ func ParseLegacy(body []byte) (Legacy, bool) {
 	if !bytes.Contains(body, []byte(`"success"`)) {
 		return Legacy{}, false // the common case, without decoding the body
 	}
+	// One decoding: the outer Success, nearer the top, takes "success" from Legacy's and says
+	// whether it was there at all.
 	var top struct {
+		Legacy
 		Success *bool           `json:"success"`
 		Data    json.RawMessage `json:"data"`
 	}
 	if json.Unmarshal(body, &top) != nil || top.Success == nil || top.Data != nil {
 		return Legacy{}, false
 	}
-	var l Legacy
-	if json.Unmarshal(body, &l) != nil {
-		return Legacy{}, false
-	}
-	return l, true
+	top.Legacy.Success = *top.Success
+	return top.Legacy, true
 }
 
 // Operation is one operation of the API as routers and coverage reports read it.
