@@ -83,7 +83,7 @@ func (d *doer) Do(req *http.Request) (*response, error) {
 			return resp, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("lakipay: %s %s: %w", req.Method, req.URL.Path, ctx.Err())
+			return nil, d.cfg.redactError(fmt.Errorf("lakipay: %s %s: %w", req.Method, req.URL.Path, ctx.Err()))
 		}
 		wait, retry := d.shouldRetry(req, err, attempt)
 		if !retry {
@@ -139,7 +139,7 @@ func (d *doer) attempt(req *http.Request, n int) (*response, error) {
 	if n > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, fmt.Errorf("lakipay: %s %s: rewind body: %w", req.Method, req.URL.Path, err)
+			return nil, d.cfg.redactError(fmt.Errorf("lakipay: %s %s: rewind body: %w", req.Method, req.URL.Path, err))
 		}
 		r.Body = body
 	}
@@ -169,7 +169,7 @@ func (d *doer) attempt(req *http.Request, n int) (*response, error) {
 		return nil, newAPIError(d.cfg.key, status, resp.Header, body, tooLarge, d.cfg.now())
 	}
 	if tooLarge {
-		return nil, fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes)
+		return nil, d.cfg.redactError(fmt.Errorf("lakipay: %s %s: %w (over %d bytes)", req.Method, req.URL.Path, ErrResponseTooLarge, MaxResponseBytes))
 	}
 	return &response{StatusCode: status, Header: resp.Header, body: body, method: req.Method, path: req.URL.Path}, nil
 }
@@ -180,7 +180,7 @@ func (d *doer) log(r *http.Request, attempt, status int, start time.Time, err er
 	}
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("path", d.cfg.key.Redact(r.URL.Path)), // the caller's id is in it, and may hold anything
 		slog.Int("attempt", attempt),
 		slog.Duration("elapsed", d.cfg.now().Sub(start)),
 	}
