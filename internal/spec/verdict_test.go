@@ -108,6 +108,10 @@ func verdictRequestBodies(t testing.TB) map[string]string {
 	bodies["lone surrogate"] = withRaw(t, "reference", `"\ud800"`)
 	bodies["trailing data"] = docsRequest + ` x`
 	bodies["deep"] = withRaw(t, "redirects", strings.Repeat("[", 200)+strings.Repeat("]", 200))
+	bodies["deeper than encoding/json reads"] = `{"redirects":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`
+	bodies["byte order mark"] = "\xef\xbb\xbf" + docsRequest
+	bodies["reference with an escaped &"] = withRaw(t, "reference", `"A\u0026B"`)
+	bodies["reference with an escaped & in an undeclared twin"] = strings.Replace(docsRequest, `"reference"`, `"referenc\u0065_x": "A\u0026B", "reference"`, 1)
 	bodies["whitespace only"] = " \n"
 	bodies["number body"] = "12"
 	return bodies
