@@ -56,15 +56,25 @@ mock: ## Serve the fake LakiPay on 127.0.0.1:12111 for any language (Ctrl-C stop
 bench-mock: ## Load-test `lakipay mock` against Prism in one run (wrk, npm; prints the figures).
 	bash .ci/bench-mock
 
-# FUZZTIME is how long `make fuzz` runs each fuzz target.
+# FUZZTIME is how long `make fuzz` runs each fuzz target. FUZZMINIMIZETIME bounds the minimizing
+# of each new interesting input (Go's default, 60s, stalls a slow target for a whole budget).
 FUZZTIME ?= 10s
+FUZZMINIMIZETIME ?= 2s
 
+# A bare "context deadline exceeded" with no failing input written is Go's fuzzing coordinator
+# racing its own -fuzztime deadline (go.dev/issue/75804), not a finding: that target runs once
+# more, and fails the build if it fails again. A real finding writes its input and fails at once.
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME (crashers land in the package's testdata/fuzz).
 	@set -euo pipefail; for pkg in $$($(GO) list ./...); do \
 		for target in $$($(GO) test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$target"; \
-			out=$$($(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" 2>&1) || { echo "$$out"; exit 1; }; \
+			for try in 1 2; do \
+				if out=$$($(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) "$$pkg" 2>&1); then break; fi; \
+				if [ $$try = 1 ] && grep -qx '    context deadline exceeded' <<<"$$out" && ! grep -q 'Failing input written' <<<"$$out"; then \
+					echo "  coordinator deadline race (go.dev/issue/75804), no input failed: once more"; continue; fi; \
+				echo "$$out"; exit 1; \
+			done; \
 			echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
 		done; \
 	done
