@@ -58,27 +58,23 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 
 // decodeEvent decodes the fields of a webhook body that the contract accepted: each field of
 // [WebhookEvent] from the member with exactly its JSON name (the one the contract judged),
-// other members ignored. The short strings share one allocation; the signature, the longest,
-// gets its own, so that a TransactionID or Status kept for de-duplication does not keep it
-// alive.
+// other members ignored. Event, Medium and Status are the package's constants (the contract
+// admits no other values); the other strings share one allocation.
 func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
 	event := new(WebhookEvent)
 	var (
-		set        [6]*string // where each short string goes, in the order its text was appended
-		ends       [6]int     // where each one's text ends in text
+		set        [4]*string // where each string goes, in the order its text was appended
+		ends       [4]int     // where each one's text ends in text
 		n          int
-		text       []byte
-		kind       string
-		medium     string
-		status     string
+		text       strings.Builder
 		textLength int
 	)
 	for _, f := range fields {
-		if shortField(f.Key) {
+		if textField(f.Key) {
 			textLength += len(f.Value)
 		}
 	}
-	text = make([]byte, 0, textLength)
+	text.Grow(textLength)
 	for _, f := range fields {
 		var dst *string
 		switch string(f.Key) {
@@ -92,25 +88,35 @@ func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
 				return nil, err
 			}
 			continue
-		case "signature":
-			s, err := unquote(f)
+		case "event":
+			v, err := enumValue(f)
+			event.Event = TransactionType(v)
 			if err != nil {
 				return nil, err
 			}
-			event.Signature = string(s)
+			continue
+		case "medium":
+			v, err := enumValue(f)
+			event.Medium = Medium(v)
+			if err != nil {
+				return nil, err
+			}
+			continue
+		case "status":
+			v, err := enumValue(f)
+			event.Status = TransactionStatus(v)
+			if err != nil {
+				return nil, err
+			}
 			continue
 		case "currency":
 			dst = &event.Currency
-		case "event":
-			dst = &kind
-		case "medium":
-			dst = &medium
 		case "reference":
 			dst = &event.Reference
-		case "status":
-			dst = &status
 		case "transaction_id":
 			dst = &event.TransactionID
+		case "signature":
+			dst = &event.Signature
 		default:
 			continue
 		}
@@ -118,26 +124,46 @@ func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
 		if err != nil {
 			return nil, err
 		}
-		text = append(text, s...)
-		set[n], ends[n] = dst, len(text)
+		text.Write(s)
+		set[n], ends[n] = dst, text.Len()
 		n++
 	}
-	all, start := string(text), 0
+	all, start := text.String(), 0
 	for i, dst := range set[:n] {
 		*dst, start = all[start:ends[i]], ends[i]
 	}
-	event.Event, event.Medium, event.Status = TransactionType(kind), Medium(medium), TransactionStatus(status)
 	return event, nil
 }
 
-// shortField reports whether key is a string field of [WebhookEvent] other than the
-// signature.
-func shortField(key []byte) bool {
+// textField reports whether key is a string field of [WebhookEvent] outside its enums.
+func textField(key []byte) bool {
 	switch string(key) {
-	case "currency", "event", "medium", "reference", "status", "transaction_id":
+	case "currency", "reference", "signature", "transaction_id":
 		return true
 	}
 	return false
+}
+
+// enumValues are the values of a webhook's enum fields, as the package's constants.
+var enumValues = [...]string{
+	string(TypeDeposit), string(TypeWithdrawal),
+	string(StatusInitiated), string(StatusPending), string(StatusSuccess), string(StatusFailed), string(StatusCancelled),
+	string(MediumMPESA), string(MediumTELEBIRR), string(MediumCBE), string(MediumETHSWITCH), string(MediumLAKIPAY), string(MediumCYBERSOURCE),
+}
+
+// enumValue returns the text of an enum field: the package's constant when it is one, a copy
+// of its text otherwise.
+func enumValue(f webhook.Field) (string, error) {
+	s, err := unquote(f)
+	if err != nil {
+		return "", err
+	}
+	for _, v := range enumValues {
+		if v == string(s) {
+			return v, nil
+		}
+	}
+	return string(s), nil
 }
 
 // unquote returns the text of a string field: the raw bytes between its quotes when it has no
@@ -387,8 +413,10 @@ func (d *deduplicator) run(k webhookKey, finished chan struct{}, fn func() error
 	return result
 }
 
-// rememberLocked adds k, forgetting the oldest pair when full; the caller holds d.mu.
+// rememberLocked adds k, forgetting the oldest pair when full; the caller holds d.mu. It keeps
+// its own copy of the transaction id, not the event's text (which holds the signature too).
 func (d *deduplicator) rememberLocked(k webhookKey) {
+	k.transactionID = strings.Clone(k.transactionID)
 	if len(d.order) < d.capacity {
 		d.order = append(d.order, k)
 	} else {

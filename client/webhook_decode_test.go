@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,4 +114,38 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkDecodeEvent(t, body)
 	})
+}
+
+// TestDecodeEventEnumsAndText: Event, Medium and Status are the package's constants, or the
+// text itself for a value outside them (which the contract refuses before decodeEvent runs);
+// the other strings are the body's decoded text.
+func TestDecodeEventEnumsAndText(t *testing.T) {
+	body := strings.NewReplacer(`"SUCCESS"`, `"REFUNDED"`, `"MPESA"`, `"M\u0050ESA"`).Replace(webhookPayload)
+	fields, err := webhook.Fields([]byte(body))
+	require.NoError(t, err)
+	event, err := decodeEvent(fields)
+	require.NoError(t, err)
+	assert.Equal(t, TransactionStatus("REFUNDED"), event.Status)
+	assert.Equal(t, MediumMPESA, event.Medium)
+	assert.Equal(t, TypeDeposit, event.Event)
+	assert.Equal(t, "TXN-123456789", event.TransactionID)
+	assert.Equal(t, "ORDER-12345", event.Reference)
+	assert.Equal(t, "ETB", event.Currency)
+}
+
+// TestDeduplicationKeepsItsOwnCopy: a remembered pair holds a copy of the transaction id, not
+// a slice of the event's text, which also holds the signature (bounded memory per pair).
+func TestDeduplicationKeepsItsOwnCopy(t *testing.T) {
+	text := "TXN-1" + strings.Repeat("s", 344) // an id sharing its memory with a long signature
+	id := text[:5]
+	d := newDeduplicator(2)
+	require.Equal(t, dedupDone, d.do(t.Context(), webhookKey{id, StatusSuccess}, func() error { return nil }))
+	for k := range d.done {
+		assert.Equal(t, id, k.transactionID)
+		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(k.transactionID))
+	}
+	for remembered := range d.final {
+		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(remembered))
+	}
+	assert.Len(t, d.done, 1)
 }

@@ -12,7 +12,7 @@ import (
 type matcher struct {
 	next  string // see patternData; "" when there is no DFA
 	final string
-	stay  [][2]uint64 // per state, the bytes whose transition leads back to it (bit c)
+	stay  [][256]bool // per state, the bytes whose transition leads back to it
 	re    func() *regexp.Regexp
 }
 
@@ -24,12 +24,10 @@ const (
 func newMatcher(p *patternData) *matcher {
 	m := &matcher{next: p.next, final: p.final, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(p.text) })}
 	if m.next != "" {
-		m.stay = make([][2]uint64, len(m.final))
+		m.stay = make([][256]bool, len(m.final))
 		for st := range m.stay {
 			for c := range 128 {
-				if int(m.next[st<<7|c]) == st {
-					m.stay[st][c>>6] |= 1 << (c & 63)
-				}
+				m.stay[st][c] = int(m.next[st<<7|c]) == st
 			}
 		}
 	}
@@ -52,11 +50,10 @@ func (m *matcher) match(s []byte) bool {
 		}
 		// Skip the run of bytes that leave the state as it is ([A-Za-z0-9+/]+ of a signature).
 		stay := &m.stay[st]
-		for i+1 < len(s) {
-			c := s[i+1]
-			if c >= utf8.RuneSelf || stay[c>>6]&(1<<(c&63)) == 0 {
-				break
-			}
+		for i+4 < len(s) && stay[s[i+1]] && stay[s[i+2]] && stay[s[i+3]] && stay[s[i+4]] {
+			i += 4
+		}
+		for i+1 < len(s) && stay[s[i+1]] {
 			i++
 		}
 	}
