@@ -21,6 +21,13 @@ func TestMatchersAgreeWithRegexp(t *testing.T) {
 	inputs := []string{"", "ETB", "etb", "EUR1", "251911111111", "0251911111111", "https://example.com/x", "HTTPS://E", "http:///x",
 		"https://a b", "AB+/cd==", "AB===", "2024-01-15", "2024-01-15T10:30:00Z", "2024-01-15T10:30:00.123+03:00", "2024-13-01T00:00:00Z",
 		"a&b", "ab", "é", "https://é.com", "2024-01-15T10:30:00Zé", strings.Repeat("AbCd", 86) + "==", "1234567", "123456789012345"}
+	// A run of bytes that keep the DFA in its state (read four at a time), ended at every
+	// offset by a byte that leaves it: non-ASCII (to package regexp), '=', '&', a space.
+	for n := range 10 {
+		for _, end := range []string{"", "é", "=", "==", "===", "&x", " x", "A\u00e9"} {
+			inputs = append(inputs, strings.Repeat("A", n)+end, "1"+strings.Repeat("9", n)+end, "https://x/"+strings.Repeat("a", n)+end)
+		}
+	}
 	for i := range generated.patterns {
 		p := &generated.patterns[i]
 		m := newMatcher(p)
