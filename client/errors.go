@@ -196,8 +196,8 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 	case tooLarge:
 		e.Message = fmt.Sprintf("%s (body larger than %d bytes)", statusText(status), MaxResponseBytes)
 	case json.Unmarshal(body, &decoded) == nil && (decoded.Message != "" || decoded.ErrorCode != ""):
-		e.Code = ErrorCode(cleanText(key.Redact(decoded.ErrorCode), 100))
-		e.Message = cleanText(key.Redact(decoded.Message), 500)
+		e.Code = ErrorCode(showText(key, decoded.ErrorCode, 100))
+		e.Message = showText(key, decoded.Message, 500)
 		if strings.TrimSpace(e.Message) == "" { // an error_code alone still gets a message
 			e.Message = statusText(status)
 		}
@@ -207,7 +207,8 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 	case len(strings.TrimSpace(shown)) == 0:
 		e.Message = statusText(status) + " (empty body)"
 	default:
-		e.Message = statusText(status) + " (non-JSON body " + strconv.QuoteToASCII(cleanText(shown, 80)) + ")"
+		// shown is redacted already: showText's second pass is all that is left to do.
+		e.Message = statusText(status) + " (non-JSON body " + strconv.QuoteToASCII(key.Redact(cleanText(shown, 80))) + ")"
 	}
 	return e
 }
@@ -217,10 +218,10 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 func redactFields(key apikey.Key, fields map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(fields))
 	for name, messages := range fields {
-		name = cleanText(key.Redact(name), 100)
+		name = showText(key, name, 100)
 		shown := out[name] // two names that differ only in the secret share one entry
 		for _, m := range messages {
-			shown = append(shown, cleanText(key.Redact(m), 500))
+			shown = append(shown, showText(key, m, 500))
 		}
 		out[name] = shown
 	}
@@ -252,6 +253,13 @@ func statusText(status int) string {
 		return t
 	}
 	return "unknown status"
+}
+
+// showText makes server text fit to show: key's secret redacted before the cut, so that no
+// piece of it is left there, then cleaned and cut by cleanText, then redacted again, because
+// cleaning can spell the secret anew (an invalid byte becomes "?", the cut adds "...").
+func showText(key apikey.Key, s string, limit int) string {
+	return key.Redact(cleanText(key.Redact(s), limit))
 }
 
 // cleanText makes server text safe for one log line: valid UTF-8, no control characters,

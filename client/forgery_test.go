@@ -373,7 +373,11 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 		case <-spy.waiting:
 		case <-finished:
 		}
+		// The copy may have asked for Done without blocking yet: had the first fn returned
+		// too, its select could pick either case. So the first is released only once the
+		// copy has answered.
 		cancel()
+		<-finished
 		close(release)
 		wg.Wait()
 		assert.Equal(t, http.StatusServiceUnavailable, status)

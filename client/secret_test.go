@@ -345,3 +345,33 @@ func TestErrorsCarryOnePrefix(t *testing.T) {
 		})
 	}
 }
+
+// TestCleaningNeverSpellsTheSecret gives the client text that does not hold the secret but
+// would once cleaned for showing: an invalid byte where the secret has the "?" that cleaning
+// writes for it, and the secret without its last "." right where the cut adds "...". What is
+// shown is redacted after cleaning too.
+func TestCleaningNeverSpellsTheSecret(t *testing.T) {
+	const secret = "sk_q?uery_cut."
+	tests := []struct {
+		name   string
+		answer http.HandlerFunc
+	}{
+		{"an invalid byte in a non-JSON body", reply(http.StatusBadGateway,
+			"<html>upstream saw pk_test_a:"+strings.Replace(secret, "?", "\xff", 1)+"</html>", "Content-Type", "text/html")},
+		{"the 500-byte Message cut after all but the last character", reply(http.StatusBadRequest,
+			`{"status":"ERROR","message":"`+strings.Repeat("x", 500-len(secret)+1)+strings.TrimSuffix(secret, ".")+`zzz"}`)},
+		{"a 100-byte field name cut after all but the last character", reply(http.StatusBadRequest,
+			`{"status":"ERROR","message":"Invalid","errors":{"`+strings.Repeat("x", 100-len(secret)+1)+strings.TrimSuffix(secret, ".")+`zzz":["bad"]}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, tt.answer)
+			c, err := New("pk_test_a:"+secret, WithBaseURL(srv.baseURL()), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			require.NoError(t, err)
+			_, err = c.GetTransaction(context.Background(), "TXN-1")
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assertHidden(t, err, secret)
+		})
+	}
+}
