@@ -1,10 +1,12 @@
 package contracttest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"strconv"
@@ -203,10 +205,17 @@ func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
 	mockJSON(w, http.StatusOK, list)
 }
 
+// decodeMock reads the whole body (at most maxBodyBytes) before decoding it, so that a
+// handler that then holds the request (extendDeadlines) never gives a client still sending
+// its body more time; a field it does not know is refused.
 func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+	}
+	if err != nil {
 		mockError(w, fmt.Errorf("%w: %w", errMockInput, err))
 		return false
 	}
