@@ -215,12 +215,21 @@ func WithWebhookQueue(n int) ServerOption {
 // of time is a failed attempt, retried like any other.
 func WithWebhookTimeout(d time.Duration) ServerOption {
 	return func(c *fakeConfig) error {
-		if d <= 0 || d > maxWebhookTimeout {
-			return optionError("WithWebhookTimeout", "%s not in (0s, %s]", d, maxWebhookTimeout)
+		if err := checkWebhookTimeout("WithWebhookTimeout", d); err != nil {
+			return err
 		}
 		c.webhookTimeout = d
 		return nil
 	}
+}
+
+// checkWebhookTimeout refuses a bound of one webhook attempt out of (0, 2m], as option's
+// error: the fake's attempts and the receiver suite's deliveries share the range.
+func checkWebhookTimeout(option string, d time.Duration) error {
+	if d <= 0 || d > maxWebhookTimeout {
+		return optionError(option, "%s not in (0s, %s]", d, maxWebhookTimeout)
+	}
+	return nil
 }
 
 // WithViolationHook receives every violation of the spec by something the fake itself

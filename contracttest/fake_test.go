@@ -635,6 +635,14 @@ func TestMockEndpoints(t *testing.T) {
 		{"latency", "POST", "latency", `{"latency":"0s"}`, 200, nil},
 		{"latency bad", "POST", "latency", `{"latency":"soon"}`, 400, nil},
 		{"unknown field", "POST", "latency", `{"latency":"0s","extra":1}`, 400, nil},
+		{"a second value after the body", "POST", "latency", `{"latency":"0s"} {"latency":"1ms"}`, 400, nil},
+		{"a stray bracket after the body", "POST", "latency", `{"latency":"0s"}]`, 400, nil},
+		{"a repeated key", "POST", "latency", `{"latency":"0s","latency":"1ms"}`, 400, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out["error"], "duplicate key at /latency")
+		}},
+		{"invalid UTF-8", "POST", "fail-next", "{\"operation\":\"getTransaction\",\"status\":500,\"error_code\":\"X\xff\"}", 400, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out["error"], "UTF-8")
+		}},
 		{"coverage", "GET", "coverage", "", 200, func(t *testing.T, out map[string]any) {
 			assert.Contains(t, out, "operations")
 			assert.Contains(t, out, "enums")

@@ -500,11 +500,16 @@ func TestServerClosesTricklingConnections(t *testing.T) {
 	}))
 	addr := strings.TrimPrefix(srv.Origin(), "http://")
 	body := string(checkoutBody(t, "R-trickle", ""))
+	deliver := `{"transaction_id": "TXN-0000000000000000", "case": "genuine", "url": "http://127.0.0.1:1/", "timeout": "2m"}`
 	head := "POST /api/v2/payment/checkout HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nX-API-Key: " + testKey + "\r\n"
 	for _, tc := range []struct{ name, head, rest string }{
 		{"sends nothing", "", ""},
 		{"trickles its headers", head, "X-Padding: " + strings.Repeat("a", 1000) + "\r\n"},
 		{"trickles its body", head + "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n", body},
+		// The JSON value comes at once and only its trailing spaces trickle: a /_mock/
+		// endpoint that extends the deadlines must have read the whole body first.
+		{"trickles the end of a long /_mock/deliver body", "POST /_mock/deliver HTTP/1.1\r\nHost: " + addr +
+			"\r\nContent-Type: application/json\r\nContent-Length: 65536\r\n\r\n" + deliver, " "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := trickle(t, addr, tc.head, tc.rest, 20*time.Second)

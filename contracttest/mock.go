@@ -1,10 +1,12 @@
 package contracttest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
 // The limits of GET /_mock/deliveries: how many records it answers without ?limit=, and at
@@ -203,10 +206,22 @@ func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
 	mockJSON(w, http.StatusOK, list)
 }
 
+// decodeMock reads the whole body (at most maxBodyBytes) before decoding it, so that a
+// handler that then holds the request (extendDeadlines) never gives a client still sending
+// its body more time. It refuses what the API refuses in a body (anything after the JSON
+// value, a repeated key, invalid UTF-8: readers would disagree on them) and a field it does
+// not know.
 func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err == nil {
+		err = jsonscan.Valid(body, jsonscan.Options{Strict: true})
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+	}
+	if err != nil {
 		mockError(w, fmt.Errorf("%w: %w", errMockInput, err))
 		return false
 	}

@@ -153,8 +153,8 @@ const suiteAPIKey = "pk_test_receiver_suite:sk_test_receiver_suite"
 // receiver that hangs costs at most this per case.
 func WithReceiverTimeout(d time.Duration) ReceiverOption {
 	return func(c *suiteConfig) error {
-		if d <= 0 || d > maxWebhookTimeout {
-			return optionError("WithReceiverTimeout", "%s not in (0s, %s]", d, maxWebhookTimeout)
+		if err := checkWebhookTimeout("WithReceiverTimeout", d); err != nil {
+			return err
 		}
 		c.receiverTimeout = d
 		return nil
