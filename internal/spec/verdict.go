@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -319,9 +320,9 @@ func (s *Spec) schemasByLocation() map[string]*openapi3.Schema {
 
 // exactNumber applies minimum, maximum and multipleOf to a number's decimal text exactly.
 func exactNumber(op, in, pointer string, schema *openapi3.Schema, at, text, shown string) []contract.Violation {
-	value, ok := new(big.Rat).SetString(text)
+	value, ok := exactRat(text)
 	if !ok {
-		return nil
+		return []contract.Violation{unmapped(op, errors.New("the number "+shown+" at "+pointer+" is beyond what the verdict can judge exactly"))}
 	}
 	kw := keywords(schema)
 	var out []contract.Violation
@@ -341,6 +342,50 @@ func exactNumber(op, in, pointer string, schema *openapi3.Schema, at, text, show
 	return out
 }
 
+// exactRat reads a JSON number's text as its exact value. math/big refuses a power of ten
+// beyond a million (1e99999999999 or 0e-99999999999), so the exponent is first brought within
+// reach without changing any judgement: leading and trailing zeros of the digits are dropped,
+// zero is zero whatever its exponent, a larger power stays larger than every bound (and an
+// integer), and a smaller one is raised to 100 powers below the digits' own size (still nonzero,
+// far below every bound, with as many decimal places as before or more than two). ok is false
+// for a number still out of reach (a million digits of mantissa).
+func exactRat(text string) (*big.Rat, bool) {
+	m := jsonNumber.FindStringSubmatch(text)
+	if m == nil {
+		return nil, false
+	}
+	exp, ok := new(big.Int).SetString(strings.TrimPrefix(m[4], "+"), 10)
+	if m[4] == "" {
+		exp, ok = new(big.Int), true
+	}
+	if !ok {
+		return nil, false
+	}
+	digits := m[2] + m[3]
+	exp.Sub(exp, big.NewInt(int64(len(m[3]))))
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return new(big.Rat), true
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp.Add(exp, big.NewInt(int64(len(digits)-len(trimmed))))
+	digits = trimmed
+	const reach = 1_000_000
+	if exp.Cmp(big.NewInt(reach)) > 0 {
+		exp.SetInt64(reach)
+	}
+	if low := big.NewInt(-int64(len(digits)) - 100); exp.Cmp(low) < 0 {
+		exp.Set(low)
+	}
+	if exp.CmpAbs(big.NewInt(reach)) > 0 {
+		return nil, false
+	}
+	return new(big.Rat).SetString(m[1] + digits + "e" + exp.String())
+}
+
+// jsonNumber is JSON's number grammar: sign, integer digits, fraction digits, exponent.
+var jsonNumber = regexp.MustCompile(`^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$`)
+
 func rat(text string) *big.Rat {
 	r, _ := new(big.Rat).SetString(text)
 	return r
@@ -354,6 +399,9 @@ func isMoney(s *openapi3.Schema) bool {
 
 // validNumberText reports whether s is exactly a JSON number.
 func validNumberText(s string) bool {
+	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+		return false // white space, which the decoder skips, is no part of a number
+	}
 	var v any
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()

@@ -47,8 +47,8 @@ func requireSameRequest(t *testing.T, s *spec.Spec, method, path string, header 
 }
 
 // verdictRequestBodies is every request body the module's tables hold: the invalid-request
-// table, the fast path's corpus, the client's validation table (as JSON), valid edge amounts
-// and the contract rules.
+// table, the fast path's corpus, the client's validation table (as JSON), valid edge amounts,
+// the contract rules and the edge bodies (edgeRequestBodies).
 func verdictRequestBodies(t testing.TB) map[string]string {
 	bodies := requestCorpus(t)
 	for _, tc := range invalidCheckoutRequests {
@@ -112,6 +112,9 @@ func verdictRequestBodies(t testing.TB) map[string]string {
 	bodies["byte order mark"] = "\xef\xbb\xbf" + docsRequest
 	bodies["reference with an escaped &"] = withRaw(t, "reference", `"A\u0026B"`)
 	bodies["reference with an escaped & in an undeclared twin"] = strings.Replace(docsRequest, `"reference"`, `"referenc\u0065_x": "A\u0026B", "reference"`, 1)
+	for name, body := range edgeRequestBodies() {
+		bodies["edge: "+name] = body
+	}
 	bodies["whitespace only"] = " \n"
 	bodies["number body"] = "12"
 	return bodies
