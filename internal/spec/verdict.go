@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math/big"
 	"net/http"
 	"regexp"
@@ -138,7 +139,7 @@ func (s *Spec) ResponseVerdict(ctx context.Context, operationID string, status i
 		if ref.Ref != "" {
 			at = ref.Ref
 		}
-		for _, name := range sortedNames(ref.Value.Headers) {
+		for _, name := range slices.Sorted(maps.Keys(ref.Value.Headers)) {
 			h := ref.Value.Headers[name]
 			values, present := header[http.CanonicalHeaderKey(name)]
 			if strings.EqualFold(name, "Content-Type") || !present || len(values) == 0 {
@@ -164,7 +165,7 @@ func (s *Spec) ResponseVerdict(ctx context.Context, operationID string, status i
 		switch {
 		case respErr.Reason == "status is not supported":
 			return append(out, contract.Violation{Operation: operationID, In: "status", Rule: contract.RuleUndeclaredStatus,
-				Reason: contract.StatusReason(sortedNames(responses.Map())), Value: strconv.Itoa(status),
+				Reason: contract.StatusReason(slices.Sorted(maps.Keys(responses.Map()))), Value: strconv.Itoa(status),
 				Location: "openapi.yaml" + pathLocation(route.Path) + "/" + strings.ToLower(route.Method) + "/responses"})
 		case strings.HasPrefix(respErr.Reason, "response header Content-Type has unexpected value"):
 			at := pathLocation(route.Path) + "/" + strings.ToLower(route.Method) + "/responses/" + key
@@ -450,7 +451,7 @@ func (s *Spec) undeclared(schema *openapi3.Schema, value any, path []string, op,
 		if schema.Type == nil || !schema.Type.Is(openapi3.TypeObject) {
 			return nil
 		}
-		for _, k := range sortedNames(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			child := append(slices.Clip(path), k)
 			switch p, ap := schema.Properties[k], schema.AdditionalProperties; {
 			case p != nil:
@@ -568,7 +569,7 @@ func (s *Spec) routeViolation(method, escapedPath string, err error) contract.Vi
 
 func contentTypeVerdict(op, ct string, content openapi3.Content, at string) contract.Violation {
 	return contract.Violation{Operation: op, In: "header Content-Type", Rule: contract.RuleContentType,
-		Reason: contract.ContentTypeReason(sortedNames(content)), Value: shortValue(ct), Location: "openapi.yaml" + at + "/content"}
+		Reason: contract.ContentTypeReason(slices.Sorted(maps.Keys(content))), Value: shortValue(ct), Location: "openapi.yaml" + at + "/content"}
 }
 
 // parameterLocation is where a parameter's schema lives.
@@ -584,9 +585,7 @@ func parameterLocation(route *routers.Route, at string, p *openapi3.Parameter) s
 	return ""
 }
 
-func pathLocation(path string) string {
-	return "#/paths/" + strings.ReplaceAll(strings.ReplaceAll(path, "~", "~0"), "/", "~1")
-}
+func pathLocation(path string) string { return "#/paths/" + token(path) }
 
 // unmapped reports a kin-openapi error the verdict does not know, so that a test comparing
 // verdicts fails on it instead of losing it.
@@ -604,15 +603,6 @@ func flatten(err error) []error {
 		return multi
 	}
 	return []error{err}
-}
-
-func sortedNames[M ~map[string]V, V any](m M) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // sortVerdict orders violations by pointer, keeping the order of the rules of one field.
