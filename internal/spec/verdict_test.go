@@ -197,7 +197,8 @@ func TestRequestHeadersAndRoutesAgree(t *testing.T) {
 func TestParameterVerdictsAgree(t *testing.T) {
 	s := load(t)
 	for _, id := range []string{"TXN-1", "", strings.Repeat("x", 100), strings.Repeat("x", 101), strings.Repeat("é", 100),
-		strings.Repeat("😀", 101), "a/b", "\xff"} {
+		strings.Repeat("😀", 101), "a/b", "\xff", strings.Repeat("\xff", 100), strings.Repeat("\xff", 101),
+		strings.Repeat("\xed\xa0\x80", 34), strings.Repeat("\xf0\x9f\x98", 33) + "x", strings.Repeat("é", 99) + "\xc3"} {
 		want := s.ParameterVerdict("getTransaction", "id", id)
 		got := contract.ValidateParameter("getTransaction", "id", id)
 		assert.Equal(t, sorted(want), sorted(got), "%q", id)
