@@ -11,55 +11,79 @@ import (
 // values, as kin-openapi's uniqueItems compares them (json.Marshal of the decoded values):
 // strings by their decoded text, numbers by their text as written, objects whatever their key
 // order. A string without escapes is its own key, without allocating.
+//
+// The value is read once into a tree whose objects are then sorted and written once, so that
+// the key costs time and memory in proportion to raw however deep it nests (writing each
+// object's members sorted as they were read would copy every level into the one above it).
 func canonical(raw []byte) []byte {
 	if raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
 		return raw
 	}
 	s := jsonscan.Acquire(raw, jsonscan.Options{})
 	defer s.Release()
-	return appendCanonical(nil, s)
+	v := readCanonical(s)
+	return v.appendTo(make([]byte, 0, len(raw)))
 }
 
-func appendCanonical(dst []byte, s *jsonscan.Scanner) []byte {
+// canonicalValue is a value read for canonical: a scalar's key (text), or an object's or
+// array's items (open is '{' or '['), an object's sorted by their keys.
+type canonicalValue struct {
+	key   []byte // the member's name as canonical writes it, in an object
+	text  []byte
+	open  byte
+	items []canonicalValue
+}
+
+func readCanonical(s *jsonscan.Scanner) canonicalValue {
 	switch s.Peek() {
 	case jsonscan.String:
 		str, _ := s.ReadString()
-		return appendCanonicalString(dst, str.Value)
+		return canonicalValue{text: appendCanonicalString(nil, str.Value)}
 	case jsonscan.Object:
-		type member struct{ key, value []byte }
-		var members []member
+		v := canonicalValue{open: '{'}
 		s.EnterObject()
 		for {
 			key, ok := s.NextKey()
 			if !ok {
 				break
 			}
-			members = append(members, member{appendCanonicalString(nil, key), appendCanonical(nil, s)})
+			name := appendCanonicalString(nil, key)
+			v.items = append(v.items, readCanonical(s))
+			v.items[len(v.items)-1].key = name
 		}
-		slices.SortFunc(members, func(a, b member) int { return bytes.Compare(a.key, b.key) })
-		dst = append(dst, '{')
-		for i, m := range members {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, m.key...)
-			dst = append(dst, ':')
-			dst = append(dst, m.value...)
-		}
-		return append(dst, '}')
+		slices.SortFunc(v.items, func(a, b canonicalValue) int { return bytes.Compare(a.key, b.key) })
+		return v
 	case jsonscan.Array:
-		dst = append(dst, '[')
+		v := canonicalValue{open: '['}
 		s.EnterArray()
-		for i := 0; s.NextItem(); i++ {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendCanonical(dst, s)
+		for s.NextItem() {
+			v.items = append(v.items, readCanonical(s))
 		}
-		return append(dst, ']')
+		return v
 	}
 	raw, _ := s.Skip()
-	return append(dst, raw...)
+	return canonicalValue{text: raw}
+}
+
+func (v *canonicalValue) appendTo(dst []byte) []byte {
+	if v.open == 0 {
+		return append(dst, v.text...)
+	}
+	dst = append(dst, v.open)
+	for i := range v.items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if item := &v.items[i]; v.open == '{' {
+			dst = append(dst, item.key...)
+			dst = append(dst, ':')
+		}
+		dst = v.items[i].appendTo(dst)
+	}
+	if v.open == '{' {
+		return append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // appendCanonicalString writes a decoded string as JSON: quoted, with only '"', '\' and

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +170,20 @@ func FuzzCanonical(f *testing.F) {
 		}
 		require.Equal(t, marshalEqual(a, b), string(canonical([]byte(a))) == string(canonical([]byte(b))), "%s vs %s", a, b)
 	})
+}
+
+func TestCanonicalIsLinear(t *testing.T) {
+	// An item nested as deep as the scanner allows, each level's members out of order, costs
+	// memory in proportion to its size (not to its size times its depth).
+	const depth = 9000
+	item := []byte(strings.Repeat(`{"b":1,"a":`, depth) + "1" + strings.Repeat("}", depth))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	key := canonical(item)
+	runtime.ReadMemStats(&after)
+	require.Equal(t, strings.Repeat(`{"a":`, depth)+"1"+strings.Repeat(`,"b":1}`, depth), string(key))
+	allocated := after.TotalAlloc - before.TotalAlloc
+	require.Less(t, allocated, uint64(64*len(item)), "canonical allocated %d bytes for a %d-byte item", allocated, len(item))
 }
 
 func TestEveryPatternHasAReason(t *testing.T) {

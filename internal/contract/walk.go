@@ -30,7 +30,7 @@ func validateDocument(out []Violation, n *node, body []byte, op, in string, opts
 	start := len(w.out)
 	w.value(n)
 	if err := w.sc.Finish(); err != nil {
-		return append(w.out[:start], scanViolation(err, op, in))
+		return append(w.out[:start], ScanViolation(err, op, in))
 	}
 	sortByPointer(w.out[start:])
 	return w.out
@@ -53,11 +53,7 @@ func sortByPointer(vs []Violation) {
 
 // ScanViolation turns a refusal of package jsonscan into the violation of the contract rule it
 // breaks: not well-formed JSON, invalid UTF-8 or a duplicate key.
-func ScanViolation(err error, operation, in string) Violation {
-	return scanViolation(err, operation, in)
-}
-
-func scanViolation(err error, op, in string) Violation {
+func ScanViolation(err error, op, in string) Violation {
 	v := Violation{Operation: op, In: in, Rule: RuleJSON}
 	e, ok := err.(*jsonscan.Error) //nolint:errorlint // jsonscan returns *Error unwrapped
 	if !ok {

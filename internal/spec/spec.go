@@ -113,12 +113,6 @@ func (s *Spec) index(ref *openapi3.SchemaRef, at string) {
 	}
 }
 
-// Options returns the openapi3filter options every validation in this module uses: all
-// errors at once, undeclared statuses refused, `format: uri` and `date-time` checked, the API
-// key's shape checked, and schema details (which would echo values) left out of messages.
-// The result is shared: do not modify it.
-func (s *Spec) Options() *openapi3filter.Options { return s.options }
-
 // FindRoute finds the operation for a method and URL path. The path is matched by its last
 // segments, so the API may be served under any base path (LakiPay's /api/v2, a fake's, a
 // proxy's). It returns the route, its path parameters (unescaped), or an error that says whether

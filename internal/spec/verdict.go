@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math/big"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,7 +139,7 @@ func (s *Spec) ResponseVerdict(ctx context.Context, operationID string, status i
 		if ref.Ref != "" {
 			at = ref.Ref
 		}
-		for _, name := range sortedNames(ref.Value.Headers) {
+		for _, name := range slices.Sorted(maps.Keys(ref.Value.Headers)) {
 			h := ref.Value.Headers[name]
 			values, present := header[http.CanonicalHeaderKey(name)]
 			if strings.EqualFold(name, "Content-Type") || !present || len(values) == 0 {
@@ -163,7 +165,7 @@ func (s *Spec) ResponseVerdict(ctx context.Context, operationID string, status i
 		switch {
 		case respErr.Reason == "status is not supported":
 			return append(out, contract.Violation{Operation: operationID, In: "status", Rule: contract.RuleUndeclaredStatus,
-				Reason: contract.StatusReason(sortedNames(responses.Map())), Value: strconv.Itoa(status),
+				Reason: contract.StatusReason(slices.Sorted(maps.Keys(responses.Map()))), Value: strconv.Itoa(status),
 				Location: "openapi.yaml" + pathLocation(route.Path) + "/" + strings.ToLower(route.Method) + "/responses"})
 		case strings.HasPrefix(respErr.Reason, "response header Content-Type has unexpected value"):
 			at := pathLocation(route.Path) + "/" + strings.ToLower(route.Method) + "/responses/" + key
@@ -319,9 +321,9 @@ func (s *Spec) schemasByLocation() map[string]*openapi3.Schema {
 
 // exactNumber applies minimum, maximum and multipleOf to a number's decimal text exactly.
 func exactNumber(op, in, pointer string, schema *openapi3.Schema, at, text, shown string) []contract.Violation {
-	value, ok := new(big.Rat).SetString(text)
+	value, ok := exactRat(text)
 	if !ok {
-		return nil
+		return []contract.Violation{unmapped(op, errors.New("the number "+shown+" at "+pointer+" is beyond what the verdict can judge exactly"))}
 	}
 	kw := keywords(schema)
 	var out []contract.Violation
@@ -341,6 +343,50 @@ func exactNumber(op, in, pointer string, schema *openapi3.Schema, at, text, show
 	return out
 }
 
+// exactRat reads a JSON number's text as its exact value. math/big refuses a power of ten
+// beyond a million (1e99999999999 or 0e-99999999999), so the exponent is first brought within
+// reach without changing any judgement: leading and trailing zeros of the digits are dropped,
+// zero is zero whatever its exponent, a larger power stays larger than every bound (and an
+// integer), and a smaller one is raised to 100 powers below the digits' own size (still nonzero,
+// far below every bound, with as many decimal places as before or more than two). ok is false
+// for a number still out of reach (a million digits of mantissa).
+func exactRat(text string) (*big.Rat, bool) {
+	m := jsonNumber.FindStringSubmatch(text)
+	if m == nil {
+		return nil, false
+	}
+	exp, ok := new(big.Int).SetString(strings.TrimPrefix(m[4], "+"), 10)
+	if m[4] == "" {
+		exp, ok = new(big.Int), true
+	}
+	if !ok {
+		return nil, false
+	}
+	digits := m[2] + m[3]
+	exp.Sub(exp, big.NewInt(int64(len(m[3]))))
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return new(big.Rat), true
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp.Add(exp, big.NewInt(int64(len(digits)-len(trimmed))))
+	digits = trimmed
+	const reach = 1_000_000
+	if exp.Cmp(big.NewInt(reach)) > 0 {
+		exp.SetInt64(reach)
+	}
+	if low := big.NewInt(-int64(len(digits)) - 100); exp.Cmp(low) < 0 {
+		exp.Set(low)
+	}
+	if exp.CmpAbs(big.NewInt(reach)) > 0 {
+		return nil, false
+	}
+	return new(big.Rat).SetString(m[1] + digits + "e" + exp.String())
+}
+
+// jsonNumber is JSON's number grammar: sign, integer digits, fraction digits, exponent.
+var jsonNumber = regexp.MustCompile(`^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$`)
+
 func rat(text string) *big.Rat {
 	r, _ := new(big.Rat).SetString(text)
 	return r
@@ -354,6 +400,9 @@ func isMoney(s *openapi3.Schema) bool {
 
 // validNumberText reports whether s is exactly a JSON number.
 func validNumberText(s string) bool {
+	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+		return false // white space, which the decoder skips, is no part of a number
+	}
 	var v any
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -402,7 +451,7 @@ func (s *Spec) undeclared(schema *openapi3.Schema, value any, path []string, op,
 		if schema.Type == nil || !schema.Type.Is(openapi3.TypeObject) {
 			return nil
 		}
-		for _, k := range sortedNames(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			child := append(slices.Clip(path), k)
 			switch p, ap := schema.Properties[k], schema.AdditionalProperties; {
 			case p != nil:
@@ -520,7 +569,7 @@ func (s *Spec) routeViolation(method, escapedPath string, err error) contract.Vi
 
 func contentTypeVerdict(op, ct string, content openapi3.Content, at string) contract.Violation {
 	return contract.Violation{Operation: op, In: "header Content-Type", Rule: contract.RuleContentType,
-		Reason: contract.ContentTypeReason(sortedNames(content)), Value: shortValue(ct), Location: "openapi.yaml" + at + "/content"}
+		Reason: contract.ContentTypeReason(slices.Sorted(maps.Keys(content))), Value: shortValue(ct), Location: "openapi.yaml" + at + "/content"}
 }
 
 // parameterLocation is where a parameter's schema lives.
@@ -536,9 +585,7 @@ func parameterLocation(route *routers.Route, at string, p *openapi3.Parameter) s
 	return ""
 }
 
-func pathLocation(path string) string {
-	return "#/paths/" + strings.ReplaceAll(strings.ReplaceAll(path, "~", "~0"), "/", "~1")
-}
+func pathLocation(path string) string { return "#/paths/" + token(path) }
 
 // unmapped reports a kin-openapi error the verdict does not know, so that a test comparing
 // verdicts fails on it instead of losing it.
@@ -556,15 +603,6 @@ func flatten(err error) []error {
 		return multi
 	}
 	return []error{err}
-}
-
-func sortedNames[M ~map[string]V, V any](m M) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // sortVerdict orders violations by pointer, keeping the order of the rules of one field.

@@ -47,8 +47,8 @@ func requireSameRequest(t *testing.T, s *spec.Spec, method, path string, header 
 }
 
 // verdictRequestBodies is every request body the module's tables hold: the invalid-request
-// table, the fast path's corpus, the client's validation table (as JSON), valid edge amounts
-// and the contract rules.
+// table, the fast path's corpus, the client's validation table (as JSON), valid edge amounts,
+// the contract rules and the edge bodies (edgeRequestBodies).
 func verdictRequestBodies(t testing.TB) map[string]string {
 	bodies := requestCorpus(t)
 	for _, tc := range invalidCheckoutRequests {
@@ -112,6 +112,9 @@ func verdictRequestBodies(t testing.TB) map[string]string {
 	bodies["byte order mark"] = "\xef\xbb\xbf" + docsRequest
 	bodies["reference with an escaped &"] = withRaw(t, "reference", `"A\u0026B"`)
 	bodies["reference with an escaped & in an undeclared twin"] = strings.Replace(docsRequest, `"reference"`, `"referenc\u0065_x": "A\u0026B", "reference"`, 1)
+	for name, body := range edgeRequestBodies() {
+		bodies["edge: "+name] = body
+	}
 	bodies["whitespace only"] = " \n"
 	bodies["number body"] = "12"
 	return bodies
@@ -194,7 +197,8 @@ func TestRequestHeadersAndRoutesAgree(t *testing.T) {
 func TestParameterVerdictsAgree(t *testing.T) {
 	s := load(t)
 	for _, id := range []string{"TXN-1", "", strings.Repeat("x", 100), strings.Repeat("x", 101), strings.Repeat("é", 100),
-		strings.Repeat("😀", 101), "a/b", "\xff"} {
+		strings.Repeat("😀", 101), "a/b", "\xff", strings.Repeat("\xff", 100), strings.Repeat("\xff", 101),
+		strings.Repeat("\xed\xa0\x80", 34), strings.Repeat("\xf0\x9f\x98", 33) + "x", strings.Repeat("é", 99) + "\xc3"} {
 		want := s.ParameterVerdict("getTransaction", "id", id)
 		got := contract.ValidateParameter("getTransaction", "id", id)
 		assert.Equal(t, sorted(want), sorted(got), "%q", id)

@@ -1,9 +1,7 @@
 package spec
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -109,7 +107,7 @@ func (s *Spec) fromSchemaError(e *openapi3.SchemaError, op, in string) Violation
 		Reason:    e.Reason,
 	}
 	if rule != "required" { // a missing field has no value to show
-		v.Value = shortJSON(value)
+		v.Value = shortValue(value)
 	}
 	if at, ok := s.locations[e.Schema]; ok {
 		v.Location = "openapi.yaml" + at + "/" + rule
@@ -124,27 +122,12 @@ func pointer(path []string) string {
 	var b strings.Builder
 	for _, p := range path {
 		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
+		b.WriteString(token(p))
 	}
 	return b.String()
 }
 
-// shortJSON renders a value as JSON cut to a readable length; objects and arrays are elided
-// to their kind so that a violation never dumps a whole body.
-func shortJSON(value any) string {
-	switch v := value.(type) {
-	case map[string]any:
-		return "an object"
-	case []any:
-		return fmt.Sprintf("an array of %d", len(v))
-	}
-	b, err := json.Marshal(value)
-	if err != nil {
-		return ""
-	}
-	const limit = 80
-	if len(b) > limit {
-		return string(b[:limit]) + "..."
-	}
-	return string(b)
+// token escapes a name as one JSON pointer token: "~" as "~0", "/" as "~1".
+func token(name string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
 }

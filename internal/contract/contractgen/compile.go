@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"os"
@@ -146,7 +147,7 @@ func compileDocument(doc *openapi3.T) (*document, error) {
 	}
 	c := &compiler{doc: doc, index: map[*openapi3.Schema]int{}, visiting: map[*openapi3.Schema]bool{}, patterns: map[string]int{}}
 	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.Schemas) {
+		for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 			if _, err := c.schema(doc.Components.Schemas[name], "#/components/schemas/"+token(name)); err != nil {
 				return nil, err
 			}
@@ -172,7 +173,7 @@ func (c *compiler) pathItem(path string, item *openapi3.PathItem) error {
 	if item.Ref != "" {
 		return notImplemented(at, "a $ref path item")
 	}
-	for _, method := range sortedKeys(item.Operations()) {
+	for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
 		op, err := c.operation(path, method, item.Operations()[method])
 		if err != nil {
 			return err
@@ -211,7 +212,7 @@ func (c *compiler) operation(path, method string, op *openapi3.Operation) (opera
 	if op.Responses == nil || op.Responses.Len() == 0 {
 		return out, notImplemented(at+"/responses", "an operation without responses")
 	}
-	statuses := sortedKeys(op.Responses.Map())
+	statuses := slices.Sorted(maps.Keys(op.Responses.Map()))
 	slices.SortStableFunc(statuses, func(a, b string) int { // "default" last
 		return boolInt(a == "default") - boolInt(b == "default")
 	})
@@ -222,7 +223,7 @@ func (c *compiler) operation(path, method string, op *openapi3.Operation) (opera
 		}
 		out.responses = append(out.responses, r)
 	}
-	for _, name := range sortedKeys(op.Callbacks) {
+	for _, name := range slices.Sorted(maps.Keys(op.Callbacks)) {
 		if err := c.callback(at+"/callbacks/"+token(name), op.Callbacks[name]); err != nil {
 			return out, err
 		}
@@ -333,7 +334,7 @@ func (c *compiler) requestBody(at string, ref *openapi3.RequestBodyRef) (body, e
 // content compiles a content map: only application/json with a schema is implemented.
 func (c *compiler) content(at string, content openapi3.Content) ([]string, int, error) {
 	schema := -1
-	types := sortedKeys(content)
+	types := slices.Sorted(maps.Keys(content))
 	for _, mt := range types {
 		media := content[mt]
 		mat := at + "/" + token(mt)
@@ -372,7 +373,7 @@ func (c *compiler) response(at, status string, ref *openapi3.ResponseRef) (respo
 		return response{}, err
 	}
 	out := response{status: status, location: at, schema: -1}
-	for _, name := range sortedKeys(r.Headers) {
+	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
 		if strings.EqualFold(name, "Content-Type") {
 			continue // kin-openapi and the contract both judge it as the content type
 		}
@@ -627,7 +628,7 @@ func (c *compiler) children(at string, s *openapi3.Schema, out *schema) error {
 			return err
 		}
 	}
-	for _, name := range sortedKeys(s.Properties) {
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 		idx, err := c.schema(s.Properties[name], at+"/properties/"+token(name))
 		if err != nil {
 			return err
@@ -729,13 +730,4 @@ func allowFields(at string, v any, allowed ...string) error {
 // token escapes a name as one JSON pointer token.
 func token(name string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
