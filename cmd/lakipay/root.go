@@ -47,7 +47,6 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr *printer
 	getenv         func(string) string
-	redact         *redactor
 
 	// keyErr is why LAKIPAY_API_KEY, parsed once at start, did not parse (nil when it did).
 	// Only commands that call LakiPay look at it.
@@ -74,7 +73,6 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		stdout: &printer{w: r.writer(stdout)},
 		stderr: &printer{w: r.writer(stderr)},
 		getenv: getenv,
-		redact: r,
 		keyErr: keyErr,
 	}
 	root := a.rootCommand()
