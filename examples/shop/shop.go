@@ -105,12 +105,11 @@ func (s *Shop) Order(id string) (Order, bool) {
 
 // showOrder shows an order and, while it is unpaid, the form to pay it.
 func (s *Shop) showOrder(w http.ResponseWriter, r *http.Request) {
-	e := s.orders.get(r.PathValue("id"))
-	if e == nil {
+	o, ok := s.Order(r.PathValue("id"))
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	o, _ := s.orders.read(e)
 	render(w, http.StatusOK, orderPage(o))
 }
 
