@@ -125,7 +125,7 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 	defer e.paying.Unlock()
 
 	o, checkoutURL := s.orders.read(e)
-	if o.Status != Paid && o.TransactionID != "" && !o.PaymentStatus.IsFinal() {
+	if o.sessionOpen() {
 		// The current attempt has a session that may still be paid: send the shopper back
 		// to it. Opening a second one could let both be paid.
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
@@ -261,7 +261,7 @@ func (s *Shop) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, _ := s.orders.read(e)
-	if o.Status != Paid && o.TransactionID != "" && !o.PaymentStatus.IsFinal() {
+	if o.sessionOpen() {
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
 		if err != nil {
 			s.log.Warn("shop: cannot confirm the payment", "order", o.ID, "error", err)
