@@ -157,4 +157,15 @@ func TestRedactSecretOverlappingTheMarker(t *testing.T) {
 		assert.NotEmpty(t, got)
 	}
 	assert.Equal(t, "[REDACTED] ok", k.Redact("D]aaaaaa ok"), "one pass is enough where the marker forms nothing")
+
+	// The rest of each next occurrence escaped: the marker's "D]" and the decoded rest form
+	// the secret again.
+	k, err = apikey.Parse("pk:D]Aaaaaa")
+	require.NoError(t, err)
+	for _, unit := range []string{"%41aaaaa", `\u0041aaaaa`, "&#65;aaaaa", `\\u0041aaaaa`} {
+		for _, n := range []int{1, 3, 8} {
+			got := k.Redact("D]" + strings.Repeat(unit, n) + " tail")
+			secrettest.Absent(t, got, "D]Aaaaaa", fmt.Sprintf("%d times %s", n, unit))
+		}
+	}
 }
