@@ -148,10 +148,15 @@ type demoEnv struct {
 	merchant string // the merchant site's URL
 	browser  *http.Client
 	events   chan *client.WebhookEvent
+	amount   client.Amount // --amount, parsed once before anything starts
 }
 
 // demoLocal runs the flow against an in-process fake LakiPay on loopback.
 func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
+	amount, err := client.ParseAmount(f.amount)
+	if err != nil {
+		return fmt.Errorf("--amount: %w", explain(err))
+	}
 	quiet := slog.New(slog.DiscardHandler)
 	fake, err := contracttest.NewFake(
 		contracttest.WithAPIKey(demoKey),
@@ -178,6 +183,7 @@ func (a *app) demoLocal(ctx context.Context, f *demoFlags) (err error) {
 		out:    a.stdout,
 		fake:   fake,
 		events: make(chan *client.WebhookEvent, 16),
+		amount: amount,
 		browser: &http.Client{
 			Timeout:       demoStepTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -258,10 +264,6 @@ func expectationOf(outcome string) expected {
 // session plays one checkout session from creation to confirmation.
 func (e *demoEnv) session(ctx context.Context, f *demoFlags, n int, outcome string) error {
 	want := expectationOf(outcome)
-	amount, err := client.ParseAmount(f.amount)
-	if err != nil {
-		return fmt.Errorf("--amount: %w", explain(err))
-	}
 	e.out.printf("\n== Session %d: the shopper %s\n", n, map[string]string{
 		outcomeSuccess:   "pays with " + f.medium,
 		outcomeFailed:    "tries to pay with " + f.medium + " and the provider declines",
@@ -271,7 +273,7 @@ func (e *demoEnv) session(ctx context.Context, f *demoFlags, n int, outcome stri
 	callback := e.merchant + "/webhooks/lakipay"
 	e.out.println("1. Merchant backend creates the session (client.CreateCheckout)")
 	session, err := e.lakipay.CreateCheckout(ctx, client.CheckoutRequest{
-		Amount: amount, Currency: "ETB", PhoneNumber: f.phone,
+		Amount: e.amount, Currency: "ETB", PhoneNumber: f.phone,
 		Reference:        fmt.Sprintf("DEMO-ORDER-%d", n),
 		Description:      fmt.Sprintf("Demo order #%d", n),
 		CallbackURL:      callback,

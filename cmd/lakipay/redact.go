@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"sync"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
@@ -11,22 +10,19 @@ import (
 // of its errors and logs; this is the second line of defence for text the CLI does not
 // control (a server's log line, a value that happens to hold the secret). It knows only keys
 // that parsed: a malformed key is refused before it is used, and redacting the "secret" of a
-// key such as ":" would replace every colon of the output.
+// key such as ":" would replace every colon of the output. Every key is registered at
+// start-up (runContext), before anything is written, so no lock is needed.
 type redactor struct {
-	mu   sync.RWMutex
 	keys []apikey.Key
 }
 
 func newRedactor() *redactor { return &redactor{} }
 
-// add registers a parsed key; the zero Key is ignored.
+// add registers a parsed key, before the first Write; the zero Key is ignored.
 func (r *redactor) add(k apikey.Key) {
-	if k.IsZero() {
-		return
+	if !k.IsZero() {
+		r.keys = append(r.keys, k)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.keys = append(r.keys, k)
 }
 
 // writer wraps w so that every Write has the registered secrets redacted, however they are
@@ -40,9 +36,7 @@ type redactWriter struct {
 }
 
 func (rw *redactWriter) Write(p []byte) (int, error) {
-	rw.r.mu.RLock()
 	keys := rw.r.keys
-	rw.r.mu.RUnlock()
 	out := p
 	if len(keys) > 0 {
 		text := string(p)

@@ -47,7 +47,6 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr *printer
 	getenv         func(string) string
-	redact         *redactor
 
 	// keyErr is why LAKIPAY_API_KEY, parsed once at start, did not parse (nil when it did).
 	// Only commands that call LakiPay look at it.
@@ -61,12 +60,19 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	r := newRedactor()
 	key, keyErr := apikey.Parse(getenv(envAPIKey))
 	r.add(key) // only a key that parsed: see redactor
+	// A key given on the command line (mock --api-key) is registered before cobra reads the
+	// flags: a usage error may echo it (a flag left without its value makes the key a
+	// positional argument; the key given again as another flag's value).
+	for _, v := range apiKeyFlagValues(args) {
+		if k, err := apikey.Parse(v); err == nil {
+			r.add(k)
+		}
+	}
 	a := &app{
 		stdin:  stdin,
 		stdout: &printer{w: r.writer(stdout)},
 		stderr: &printer{w: r.writer(stderr)},
 		getenv: getenv,
-		redact: r,
 		keyErr: keyErr,
 	}
 	root := a.rootCommand()
@@ -89,6 +95,21 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		a.stderr.printf("Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
+}
+
+// apiKeyFlagValues returns every argument that may be the value of --api-key: the text after
+// "--api-key=" and the argument after "--api-key", wherever they stand. It finds at least
+// what the flag parser would take as the flag's value.
+func apiKeyFlagValues(args []string) []string {
+	var values []string
+	for i, arg := range args {
+		if v, ok := strings.CutPrefix(arg, "--"+apiKeyFlag+"="); ok {
+			values = append(values, v)
+		} else if arg == "--"+apiKeyFlag && i+1 < len(args) {
+			values = append(values, args[i+1])
+		}
+	}
+	return values
 }
 
 // rootCommand builds the command tree. Errors that cobra itself returns (unknown command or

@@ -121,6 +121,10 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"wait: not final in time", keyEnv(canaryKey, pinned.URL()), []string{"transaction", "wait", open, "--timeout", "20ms"}, exitFailed},
 		{"webhook verify: missing key file, key set", keyEnv(canaryKey, down), []string{"webhook", "verify", "--public-key", "/nonexistent/key.pem"}, exitFailed},
 		{"usage error with the key set", keyEnv(canaryKey, down), []string{"checkout", "create", "--amount", "1"}, exitUsage},
+		{"mock: --api-key after a flag left without its value", nil, []string{"mock", "--addr", "--api-key", canaryKey}, exitUsage},
+		{"mock: --api-key, then its key again as a bad flag value", nil, []string{"mock", "--api-key=" + canaryKey, "--seed", canaryKey}, exitUsage},
+		{"mock: --api-key, then a flag value of the wrong type", nil, []string{"mock", "--api-key", canaryKey, "--seed=" + canaryKey}, exitUsage},
+		{"mock: --api-key, its secret in an unreadable file's name", nil, []string{"mock", "--api-key", canaryKey, "--signing-key", "/nonexistent/" + canarySecret + "/key.pem"}, exitFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,6 +43,12 @@ type Order struct {
 	PaymentStatus client.TransactionStatus
 }
 
+// sessionOpen reports whether the order is unpaid and its current attempt has a session that
+// LakiPay has not yet reported final: one that may still be paid, so LakiPay is asked first.
+func (o Order) sessionOpen() bool {
+	return o.Status != Paid && o.TransactionID != "" && !o.PaymentStatus.IsFinal()
+}
+
 // orderID is the form of an order id: safe in a URL path and in a LakiPay reference.
 var orderID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 

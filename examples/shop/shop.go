@@ -105,12 +105,11 @@ func (s *Shop) Order(id string) (Order, bool) {
 
 // showOrder shows an order and, while it is unpaid, the form to pay it.
 func (s *Shop) showOrder(w http.ResponseWriter, r *http.Request) {
-	e := s.orders.get(r.PathValue("id"))
-	if e == nil {
+	o, ok := s.Order(r.PathValue("id"))
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	o, _ := s.orders.read(e)
 	render(w, http.StatusOK, orderPage(o))
 }
 
@@ -126,7 +125,7 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 	defer e.paying.Unlock()
 
 	o, checkoutURL := s.orders.read(e)
-	if o.Status != Paid && o.TransactionID != "" && !o.PaymentStatus.IsFinal() {
+	if o.sessionOpen() {
 		// The current attempt has a session that may still be paid: send the shopper back
 		// to it. Opening a second one could let both be paid.
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
@@ -262,7 +261,7 @@ func (s *Shop) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, _ := s.orders.read(e)
-	if o.Status != Paid && o.TransactionID != "" && !o.PaymentStatus.IsFinal() {
+	if o.sessionOpen() {
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
 		if err != nil {
 			s.log.Warn("shop: cannot confirm the payment", "order", o.ID, "error", err)

@@ -34,6 +34,10 @@ func TestRedact(t *testing.T) {
 		{"\\u inside JSON", "sk_CANARY/123", `"\\u0073k_CANARY/123"`, `"` + r + `"`},
 		{"three levels", "sk_CANARY/123", `\\\\\\\/`, `\\\\\\\/`},
 		{"three levels deep", "ab/cdefgh", `ab\\\\\\\/cdefgh`, r},
+		{"a percent escape of a \\u escape, a \\u escape of a percent escape", "sk_CANARY/123", `sk%5Cu005FCANARY\u00252F123`, r},
+		{"an HTML reference of a percent escape", "sk_CANARY/123", `sk_CANARY&#37;2F123`, r},
+		{"a percent escape of an HTML reference", "sk_CANARY/123", `sk_CANARY%26%2347%3B123`, r},
+		{"every form in one secret", "sk_CANARY/123", `sk_C\u0041NA%52Y&#x2f;1%5Cu0032&#51;`, r},
 		{"every occurrence", "sk_CANARY/123", "sk_CANARY/123 and sk_CANARY\\/123", r + " and " + r},
 		{"overlapping occurrences", "abababab", "abababababab", r},
 		{"back to back", "sk_CANARY/123", "sk_CANARY/123sk_CANARY/123", r},
@@ -48,6 +52,8 @@ func TestRedact(t *testing.T) {
 		{"cut inside %XX", "sk_CANARY/123", `sk_CANARY%2`, r},
 		{"cut inside an HTML reference", "sk_CANARY/123", `sk_CANARY&#4`, r},
 		{"cut inside a named reference", `sk_"CANARY`, `sk_&quo...`, r + "..."},
+		{"cut before an escaped ...", "sk_CANARY/123", `x sk_CANA\u002e\u002e\u002e y`, `x ` + r + `\u002e\u002e\u002e y`},
+		{"cut inside an escaped escape before ...", "sk_CANARY/123", `sk_CANARY\\u00...`, r + "..."},
 		{"cut escaped piece", "sk_CANARY/123", `\u0073\u006b\u005f\u0043...`, r + "..."},
 		{"four characters are a piece", "sk_CANARY/123", "ends with sk_C", "ends with " + r},
 		{"three characters are not", "sk_CANARY/123", "ends with sk_", "ends with sk_"},
@@ -151,4 +157,15 @@ func TestRedactSecretOverlappingTheMarker(t *testing.T) {
 		assert.NotEmpty(t, got)
 	}
 	assert.Equal(t, "[REDACTED] ok", k.Redact("D]aaaaaa ok"), "one pass is enough where the marker forms nothing")
+
+	// The rest of each next occurrence escaped: the marker's "D]" and the decoded rest form
+	// the secret again.
+	k, err = apikey.Parse("pk:D]Aaaaaa")
+	require.NoError(t, err)
+	for _, unit := range []string{"%41aaaaa", `\u0041aaaaa`, "&#65;aaaaa", `\\u0041aaaaa`} {
+		for _, n := range []int{1, 3, 8} {
+			got := k.Redact("D]" + strings.Repeat(unit, n) + " tail")
+			secrettest.Absent(t, got, "D]Aaaaaa", fmt.Sprintf("%d times %s", n, unit))
+		}
+	}
 }

@@ -57,7 +57,9 @@ const SignatureField = "signature"
 type Field = jsonscan.Member
 
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
-// "signature" field included). It refuses what [Canonical] refuses, with [ErrMalformed].
+// "signature" field included). It refuses, with [ErrMalformed], a body that is not a single
+// JSON object with unique keys (see [Canonical]); unlike Canonical it does not judge the
+// fields: an ambiguous body or a "signature" that is not a string splits without error.
 func Fields(body []byte) ([]Field, error) {
 	fields, _, err := scan(nil, body)
 	return fields, err

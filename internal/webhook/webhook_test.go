@@ -121,6 +121,8 @@ func TestCanonicalRefusesAmbiguity(t *testing.T) {
 		{name: "escaped & in a string value", body: `{"reference":"X\u0026status=SUCCESS"}`, why: `the value of "reference" holds "&"`},
 		{name: "& in a nested object", body: `{"meta":{"note":"a&b"}}`, why: `the value of "meta" holds "&"`},
 		{name: "& in an array", body: `{"list":["a&b"]}`, why: `the value of "list" holds "&"`},
+		{name: "& in a nested key", body: `{"meta": { "a&b" : 1 }}`, why: `the value of "meta" holds "&"`},
+		{name: "& deep in an array of objects", body: `{"list":[{"k":["x", "y&z"]}]}`, why: `the value of "list" holds "&"`},
 		{name: "a key that only starts like signature", body: `{"signature&":"x"}`, why: `key "signature&" holds "&"`},
 	}
 	for _, tt := range tests {
@@ -285,6 +287,11 @@ func TestVerify(t *testing.T) {
 		{name: "weak key", body: good, key: &weakKey().PublicKey, want: webhook.ErrInvalidKey},
 		{name: "malformed", body: good + "x", key: &testKey().PublicKey, want: webhook.ErrMalformed},
 		{name: "duplicate amount smuggled in", body: strings.Replace(good, "{", `{"amount":5.00,`, 1), key: &testKey().PublicKey, want: webhook.ErrMalformed},
+		{name: "amount in upper-case exponent form", body: strings.Replace(good, `"amount": 100,`, `"amount": 1E2,`, 1), key: &testKey().PublicKey},
+		{name: "amount a float would round to the signed one", body: strings.Replace(good, `"amount": 100,`, `"amount": 100.0000000000000001,`, 1), key: &testKey().PublicKey, want: webhook.ErrInvalidSignature},
+		{name: "duplicate amount smuggled through an escaped key", body: strings.Replace(good, "{", `{"\u0061mount":5.00,`, 1), key: &testKey().PublicKey, want: webhook.ErrMalformed},
+		{name: "second signature smuggled through an escaped key", body: strings.Replace(good, "{", `{"signatur\u0065":"`+sig+`",`, 1), key: &testKey().PublicKey, want: webhook.ErrMalformed},
+		{name: "reference made ambiguous by an escaped &", body: strings.Replace(good, `"ORDER-12345"`, `"ORDER-12345\u0026status=SUCCESS"`, 1), key: &testKey().PublicKey, want: webhook.ErrAmbiguous},
 		{name: "shifted through a key", body: shift.ThroughKey, key: &testKey().PublicKey, want: webhook.ErrAmbiguous},
 		{name: "shifted through a value", body: shift.ThroughValue, key: &testKey().PublicKey, want: webhook.ErrAmbiguous},
 		{name: "the genuine ambiguous original", body: shift.Original, key: &testKey().PublicKey, want: webhook.ErrAmbiguous},
