@@ -51,9 +51,12 @@ func (p RetryPolicy) validate() error {
 func (c *config) backoff(attempt int) time.Duration {
 	d := c.retry.BaseDelay
 	for i := 1; i < attempt && d < c.retry.MaxDelay; i++ {
-		d *= 2
+		if d > c.retry.MaxDelay/2 {
+			d = c.retry.MaxDelay // 2*d would pass it, or overflow when MaxDelay is near the largest Duration
+		} else {
+			d *= 2
+		}
 	}
-	d = min(d, c.retry.MaxDelay)
 	half := d / 2
 	return half + c.jitter(d-half)
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"math"
 	"net"
 	"net/http"
 	"syscall"
@@ -199,4 +200,18 @@ func TestSleepContext(t *testing.T) {
 	assert.ErrorIs(t, sleepContext(ctx, time.Hour), context.Canceled, "a canceled context ends the wait at once")
 	assert.NoError(t, sleepContext(context.Background(), time.Microsecond))
 	assert.NoError(t, sleepContext(context.Background(), 0))
+}
+
+// TestBackoffNearTheLargestDuration: doubling a BaseDelay above half the largest
+// time.Duration toward a MaxDelay at it never wraps around to a negative wait (an immediate
+// retry): the wait stays capped by MaxDelay.
+func TestBackoffNearTheLargestDuration(t *testing.T) {
+	const base = math.MaxInt64/2 + 1
+	c, err := New(testAPIKey, WithRetry(RetryPolicy{MaxAttempts: 10, BaseDelay: base, MaxDelay: math.MaxInt64}))
+	require.NoError(t, err)
+	c.cfg.jitter = func(time.Duration) time.Duration { return 0 }
+	assert.Equal(t, time.Duration(base/2), c.cfg.backoff(1))
+	for attempt := 2; attempt < 10; attempt++ {
+		assert.Equal(t, time.Duration(math.MaxInt64/2), c.cfg.backoff(attempt), "attempt %d: capped by MaxDelay", attempt)
+	}
 }

@@ -67,7 +67,11 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 		if err := c.cfg.sleep(ctx, interval); err != nil {
 			return last, fmt.Errorf("lakipay: waiting for transaction: %w", err)
 		}
-		interval = min(interval+interval/2, w.max)
+		if interval/2 > w.max-interval {
+			interval = w.max // interval*1.5 would pass it, or overflow when it is near the largest Duration
+		} else {
+			interval += interval / 2
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -93,4 +94,22 @@ func TestWithPollIntervalValidates(t *testing.T) {
 		_, err := c.WaitForTransaction(context.Background(), "TXN-1", WithPollInterval(tt.initial, tt.limit))
 		assert.ErrorContains(t, err, "poll interval must be positive")
 	}
+}
+
+// TestWaitForTransactionNearTheLargestDuration: growing a poll interval above two thirds of
+// the largest time.Duration never wraps around to a negative wait (polling without a pause).
+func TestWaitForTransactionNearTheLargestDuration(t *testing.T) {
+	srv := newServer(t, reply(http.StatusOK, transactionBody(StatusPending)))
+	c, sl := testClient(t, srv.baseURL())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sl.hook = func(n int) {
+		if n == 3 {
+			cancel()
+		}
+	}
+	const initial = math.MaxInt64 / 3 * 2
+	_, err := c.WaitForTransaction(ctx, "TXN-123456789", WithPollInterval(initial, math.MaxInt64))
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, []time.Duration{initial, initial + initial/2, math.MaxInt64}, sl.recorded())
 }
