@@ -409,3 +409,22 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 		assert.Equal(t, http.StatusOK, status)
 	})
 }
+
+// TestRefusedWebhookErrorIsOneLine: anyone can POST to a webhook URL, and a merchant logs why a
+// body was refused. The error of a malformed body is one printable line of bounded length
+// whatever its keys hold (a line break and a forged log record, a terminal escape) or however
+// deep it nests.
+func TestRefusedWebhookErrorIsOneLine(t *testing.T) {
+	for _, body := range []string{
+		`{"a":{"x\nlevel=ERROR msg=\"order paid\"\u001b[2K":}}`,
+		`{"status\n":"SUCCESS","status\n":"FAILED"}`,
+		`{"a":` + strings.Repeat(`{"b":`, 5000) + `1,"signature":"AA=="}`,
+	} {
+		_, err := ParseWebhook([]byte(body), &lakipayKey().PublicKey)
+		require.ErrorIs(t, err, ErrMalformedWebhook)
+		msg := err.Error()
+		assert.NotContains(t, msg, "\n")
+		assert.NotContains(t, msg, "\x1b")
+		assert.LessOrEqual(t, len(msg), 1024, "%.120q...", msg)
+	}
+}

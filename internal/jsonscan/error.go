@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem is the kind of a refusal.
@@ -50,12 +51,14 @@ type Error struct {
 	// Key is the repeated key of a DuplicateKey, decoded.
 	Key string
 	// Detail says what was found, in words ("unexpected end of input", "a field name is not
-	// valid UTF-8"). It quotes no more of the document than one structural character.
+	// valid UTF-8"). It quotes no more of the document than one character, or a repeated key
+	// cut to 200 bytes.
 	Detail string
 }
 
 // Error renders the refusal on one line, for example
-// `not valid JSON at /amount (byte 12): expected a digit after the decimal point`.
+// `not valid JSON at /amount (byte 12): expected a digit after the decimal point`; the
+// pointer is shown as shownPointer says. Pointer and Key themselves stay exact.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Problem.String())
@@ -63,7 +66,7 @@ func (e *Error) Error() string {
 	if e.Pointer == "" {
 		b.WriteString("the top level")
 	} else {
-		b.WriteString(e.Pointer)
+		b.WriteString(shownPointer(e.Pointer))
 	}
 	b.WriteString(" (byte ")
 	b.WriteString(strconv.Itoa(e.Offset))
@@ -73,6 +76,39 @@ func (e *Error) Error() string {
 		b.WriteString(e.Detail)
 	}
 	return b.String()
+}
+
+// maxShown bounds, in bytes before quoting, the text of the document an Error shows (a
+// pointer, a repeated key): a document nested deeper, or a longer key, is shown by its start
+// and "...".
+const maxShown = 200
+
+// shownPointer is a pointer as Error shows it: cut to maxShown bytes, and quoted (as Go quotes
+// a string) when a key put a line break, a terminal escape or any other unprintable character
+// into it, so that a document's keys can neither break nor flood a log line.
+func shownPointer(p string) string {
+	p = cut(p)
+	if strings.IndexFunc(p, func(r rune) bool { return !strconv.IsPrint(r) }) >= 0 || !utf8.ValidString(p) {
+		return strconv.Quote(p)
+	}
+	return p
+}
+
+// duplicateDetail is the Detail of a DuplicateKey refusal: the key, cut and quoted.
+func duplicateDetail(key []byte) string {
+	return "the key " + strconv.Quote(cut(string(key))) + " appears more than once in an object"
+}
+
+// cut shortens s to maxShown bytes on a character boundary, marking the cut with "...".
+func cut(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	n := maxShown
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 // describe names the byte at data[i] for a message: a printable ASCII character quoted, the

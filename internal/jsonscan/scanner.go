@@ -351,7 +351,7 @@ func (s *Scanner) CheckKey() {
 func (s *Scanner) RepeatedKey() {
 	if s.strict && s.err == nil {
 		key := s.frames[len(s.frames)-1].key
-		s.pend(DuplicateKey, s.keyOffset, key, "the key "+strconv.Quote(string(key))+" appears more than once in an object")
+		s.pend(DuplicateKey, s.keyOffset, key, duplicateDetail(key))
 	}
 }
 
@@ -432,7 +432,7 @@ func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 		s.keys = append(s.keys, key)
 	}
 	if dup {
-		s.pend(DuplicateKey, offset, key, "the key "+strconv.Quote(string(key))+" appears more than once in an object")
+		s.pend(DuplicateKey, offset, key, duplicateDetail(key))
 	}
 }
 

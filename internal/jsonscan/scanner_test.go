@@ -172,6 +172,41 @@ func TestSyntaxErrorsSayWhere(t *testing.T) {
 	}
 }
 
+// TestErrorsAreOneBoundedLine: a refusal renders on one line of printable text, however the
+// document's keys are spelled (a newline, a terminal escape, U+2028, invalid UTF-8) and however
+// deep it nests: webhook bodies come from anyone, and their errors end up in merchants' logs.
+func TestErrorsAreOneBoundedLine(t *testing.T) {
+	docs := []string{
+		`{"a":{"x\nlevel=ERROR msg=forged\u2028\u001b[31m":}}`,
+		`{"a\nb":1,"a\nb":2}`,
+		"{\"a\":{\"\xff\\n\":1,\"\xff\\n\":2}}",
+		`{"a":` + strings.Repeat(`[`, 20000) + strings.Repeat(`]`, 20000) + `x}`,
+		`{"a":` + strings.Repeat(`{"\u0085b":`, 5000) + `1`,
+		`{"` + strings.Repeat("k", 5000) + `":tru}`,
+		`{"` + strings.Repeat("k\\u2028", 5000) + `":1,"` + strings.Repeat("k\\u2028", 5000) + `":2}`,
+	}
+	for _, doc := range docs {
+		err := jsonscan.Valid([]byte(doc), jsonscan.Options{Strict: true})
+		require.Error(t, err)
+		checkOneBoundedLine(t, err.Error())
+	}
+}
+
+// checkOneBoundedLine fails unless msg is printable text (no line break or other control
+// character, valid UTF-8) of at most maxErrorText bytes.
+func checkOneBoundedLine(t *testing.T, msg string) {
+	t.Helper()
+	const maxErrorText = 1024
+	assert.LessOrEqual(t, len(msg), maxErrorText, "%.120q...", msg)
+	assert.True(t, utf8.ValidString(msg), "%.200q", msg)
+	for _, r := range msg {
+		if !strconv.IsPrint(r) {
+			assert.Failf(t, "unprintable character in an error", "%U in %.200q", r, msg)
+			return
+		}
+	}
+}
+
 func TestUnquoteAgreesWithEncodingJSON(t *testing.T) {
 	for _, literal := range []string{
 		`""`, `"plain"`, `"\u00e9"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"https://e.com/cb?a=1\u0026b=2"`, `"é\u00e9"`, `"\u2028"`,
@@ -294,6 +329,12 @@ func FuzzScanner(f *testing.F) {
 		valid := json.Valid(data)
 		err := jsonscan.Valid(data, jsonscan.Options{})
 		require.Equal(t, valid, err == nil, "json.Valid says %v; the scanner: %v", valid, err)
+		if err != nil {
+			checkOneBoundedLine(t, err.Error())
+		}
+		if err := jsonscan.Valid(data, jsonscan.Options{Strict: true}); err != nil {
+			checkOneBoundedLine(t, err.Error())
+		}
 
 		want, wantErr := decodeReference(data)
 		got, gotErr := decodeWithScanner(data, jsonscan.Options{})
