@@ -179,6 +179,3 @@ func (d *Decimal) AppendDigits(dst []byte) []byte {
 	}
 	return dst
 }
-
-// Digits is how many significant digits d has: 3 for 1.050e2, 0 for zero.
-func (d *Decimal) Digits() int { return d.hi - d.lo }

@@ -41,7 +41,6 @@ func checkDecimals(t *testing.T, a, b string) {
 	require.Equal(t, places, da.Places(), "places of %s", a)
 	// digits and point give the value back: 0.d1d2…dn × 10^point.
 	digits := da.AppendDigits(nil)
-	require.Len(t, digits, da.Digits())
 	if len(digits) == 0 {
 		require.Zero(t, ra.Sign(), "no digits only for zero: %s", a)
 		return

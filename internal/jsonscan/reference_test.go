@@ -50,11 +50,11 @@ func readValue(s *jsonscan.Scanner) any {
 		n, _ := s.ReadNumber()
 		return json.Number(n)
 	case jsonscan.Null, jsonscan.True, jsonscan.False:
-		k, _ := s.ReadLiteral()
-		switch k {
-		case jsonscan.True:
+		raw, _ := s.Skip()
+		switch string(raw) {
+		case "true":
 			return true
-		case jsonscan.False:
+		case "false":
 			return false
 		}
 		return nil

@@ -157,9 +157,6 @@ func (s *Scanner) Offset() int { return s.pos }
 // so that the value can be read again.
 func (s *Scanner) Seek(offset int) { s.pos = offset }
 
-// Depth is how many objects and arrays are open.
-func (s *Scanner) Depth() int { return len(s.frames) }
-
 // Err returns the syntax error the scanner stopped at, or nil while it reads on.
 func (s *Scanner) Err() error {
 	if s.err == nil {
@@ -269,15 +266,6 @@ func (s *Scanner) ReadNumber() ([]byte, bool) {
 		return nil, false
 	}
 	return s.data[start:s.pos], true
-}
-
-// ReadLiteral reads null, true or false and returns which.
-func (s *Scanner) ReadLiteral() (Kind, bool) {
-	k := s.Peek()
-	if k != Null && k != True && k != False {
-		return None, s.expected("null, true or false")
-	}
-	return k, s.scanLiteral(k)
 }
 
 // expected fails with what was expected at the current offset.
@@ -462,9 +450,6 @@ func (s *Scanner) NextItem() bool {
 	f.inside = true
 	return true
 }
-
-// Index is the index of the array item being read (the array entered last).
-func (s *Scanner) Index() int { return s.frames[len(s.frames)-1].count - 1 }
 
 // Skip reads one value of any kind, checking it as strictly as the other methods do, and
 // returns its raw text (without surrounding white space).
