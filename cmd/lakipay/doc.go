@@ -48,7 +48,11 @@
 //
 // The API key comes from LAKIPAY_API_KEY only (never a flag, so it stays out of shell history
 // and process lists). The base URL of the commands that call LakiPay (checkout, transaction,
-// demo --live) comes from --base-url, else LAKIPAY_BASE_URL, else [client.DefaultBaseURL].
+// demo --live) comes from --base-url, else LAKIPAY_BASE_URL, else [client.DefaultBaseURL],
+// LakiPay's production API (https://api.lakipay.co/api/v2). Decision: a --base-url or a
+// LAKIPAY_BASE_URL that is given but empty or blank (`--base-url "$MOCK_URL"` with MOCK_URL
+// unset) is wrong usage, refused before anything is sent: it never falls back to production
+// with a real key. Leave the flag out and unset the variable to mean LakiPay's API.
 //
 // # Exit codes
 //
@@ -63,7 +67,7 @@
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
-//     --base-url.
+//     --base-url or LAKIPAY_BASE_URL, or one given empty.
 //
 // The line between 1 and 2: a value that goes into a LakiPay request is judged by the contract
 // (exit 1, like any refused operation); a value that configures the CLI itself is usage.
