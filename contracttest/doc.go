@@ -219,11 +219,16 @@
 //   - Connections: [NewServer] and `lakipay mock` serve the fake with [DefaultServerLimits]
 //     (see [ServerLimits]; [WithServerLimits] changes them for NewServer): 10s to send a
 //     request's headers, 30s for a whole request, 30s to take its answer, 2m idle between
-//     keep-alive requests, 64 KiB of headers. A connection that trickles its request is closed
-//     within 30s. The requests the fake holds on purpose get their deadlines extended by the
-//     delay: a [Fake.SetLatency] answer still comes, [FaultTimeout] still hangs until the
-//     client gives up (or [MaxHang]), and [FaultHugeBody] gives each 32 KiB chunk the write
-//     timeout anew, so a client reading slowly still gets all 20 MiB.
+//     keep-alive requests, 64 KiB of headers, 1,024 connections open at once (one beyond
+//     waits, not accepted, until another closes, so file descriptors stay bounded). A
+//     connection that trickles its request is closed within 30s. Headers beyond the limit
+//     answer 431 with the error envelope (error_code HEADERS_TOO_LARGE), and `OPTIONS *` 404
+//     NOT_FOUND like any path the fake does not serve, never net/http's own plain-text or
+//     empty answers, which the spec does not declare. The requests the fake holds on
+//     purpose get their deadlines extended by the delay: a [Fake.SetLatency] answer still
+//     comes, [FaultTimeout] still hangs until the client gives up (or [MaxHang]), and
+//     [FaultHugeBody] gives each 32 KiB chunk the write timeout anew, so a client reading
+//     slowly still gets all 20 MiB.
 //   - Request bodies: 1 MiB at most (API, page and /_mock/).
 //
 // # Scripting from Go
