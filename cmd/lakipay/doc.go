@@ -9,7 +9,9 @@
 //
 //	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--amount A] [--phone P] [--live]
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
-//	        [--signing-key FILE] [--verbose] [--webhook-copies N] [--webhook-spacing D]
+//	        [--signing-key FILE] [--verbose] [--max-sessions N] [--max-deliveries N]
+//	        [--webhook-workers N] [--webhook-queue N] [--webhook-timeout D]
+//	        [--max-connections N] [--webhook-copies N] [--webhook-spacing D]
 //	        [--webhook-order in_order|stale_after_final|final_late] [--webhook-order-delay D]
 //	        [--webhook-hostile CASE,...]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \
@@ -27,9 +29,12 @@
 // [client.Client.WaitForTransaction]; then a cancelled session. With --live it creates a real
 // session instead, prints the checkout URL and waits for the final status.
 //
-// mock serves [contracttest.NewFake] on its own listener, logs one line per request to
-// standard error (--verbose adds the fake's events: webhook attempts, status changes) and
-// shuts down cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
+// mock binds --addr (host:port; an address that does not parse is wrong usage, one that
+// cannot be bound a failure), writes --key-out only once bound, then serves
+// [contracttest.NewFake] on a listener with [contracttest.ServerLimits] (at most
+// --max-connections open at once). It logs one line per request to standard error
+// (--verbose adds the fake's events: webhook attempts, status changes) and shuts down
+// cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
 // --signing-key keeps the signing key in a file (created when missing, never overwritten), so
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
 // The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in

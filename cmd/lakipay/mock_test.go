@@ -232,7 +232,7 @@ func TestMockLimitsAndExactRoutes(t *testing.T) {
 		}
 	}
 	t.Run("banner", func(t *testing.T) {
-		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt\n`, base.banner)
+		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt, 1024 connections\n`, base.banner)
 	})
 	t.Run("session cap", func(t *testing.T) {
 		c, err := client.New(testKey, client.WithBaseURL(base.url))
