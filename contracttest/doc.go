@@ -110,9 +110,13 @@
 // down, slow or black holes never slow the API or pile up goroutines and sockets: a status
 // change only queues its webhook. Up to [WithWebhookWorkers] attempts (default 32) run at once,
 // each bounded as a whole (dial, request, the answer's headers and up to 64 KiB of its body,
-// which is thrown away) by [WithWebhookTimeout] (default 5s); a webhook waiting for its next
-// attempt waits in a heap served by one timer, not in a goroutine. Connections to receivers are
-// reused and bounded by the workers (at most one in flight and one idle per worker). At most
+// which is thrown away) by [WithWebhookTimeout] (default 5s). An answer's headers beyond
+// 8 KiB make the attempt fail ("server response headers exceeded 8192 bytes"), so that a
+// receiver streaming headers costs each worker 8 KiB, not net/http's 10 MiB (32 such
+// receivers: a peak heap of about 4 MB instead of 250-320 MB, BenchmarkEndlessHeadersReceivers).
+// A webhook waiting for its next attempt waits in a heap served by one timer, not in a
+// goroutine. Connections to receivers are reused and bounded by the workers (at most one in
+// flight and one idle per worker). At most
 // [WithWebhookQueue] webhooks (default 10,000) are pending at once, queued, in flight or
 // waiting to be retried; a webhook beyond that is not sent but recorded as a [Delivery] with
 // Dropped set, Attempt 0 and the reason in Err. [Fake.Reset] drops every pending webhook and
