@@ -260,7 +260,9 @@
 //
 // Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
 // Errors answer {"error": "..."} with 400 (bad input), 404 (unknown transaction) or 409
-// (already final).
+// (already final). A body is read strictly: unknown fields, a repeated key or anything after
+// the JSON value are refused, and the endpoints that take no input (cancel, decline, reset)
+// refuse any body but none or {}.
 //
 //   - GET /_mock/public-key: the webhook public key as PEM.
 //   - GET /_mock/transactions/{id}: the transaction, as transaction detail's data.

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
@@ -116,7 +117,10 @@ func (f *Fake) mockRoutes(rt *router) {
 		mockJSON(w, http.StatusOK, behaviourToJSON(f.DeliveryBehaviour()))
 	})
 	rt.handle("POST /_mock/webhook-behaviour", f.mockSetBehaviour)
-	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
+	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
+		if !noInput(w, r) {
+			return
+		}
 		f.Reset()
 		mockJSON(w, http.StatusOK, map[string]bool{"reset": true})
 	})
@@ -141,7 +145,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PathValue("action")
 	needsMedium := action == "pay" || action == "fail"
-	if needsMedium && !decodeMock(w, r, &in) {
+	if needsMedium && !decodeMock(w, r, &in) || !needsMedium && !noInput(w, r) {
 		return
 	}
 	if needsMedium && !in.Medium.Valid() {
@@ -226,6 +230,32 @@ func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// noInput reads the body of an endpoint that takes no input and refuses any but none or
+// {} (JSON white space aside), as decodeMock refuses what it cannot read: a body meant for
+// something else (a webhook posted to /_mock/reset, the hosted page's form) never runs it.
+func noInput(w http.ResponseWriter, r *http.Request) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err == nil {
+		if rest := strings.Map(dropJSONSpace, string(body)); rest != "" && rest != "{}" {
+			err = fmt.Errorf("%s %s takes no body, or {}", r.Method, r.URL.Path)
+		}
+	}
+	if err != nil {
+		mockError(w, fmt.Errorf("%w: %w", errMockInput, err))
+		return false
+	}
+	return true
+}
+
+// dropJSONSpace drops JSON's white space (strings.Map).
+func dropJSONSpace(r rune) rune {
+	switch r {
+	case ' ', '\t', '\n', '\r':
+		return -1
+	}
+	return r
 }
 
 // mockError answers {"error": "..."} with a status that fits the error.
