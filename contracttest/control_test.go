@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,4 +126,90 @@ func TestRedirectsCannotReachTheControlPaths(t *testing.T) {
 			assertUntouched(t, srv, victim)
 		})
 	}
+}
+
+// webhookMarker is the header every request the fake sends to a callback_url carries.
+const webhookMarker = "X-Lakipay-Mock-Webhook"
+
+// Every /_mock/ endpoint refuses a request that carries the marker of the fake's own
+// webhooks, whatever its body: the control paths stay out of the webhooks' reach even for an
+// endpoint that would read a webhook's body as its input.
+func TestControlPathsRefuseTheFakesWebhooks(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	victim := createCheckout(t, srv, "R-marker", "")
+	open := victim.LakipayTransactionID
+	for _, tc := range []struct{ method, path, body string }{
+		{"GET", "/_mock/public-key", ""},
+		{"GET", "/_mock/requests", ""},
+		{"GET", "/_mock/transactions/" + open, ""},
+		{"GET", "/_mock/deliveries", ""},
+		{"GET", "/_mock/webhook-behaviour", ""},
+		{"GET", "/_mock/coverage", ""},
+		{"GET", "/_mock/openapi.yaml", ""},
+		{"GET", "/_mock/openapi-3.1.yaml", ""},
+		{"POST", "/_mock/transactions/" + open + "/pay", `{"medium": "MPESA"}`},
+		{"POST", "/_mock/transactions/" + open + "/fail", `{"medium": "MPESA"}`},
+		{"POST", "/_mock/transactions/" + open + "/cancel", ""},
+		{"POST", "/_mock/transactions/" + open + "/decline", ""},
+		{"POST", "/_mock/fail-next", `{"operation": "getTransaction", "status": 503}`},
+		{"POST", "/_mock/faults", `{"operation": "getTransaction", "fault": "internal_error"}`},
+		{"POST", "/_mock/latency", `{"latency": "1s"}`},
+		{"POST", "/_mock/deliver", `{"transaction_id": "` + open + `", "case": "genuine", "url": "http://127.0.0.1:1/"}`},
+		{"POST", "/_mock/webhook-behaviour", `{"copies": 2}`},
+		{"POST", "/_mock/reset", ""},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.Origin()+tc.path, strings.NewReader(tc.body))
+			require.NoError(t, err)
+			req.Header.Set(webhookMarker, "1")
+			resp, err := noRedirect.Do(req)
+			require.NoError(t, err)
+			answer, err := io.ReadAll(resp.Body)
+			require.NoError(t, resp.Body.Close())
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode, "%s", answer)
+			assert.Contains(t, string(answer), "callback_url")
+		})
+	}
+	// Neither reset, cancelled, declined, paid nor failed; no fault scripted (transaction
+	// detail answers 200), nor another behaviour.
+	assertUntouched(t, srv, victim)
+	assert.Equal(t, 1, srv.DeliveryBehaviour().Copies)
+}
+
+// Every request the fake sends to a receiver carries the marker: genuine webhooks, their
+// retries and copies, and every hostile case sent by Deliver.
+func TestEveryWebhookCarriesTheMarker(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	var mu sync.Mutex
+	var seen, marked int
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen++
+		if r.Header.Get(webhookMarker) != "" {
+			marked++
+		}
+		mu.Unlock()
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(hook.Close)
+	paid := createCheckout(t, srv, "R-mark-paid", hook.URL).LakipayTransactionID
+	require.NoError(t, srv.Pay(paid, client.MediumMPESA))
+	open := createCheckout(t, srv, "R-mark-open", hook.URL).LakipayTransactionID
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, srv.WaitIdle(ctx))
+	for _, c := range contracttest.DeliveryCases() {
+		req := contracttest.DeliverRequest{TransactionID: paid, Case: c}
+		if c == contracttest.CaseReplayed {
+			req = contracttest.DeliverRequest{TransactionID: open, Case: c, ReplayOf: paid}
+		}
+		_, err := srv.Deliver(ctx, req)
+		require.NoError(t, err, c)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Greater(t, seen, len(contracttest.DeliveryCases()))
+	assert.Equal(t, seen, marked)
 }

@@ -372,6 +372,7 @@ func (f *Fake) post(parent context.Context, j *job) (int, string) {
 	req.ContentLength = int64(j.d.Size)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "lakipay-fake (contracttest)")
+	req.Header.Set(webhookMarker, "1") // refused by the fake's own /_mock/ endpoints
 	resp, err := f.hooks.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {

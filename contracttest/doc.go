@@ -102,6 +102,17 @@
 //     webhooks), for tests of retries and refusals.
 //   - [Fake.WaitIdle] waits until no webhook is pending.
 //
+// Every request the fake sends to a callback_url (genuine, retried, copied or hostile)
+// carries the header X-Lakipay-Mock-Webhook: 1, which LakiPay does not send (never rely on
+// it), and every /_mock/ endpoint refuses a request carrying it with 403. **Decision:** a
+// checkout whose callback_url or redirects name the fake's own control paths is accepted, as
+// LakiPay would accept it (and no host name can be told reliably to be the fake's own:
+// localhost, 127.0.0.1, [::1], the machine's name, a proxy), but it cannot script the fake:
+// its webhooks are refused by the marker, and the hosted page sends the browser to a
+// redirect with 303, so as a GET, which no /_mock/ endpoint that changes state answers (and
+// the endpoints without input refuse the page's form as a body). Paying it never resets a
+// shared mock nor cancels another session.
+//
 // [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to
 // verify with.
 // The default key is generated in the background: only signing and the public key wait for it.
