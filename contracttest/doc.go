@@ -55,7 +55,7 @@
 // [WithViolationHook] and the logger ([NewFake]). Requests the fake refuses and scripted
 // faults do not fail the test: they are the point of some tests. State lives in memory and
 // is safe for concurrent use; transaction ids ("TXN-" + 16 hex digits) and checkout tokens are
-// deterministic from [WithSeed].
+// deterministic from [WithSeed], and never handed out twice by one fake, resets included.
 //
 // # Hosted page
 //
@@ -308,7 +308,7 @@
 //     ["forged_signature", "unsigned"]}: read or replace the [DeliveryBehaviour] (an absent
 //     field takes its default; reset restores the configured one).
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
-//     counts, coverage, and drop pending webhooks.
+//     counts, coverage, and drop pending webhooks (ids go on: none is handed out twice).
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //
 // # Coverage
