@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -131,6 +133,39 @@ func TestWebhookTestEmptyURLs(t *testing.T) {
 			r := runCLI(t, nil, "", append([]string{"webhook", "test"}, tt.args...)...)
 			assert.Equal(t, exitUsage, r.code, r.output())
 			assert.Contains(t, r.stderr, tt.want)
+		})
+	}
+}
+
+// Every flag whose empty value would silently mean its default refuses an explicit empty
+// value: `--callback "$HOOK"` with HOOK unset used to create a session without webhooks,
+// `mock --key-out "$FILE"` to write no key file.
+func TestExplicitlyEmptyFlags(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"checkout create --callback", map[string]string{envAPIKey: canaryKey}, createArgs("R-1", "--callback", ""), "--callback is empty"},
+		{"checkout create --callback blank", map[string]string{envAPIKey: canaryKey}, createArgs("R-1", "--callback", "  "), "--callback is empty"},
+		{"mock --key-out", nil, []string{"mock", "--addr", "127.0.0.1:0", "--key-out", ""}, "--key-out is empty"},
+		{"mock --signing-key", nil, []string{"mock", "--addr", "127.0.0.1:0", "--signing-key", " "}, "--signing-key is empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// A guard, not an assertion: a mock that starts must not serve until the test ends.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			rt := &recordingTransport{}
+			var stdout, stderr bytes.Buffer
+			a := newApp(tt.args, strings.NewReader(""), &stdout, &stderr, mapEnv(tt.env))
+			a.transport = rt
+			code := a.run(ctx, tt.args)
+			assert.Equal(t, exitUsage, code, stdout.String()+stderr.String())
+			assert.Empty(t, rt.sent(), "nothing may be sent")
+			assert.Empty(t, stdout.String(), "nothing served")
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Contains(t, stderr.String(), "leave the flag out")
 		})
 	}
 }

@@ -57,7 +57,10 @@
 // LakiPay's production API (https://api.lakipay.co/api/v2). Decision: a --base-url or a
 // LAKIPAY_BASE_URL that is given but empty or blank (`--base-url "$MOCK_URL"` with MOCK_URL
 // unset) is wrong usage, refused before anything is sent: it never falls back to production
-// with a real key. Leave the flag out and unset the variable to mean LakiPay's API.
+// with a real key. Leave the flag out and unset the variable to mean LakiPay's API. The same
+// holds for every flag whose empty value would otherwise quietly mean its default:
+// checkout create --callback (no webhooks), mock --key-out (no key file) and --signing-key (a
+// fresh key), webhook test --effects-url (effects not checked); mock --addr must be host:port.
 //
 // # Exit codes
 //
@@ -72,10 +75,12 @@
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
-//     --base-url or LAKIPAY_BASE_URL, or one given empty.
+//     --base-url or LAKIPAY_BASE_URL, or one of the flags above given empty, a --addr that
+//     is not host:port.
 //
 // The line between 1 and 2: a value that goes into a LakiPay request is judged by the contract
-// (exit 1, like any refused operation); a value that configures the CLI itself is usage.
+// (exit 1, like any refused operation); a value that configures the CLI itself is usage. An
+// empty --callback is usage too: the contract would take it as no callback_url at all.
 //
 // # Secrets
 //

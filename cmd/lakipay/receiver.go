@@ -81,10 +81,7 @@ mock unreachable); 2 on wrong usage.`,
 				opts = append(opts, contracttest.WithMockAPIKey(raw))
 			}
 			var effects contracttest.EffectsFunc
-			if cmd.Flags().Changed("effects-url") {
-				if strings.TrimSpace(effectsURL) == "" {
-					return usagef("--effects-url is empty: give the URL that answers your receiver's effects, or leave the flag out to not check them")
-				}
+			if effectsURL != "" {
 				u, err := url.Parse(effectsURL)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					return usagef("--effects-url: %q is not an absolute http or https URL", effectsURL)

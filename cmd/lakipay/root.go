@@ -60,7 +60,7 @@ type app struct {
 	// record there what would have been sent, wherever to.
 	transport http.RoundTripper
 
-	baseURL optionalString // --base-url
+	baseURL string // --base-url
 }
 
 // runContext is run with an explicit context, so tests can stop long-running commands.
@@ -157,11 +157,12 @@ Exit codes: 0 success; 1 the operation failed (including payment data that the L
 contract refuses, checked before anything is sent, and files that cannot be read or
 written); 2 wrong usage, nothing attempted (unknown command or flag, missing required flag,
 wrong arguments, missing or malformed LAKIPAY_API_KEY, a bad or empty --base-url or
-LAKIPAY_BASE_URL).`,
+LAKIPAY_BASE_URL, a URL or file flag given empty).`,
 		Version:           client.Version,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		Args:              noArgs,
+		PersistentPreRunE: refuseBlankFlags,
 		RunE:              needSubcommand,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
@@ -240,38 +241,33 @@ func op(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, [
 	}
 }
 
-// optionalString is a string flag that remembers whether it was given, so that a value
-// given empty ("$UNSET_VAR") is told from no value at all.
-type optionalString struct {
-	value string
-	set   bool
-}
-
-func (o *optionalString) String() string { return o.value }
-
-// Set takes the flag's value (pflag.Value).
-func (o *optionalString) Set(v string) error {
-	o.value, o.set = v, true
-	return nil
-}
-
-// Type names the value in the help (pflag.Value).
-func (o *optionalString) Type() string { return "string" }
-
-// withBaseURL adds --base-url to a command that calls LakiPay. A value given empty or blank
-// is refused before the command runs, whether it would call LakiPay or not (demo without
-// --live).
+// withBaseURL adds --base-url to a command that calls LakiPay.
 func (a *app) withBaseURL(cmd *cobra.Command) *cobra.Command {
-	cmd.Flags().Var(&a.baseURL, "base-url",
+	cmd.Flags().StringVar(&a.baseURL, "base-url", "",
 		"LakiPay API base URL (default $"+envBaseURL+", else LakiPay's "+client.DefaultBaseURL+"; an empty value is refused)")
-	cmd.PreRunE = func(*cobra.Command, []string) error {
-		if a.baseURL.set && strings.TrimSpace(a.baseURL.value) == "" {
-			return usagef("--base-url is empty: an explicit base URL must not be empty or blank "+
-				"(leave the flag out to use %s, else LakiPay's %s)", envBaseURL, client.DefaultBaseURL)
-		}
-		return nil
-	}
 	return cmd
+}
+
+// blankFlags are the flags whose value, given explicitly but empty or blank (`--base-url
+// "$MOCK_URL"` with MOCK_URL unset), is wrong usage rather than the flag's default, each with
+// what leaving the flag out means: a default is asked for by leaving the flag out, never by
+// an empty value that a script may have produced by mistake.
+var blankFlags = []struct{ name, hint string }{
+	{"base-url", "leave the flag out to use $" + envBaseURL + ", else LakiPay's " + client.DefaultBaseURL},
+	{"callback", "leave the flag out to create the session without webhooks"},
+	{"effects-url", "leave the flag out to not check your receiver's effects"},
+	{"key-out", "leave the flag out to write no key file"},
+	{"signing-key", "leave the flag out to sign with a fresh key"},
+}
+
+// refuseBlankFlags refuses, before cmd runs, any of blankFlags given empty or blank.
+func refuseBlankFlags(cmd *cobra.Command, _ []string) error {
+	for _, b := range blankFlags {
+		if f := cmd.Flags().Lookup(b.name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
+			return usagef("--%s is empty: an explicit value must not be empty or blank (%s)", b.name, b.hint)
+		}
+	}
+	return nil
 }
 
 // newClient builds the SDK client from LAKIPAY_API_KEY and the base URL. A missing or
@@ -305,10 +301,10 @@ func (a *app) newClient(opts ...client.Option) (*client.Client, error) {
 // apiBaseURL is --base-url, else LAKIPAY_BASE_URL, else "" (the client's default, LakiPay's
 // production API). A variable that is set but empty or blank is a usage error, never the
 // default: `LAKIPAY_BASE_URL=$MOCK_URL` with MOCK_URL unset must not reach production with
-// the key. (withBaseURL refuses an empty flag.)
+// the key. (refuseBlankFlags refuses an empty flag.)
 func (a *app) apiBaseURL() (string, error) {
-	if a.baseURL.set {
-		return a.baseURL.value, nil
+	if a.baseURL != "" {
+		return a.baseURL, nil
 	}
 	v, ok := a.lookupEnv(envBaseURL)
 	if ok && strings.TrimSpace(v) == "" {
