@@ -152,15 +152,25 @@ func TestServerLimitsRefuseNegativeMaxConnections(t *testing.T) {
 
 // The connection_reset fault resets the connection (RST) through the limited listener too:
 // a listener whose connections hide SetLinger would close it with a plain FIN (io.EOF).
+// With a cap of one connection, the next request is served afterwards: the hijacked
+// connection freed its slot when the fault closed it.
 func TestConnectionResetThroughTheListener(t *testing.T) {
-	srv := contracttest.NewServer(t)
+	srv := contracttest.NewServer(t, contracttest.WithServerLimits(contracttest.ServerLimits{MaxConnections: 1}))
 	require.NoError(t, srv.InjectFault(contracttest.OpGetTransaction, contracttest.FaultConnectionReset))
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
-	require.NoError(t, err)
-	req.Header.Set("X-API-Key", testKey)
-	resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+	get := func() (*http.Response, error) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
+		require.NoError(t, err)
+		req.Header.Set("X-API-Key", testKey)
+		return hc.Do(req)
+	}
+	resp, err := get()
 	if err == nil {
 		_ = resp.Body.Close()
 	}
 	assert.ErrorIs(t, err, syscall.ECONNRESET)
+	resp, err = get()
+	require.NoError(t, err, "the reset connection's slot is free again")
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }

@@ -48,17 +48,29 @@ func runRecorded(t *testing.T, rt http.RoundTripper, env map[string]string, args
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-// TestRecordingTransportSeesTheDefaultHost is the check behind TestExplicitlyEmptyBaseURL: with
-// no base URL at all, the request goes to LakiPay's production host, and the recording
-// transport is where it ends up (so an empty list there means nothing was sent).
-func TestRecordingTransportSeesTheDefaultHost(t *testing.T) {
-	rt := &recordingTransport{}
-	r := runRecorded(t, rt, map[string]string{envAPIKey: canaryKey}, "transaction", "get", "TXN-1")
-	assert.Equal(t, exitFailed, r.code, r.output())
-	sent := rt.sent()
-	require.NotEmpty(t, sent)
-	for _, req := range sent { // a GET is retried after a network error: each try is recorded
-		assert.Equal(t, "GET https://api.lakipay.co/api/v2/payment/transaction/TXN-1", req)
+// callingCommands are the command lines that call LakiPay, by name.
+var callingCommands = map[string][]string{
+	"checkout create":  createArgs("R-EMPTY"),
+	"transaction get":  {"transaction", "get", "TXN-1"},
+	"transaction wait": {"transaction", "wait", "TXN-1", "--timeout", "1s"},
+	"demo --live":      {"demo", "--live", "--timeout", "1s"},
+}
+
+// TestRecordingTransportSeesEveryCommand is the check behind TestExplicitlyEmptyBaseURL: with
+// no base URL at all, each command's requests go to LakiPay's production host through the
+// recording transport, so an empty record there means that nothing was sent, anywhere.
+func TestRecordingTransportSeesEveryCommand(t *testing.T) {
+	for name, args := range callingCommands {
+		t.Run(name, func(t *testing.T) {
+			rt := &recordingTransport{}
+			r := runRecorded(t, rt, map[string]string{envAPIKey: canaryKey}, args...)
+			assert.Equal(t, exitFailed, r.code, r.output())
+			sent := rt.sent()
+			require.NotEmpty(t, sent)
+			for _, req := range sent { // a GET is retried after a network error: each try is recorded
+				assert.Contains(t, req, " https://api.lakipay.co/api/v2/payment/")
+			}
+		})
 	}
 }
 
@@ -67,12 +79,6 @@ func TestRecordingTransportSeesTheDefaultHost(t *testing.T) {
 // request, with the key, to production.
 func TestExplicitlyEmptyBaseURL(t *testing.T) {
 	const good = "http://127.0.0.1:1/api/v2"
-	commands := map[string][]string{
-		"checkout create":  createArgs("R-EMPTY"),
-		"transaction get":  {"transaction", "get", "TXN-1"},
-		"transaction wait": {"transaction", "wait", "TXN-1", "--timeout", "1s"},
-		"demo --live":      {"demo", "--live", "--timeout", "1s"},
-	}
 	ways := []struct {
 		name string
 		env  map[string]string
@@ -86,7 +92,7 @@ func TestExplicitlyEmptyBaseURL(t *testing.T) {
 		{"variable set but empty", keyEnv(canaryKey, ""), nil, envBaseURL + " is set but empty"},
 		{"variable set but blank", keyEnv(canaryKey, "  "), nil, envBaseURL + " is set but empty"},
 	}
-	for name, args := range commands {
+	for name, args := range callingCommands {
 		for _, way := range ways {
 			t.Run(name+"/"+way.name, func(t *testing.T) {
 				rt := &recordingTransport{}
