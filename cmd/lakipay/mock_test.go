@@ -105,13 +105,10 @@ func TestMockServesTheFake(t *testing.T) {
 }
 
 func TestMockFailsOnBusyAddress(t *testing.T) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, ln.Close()) })
-	r := runCLI(t, nil, "", "mock", "--addr", ln.Addr().String())
+	addr := busyAddr(t)
+	r := runCLI(t, nil, "", "mock", "--addr", addr)
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "listen on "+ln.Addr().String())
+	assert.Contains(t, r.stderr, "listen on "+addr)
 }
 
 func TestMockKeyOutUnwritable(t *testing.T) {
