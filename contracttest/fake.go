@@ -301,8 +301,9 @@ type session struct {
 	prev, next *session
 }
 
-// NewFake returns a fake LakiPay. Serve it on any listener; its checkout URLs use the host
-// each request came to.
+// NewFake returns a fake LakiPay. Serve it on any listener (with [ServerLimits.Apply] on the
+// server and [ServerLimits.Listener] around the listener, for the limits [NewServer] has);
+// its checkout URLs use the host each request came to.
 func NewFake(opts ...ServerOption) (*Fake, error) {
 	cfg := fakeConfig{
 		seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase,
