@@ -147,6 +147,7 @@ func TestWebhookTestEmptyURLs(t *testing.T) {
 // value: `--callback "$HOOK"` with HOOK unset used to create a session without webhooks,
 // `mock --key-out "$FILE"` to write no key file.
 func TestExplicitlyEmptyFlags(t *testing.T) {
+	t.Chdir(t.TempDir()) // a regression writes its key file named " " there, not in the tree
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
