@@ -58,6 +58,11 @@ func (d Delivery) OK() bool { return d.HTTPStatus >= 200 && d.HTTPStatus < 300 }
 // maxReceiverBody is how much of a receiver's answer an attempt reads (and throws away).
 const maxReceiverBody = 64 << 10
 
+// maxReceiverHeaderBytes bounds a receiver's answer headers (net/http's default is 10 MiB
+// per attempt, so a receiver streaming headers without end held 10 MiB per worker); beyond
+// it the attempt fails, with net/http's "server response headers exceeded 8192 bytes".
+const maxReceiverHeaderBytes = 8 << 10
+
 // dispatcher delivers a fake's webhooks: a bounded queue of webhooks due now (ready), a
 // fixed pool of workers that make the attempts, and a heap of webhooks waiting for their next
 // attempt or their turn, served by one timer. No goroutine waits per pending webhook, and the
@@ -208,6 +213,8 @@ func (f *Fake) startWorkersLocked() {
 			MaxIdleConnsPerHost: workers,
 			MaxConnsPerHost:     workers,
 			IdleConnTimeout:     30 * time.Second,
+			// A few KiB is plenty for an answer to a webhook.
+			MaxResponseHeaderBytes: maxReceiverHeaderBytes,
 		},
 		// A redirect is the receiver's answer, never followed: following it would record the
 		// target's status (a GET without the body after a 302) or post the webhook elsewhere.
@@ -348,9 +355,9 @@ func (f *Fake) signGenuine(event gen.WebhookEvent) ([]byte, error) {
 	return signed, nil
 }
 
-// post sends one attempt, bounded as a whole (dial, request, answer's headers and up to
-// 64 KiB of its body) by the job's timeout, and returns the receiver's status, or why there
-// was none.
+// post sends one attempt, bounded as a whole (dial, request, answer's headers, at most
+// 8 KiB, and up to 64 KiB of its body) by the job's timeout, and returns the receiver's
+// status, or why there was none.
 func (f *Fake) post(parent context.Context, j *job) (int, string) {
 	ctx, cancel := context.WithTimeout(parent, j.timeout)
 	defer cancel()
@@ -365,6 +372,7 @@ func (f *Fake) post(parent context.Context, j *job) (int, string) {
 	req.ContentLength = int64(j.d.Size)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "lakipay-fake (contracttest)")
+	req.Header.Set(webhookMarker, "1") // refused by the fake's own /_mock/ endpoints
 	resp, err := f.hooks.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {

@@ -55,7 +55,7 @@
 // [WithViolationHook] and the logger ([NewFake]). Requests the fake refuses and scripted
 // faults do not fail the test: they are the point of some tests. State lives in memory and
 // is safe for concurrent use; transaction ids ("TXN-" + 16 hex digits) and checkout tokens are
-// deterministic from [WithSeed].
+// deterministic from [WithSeed], and never handed out twice by one fake, resets included.
 //
 // # Hosted page
 //
@@ -102,6 +102,17 @@
 //     webhooks), for tests of retries and refusals.
 //   - [Fake.WaitIdle] waits until no webhook is pending.
 //
+// Every request the fake sends to a callback_url (genuine, retried, copied or hostile)
+// carries the header X-Lakipay-Mock-Webhook: 1, which LakiPay does not send (never rely on
+// it), and every /_mock/ endpoint refuses a request carrying it with 403. **Decision:** a
+// checkout whose callback_url or redirects name the fake's own control paths is accepted, as
+// LakiPay would accept it (and no host name can be told reliably to be the fake's own:
+// localhost, 127.0.0.1, [::1], the machine's name, a proxy), but it cannot script the fake:
+// its webhooks are refused by the marker, and the hosted page sends the browser to a
+// redirect with 303, so as a GET, which no /_mock/ endpoint that changes state answers (and
+// the endpoints without input refuse the page's form as a body). Paying it never resets a
+// shared mock nor cancels another session.
+//
 // [Fake.PublicKey] and [Fake.PublicKeyPEM] (also GET /_mock/public-key) give the key to
 // verify with.
 // The default key is generated in the background: only signing and the public key wait for it.
@@ -110,9 +121,13 @@
 // down, slow or black holes never slow the API or pile up goroutines and sockets: a status
 // change only queues its webhook. Up to [WithWebhookWorkers] attempts (default 32) run at once,
 // each bounded as a whole (dial, request, the answer's headers and up to 64 KiB of its body,
-// which is thrown away) by [WithWebhookTimeout] (default 5s); a webhook waiting for its next
-// attempt waits in a heap served by one timer, not in a goroutine. Connections to receivers are
-// reused and bounded by the workers (at most one in flight and one idle per worker). At most
+// which is thrown away) by [WithWebhookTimeout] (default 5s). An answer's headers beyond
+// 8 KiB make the attempt fail ("server response headers exceeded 8192 bytes"), so that a
+// receiver streaming headers costs each worker 8 KiB, not net/http's 10 MiB (32 such
+// receivers: a peak heap of about 4 MB instead of 250-320 MB, BenchmarkEndlessHeadersReceivers).
+// A webhook waiting for its next attempt waits in a heap served by one timer, not in a
+// goroutine. Connections to receivers are reused and bounded by the workers (at most one in
+// flight and one idle per worker). At most
 // [WithWebhookQueue] webhooks (default 10,000) are pending at once, queued, in flight or
 // waiting to be retried; a webhook beyond that is not sent but recorded as a [Delivery] with
 // Dropped set, Attempt 0 and the reason in Err. [Fake.Reset] drops every pending webhook and
@@ -219,11 +234,16 @@
 //   - Connections: [NewServer] and `lakipay mock` serve the fake with [DefaultServerLimits]
 //     (see [ServerLimits]; [WithServerLimits] changes them for NewServer): 10s to send a
 //     request's headers, 30s for a whole request, 30s to take its answer, 2m idle between
-//     keep-alive requests, 64 KiB of headers. A connection that trickles its request is closed
-//     within 30s. The requests the fake holds on purpose get their deadlines extended by the
-//     delay: a [Fake.SetLatency] answer still comes, [FaultTimeout] still hangs until the
-//     client gives up (or [MaxHang]), and [FaultHugeBody] gives each 32 KiB chunk the write
-//     timeout anew, so a client reading slowly still gets all 20 MiB.
+//     keep-alive requests, 64 KiB of headers, 1,024 connections open at once (one beyond
+//     waits, not accepted, until another closes, so file descriptors stay bounded). A
+//     connection that trickles its request is closed within 30s. Headers beyond the limit
+//     answer 431 with the error envelope (error_code HEADERS_TOO_LARGE), and `OPTIONS *` 404
+//     NOT_FOUND like any path the fake does not serve, never net/http's own plain-text or
+//     empty answers, which the spec does not declare. The requests the fake holds on
+//     purpose get their deadlines extended by the delay: a [Fake.SetLatency] answer still
+//     comes, [FaultTimeout] still hangs until the client gives up (or [MaxHang]), and
+//     [FaultHugeBody] gives each 32 KiB chunk the write timeout anew, so a client reading
+//     slowly still gets all 20 MiB.
 //   - Request bodies: 1 MiB at most (API, page and /_mock/).
 //
 // # Scripting from Go
@@ -251,7 +271,9 @@
 //
 // Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
 // Errors answer {"error": "..."} with 400 (bad input), 404 (unknown transaction) or 409
-// (already final).
+// (already final). A body is read strictly: unknown fields, a repeated key or anything after
+// the JSON value are refused, and the endpoints that take no input (cancel, decline, reset)
+// refuse any body but none or {}.
 //
 //   - GET /_mock/public-key: the webhook public key as PEM.
 //   - GET /_mock/transactions/{id}: the transaction, as transaction detail's data.
@@ -286,7 +308,7 @@
 //     ["forged_signature", "unsigned"]}: read or replace the [DeliveryBehaviour] (an absent
 //     field takes its default; reset restores the configured one).
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
-//     counts, coverage, and drop pending webhooks.
+//     counts, coverage, and drop pending webhooks (ids go on: none is handed out twice).
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //
 // # Coverage

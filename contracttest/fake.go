@@ -98,7 +98,8 @@ const (
 )
 
 // WithSeed makes transaction ids and checkout tokens deterministic from seed (default 1): the
-// same seed and the same order of checkouts give the same ids.
+// same seed and the same order of checkouts (and resets) give the same ids. A reset does not
+// start the ids again: one fake never hands out an id twice.
 func WithSeed(seed int64) ServerOption {
 	return func(c *fakeConfig) error { c.seed = seed; return nil }
 }
@@ -300,8 +301,9 @@ type session struct {
 	prev, next *session
 }
 
-// NewFake returns a fake LakiPay. Serve it on any listener; its checkout URLs use the host
-// each request came to.
+// NewFake returns a fake LakiPay. Serve it on any listener (with [ServerLimits.Apply] on the
+// server and [ServerLimits.Listener] around the listener, for the limits [NewServer] has);
+// its checkout URLs use the host each request came to.
 func NewFake(opts ...ServerOption) (*Fake, error) {
 	cfg := fakeConfig{
 		seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase,
@@ -330,6 +332,10 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		keyReady: make(chan struct{}),
 	}
 	f.router = f.routes()
+	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
+	// out an id or a checkout token twice.
+	seed := uint64(cfg.seed)                                       //nolint:gosec // any bit pattern is a fine seed
+	f.rng = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) //nolint:gosec // deterministic ids are the point
 	f.resetLocked()
 	if cfg.signingKey != nil {
 		f.setKey(cfg.signingKey, nil)
@@ -378,8 +384,6 @@ func (f *Fake) resetLocked() {
 	if f.cancel != nil {
 		f.cancel()
 	}
-	seed := uint64(f.cfg.seed)                                     //nolint:gosec // any bit pattern is a fine seed
-	f.rng = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) //nolint:gosec // deterministic ids are the point
 	f.sessions = newSessionStore(f.cfg.maxSessions)
 	f.scripts = map[string][]script{}
 	f.requests = map[string]int{}
@@ -585,9 +589,10 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 }
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
-// count and the coverage, and stops pending webhooks; ids start again from the seed. The
-// signing key, the limits and the [WithDeliveryBehaviour] stay (one set by
-// [Fake.SetDeliveryBehaviour] is forgotten).
+// count and the coverage, and stops pending webhooks. The signing key, the limits and the
+// [WithDeliveryBehaviour] stay (one set by [Fake.SetDeliveryBehaviour] is forgotten), and so
+// does the sequence of ids: a fake never hands out a transaction id or a checkout token
+// twice, so an id stored before the reset never names a session made after it.
 func (f *Fake) Reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -64,6 +64,27 @@ func TestIDsAreDeterministicFromTheSeed(t *testing.T) {
 	assert.Len(t, uniq(first), len(first))
 }
 
+// One running fake never hands out an id twice: ids and checkout tokens used to start again
+// from the seed after a reset, so a merchant's stored id (or a webhook in flight) named a new
+// session. They stay deterministic for a given sequence of calls, resets included.
+func TestIDsAreNeverReusedAfterReset(t *testing.T) {
+	ids := func() []string {
+		srv := contracttest.NewServer(t, contracttest.WithSeed(42))
+		var out []string
+		for range 3 {
+			for _, ref := range []string{"A", "B"} { // the same references again: reset forgot them
+				s := createCheckout(t, srv, ref, "")
+				out = append(out, s.LakipayTransactionID, strings.TrimPrefix(s.CheckoutURL, srv.Origin()))
+			}
+			srv.Reset()
+		}
+		return out
+	}
+	first := ids()
+	assert.Len(t, uniq(first), len(first), "no id or token twice: %v", first)
+	assert.Equal(t, first, ids(), "the same calls give the same ids")
+}
+
 func uniq(s []string) map[string]bool {
 	m := map[string]bool{}
 	for _, v := range s {

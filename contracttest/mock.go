@@ -10,8 +10,10 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
@@ -24,8 +26,16 @@ const (
 	maxDeliveriesLimit     = 10_000
 )
 
-// mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go).
-func (f *Fake) mockRoutes(rt *router) {
+// webhookMarker is the header every request the fake sends to a callback_url carries, and
+// that every /_mock/ endpoint refuses (see control).
+const webhookMarker = "X-Lakipay-Mock-Webhook"
+
+// mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go), each guarded
+// by control.
+func (f *Fake) mockRoutes(router *router) {
+	rt := &controlRouter{router, f}
+	rt.handle("GET /_mock/openapi.yaml", serveContract(checkout.OpenAPI))
+	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(checkout.OpenAPI31))
 	rt.handle("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
 		pem := f.PublicKeyPEM()
 		if pem == nil {
@@ -116,7 +126,10 @@ func (f *Fake) mockRoutes(rt *router) {
 		mockJSON(w, http.StatusOK, behaviourToJSON(f.DeliveryBehaviour()))
 	})
 	rt.handle("POST /_mock/webhook-behaviour", f.mockSetBehaviour)
-	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, _ *http.Request) {
+	rt.handle("POST /_mock/reset", func(w http.ResponseWriter, r *http.Request) {
+		if !noInput(w, r) {
+			return
+		}
 		f.Reset()
 		mockJSON(w, http.StatusOK, map[string]bool{"reset": true})
 	})
@@ -133,6 +146,33 @@ func (f *Fake) mockRoutes(rt *router) {
 
 var errMockInput = errors.New("contracttest: bad /_mock/ request")
 
+// controlRouter registers routes guarded by control.
+type controlRouter struct {
+	*router
+	f *Fake
+}
+
+func (rt *controlRouter) handle(pattern string, h http.HandlerFunc) {
+	rt.router.handle(pattern, rt.f.control(h))
+}
+
+// control refuses, with 403, a request to a /_mock/ endpoint that carries the marker of the
+// fake's own webhooks: a callback_url that names a control path of the fake, under whatever
+// host name reaches it, must not script the fake (reset a shared mock, cancel another
+// session) when its webhook is sent.
+func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, marked := r.Header[webhookMarker]; marked {
+			f.log.Warn("lakipay fake: a webhook of the fake reached its own control path", "path", r.URL.Path)
+			mockJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf(
+				"contracttest: %s %s is a control path of the fake, and this is one of its own webhooks (%s): a callback_url must not name it",
+				r.Method, r.URL.Path, webhookMarker)})
+			return
+		}
+		h(w, r)
+	}
+}
+
 // mockTransition pays, fails, cancels or declines a session.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
@@ -141,7 +181,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PathValue("action")
 	needsMedium := action == "pay" || action == "fail"
-	if needsMedium && !decodeMock(w, r, &in) {
+	if needsMedium && !decodeMock(w, r, &in) || !needsMedium && !noInput(w, r) {
 		return
 	}
 	if needsMedium && !in.Medium.Valid() {
@@ -226,6 +266,32 @@ func decodeMock(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// noInput reads the body of an endpoint that takes no input and refuses any but none or
+// {} (JSON white space aside), as decodeMock refuses what it cannot read: a body meant for
+// something else (a webhook posted to /_mock/reset, the hosted page's form) never runs it.
+func noInput(w http.ResponseWriter, r *http.Request) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err == nil {
+		if rest := strings.Map(dropJSONSpace, string(body)); rest != "" && rest != "{}" {
+			err = fmt.Errorf("%s %s takes no body, or {}", r.Method, r.URL.Path)
+		}
+	}
+	if err != nil {
+		mockError(w, fmt.Errorf("%w: %w", errMockInput, err))
+		return false
+	}
+	return true
+}
+
+// dropJSONSpace drops JSON's white space (strings.Map).
+func dropJSONSpace(r rune) rune {
+	switch r {
+	case ' ', '\t', '\n', '\r':
+		return -1
+	}
+	return r
 }
 
 // mockError answers {"error": "..."} with a status that fits the error.

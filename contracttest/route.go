@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/contract"
 )
@@ -28,8 +27,6 @@ func (f *Fake) routes() *router {
 	rt.handle("GET /checkout/{token}", f.servePage)
 	rt.handle("POST /checkout/{token}", f.submitPage)
 	f.mockRoutes(rt)
-	rt.handle("GET /_mock/openapi.yaml", serveContract(checkout.OpenAPI))
-	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(checkout.OpenAPI31))
 	return rt
 }
 

@@ -37,8 +37,13 @@ type ServerLimits struct {
 	// (2m: longer than the 90s after which Go's default transport drops an idle connection,
 	// so that a client never sends a request on a connection the server is closing).
 	IdleTimeout time.Duration
-	// MaxHeaderBytes bounds the size of a request's headers (64 KiB).
+	// MaxHeaderBytes bounds the size of a request's line and headers (64 KiB; net/http
+	// reads up to 4 KiB ahead before it refuses): beyond it the answer is 431 with the
+	// error envelope (HEADERS_TOO_LARGE) when served on [ServerLimits.Listener].
 	MaxHeaderBytes int
+	// MaxConnections bounds the connections open at once (1024): a connection beyond it
+	// waits, not accepted, until one closes. Enforced by [ServerLimits.Listener].
+	MaxConnections int
 }
 
 // DefaultServerLimits returns the limits [NewServer] and `lakipay mock` serve a fake with.
@@ -49,49 +54,84 @@ func DefaultServerLimits() ServerLimits {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		MaxConnections:    1024,
 	}
 }
 
-// Apply sets the limits on srv (before it starts serving).
+// Apply sets the limits on srv (before it starts serving), and has srv pass `OPTIONS *` to
+// its handler, which answers it like any path it does not serve (net/http's own answer is a
+// 200 that the spec does not declare). MaxConnections and the answer to oversized headers
+// are the listener's: serve on [ServerLimits.Listener].
 func (l ServerLimits) Apply(srv *http.Server) {
 	srv.ReadHeaderTimeout = l.ReadHeaderTimeout
 	srv.ReadTimeout = l.ReadTimeout
 	srv.WriteTimeout = l.WriteTimeout
 	srv.IdleTimeout = l.IdleTimeout
 	srv.MaxHeaderBytes = l.MaxHeaderBytes
+	srv.DisableGeneralOptionsHandler = true
+}
+
+// check refuses a negative field.
+func (l ServerLimits) check() error {
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{
+		{"ReadHeaderTimeout", l.ReadHeaderTimeout},
+		{"ReadTimeout", l.ReadTimeout},
+		{"WriteTimeout", l.WriteTimeout},
+		{"IdleTimeout", l.IdleTimeout},
+	} {
+		if d.value < 0 {
+			return optionError("WithServerLimits", "negative %s %s", d.name, d.value)
+		}
+	}
+	for _, n := range []struct {
+		name  string
+		value int
+	}{{"MaxHeaderBytes", l.MaxHeaderBytes}, {"MaxConnections", l.MaxConnections}} {
+		if n.value < 0 {
+			return optionError("WithServerLimits", "negative %s %d", n.name, n.value)
+		}
+	}
+	return nil
+}
+
+// withDefaults returns l with every zero (or negative) field set to its default.
+func (l ServerLimits) withDefaults() ServerLimits {
+	def := DefaultServerLimits()
+	for _, d := range []struct{ value, def *time.Duration }{
+		{&l.ReadHeaderTimeout, &def.ReadHeaderTimeout},
+		{&l.ReadTimeout, &def.ReadTimeout},
+		{&l.WriteTimeout, &def.WriteTimeout},
+		{&l.IdleTimeout, &def.IdleTimeout},
+	} {
+		if *d.value <= 0 {
+			*d.value = *d.def
+		}
+	}
+	for _, n := range []struct{ value, def *int }{
+		{&l.MaxHeaderBytes, &def.MaxHeaderBytes},
+		{&l.MaxConnections, &def.MaxConnections},
+	} {
+		if *n.value <= 0 {
+			*n.value = *n.def
+		}
+	}
+	return l
 }
 
 // WithServerLimits sets the limits [NewServer] serves the fake with; a zero field keeps its
 // default ([DefaultServerLimits]), a negative one is refused. The fake also extends its own
 // deliberate delays by them. A fake from [NewFake] runs on whatever server serves it: apply
-// the same limits to that server ([ServerLimits.Apply]).
+// the same limits to that server ([ServerLimits.Apply]) and its listener
+// ([ServerLimits.Listener]).
 func WithServerLimits(l ServerLimits) ServerOption {
 	return func(c *fakeConfig) error {
-		def := DefaultServerLimits()
-		for _, d := range []struct {
-			name  string
-			value *time.Duration
-			def   time.Duration
-		}{
-			{"ReadHeaderTimeout", &l.ReadHeaderTimeout, def.ReadHeaderTimeout},
-			{"ReadTimeout", &l.ReadTimeout, def.ReadTimeout},
-			{"WriteTimeout", &l.WriteTimeout, def.WriteTimeout},
-			{"IdleTimeout", &l.IdleTimeout, def.IdleTimeout},
-		} {
-			if *d.value < 0 {
-				return optionError("WithServerLimits", "negative %s %s", d.name, *d.value)
-			}
-			if *d.value == 0 {
-				*d.value = d.def
-			}
+		if err := l.check(); err != nil {
+			return err
 		}
-		if l.MaxHeaderBytes < 0 {
-			return optionError("WithServerLimits", "negative MaxHeaderBytes %d", l.MaxHeaderBytes)
-		}
-		if l.MaxHeaderBytes == 0 {
-			l.MaxHeaderBytes = def.MaxHeaderBytes
-		}
-		c.server = l
+		c.server = l.withDefaults()
 		return nil
 	}
 }
@@ -109,6 +149,7 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 	}
 	srv := httptest.NewUnstartedServer(f)
 	f.cfg.server.Apply(srv.Config)
+	srv.Listener = f.cfg.server.Listener(srv.Listener)
 	srv.Start()
 	s := &Server{Fake: f, srv: srv}
 	t.Cleanup(func() {

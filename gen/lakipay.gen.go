@@ -332,8 +332,9 @@ type ErrorEnvelope struct {
 	// `INVALID_PHONE`, `INSUFFICIENT_BALANCE`, `PROVIDER_ERROR` (a downstream provider
 	// failed; may be transient). **Decision:** the list is open (new codes appear without
 	// notice), so this is a string, not an enum; `DUPLICATE_REFERENCE`, `VALIDATION_ERROR`,
-	// `NOT_FOUND`, `METHOD_NOT_ALLOWED` and `RATE_LIMITED` are the codes this project's
-	// fake uses where LakiPay documents none.
+	// `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `RATE_LIMITED` and `HEADERS_TOO_LARGE` (HTTP 431,
+	// request headers beyond the fake's limit) are the codes this project's fake uses
+	// where LakiPay documents none.
 	//
 	//
 	// Example: INVALID_API_KEY

@@ -60,6 +60,11 @@ func TestBinary(t *testing.T) {
 		{"refused input", []string{envAPIKey + "=" + canaryKey, envBaseURL + "=http://127.0.0.1:1/api/v2"},
 			createArgs("R-1", "--amount", "9.555"), exitFailed, "", "--amount (amount)"},
 		{"offline demo", nil, []string{"demo"}, exitOK, "Done: every step behaved as the contract says.", ""},
+		// The process's environment is read with os.LookupEnv: set but empty is not unset.
+		{"base URL variable set but empty", []string{envAPIKey + "=" + canaryKey, envBaseURL + "="},
+			[]string{"transaction", "get", "TXN-1"}, exitUsage, "", envBaseURL + " is set but empty"},
+		{"empty --base-url", []string{envAPIKey + "=" + canaryKey},
+			createArgs("R-1", "--base-url", ""), exitUsage, "", "--base-url is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

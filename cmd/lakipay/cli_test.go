@@ -40,8 +40,12 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) r
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-func mapEnv(env map[string]string) func(string) string {
-	return func(name string) string { return env[name] }
+// mapEnv is an environment holding exactly env: a name in it is set, even to "".
+func mapEnv(env map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := env[name]
+		return v, ok
+	}
 }
 
 // keyEnv is the environment of a command that talks to baseURL with key.

@@ -9,7 +9,9 @@
 //
 //	lakipay demo [--medium M] [--outcome success|failed|cancelled] [--amount A] [--phone P] [--live]
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
-//	        [--signing-key FILE] [--verbose] [--webhook-copies N] [--webhook-spacing D]
+//	        [--signing-key FILE] [--verbose] [--max-sessions N] [--max-deliveries N]
+//	        [--webhook-workers N] [--webhook-queue N] [--webhook-timeout D]
+//	        [--max-connections N] [--webhook-copies N] [--webhook-spacing D]
 //	        [--webhook-order in_order|stale_after_final|final_late] [--webhook-order-delay D]
 //	        [--webhook-hostile CASE,...]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \
@@ -27,9 +29,12 @@
 // [client.Client.WaitForTransaction]; then a cancelled session. With --live it creates a real
 // session instead, prints the checkout URL and waits for the final status.
 //
-// mock serves [contracttest.NewFake] on its own listener, logs one line per request to
-// standard error (--verbose adds the fake's events: webhook attempts, status changes) and
-// shuts down cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
+// mock binds --addr (host:port; an address that does not parse is wrong usage, one that
+// cannot be bound a failure), writes --key-out only once bound, then serves
+// [contracttest.NewFake] on a listener with [contracttest.ServerLimits] (at most
+// --max-connections open at once). It logs one line per request to standard error
+// (--verbose adds the fake's events: webhook attempts, status changes) and shuts down
+// cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
 // --signing-key keeps the signing key in a file (created when missing, never overwritten), so
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
 // The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in
@@ -48,7 +53,14 @@
 //
 // The API key comes from LAKIPAY_API_KEY only (never a flag, so it stays out of shell history
 // and process lists). The base URL of the commands that call LakiPay (checkout, transaction,
-// demo --live) comes from --base-url, else LAKIPAY_BASE_URL, else [client.DefaultBaseURL].
+// demo --live) comes from --base-url, else LAKIPAY_BASE_URL, else [client.DefaultBaseURL],
+// LakiPay's production API (https://api.lakipay.co/api/v2). Decision: a --base-url or a
+// LAKIPAY_BASE_URL that is given but empty or blank (`--base-url "$MOCK_URL"` with MOCK_URL
+// unset) is wrong usage, refused before anything is sent: it never falls back to production
+// with a real key. Leave the flag out and unset the variable to mean LakiPay's API. The same
+// holds for every flag whose empty value would otherwise quietly mean its default:
+// checkout create --callback (no webhooks), mock --key-out (no key file) and --signing-key (a
+// fresh key), webhook test --effects-url (effects not checked); mock --addr must be host:port.
 //
 // # Exit codes
 //
@@ -63,10 +75,12 @@
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
-//     --base-url.
+//     --base-url or LAKIPAY_BASE_URL, or one of the flags above given empty, a --addr that
+//     is not host:port.
 //
 // The line between 1 and 2: a value that goes into a LakiPay request is judged by the contract
-// (exit 1, like any refused operation); a value that configures the CLI itself is usage.
+// (exit 1, like any refused operation); a value that configures the CLI itself is usage. An
+// empty --callback is usage too: the contract would take it as no callback_url at all.
 //
 // # Secrets
 //

@@ -22,7 +22,10 @@ func TestLive(t *testing.T) {
 	if key == "" {
 		t.Skip("set LAKIPAY_API_KEY (and optionally LAKIPAY_BASE_URL) to run the CLI against the real LakiPay; it creates one unpaid checkout session")
 	}
-	env := map[string]string{envAPIKey: key, envBaseURL: os.Getenv(envBaseURL)}
+	env := map[string]string{envAPIKey: key}
+	if base, ok := os.LookupEnv(envBaseURL); ok {
+		env[envBaseURL] = base
+	}
 	ref := fmt.Sprintf("cli-live-%d", time.Now().UnixNano())
 	r := runCLI(t, env, "", createArgs(ref, "--json")...)
 	require.Equal(t, exitOK, r.code, r.stderr)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +27,7 @@ func (a *app) mockCommand() *cobra.Command {
 		verbose                          bool
 		limits                           = defaultMockLimits()
 		delivery                         = &deliveryFlags{}
-		serverLimits                     = contracttest.DefaultServerLimits()
+		serverLimits                     = limits.server()
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -45,8 +47,10 @@ It runs for as long as you leave it up, with bounded memory and connections: at 
 forgotten, and its reference stays refused), --max-deliveries recorded webhook deliveries,
 --webhook-queue pending webhooks (beyond it a webhook is recorded as dropped), delivered by
 --webhook-workers workers, each attempt bounded by --webhook-timeout; redirects from a
-receiver are never followed. Connections are cut after %s without complete headers, %s
-without a complete request, %s without taking an answer and %s idle.
+receiver are never followed. At most --max-connections connections are open at once (one
+beyond waits until another closes); they are cut after %s without complete headers, %s
+without a complete request, %s without taking an answer and %s idle. Request headers are
+limited to %d bytes (431 with the error envelope beyond).
 
 Webhooks arrive once, in order and genuine unless the --webhook-... flags make every status
 change meet what hurts receivers (also POST /_mock/webhook-behaviour): --webhook-copies
@@ -59,12 +63,19 @@ demand; lakipay webhook test runs the whole receiver suite.
 
 It logs one line per request to standard error (with --verbose also the fake's events:
 webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
-			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout),
+			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout,
+			serverLimits.MaxHeaderBytes),
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
   LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
     lakipay transaction get TXN-...`,
 		Args: exactArgs(),
 		RunE: op(func(cmd *cobra.Command, _ []string) (err error) {
+			if err := checkAddr(addr); err != nil {
+				return usagef("--addr: %w", err)
+			}
+			if limits.maxConnections < 1 {
+				return usagef("--max-connections: %d is not at least 1", limits.maxConnections)
+			}
 			opts := []contracttest.ServerOption{contracttest.WithSeed(seed)}
 			if cmd.Flags().Changed(apiKeyFlag) {
 				// A key that parses was registered with the redactor at start-up (runContext).
@@ -99,16 +110,19 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				return usageError(delivery.flagError(limits.flagError(err)))
 			}
 			defer func() { err = errors.Join(err, fake.Close()) }()
-			if keyOut != "" {
-				if err := writeFileAtomic(keyOut, fake.PublicKeyPEM()); err != nil {
-					return fmt.Errorf("--key-out: %w", err)
-				}
-			}
 			ctx := cmd.Context()
-			srv, err := serve(ctx, addr, logRequests(log, fake), log)
+			// Bound first, then the key written, then served: a mock that cannot have its
+			// address leaves no key file behind, nor replaces the key of one already there.
+			srv, err := listen(ctx, addr, limits.server(), logRequests(log, fake), log)
 			if err != nil {
 				return err
 			}
+			if keyOut != "" {
+				if err := writeFileAtomic(keyOut, fake.PublicKeyPEM()); err != nil {
+					return errors.Join(fmt.Errorf("--key-out: %w", err), srv.unbind())
+				}
+			}
+			srv.start()
 			a.stdout.printf("lakipay mock: fake LakiPay (seed %d) serving\n", seed)
 			fields(a.stdout,
 				"base URL", srv.url+"/api/v2",
@@ -130,7 +144,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 		}),
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on (host:port; port 0 picks a free one)")
+	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on, host:port (port 0 picks a free one; an empty host listens on every interface)")
 	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
 	fl.StringVar(&apiKey, apiKeyFlag, "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY with a secret of at least 8 characters (default: any well-formed key)")
 	fl.BoolVar(&verbose, "verbose", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
@@ -210,6 +224,7 @@ func (d *deliveryFlags) String() string {
 type mockLimits struct {
 	maxSessions, maxDeliveries, webhookWorkers, webhookQueue int
 	webhookTimeout                                           time.Duration
+	maxConnections                                           int // the server's (contracttest.ServerLimits)
 }
 
 func defaultMockLimits() *mockLimits {
@@ -219,7 +234,16 @@ func defaultMockLimits() *mockLimits {
 		webhookWorkers: contracttest.DefaultWebhookWorkers,
 		webhookQueue:   contracttest.DefaultWebhookQueue,
 		webhookTimeout: contracttest.DefaultWebhookTimeout,
+		maxConnections: contracttest.DefaultServerLimits().MaxConnections,
 	}
+}
+
+// server returns the limits of the mock's HTTP server: the fake's defaults, with
+// --max-connections.
+func (l *mockLimits) server() contracttest.ServerLimits {
+	s := contracttest.DefaultServerLimits()
+	s.MaxConnections = l.maxConnections
+	return s
 }
 
 // limitFlags maps each limit option to its flag, so that a refused value names the flag.
@@ -238,6 +262,7 @@ func (l *mockLimits) addFlags(cmd *cobra.Command) {
 	fl.IntVar(&l.webhookWorkers, "webhook-workers", l.webhookWorkers, "webhook attempts (and connections to receivers) at once")
 	fl.IntVar(&l.webhookQueue, "webhook-queue", l.webhookQueue, "webhooks pending at once (queued or waiting to be retried); beyond it a webhook is recorded as dropped")
 	fl.DurationVar(&l.webhookTimeout, "webhook-timeout", l.webhookTimeout, "bound on one webhook attempt: dial, request, answer")
+	fl.IntVar(&l.maxConnections, "max-connections", l.maxConnections, "connections open at once; one beyond waits until another closes (keeps file descriptors bounded)")
 }
 
 func (l *mockLimits) options() []contracttest.ServerOption {
@@ -247,6 +272,7 @@ func (l *mockLimits) options() []contracttest.ServerOption {
 		contracttest.WithWebhookWorkers(l.webhookWorkers),
 		contracttest.WithWebhookQueue(l.webhookQueue),
 		contracttest.WithWebhookTimeout(l.webhookTimeout),
+		contracttest.WithServerLimits(l.server()),
 	}
 }
 
@@ -264,8 +290,22 @@ func (l *mockLimits) flagError(err error) error {
 
 // String summarises the limits for the start-up banner.
 func (l *mockLimits) String() string {
-	return fmt.Sprintf("%d sessions, %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt",
-		l.maxSessions, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout)
+	return fmt.Sprintf("%d sessions, %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt, %d connections",
+		l.maxSessions, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout, l.maxConnections)
+}
+
+// checkAddr refuses an address that is not host:port with a port number in 0..65535: wrong
+// usage, where an address that parses but cannot be bound (in use, not permitted, a host
+// that does not resolve) is a failure to serve.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (such as 127.0.0.1:12111)", addr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("%q: port %q is not a number in 0..65535", addr, port)
+	}
+	return nil
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same directory and a

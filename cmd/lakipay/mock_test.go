@@ -105,13 +105,10 @@ func TestMockServesTheFake(t *testing.T) {
 }
 
 func TestMockFailsOnBusyAddress(t *testing.T) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { assert.NoError(t, ln.Close()) })
-	r := runCLI(t, nil, "", "mock", "--addr", ln.Addr().String())
+	addr := busyAddr(t)
+	r := runCLI(t, nil, "", "mock", "--addr", addr)
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "listen on "+ln.Addr().String())
+	assert.Contains(t, r.stderr, "listen on "+addr)
 }
 
 func TestMockKeyOutUnwritable(t *testing.T) {
@@ -232,7 +229,7 @@ func TestMockLimitsAndExactRoutes(t *testing.T) {
 		}
 	}
 	t.Run("banner", func(t *testing.T) {
-		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt\n`, base.banner)
+		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt, 1024 connections\n`, base.banner)
 	})
 	t.Run("session cap", func(t *testing.T) {
 		c, err := client.New(testKey, client.WithBaseURL(base.url))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,7 +21,8 @@ const (
 	exitUsage  = 2 // the invocation is wrong: nothing was attempted
 )
 
-// The environment variables the CLI reads (through run's getenv, never os.Getenv): the SDK's.
+// The environment variables the CLI reads (through run's lookupEnv, never os.Getenv): the
+// SDK's.
 const (
 	envAPIKey  = client.EnvAPIKey
 	envBaseURL = client.EnvBaseURL
@@ -46,19 +48,32 @@ func usagef(format string, args ...any) error { return usageError(fmt.Errorf(for
 type app struct {
 	stdin          io.Reader
 	stdout, stderr *printer
-	getenv         func(string) string
+	// lookupEnv reads the environment (os.LookupEnv), telling a variable set to "" from an
+	// unset one.
+	lookupEnv func(string) (string, bool)
 
 	// keyErr is why LAKIPAY_API_KEY, parsed once at start, did not parse (nil when it did).
 	// Only commands that call LakiPay look at it.
 	keyErr error
 
+	// transport carries the LakiPay client's requests (nil: net/http's default). Tests
+	// record there what would have been sent, wherever to.
+	transport http.RoundTripper
+
 	baseURL string // --base-url
 }
 
 // runContext is run with an explicit context, so tests can stop long-running commands.
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
+	return newApp(args, stdin, stdout, stderr, lookupEnv).run(ctx, args)
+}
+
+// newApp prepares a run of the command line args: the streams, redacting the API key of the
+// environment and any key given to mock --api-key.
+func newApp(args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *app {
 	r := newRedactor()
-	key, keyErr := apikey.Parse(getenv(envAPIKey))
+	rawKey, _ := lookupEnv(envAPIKey)
+	key, keyErr := apikey.Parse(rawKey)
 	r.add(key) // only a key that parsed: see redactor
 	// A key given on the command line (mock --api-key) is registered before cobra reads the
 	// flags: a usage error may echo it (a flag left without its value makes the key a
@@ -68,13 +83,17 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			r.add(k)
 		}
 	}
-	a := &app{
-		stdin:  stdin,
-		stdout: &printer{w: r.writer(stdout)},
-		stderr: &printer{w: r.writer(stderr)},
-		getenv: getenv,
-		keyErr: keyErr,
+	return &app{
+		stdin:     stdin,
+		stdout:    &printer{w: r.writer(stdout)},
+		stderr:    &printer{w: r.writer(stderr)},
+		lookupEnv: lookupEnv,
+		keyErr:    keyErr,
 	}
+}
+
+// run executes the command line args and returns the exit code.
+func (a *app) run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -95,6 +114,12 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		a.stderr.printf("Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
+}
+
+// getenv returns the environment variable name, "" when it is unset.
+func (a *app) getenv(name string) string {
+	v, _ := a.lookupEnv(name)
+	return v
 }
 
 // apiKeyFlagValues returns every argument that may be the value of --api-key: the text after
@@ -125,16 +150,19 @@ webhooks, and runs a fake LakiPay (the mock server and a no-network demo of the 
 The API key comes from LAKIPAY_API_KEY only (PUBLICKEY:SECRETKEY, printable ASCII without
 spaces, a secret half of at least 8 characters); its secret half is never printed, however
 a server escaped it. The base URL comes from --base-url, else LAKIPAY_BASE_URL, else
-LakiPay's.
+LakiPay's production API, https://api.lakipay.co/api/v2; a --base-url or LAKIPAY_BASE_URL
+that is given but empty or blank is wrong usage, never that default.
 
 Exit codes: 0 success; 1 the operation failed (including payment data that the LakiPay
 contract refuses, checked before anything is sent, and files that cannot be read or
 written); 2 wrong usage, nothing attempted (unknown command or flag, missing required flag,
-wrong arguments, missing or malformed LAKIPAY_API_KEY, bad --base-url).`,
+wrong arguments, missing or malformed LAKIPAY_API_KEY, a bad or empty --base-url or
+LAKIPAY_BASE_URL, a URL or file flag given empty).`,
 		Version:           client.Version,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		Args:              noArgs,
+		PersistentPreRunE: refuseBlankFlags,
 		RunE:              needSubcommand,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
@@ -216,8 +244,30 @@ func op(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, [
 // withBaseURL adds --base-url to a command that calls LakiPay.
 func (a *app) withBaseURL(cmd *cobra.Command) *cobra.Command {
 	cmd.Flags().StringVar(&a.baseURL, "base-url", "",
-		"LakiPay API base URL (default $"+envBaseURL+", else "+client.DefaultBaseURL+")")
+		"LakiPay API base URL (default $"+envBaseURL+", else LakiPay's "+client.DefaultBaseURL+"; an empty value is refused)")
 	return cmd
+}
+
+// blankFlags are the flags whose value, given explicitly but empty or blank (`--base-url
+// "$MOCK_URL"` with MOCK_URL unset), is wrong usage rather than the flag's default, each with
+// what leaving the flag out means: a default is asked for by leaving the flag out, never by
+// an empty value that a script may have produced by mistake.
+var blankFlags = []struct{ name, hint string }{
+	{"base-url", "leave the flag out to use $" + envBaseURL + ", else LakiPay's " + client.DefaultBaseURL},
+	{"callback", "leave the flag out to create the session without webhooks"},
+	{"effects-url", "leave the flag out to not check your receiver's effects"},
+	{"key-out", "leave the flag out to write no key file"},
+	{"signing-key", "leave the flag out to sign with a fresh key"},
+}
+
+// refuseBlankFlags refuses, before cmd runs, any of blankFlags given empty or blank.
+func refuseBlankFlags(cmd *cobra.Command, _ []string) error {
+	for _, b := range blankFlags {
+		if f := cmd.Flags().Lookup(b.name); f != nil && f.Changed && strings.TrimSpace(f.Value.String()) == "" {
+			return usagef("--%s is empty: an explicit value must not be empty or blank (%s)", b.name, b.hint)
+		}
+	}
+	return nil
 }
 
 // newClient builds the SDK client from LAKIPAY_API_KEY and the base URL. A missing or
@@ -230,10 +280,17 @@ func (a *app) newClient(opts ...client.Option) (*client.Client, error) {
 	case a.keyErr != nil:
 		return nil, usagef("%s: %w", envAPIKey, a.keyErr)
 	}
-	if u := a.apiBaseURL(); u != "" {
-		opts = append([]client.Option{client.WithBaseURL(u)}, opts...)
+	base, err := a.apiBaseURL()
+	if err != nil {
+		return nil, err
+	}
+	if base != "" {
+		opts = append([]client.Option{client.WithBaseURL(base)}, opts...)
 	}
 	opts = append([]client.Option{client.WithUserAgent("lakipay-cli")}, opts...)
+	if a.transport != nil {
+		opts = append(opts, client.WithHTTPClient(&http.Client{Transport: a.transport}))
+	}
 	c, err := client.New(raw, opts...)
 	if err != nil {
 		return nil, usageError(explain(err))
@@ -241,10 +298,18 @@ func (a *app) newClient(opts ...client.Option) (*client.Client, error) {
 	return c, nil
 }
 
-// apiBaseURL is --base-url, else LAKIPAY_BASE_URL, else "" (the client's default).
-func (a *app) apiBaseURL() string {
+// apiBaseURL is --base-url, else LAKIPAY_BASE_URL, else "" (the client's default, LakiPay's
+// production API). A variable that is set but empty or blank is a usage error, never the
+// default: `LAKIPAY_BASE_URL=$MOCK_URL` with MOCK_URL unset must not reach production with
+// the key. (refuseBlankFlags refuses an empty flag.)
+func (a *app) apiBaseURL() (string, error) {
 	if a.baseURL != "" {
-		return a.baseURL
+		return a.baseURL, nil
 	}
-	return a.getenv(envBaseURL)
+	v, ok := a.lookupEnv(envBaseURL)
+	if ok && strings.TrimSpace(v) == "" {
+		return "", usagef("%s is set but empty: a base URL must not be empty or blank "+
+			"(unset it to use LakiPay's %s)", envBaseURL, client.DefaultBaseURL)
+	}
+	return v, nil
 }

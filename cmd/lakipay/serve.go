@@ -17,6 +17,7 @@ import (
 // `demo` (the fake and the merchant's webhook receiver).
 type server struct {
 	srv  *http.Server
+	ln   net.Listener
 	url  string
 	log  *slog.Logger
 	done chan error
@@ -27,13 +28,23 @@ type server struct {
 // shutdownGrace bounds how long a server waits for requests in flight when it stops.
 const shutdownGrace = 5 * time.Second
 
-// serve starts h on addr ("127.0.0.1:0" for any free loopback port) and returns once the
-// listener is open, so that the server's URL is ready to use. The server has the fake's
-// limits (contracttest.DefaultServerLimits: header, read, write and idle timeouts, header
-// size), so that a client trickling or stalling a connection cannot hold it for long. The
-// server's own errors (a broken connection, a bad TLS hello) go to log. configure, if any,
-// adjusts the server before it starts.
+// serve starts h on addr ("127.0.0.1:0" for any free loopback port) with the fake's default
+// limits and returns once the listener is open, so that the server's URL is ready to use.
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, configure ...func(*http.Server)) (*server, error) {
+	s, err := listen(ctx, addr, contracttest.DefaultServerLimits(), h, log, configure...)
+	if err != nil {
+		return nil, err
+	}
+	s.start()
+	return s, nil
+}
+
+// listen binds addr for h and returns the server, not yet serving (start). The server has
+// the fake's limits (contracttest.ServerLimits: header, read, write and idle timeouts,
+// header size, connections at once), so that a client trickling or stalling connections
+// cannot hold it for long, nor make it run out of file descriptors. The server's own errors
+// (a broken connection, a bad TLS hello) go to log. configure, if any, adjusts the server.
+func listen(ctx context.Context, addr string, limits contracttest.ServerLimits, h http.Handler, log *slog.Logger, configure ...func(*http.Server)) (*server, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -43,26 +54,33 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, c
 		Handler:  h,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	contracttest.DefaultServerLimits().Apply(srv)
+	limits.Apply(srv)
 	for _, c := range configure {
 		c(srv)
 	}
-	s := &server{
+	return &server{
 		srv:   srv,
+		ln:    limits.Listener(ln),
 		url:   "http://" + ln.Addr().String(),
 		log:   log,
 		done:  make(chan error, 1),
 		grace: shutdownGrace,
-	}
+	}, nil
+}
+
+// start serves on the listener that listen opened.
+func (s *server) start() {
 	go func() {
-		err := s.srv.Serve(ln)
+		err := s.srv.Serve(s.ln)
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}
 		s.done <- err
 	}()
-	return s, nil
 }
+
+// unbind closes the listener of a server that never started.
+func (s *server) unbind() error { return s.ln.Close() }
 
 // stop shuts the server down gracefully: new connections are refused and requests in flight
 // get shutdownGrace to end; connections still open after that (a slow request, or a

@@ -66,5 +66,6 @@ func TestServeAppliesTheFakesLimits(t *testing.T) {
 	assert.Equal(t, want.WriteTimeout, s.srv.WriteTimeout)
 	assert.Equal(t, want.IdleTimeout, s.srv.IdleTimeout)
 	assert.Equal(t, want.MaxHeaderBytes, s.srv.MaxHeaderBytes)
+	assert.True(t, s.srv.DisableGeneralOptionsHandler)
 	assert.NotZero(t, s.srv.ReadTimeout)
 }

@@ -26,7 +26,7 @@ func commandPaths(cmd *cobra.Command, prefix []string) [][]string {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	root := (&app{getenv: mapEnv(nil)}).rootCommand()
+	root := (&app{lookupEnv: mapEnv(nil)}).rootCommand()
 	paths := append([][]string{{}}, commandPaths(root, nil)...)
 	require.GreaterOrEqual(t, len(paths), 10, "root, 5 commands, 3 groups' subcommands, help")
 	for _, path := range paths {
