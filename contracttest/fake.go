@@ -277,6 +277,7 @@ type Fake struct {
 	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
 	deliveries *deliveryLog
+	history    *history // what happened to each session, for the dashboard
 	hooks      dispatcher
 	cov        *Coverage
 	changed    chan struct{}   // closed and replaced on every change of deliveries or pending
@@ -296,6 +297,7 @@ type session struct {
 	created   time.Time
 	updated   time.Time
 	decline   bool
+	history   txHistory
 	// prev and next link the session into its store's list of open or of final sessions.
 	prev, next *session
 }
@@ -328,6 +330,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		log:      cfg.logger,
 		now:      time.Now,
 		keyReady: make(chan struct{}),
+		history:  newHistory(),
 	}
 	f.router = f.routes()
 	f.resetLocked()
@@ -385,6 +388,7 @@ func (f *Fake) resetLocked() {
 	f.requests = map[string]int{}
 	f.latency = 0
 	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
+	f.history.resetLocked()
 	f.hooks.resetLocked()
 	f.generation++
 	f.cov = newCoverage()
@@ -500,6 +504,7 @@ func (f *Fake) completeLocked(s *session, medium *gen.Medium, status gen.Transac
 	f.sessions.finished(s)
 	f.cov.enum("TransactionStatus", string(status))
 	f.log.Info("lakipay fake: transaction changed", "transaction_id", s.id, "status", status)
+	f.noteStatusLocked(s)
 	f.startWebhookLocked(s)
 	return nil
 }

@@ -28,6 +28,7 @@ func (f *Fake) routes() *router {
 	rt.handle("GET /checkout/{token}", f.servePage)
 	rt.handle("POST /checkout/{token}", f.submitPage)
 	f.mockRoutes(rt)
+	f.dashboardRoutes(rt)
 	rt.handle("GET /_mock/openapi.yaml", serveContract(checkout.OpenAPI))
 	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(checkout.OpenAPI31))
 	return rt
