@@ -264,7 +264,8 @@ func TestBrowserDashboard(t *testing.T) {
 	assert.Zero(t, dialogs.Load(), "a dialog opened")
 
 	if path := os.Getenv(screenshotEnv); path != "" {
-		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.DashboardURL()+"#"+paid.LakipayTransactionID)))
+		// A fresh page (not the filtered one), opened on the paid session's timeline.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(srv.DashboardURL()+"#"+paid.LakipayTransactionID)))
 		until(deliveries + " === 2")
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)

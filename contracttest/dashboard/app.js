@@ -383,13 +383,16 @@
   });
   byId("older").addEventListener("click", older);
 
-  const wanted = (() => {
+  const wanted = () => {
     try {
       return decodeURIComponent(location.hash.slice(1));
     } catch (_) {
       return "";
     }
-  })();
+  };
+  window.addEventListener("hashchange", () => {
+    if (wanted() && wanted() !== state.selected) select(wanted());
+  });
   if (snapshot) {
     document.title = `${snapshot.title}: LakiPay fake`;
     setMode(`Snapshot: ${snapshot.title}, taken ${dateTime(snapshot.taken)}. Not live: it shows what the fake held then.`, false);
@@ -397,9 +400,9 @@
     state.stored = snapshot.stored;
     renderSessions();
     renderCoverage(snapshot.coverage);
-    if (wanted) select(wanted);
+    if (wanted()) select(wanted());
   } else {
-    state.selected = wanted;
+    state.selected = wanted();
     poll();
   }
 })();
