@@ -215,6 +215,27 @@ func TestDeliveryAnswerIsPerAttempt(t *testing.T) {
 	assert.GreaterOrEqual(t, got[1].Latency, 200*time.Millisecond, "the timed-out attempt's latency is its wait")
 }
 
+// TestWaitQuotesTheReceiversAnswer: when the webhooks a test waits for were refused, the
+// error quotes what the receiver answered (its start, for a long answer).
+func TestWaitQuotesTheReceiversAnswer(t *testing.T) {
+	for _, tc := range []struct{ answer, want string }{
+		{flakyAnswer, `attempt 1: HTTP 500, answered "{\"error\":\"database is down: order 42 locked\"}"`},
+		{strings.Repeat("é", 150), `answered "` + strings.Repeat("é", 100) + `..."`},
+	} {
+		srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(1, 0))
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(tc.answer))
+		}))
+		id := createCheckout(t, srv, "R-wait-answer", hook.URL).LakipayTransactionID
+		require.NoError(t, srv.Pay(id, "MPESA"))
+		_, err := srv.WaitForSuccessfulDeliveries(t.Context(), 1)
+		hook.Close()
+		require.ErrorIs(t, err, contracttest.ErrWebhookNotAccepted)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
 // sessionsPage is GET /_mock/sessions.
 type sessionsPage struct {
 	Sessions []struct {

@@ -73,7 +73,7 @@ const (
 )
 
 // The default limits of a fake: enough for a long CI day of checkouts and webhooks, small
-// enough that a fake left running holds at most about 100 MB of live data (see the package
+// enough that a fake left running holds at most about 150 MB of live data (see the package
 // documentation).
 const (
 	// DefaultMaxSessions is how many checkout sessions a fake stores ([WithMaxSessions]).

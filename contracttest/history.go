@@ -276,22 +276,21 @@ func (f *Fake) noteScriptedDetail(op string, r *http.Request, sc script) {
 // start as text (at most answerLimit bytes, cut at a character boundary, invalid UTF-8
 // replaced) and how many bytes it read.
 func readAnswer(body io.Reader) (string, int) {
-	head := make([]byte, answerLimit)
+	head := make([]byte, answerLimit+utf8.UTFMax) // whole the character the limit may cut
 	n, _ := io.ReadFull(body, head)
 	rest, _ := io.Copy(io.Discard, io.LimitReader(body, maxReceiverBody-int64(n)))
-	head = head[:n]
-	if n == answerLimit {
-		// Cut cleanly: drop a character whose bytes run past the limit.
-		for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
-			if utf8.RuneStart(head[i]) {
-				if !utf8.FullRune(head[i:]) {
-					head = head[:i]
-				}
-				break
-			}
-		}
+	return strings.ToValidUTF8(prefix(string(head[:n]), answerLimit), "\uFFFD"), n + int(rest)
+}
+
+// prefix returns the longest start of text of at most n bytes that cuts no character.
+func prefix(text string, n int) string {
+	if len(text) <= n {
+		return text
 	}
-	return strings.ToValidUTF8(string(head), "\uFFFD"), n + int(rest)
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
 }
 
 // mediumOf is the medium s was paid or failed with ("" when none was chosen).

@@ -49,10 +49,11 @@ func timelineOf(f *Fake, s *session) []event {
 	return f.timelinesLocked(s)[s.id].Events
 }
 
-func page(f *Fake, opened int) {
+// openPage records that the hosted page of every stored session was opened, times times.
+func openPage(f *Fake, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for range opened {
+	for range times {
 		for _, s := range f.sessions.byID {
 			f.noteLocked(s, event{Kind: eventPageOpened})
 		}
@@ -135,7 +136,7 @@ func TestHistoryPerTransactionCap(t *testing.T) {
 func TestHistoryFoldsRepeats(t *testing.T) {
 	f := newTestFake(t)
 	s := newTestSession(t, f, "FOLD")
-	page(f, 3)
+	openPage(f, 3)
 	f.mu.Lock()
 	for range 50 {
 		f.noteLocked(s, event{Kind: eventDetail, HTTPStatus: 200, Status: "INITIATED"})

@@ -27,9 +27,11 @@
 // [client.Client.WaitForTransaction]; then a cancelled session. With --live it creates a real
 // session instead, prints the checkout URL and waits for the final status.
 //
-// mock serves [contracttest.NewFake] on its own listener, logs one line per request to
-// standard error (--verbose adds the fake's events: webhook attempts, status changes) and
-// shuts down cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
+// mock serves [contracttest.NewFake] on its own listener, prints the address of its dashboard
+// (GET /_mock/dashboard: the sessions, each one's timeline with the receivers' answers, the
+// coverage), logs one line per request to standard error (--verbose adds the fake's events:
+// webhook attempts, status changes, and the dashboard's reads) and shuts down cleanly on
+// SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
 // --signing-key keeps the signing key in a file (created when missing, never overwritten), so
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
 // The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in
