@@ -45,7 +45,7 @@ const (
 
 // dashboardCSP is the Content-Security-Policy of the dashboard and its JSON: scripts and
 // styles from the fake's own origin only, never inline; nothing else loaded, no framing.
-const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // ReportDirEnv names the directory where a [Server] whose test failed writes its report (a
@@ -438,7 +438,7 @@ func snapshotPage(data []byte) ([]byte, error) {
 		return nil, errors.New("contracttest: the snapshot's data holds an unescaped <")
 	}
 	csp := "default-src 'none'; script-src '" + hashSource(dashboardJS) + "'; style-src '" + hashSource(dashboardCSS) +
-		"'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+		"'; object-src 'none'; base-uri 'none'; form-action 'none'"
 	page := strings.NewReplacer(
 		charsetTag, charsetTag+"\n"+`<meta http-equiv="Content-Security-Policy" content="`+csp+`">`,
 		stylesheetTag, "<style>"+dashboardCSS+"</style>",

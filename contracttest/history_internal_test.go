@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
@@ -250,6 +249,6 @@ func TestNoteStatusRecordsTheMedium(t *testing.T) {
 	events := timelineOf(f, s)
 	require.Len(t, events, 2)
 	assert.Equal(t, eventStatus, events[1].Kind)
-	assert.Equal(t, string(gen.TransactionStatusSUCCESS), events[1].Status)
+	assert.Equal(t, "SUCCESS", events[1].Status)
 	assert.Equal(t, "MPESA", events[1].Medium)
 }

@@ -309,18 +309,18 @@ func TestMockPrintsItsDashboard(t *testing.T) {
 			m := regexp.MustCompile(`dashboard\s+(http://127\.0\.0\.1:\d+/_mock/dashboard)\n`).FindStringSubmatch(base.banner)
 			require.Len(t, m, 2, base.banner)
 			assert.Equal(t, strings.TrimSuffix(base.url, "/api/v2")+"/_mock/dashboard", m[1])
-			get := func(path string) *http.Response {
+			get := func(path string) (int, http.Header) {
 				req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
 				require.NoError(t, err)
 				res, err := http.DefaultClient.Do(req)
 				require.NoError(t, err)
 				_ = res.Body.Close()
-				return res
+				return res.StatusCode, res.Header
 			}
-			page := get(m[1])
-			assert.Equal(t, http.StatusOK, page.StatusCode)
-			assert.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
-			assert.Contains(t, page.Header.Get("Content-Security-Policy"), "script-src 'self'")
+			status, header := get(m[1])
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, "text/html; charset=utf-8", header.Get("Content-Type"))
+			assert.Contains(t, header.Get("Content-Security-Policy"), "script-src 'self'")
 			for range 3 {
 				get(strings.TrimSuffix(m[1], "/dashboard") + "/events?since=0&limit=1")
 			}

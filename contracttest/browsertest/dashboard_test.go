@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -87,7 +86,7 @@ const readPage = `(() => {
 })()`
 
 // watchDialogs counts the dialogs (alert, confirm, prompt) the page opens, dismissing each.
-func watchDialogs(t *testing.T, ctx context.Context) *atomic.Int32 {
+func watchDialogs(ctx context.Context, t *testing.T) *atomic.Int32 {
 	t.Helper()
 	var opened atomic.Int32
 	dismiss := make(chan struct{}, 16)
@@ -139,16 +138,15 @@ func failFirst(next http.Handler) http.Handler {
 // from disk.
 func TestBrowserDashboard(t *testing.T) {
 	ctx := newBrowser(t, 120*time.Second)
-	dialogs := watchDialogs(t, ctx)
+	dialogs := watchDialogs(ctx, t)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(3, 20*time.Millisecond))
 	verify, err := client.NewWebhookHandler(srv.PublicKey(), func(context.Context, *client.WebhookEvent) error { return nil })
 	require.NoError(t, err)
 	hook := httptest.NewServer(failFirst(verify))
 	defer hook.Close()
-	down, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	downURL := "http://" + down.Addr().String() + "/webhook"
-	require.NoError(t, down.Close())
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL + "/webhook"
+	down.Close() // nothing listens there any more
 
 	c, err := client.New("pk_test_dashboard:sk_test_dashboard_secret", client.WithBaseURL(srv.URL()),
 		client.WithHTTPClient(&http.Client{Transport: contracttest.Transport(t, nil)}))

@@ -330,9 +330,14 @@
     return body;
   }
 
+  // refresh reloads the sessions, the coverage and the open timeline; when refreshes overlap
+  // (a poll and a new filter), only the latest one shows.
+  let refreshes = 0;
   async function refresh() {
+    const mine = ++refreshes;
     const limit = Math.min(Math.max(PAGE, state.sessions.length), MAX_PAGE);
     const [page, coverage] = await Promise.all([fetchJSON(sessionsQuery({ limit })), fetchJSON("coverage")]);
+    if (mine !== refreshes) return;
     state.sessions = page.sessions;
     state.stored = page.stored;
     state.nextBefore = page.next_before || 0;
