@@ -160,6 +160,7 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 			return // the client gave up; nobody reads an answer
 		}
 		if sc, ok := f.popScript(op); ok {
+			f.noteScriptedDetail(op, r, sc)
 			f.serveScript(w, r, body, op, sc, violations)
 			return
 		}
@@ -248,7 +249,9 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 	if forgot := f.sessions.add(s); forgot != nil {
 		f.log.Info("lakipay fake: session cap reached, forgot a session", "transaction_id", forgot.id,
 			"status", forgot.status, "max_sessions", f.cfg.maxSessions)
+		f.noteForgottenLocked(forgot)
 	}
+	f.noteCreatedLocked(s)
 	for _, m := range req.SupportedMediums {
 		f.cov.enum("Medium", string(m))
 	}
@@ -277,6 +280,7 @@ func (f *Fake) getTransaction(r *http.Request) answer {
 		tx = transactionOf(s)
 		f.cov.enum("TransactionStatus", string(tx.Status))
 		f.cov.enum("TransactionType", string(*tx.Type))
+		f.noteLocked(s, event{Kind: eventDetail, HTTPStatus: http.StatusOK, Status: string(tx.Status)})
 	}
 	f.mu.Unlock()
 	if !ok {

@@ -48,6 +48,15 @@ type Delivery struct {
 	// Dropped is set for a webhook the fake never sent because [WithWebhookQueue] webhooks
 	// were already pending.
 	Dropped bool `json:"dropped,omitempty"`
+	// Answer is the start of the receiver's answer body, as text: at most its first 1 KiB,
+	// cut at a character boundary, invalid UTF-8 replaced by U+FFFD ("" without an answer).
+	Answer string `json:"answer,omitempty"`
+	// AnswerSize is how many bytes of the answer body the fake read: more than len(Answer)
+	// when it was cut; the fake reads at most 64 KiB of it.
+	AnswerSize int `json:"answer_size,omitempty"`
+	// Latency is how long the attempt took, from dialling to reading the answer (0 for a
+	// dropped webhook); in JSON, in nanoseconds.
+	Latency time.Duration `json:"latency_ns,omitempty"`
 	// Time is when the attempt started (when the webhook was dropped).
 	Time time.Time `json:"time"`
 }
@@ -55,7 +64,8 @@ type Delivery struct {
 // OK reports whether the receiver accepted the delivery (a 2xx answer).
 func (d Delivery) OK() bool { return d.HTTPStatus >= 200 && d.HTTPStatus < 300 }
 
-// maxReceiverBody is how much of a receiver's answer an attempt reads (and throws away).
+// maxReceiverBody is how much of a receiver's answer an attempt reads (keeping the start of
+// it, see readAnswer).
 const maxReceiverBody = 64 << 10
 
 // maxReceiverHeaderBytes bounds a receiver's answer headers (net/http's default is 10 MiB
@@ -253,7 +263,10 @@ func (f *Fake) attempt(j *job) {
 
 	j.d.Attempt++
 	j.d.Time = f.now().UTC()
+	j.d.Answer, j.d.AnswerSize = "", 0 // post sets them when this attempt has an answer
+	start := time.Now()
 	j.d.HTTPStatus, j.d.Err = f.post(ctx, j)
+	j.d.Latency = time.Since(start)
 	if ctx.Err() != nil {
 		return // reset or closed: the attempt was cut, not made
 	}
@@ -310,9 +323,11 @@ func (f *Fake) fireRetries() {
 	}
 }
 
-// recordLocked keeps d in the delivery log and wakes the waiters; the caller holds f.mu.
+// recordLocked keeps d in the delivery log and its session's history, and wakes the
+// waiters; the caller holds f.mu.
 func (f *Fake) recordLocked(d Delivery) {
 	f.deliveries.add(d)
+	f.noteDeliveryLocked(d)
 	f.notifyLocked()
 }
 
@@ -357,7 +372,7 @@ func (f *Fake) signGenuine(event gen.WebhookEvent) ([]byte, error) {
 
 // post sends one attempt, bounded as a whole (dial, request, answer's headers, at most
 // 8 KiB, and up to 64 KiB of its body) by the job's timeout, and returns the receiver's
-// status, or why there was none.
+// status, or why there was none; it keeps the start of the answer's body in j.d.
 func (f *Fake) post(parent context.Context, j *job) (int, string) {
 	ctx, cancel := context.WithTimeout(parent, j.timeout)
 	defer cancel()
@@ -381,7 +396,7 @@ func (f *Fake) post(parent context.Context, j *job) (int, string) {
 		return 0, err.Error()
 	}
 	defer func() { _ = resp.Body.Close() }()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReceiverBody))
+	j.d.Answer, j.d.AnswerSize = readAnswer(resp.Body)
 	return resp.StatusCode, ""
 }
 

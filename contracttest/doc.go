@@ -121,13 +121,14 @@
 // down, slow or black holes never slow the API or pile up goroutines and sockets: a status
 // change only queues its webhook. Up to [WithWebhookWorkers] attempts (default 32) run at once,
 // each bounded as a whole (dial, request, the answer's headers and up to 64 KiB of its body,
-// which is thrown away) by [WithWebhookTimeout] (default 5s). An answer's headers beyond
-// 8 KiB make the attempt fail ("server response headers exceeded 8192 bytes"), so that a
-// receiver streaming headers costs each worker 8 KiB, not net/http's 10 MiB (32 such
-// receivers: a peak heap of about 4 MB instead of 250-320 MB, BenchmarkEndlessHeadersReceivers).
-// A webhook waiting for its next attempt waits in a heap served by one timer, not in a
-// goroutine. Connections to receivers are reused and bounded by the workers (at most one in
-// flight and one idle per worker). At most
+// of which the first 1 KiB is kept in the [Delivery] as text, with the attempt's latency) by
+// [WithWebhookTimeout] (default 5s). An answer's headers beyond 8 KiB make the attempt fail
+// ("server response headers exceeded 8192 bytes"), so that a receiver streaming headers
+// costs each worker 8 KiB, not net/http's 10 MiB (32 such receivers: a peak heap of about
+// 4 MB instead of 250-320 MB, BenchmarkEndlessHeadersReceivers). A webhook waiting for its
+// next attempt waits in a heap served by one timer, not in a goroutine. Connections to
+// receivers are reused and bounded by the workers (at most one in flight and one idle per
+// worker). At most
 // [WithWebhookQueue] webhooks (default 10,000) are pending at once, queued, in flight or
 // waiting to be retried; a webhook beyond that is not sent but recorded as a [Delivery] with
 // Dropped set, Attempt 0 and the reason in Err. [Fake.Reset] drops every pending webhook and
@@ -221,13 +222,14 @@
 // starve. Besides the webhook limits above:
 //
 //   - Sessions: at most [WithMaxSessions] (default 100,000; a stored session costs about
-//     750 bytes, see BenchmarkSessionMemory). A checkout beyond the cap makes the fake forget
-//     the session that became final longest ago or, when no stored session is final, the
-//     oldest open one, so a checkout never fails because of the cap. A forgotten session is
-//     unknown everywhere (404 from transaction detail, the page and /_mock/), but its
-//     reference stays refused (DUPLICATE_REFERENCE): the fake keeps a 64-bit keyed digest of
-//     it, for the last four forgotten references per storable session (400,000 by default,
-//     about 13 MB when full); only a reference forgotten longer ago is accepted again.
+//     900 bytes, its history's share included, see BenchmarkSessionMemory). A checkout beyond
+//     the cap makes the fake forget the session that became final longest ago or, when no
+//     stored session is final, the oldest open one, so a checkout never fails because of the
+//     cap. A forgotten session is unknown everywhere (404 from transaction detail, the page,
+//     /_mock/ and the dashboard), but its reference stays refused (DUPLICATE_REFERENCE): the
+//     fake keeps a 64-bit keyed digest of it, for the last four forgotten references per
+//     storable session (400,000 by default, about 13 MB when full); only a reference
+//     forgotten longer ago is accepted again.
 //   - Deliveries: the last [WithMaxDeliveries] records (default 10,000) are kept; older ones
 //     are forgotten, though [Fake.WaitForDeliveries] counts every one since the last reset.
 //     GET /_mock/deliveries answers at most 1,000 of them unless asked for up to 10,000.
@@ -245,6 +247,13 @@
 //     [FaultHugeBody] gives each 32 KiB chunk the write timeout anew, so a client reading
 //     slowly still gets all 20 MiB.
 //   - Request bodies: 1 MiB at most (API, page and /_mock/).
+//   - History (the dashboard's timelines): the newest 10,000 events in all, at most 200 per
+//     transaction (its later events are counted, not kept), forgotten with their session;
+//     repeated transaction detail calls and page openings with the same outcome fold into
+//     one counted event. A delivery event shares the [Delivery]'s bytes (its body and at most
+//     1 KiB of the receiver's answer): at most about 20 MB, when every event is a webhook
+//     attempt answered with 1 KiB or more. The dashboard's JSON answers are
+//     bounded too: at most 200 sessions, 1,000 events, or one transaction's 200 events.
 //
 // # Scripting from Go
 //
@@ -295,10 +304,11 @@
 //     ({"createCheckout": 2, "getTransaction": 5}), whatever they were answered.
 //   - POST /_mock/latency with {"latency": "250ms"}: delay every API answer ("0s" turns it off).
 //   - GET /_mock/deliveries: the recorded webhook deliveries, newest last: transaction_id,
-//     status, case, url, body (the JSON sent), size, attempt, http_status, error, dropped
-//     (only when true), time. ?transaction_id=TXN-... keeps one transaction's; ?limit=N
-//     answers the newest N (1 to 10,000; default 1,000). Any other query parameter is
-//     refused. [] when there are none.
+//     status, case, url, body (the JSON sent), size, attempt, http_status, answer (the
+//     first 1 KiB of the receiver's answer body, as text), answer_size (the bytes of it
+//     read, up to 64 KiB), latency_ns, error, dropped (only when true), time.
+//     ?transaction_id=TXN-... keeps one transaction's; ?limit=N answers the newest N (1 to
+//     10,000; default 1,000). Any other query parameter is refused. [] when there are none.
 //   - POST /_mock/deliver with {"transaction_id": "TXN-...", "case": "forged_signature"} and
 //     optionally "replay_of" (for "replayed"), "url" (default: the session's callback_url),
 //     "copies" (1 to 10, sent at once) and "timeout" ("2s"): send one [DeliveryCase] now
@@ -310,6 +320,57 @@
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
 //     counts, coverage, and drop pending webhooks (ids go on: none is handed out twice).
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
+//   - GET /_mock/dashboard (also GET /_mock/): the dashboard (see below), with the JSON it
+//     reads: GET /_mock/sessions, GET /_mock/transactions/{id}/timeline and GET
+//     /_mock/events.
+//
+// # Dashboard
+//
+// GET /_mock/dashboard ([Server.DashboardURL]; `lakipay mock` prints it at start-up) is a page
+// of what the fake did: the sessions, newest first (reference, transaction id, amount,
+// currency, status, medium, the webhooks accepted, failed and dropped, created and updated),
+// filtered by transaction id or reference; a click on one shows its timeline: the checkout
+// as created (amount, mediums offered, description, callback_url and redirects), the hosted
+// page opened, paid, failed or cancelled (with the medium), each webhook attempt (case,
+// attempt, the receiver's status code, latency, error or dropped, the first 1 KiB of its
+// answer body, the body sent, and when a refused attempt was retried), and each transaction
+// detail call (the status answered, or the script that answered instead); and the coverage,
+// exercised and not. It follows new events as they happen: it polls GET /_mock/events about
+// once a second. It is plain HTML, CSS and JavaScript, embedded in the package: no build
+// step, no framework.
+//
+// Everything a merchant, shopper or receiver typed (a reference, a description, a URL, an
+// answer body) is shown as text: the script builds the page from elements and text nodes
+// only, and the page, its files and its JSON are served with a Content-Security-Policy that
+// lets no inline script or style run (script-src 'self', object-src 'none', frame-ancestors
+// 'none') and X-Content-Type-Options: nosniff. It shows no API key: the fake never records
+// one.
+//
+// The JSON it reads is there for any tool (each refuses an unknown or repeated parameter,
+// answering 400 with {"error": "..."}):
+//
+//   - GET /_mock/sessions[?q=TEXT][&before=SEQ][&limit=N]: {"sessions": [...], "next_before":
+//     SEQ, "stored": N, "version": V}, newest first, at most limit (1 to 200; default 50);
+//     q keeps those whose transaction id or reference holds TEXT in any case (at most 200
+//     bytes); before=next_before gives the next page, stable while sessions come.
+//   - GET /_mock/transactions/{id}/timeline: {"session": {...}, "events": [...], "not_kept":
+//     N, "pushed_out": N, "version": V}, the events oldest first: each has seq, version, kind
+//     (created, page_opened, status, delivery, detail), time, count (and last, when repeats
+//     folded into it), and status, medium, http_status, scripted or delivery (a [Delivery]).
+//     404 for an unknown (or forgotten) transaction.
+//   - GET /_mock/events[?since=V][&limit=N]: {"events": [...], "next": V, "more": bool,
+//     "version": V}: the events recorded or folded into after version since, in that order,
+//     at most limit (1 to 1,000; default 100), and a reset event (kind reset) for each reset.
+//     Pass next as since to follow; a version that differs from the one you hold (higher, or
+//     lower after a restart) means something changed.
+//
+// When a test that uses [NewServer] fails, its cleanup writes the same page as one
+// self-contained file, with the data inlined (escaped, in a non-executable JSON block) and
+// a policy that lets only its own inlined script and style sheet run, and logs its file://
+// address: the sessions, their timelines with the receivers' answers, and the coverage, as
+// the test left them. It goes to the directory named by LAKIPAY_REPORT_DIR ([ReportDirEnv],
+// made if missing), or the system's temporary directory; a passing test writes nothing.
+// [Fake.WriteSnapshot] writes the same file on demand (a CI artifact of a passing run).
 //
 // # Coverage
 //
@@ -322,10 +383,10 @@
 // ([CoverageEnv]) and every [NewServer] logs the report when its test ends (with t.Log: run
 // go test -v to see it).
 //
-// # Live contract suite and browser test
+// # Live contract suite and browser tests
 //
 // The package's tests include a contract suite that runs against the real LakiPay when
-// LAKIPAY_API_KEY (and optionally LAKIPAY_BASE_URL) is set, reporting each deviation, and a
-// headless-Chromium test of the hosted page (skipped when no browser is found; set
-// LAKIPAY_CHROMIUM to a browser's path).
+// LAKIPAY_API_KEY (and optionally LAKIPAY_BASE_URL) is set, reporting each deviation, and
+// headless-Chromium tests of the hosted page and the dashboard (skipped when no browser is
+// found; set LAKIPAY_CHROMIUM to a browser's path).
 package contracttest

@@ -73,7 +73,7 @@ const (
 )
 
 // The default limits of a fake: enough for a long CI day of checkouts and webhooks, small
-// enough that a fake left running holds at most about 100 MB of live data (see the package
+// enough that a fake left running holds at most about 150 MB of live data (see the package
 // documentation).
 const (
 	// DefaultMaxSessions is how many checkout sessions a fake stores ([WithMaxSessions]).
@@ -278,6 +278,7 @@ type Fake struct {
 	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
 	deliveries *deliveryLog
+	history    *history // what happened to each session, for the dashboard
 	hooks      dispatcher
 	cov        *Coverage
 	changed    chan struct{}   // closed and replaced on every change of deliveries or pending
@@ -297,6 +298,7 @@ type session struct {
 	created   time.Time
 	updated   time.Time
 	decline   bool
+	history   txHistory
 	// prev and next link the session into its store's list of open or of final sessions.
 	prev, next *session
 }
@@ -330,6 +332,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		log:      cfg.logger,
 		now:      time.Now,
 		keyReady: make(chan struct{}),
+		history:  newHistory(),
 	}
 	f.router = f.routes()
 	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
@@ -389,6 +392,7 @@ func (f *Fake) resetLocked() {
 	f.requests = map[string]int{}
 	f.latency = 0
 	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
+	f.history.resetLocked()
 	f.hooks.resetLocked()
 	f.generation++
 	f.cov = newCoverage()
@@ -504,6 +508,7 @@ func (f *Fake) completeLocked(s *session, medium *gen.Medium, status gen.Transac
 	f.sessions.finished(s)
 	f.cov.enum("TransactionStatus", string(status))
 	f.log.Info("lakipay fake: transaction changed", "transaction_id", s.id, "status", status)
+	f.noteStatusLocked(s)
 	f.startWebhookLocked(s)
 	return nil
 }

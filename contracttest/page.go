@@ -52,6 +52,7 @@ func (f *Fake) servePage(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		data = pageOf(s)
 		data.Action = r.URL.Path
+		f.noteLocked(s, event{Kind: eventPageOpened})
 	}
 	f.mu.Unlock()
 	if !ok {

@@ -27,6 +27,7 @@ func (f *Fake) routes() *router {
 	rt.handle("GET /checkout/{token}", f.servePage)
 	rt.handle("POST /checkout/{token}", f.submitPage)
 	f.mockRoutes(rt)
+	f.dashboardRoutes(rt)
 	return rt
 }
 

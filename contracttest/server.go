@@ -160,6 +160,7 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 		if os.Getenv(CoverageEnv) == "1" {
 			t.Log(f.Coverage().String())
 		}
+		s.reportIfFailed(t)
 	})
 	return s
 }

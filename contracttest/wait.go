@@ -61,9 +61,18 @@ func describeDelivery(d Delivery) string {
 	switch {
 	case d.Dropped:
 		return what + " was dropped: " + d.Err
+	case d.HTTPStatus != 0 && d.Answer != "":
+		answer := prefix(d.Answer, maxAnswerShown)
+		if answer != d.Answer {
+			answer += "..."
+		}
+		return fmt.Sprintf("%s, attempt %d: HTTP %d, answered %q", what, d.Attempt, d.HTTPStatus, answer)
 	case d.HTTPStatus != 0:
 		return fmt.Sprintf("%s, attempt %d: HTTP %d", what, d.Attempt, d.HTTPStatus)
 	default:
 		return fmt.Sprintf("%s, attempt %d: %s", what, d.Attempt, d.Err)
 	}
 }
+
+// maxAnswerShown bounds how much of a receiver's answer an error message quotes.
+const maxAnswerShown = 200

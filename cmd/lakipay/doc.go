@@ -32,9 +32,11 @@
 // mock binds --addr (host:port; an address that does not parse is wrong usage, one that
 // cannot be bound a failure), writes --key-out only once bound, then serves
 // [contracttest.NewFake] on a listener with [contracttest.ServerLimits] (at most
-// --max-connections open at once). It logs one line per request to standard error
-// (--verbose adds the fake's events: webhook attempts, status changes) and shuts down
-// cleanly on SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
+// --max-connections open at once), prints the address of its dashboard (GET
+// /_mock/dashboard: the sessions, each one's timeline with the receivers' answers, the
+// coverage), logs one line per request to standard error (--verbose adds the fake's events:
+// webhook attempts, status changes, and the dashboard's reads) and shuts down cleanly on
+// SIGINT or SIGTERM. --key-out writes the webhook public key (PEM);
 // --signing-key keeps the signing key in a file (created when missing, never overwritten), so
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
 // The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in

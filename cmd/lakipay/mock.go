@@ -61,8 +61,14 @@ ahead of the genuine webhook (forged_signature, tampered_status, tampered_amount
 unsigned, shifted_key, shifted_value, oversized). POST /_mock/deliver sends any of them on
 demand; lakipay webhook test runs the whole receiver suite.
 
+GET /_mock/dashboard (its address is printed at start-up) is a page of the sessions, newest
+first: a click shows one's timeline (the hosted page opened, paid, failed or cancelled, each
+webhook attempt with the receiver's status code, answer body, latency and error, each
+transaction detail call) and the contract coverage; it follows new events as they happen.
+
 It logs one line per request to standard error (with --verbose also the fake's events:
-webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
+webhook attempts, status changes, and the dashboard's reads) and shuts down cleanly on
+SIGINT or SIGTERM.`,
 			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout,
 			serverLimits.MaxHeaderBytes),
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
@@ -84,7 +90,11 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 				}
 				opts = append(opts, contracttest.WithAPIKey(apiKey))
 			}
-			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			requestLevel := slog.LevelInfo
+			if verbose {
+				requestLevel = slog.LevelDebug // the dashboard's reads too
+			}
+			log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: requestLevel}))
 			// The fake's own records: its errors always; its events (webhook attempts, status
 			// changes, per-request details) with --verbose, so that by default each request
 			// is one line.
@@ -126,6 +136,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 			a.stdout.printf("lakipay mock: fake LakiPay (seed %d) serving\n", seed)
 			fields(a.stdout,
 				"base URL", srv.url+"/api/v2",
+				"dashboard", srv.url+"/_mock/dashboard",
 				"public key", srv.url+"/_mock/public-key",
 				"key file", keyOut,
 				"deliveries", srv.url+"/_mock/deliveries",
@@ -147,7 +158,7 @@ webhook attempts, status changes) and shuts down cleanly on SIGINT or SIGTERM.`,
 	fl.StringVar(&addr, "addr", "127.0.0.1:12111", "address to listen on, host:port (port 0 picks a free one; an empty host listens on every interface)")
 	fl.Int64Var(&seed, "seed", 1, "seed for deterministic transaction ids and checkout tokens")
 	fl.StringVar(&apiKey, apiKeyFlag, "", "the only X-API-Key to accept, PUBLICKEY:SECRETKEY with a secret of at least 8 characters (default: any well-formed key)")
-	fl.BoolVar(&verbose, "verbose", false, "also log the fake's events: webhook attempts, status changes, scripted answers")
+	fl.BoolVar(&verbose, "verbose", false, "also log the fake's events (webhook attempts, status changes, scripted answers) and the dashboard's reads")
 	fl.StringVar(&keyOut, "key-out", "", "write the webhook public key (PEM) to this file")
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	limits.addFlags(cmd)

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -290,4 +291,46 @@ func startMockBanner(t *testing.T, args ...string) (mockBase, *syncBuffer, func(
 	}
 	t.Cleanup(func() { stop() })
 	return mockBase{url: m[1], banner: banner}, stderr, stop
+}
+
+// TestMockPrintsItsDashboard: the start-up banner gives the dashboard's address, which
+// serves the page; the page's polling does not flood the request log unless --verbose asks.
+func TestMockPrintsItsDashboard(t *testing.T) {
+	for _, verbose := range []bool{false, true} {
+		t.Run(fmt.Sprintf("verbose=%t", verbose), func(t *testing.T) {
+			var args []string
+			if verbose {
+				args = append(args, "--verbose")
+			}
+			base, stderr, stop := startMockBanner(t, args...)
+			m := regexp.MustCompile(`dashboard\s+(http://127\.0\.0\.1:\d+/_mock/dashboard)\n`).FindStringSubmatch(base.banner)
+			require.Len(t, m, 2, base.banner)
+			assert.Equal(t, strings.TrimSuffix(base.url, "/api/v2")+"/_mock/dashboard", m[1])
+			get := func(path string) (int, http.Header) {
+				req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
+				require.NoError(t, err)
+				res, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				_ = res.Body.Close()
+				return res.StatusCode, res.Header
+			}
+			status, header := get(m[1])
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, "text/html; charset=utf-8", header.Get("Content-Type"))
+			assert.Contains(t, header.Get("Content-Security-Policy"), "script-src 'self'")
+			for range 3 {
+				get(strings.TrimSuffix(m[1], "/dashboard") + "/events?since=0&limit=1")
+			}
+			get(strings.TrimSuffix(m[1], "/dashboard") + "/requests")
+			require.Equal(t, exitOK, stop(), stderr.String())
+			logs := stderr.String()
+			assert.Contains(t, logs, "msg=request method=GET path=/_mock/requests status=200", "other reads are logged as before")
+			if verbose {
+				assert.Equal(t, 3, strings.Count(logs, "level=DEBUG msg=request method=GET path=/_mock/events status=200"), logs)
+			} else {
+				assert.NotContains(t, logs, "path=/_mock/events", "each poll of the dashboard is a log line")
+				assert.NotContains(t, logs, "path=/_mock/dashboard")
+			}
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/lakipay/checkout-go/contracttest"
@@ -103,8 +104,9 @@ func (s *server) close() error {
 	return errors.Join(s.srv.Close(), <-s.done)
 }
 
-// logRequests logs one line per request: method, path, status and duration. It never logs
-// headers (the X-API-Key) or bodies.
+// logRequests logs one line per request: method, path, status and duration; the dashboard's
+// reads, which it repeats about once a second while a page is open, at debug level. It never
+// logs headers (the X-API-Key) or bodies.
 func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -117,13 +119,26 @@ func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 		case status == 0:
 			status = http.StatusOK
 		}
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		level := slog.LevelInfo
+		if status == http.StatusOK && dashboardRead(r) {
+			level = slog.LevelDebug
+		}
+		log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)),
 		)
 	})
+}
+
+// dashboardRead reports whether r is one of the reads of the fake's dashboard: the page, its
+// files, and the JSON it polls and shows.
+func dashboardRead(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodGet && (p == "/_mock/" || p == "/_mock/dashboard" || strings.HasPrefix(p, "/_mock/dashboard/") ||
+		p == "/_mock/events" || p == "/_mock/sessions" || p == "/_mock/coverage" ||
+		strings.HasPrefix(p, "/_mock/transactions/") && strings.HasSuffix(p, "/timeline"))
 }
 
 // statusRecorder remembers the status a handler wrote. It passes Flush and Hijack through,

@@ -38,14 +38,42 @@ func findBrowser(t *testing.T) string {
 	return ""
 }
 
+// newBrowser starts a headless Chromium for t (skipping t when there is none, or in -short
+// mode) and returns its context; the browser stops when t ends or after limit.
+func newBrowser(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(findBrowser(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancel()
+	})
+	return browserCtx
+}
+
 // TestBrowserPaysOnTheHostedPage opens the hosted page in headless Chromium, picks a medium,
 // pays and lands on the success URL; the webhook arrived, verifies, and transaction detail
 // says SUCCESS.
 func TestBrowserPaysOnTheHostedPage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	browser := findBrowser(t)
+	browserCtx := newBrowser(t, 60*time.Second)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(3, 10*time.Millisecond))
 	merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -75,26 +103,6 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
 	require.NoError(t, chromedp.Do(browserCtx,
 		chromedp.Navigate(session.CheckoutURL),
 		chromedp.WaitVisible(chromedp.ID("pay")),
@@ -122,7 +130,7 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 	case event := <-received:
 		assert.Equal(t, session.LakipayTransactionID, event.TransactionID)
 		assert.Equal(t, client.StatusSuccess, event.Status)
-	case <-ctx.Done():
+	case <-browserCtx.Done():
 		t.Fatal("no webhook arrived")
 	}
 }
