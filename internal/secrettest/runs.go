@@ -32,10 +32,9 @@ var Prefixes = []string{"sk_live_", "sk_test_"}
 
 // anyEscape matches one escape sequence of any form the promise covers: backslash escapes
 // (\uXXXX, \u{X..}, \UXXXXXXXX, \xHH, octal, the one-character ones), percent-encoding,
-// quoted-printable (=HH; a soft line break is punctuation and a line break, which a run
-// skips anyway) and HTML character references (numeric with or without ';', named). It is
-// written apart from package apikey's decoder on purpose.
-var anyEscape = regexp.MustCompile(`\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\["\\/'bfnrt]|%[0-9a-fA-F]{2}|=[0-9a-fA-F]{2}|&#[0-9]+;?|&#[xX][0-9a-fA-F]+;?|&[A-Za-z][A-Za-z0-9]*;?`)
+// quoted-printable (=HH and soft line breaks) and HTML character references (numeric with
+// or without ';', named). It is written apart from package apikey's decoder on purpose.
+var anyEscape = regexp.MustCompile(`\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\["\\/'bfnrt]|%[0-9a-fA-F]{2}|=[0-9a-fA-F]{2}|=\r?\n|&#[0-9]+;?|&#[xX][0-9a-fA-F]+;?|&[A-Za-z][A-Za-z0-9]*;?`)
 
 // UnescapeAll decodes one level of every escape form the promise covers (see [Exposed]).
 // What is no escape stays.
@@ -50,8 +49,10 @@ func UnescapeAll(text string) string {
 			return codePoint(e[1:], 8)
 		case e[0] == '\\':
 			return Unescape(e)
-		case e[0] == '%', e[0] == '=':
+		case e[0] == '%', e[0] == '=' && len(e) == 3 && e[1] != '\r':
 			return codePoint(e[1:], 16)
+		case e[0] == '=':
+			return "" // a soft line break
 		case strings.HasPrefix(e, "&#x"), strings.HasPrefix(e, "&#X"):
 			return codePoint(strings.TrimSuffix(e[3:], ";"), 16)
 		case strings.HasPrefix(e, "&#"):
@@ -66,9 +67,10 @@ func UnescapeAll(text string) string {
 //
 //   - the secret's letters and digits are those after a conventional prefix ([Prefixes]),
 //     compared without case;
-//   - a run is RunLen of them, consecutive in the secret, in order in the text with only
-//     ASCII punctuation, spaces and control characters between them (a character outside
-//     ASCII, [REDACTED] and the withheld marker end a run);
+//   - a run is RunLen of them, consecutive in the secret, spelled in the text as in the
+//     secret but for case: the secret's own punctuation between them, control characters
+//     (a line break) skipped; a character outside ASCII, [REDACTED] and the withheld
+//     marker end a run;
 //   - the text is read as it is and after each of up to [RunLevels] decodings of every
 //     escape ([UnescapeAll]), and at each level every run of base64 characters (standard
 //     or URL alphabet) and of hex digits is decoded at each alignment and read the same way.
@@ -126,14 +128,14 @@ func exposedAt(text string, grams []string) (string, bool) {
 	return "", false
 }
 
-// holdsGram splits text into the pieces between run-ending characters and looks for a gram
-// in each, with the piece's punctuation, spaces and control characters dropped.
+// holdsGram splits text into the pieces between run-ending characters and looks for a run
+// in each, lower-cased and with its control characters dropped.
 func holdsGram(text string, grams []string) bool {
 	text = strings.NewReplacer(marker, "\x80", withheld, "\x80").Replace(text)
 	for piece := range strings.FieldsFuncSeq(text, func(r rune) bool { return r >= utf8.RuneSelf }) {
 		var b strings.Builder
 		for _, c := range []byte(piece) {
-			if isAlnum(c) {
+			if c >= 0x20 && c != 0x7f {
 				b.WriteByte(lower(c))
 			}
 		}
@@ -146,8 +148,8 @@ func holdsGram(text string, grams []string) bool {
 	return false
 }
 
-// Grams returns every run of [RunLen] of the secret's letters and digits, lower-cased, after
-// its conventional prefix.
+// Grams returns every run of the secret after its conventional prefix, lower-cased: each
+// substring that starts and ends with a letter or digit and holds [RunLen] of them.
 func Grams(secret string) []string {
 	for _, p := range Prefixes {
 		if strings.HasPrefix(secret, p) {
@@ -155,16 +157,20 @@ func Grams(secret string) []string {
 			break
 		}
 	}
-	var b strings.Builder
-	for _, c := range []byte(secret) {
-		if isAlnum(c) {
-			b.WriteByte(lower(c))
-		}
-	}
-	s := b.String()
+	secret = strings.ToLower(secret)
 	var grams []string
-	for i := 0; i+RunLen <= len(s); i++ {
-		grams = append(grams, s[i:i+RunLen])
+	for i := range len(secret) {
+		if !isAlnum(secret[i]) {
+			continue
+		}
+		for j, n := i, 0; j < len(secret); j++ {
+			if isAlnum(secret[j]) {
+				if n++; n == RunLen {
+					grams = append(grams, secret[i:j+1])
+					break
+				}
+			}
+		}
 	}
 	return grams
 }

@@ -41,24 +41,26 @@ func TestExposed(t *testing.T) {
 		{"the prefix and four", "sk_live_Q7xK_ and more", false},
 		// Normalization (a case-sensitive judge fails; one that counts separators fails).
 		{"upper-cased", "KEY " + strings.ToUpper(runSecret), true},
-		{"separators between", "q-7-x-k-2", true},
-		{"a line break between", "Q7x\r\nK2", true},
-		{"a quoted-printable soft line break between", "Q7x=\r\nK2", true},
+		{"the secret's own punctuation", "xK_2mR", true},
+		{"other punctuation between", "q-7-x-k-2", false},
+		{"a space between", "Q7x K2", false},
+		{"a line break between", "2mR\r\nv9", true},
+		{"a quoted-printable soft line break between", "2mR=\r\nv9", true},
 		{"a letter between ends the run", "Q7xK_A2mRv", false},
 		{"non-ASCII between ends the run", "Q7xKé2mRv", false},
 		{"the marker ends the run", "Q7xK[REDACTED]2mRv", false},
 		// Escapes (a judge that skips one form fails its row).
-		{"JSON \\u", `\u0051\u0037\u0078\u004B\u005F\u0032`, true},
-		{"\\u{..}", `\u{51}\u{37}\u{78}\u{4b}\u{32}`, true},
-		{"\\U", `\U00000051\U00000037\U00000078\U0000004B\U00000032`, true},
-		{"\\x", `\x51\x37\x78\x4b\x32`, true},
-		{"octal", `\121\067\170\113\062`, true},
-		{"percent", percent("Q7xK2"), true},
-		{"percent five levels deep", url.QueryEscape(url.QueryEscape(url.QueryEscape(url.QueryEscape(percent("Q7xK2"))))), true},
-		{"quoted-printable", "=51=37=78=4B=32", true},
-				{"HTML numeric without ;", "&#81&#55&#120&#75&#50", true},
-		{"HTML hex", "&#x51;&#x37;&#x78;&#x4b;&#x32;", true},
-		{"HTML named then numeric", "&amp;#81;&amp;#55;&amp;#120;&amp;#75;&amp;#50;", true},
+		{"JSON \\u", `\u0032\u006d\u0052\u0076\u0039`, true},
+		{"\\u{..}", `\u{32}\u{6d}\u{52}\u{76}\u{39}`, true},
+		{"\\U", `\U00000032\U0000006D\U00000052\U00000076\U00000039`, true},
+		{"\\x", `\x32\x6d\x52\x76\x39`, true},
+		{"octal", `\062\155\122\166\071`, true},
+		{"percent", percent("2mRv9"), true},
+		{"percent five levels deep", url.QueryEscape(url.QueryEscape(url.QueryEscape(url.QueryEscape(percent("2mRv9"))))), true},
+		{"quoted-printable", "=32=6D=52=76=39", true},
+		{"HTML numeric without ;", "&#50&#109&#82&#118&#57", true},
+		{"HTML hex", "&#x32;&#x6d;&#x52;&#x76;&#x39;", true},
+		{"HTML named then numeric", "&amp;#50;&amp;#109;&amp;#82;&amp;#118;&amp;#57;", true},
 		{"HTML named punctuation", "Q7xK&lowbar;2", true},
 		// Whole-text encodings (a judge that decodes base64 at one alignment only fails).
 		{"base64 of the key", base64.StdEncoding.EncodeToString([]byte(key)), true},
@@ -85,8 +87,8 @@ func TestExposed(t *testing.T) {
 }
 
 func TestGrams(t *testing.T) {
-	assert.Equal(t, []string{"q7xk2", "7xk2m", "xk2mr", "k2mrv", "2mrv9", "mrv9t", "rv9tz", "v9tz4"}, secrettest.Grams(runSecret))
-	assert.Equal(t, []string{"sktes", "ktest", "testa"}, secrettest.Grams("sk_testa"), "a prefix is only sk_live_ or sk_test_")
+	assert.Equal(t, []string{"q7xk_2", "7xk_2m", "xk_2mr", "k_2mrv", "2mrv9", "mrv9/t", "rv9/tz", "v9/tz4"}, secrettest.Grams(runSecret))
+	assert.Equal(t, []string{"sk_tes", "k_test", "testa"}, secrettest.Grams("sk_testa"), "a prefix is only sk_live_ or sk_test_")
 	assert.Empty(t, secrettest.Grams("sk_test_abcd"), "four characters after the prefix make no run")
 	_, found := secrettest.Exposed("anything abcd", "sk_test_abcd")
 	assert.False(t, found)
