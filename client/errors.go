@@ -95,11 +95,12 @@ const (
 // APIError is an error answer from LakiPay: any non-2xx status, or a 200 carrying an error
 // body. Reach it with errors.As.
 //
-// Its text fields are for showing, and the secret half of the API key is redacted from them
-// (replaced by [REDACTED]) wherever the server echoed it, plainly or escaped (JSON \/ or
-// \uXXXX, percent-encoding, HTML references; see Authentication in the package
-// documentation): Code, Message, Errors (names and messages), Body, and so Error() and every
-// fmt or log/slog rendering of the error.
+// Its text fields are for showing, and each goes through the rule of Authentication in the
+// package documentation: Code, Message, Errors (names and messages) and Body, and so Error()
+// and every fmt or log/slog rendering of the error, show no run of 5 of the secret's letters
+// and digits, however the server wrote it. Where the server echoed the secret in a form the
+// client recognizes, the secret is replaced by [REDACTED] and the rest shown; a field that
+// still shows a run is replaced whole by "[withheld: it held the API key]".
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
@@ -117,7 +118,10 @@ type APIError struct {
 	// Body is the start of the response body (at most 4 KiB), for diagnostics: the bytes as
 	// received, except that every span spelling the secret is replaced by [REDACTED]
 	// (redacted over the whole body before it is cut, so no piece of the secret is left at
-	// the cut either).
+	// the cut either), or "[withheld: it held the API key]" instead of the whole body when it
+	// still shows a run of the secret. Decision: Body is an exported field that error
+	// reporters and dumpers show, so it follows the rule of every shown text; an answer is
+	// decoded from the bytes as received, never from Body.
 	Body []byte
 }
 

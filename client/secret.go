@@ -2,9 +2,7 @@ package client
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
-	"strconv"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
@@ -48,39 +46,5 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 // LogValue logs the client's base URL and public key, never the secret.
 func (c Client) LogValue() slog.Value { return c.cfg.LogValue() }
 
-// redactError returns err, or, when its text holds the secret (a server or a proxy echoed
-// the key into something net/http or encoding/json quotes back), an error with the same
-// chain whose text has the secret redacted.
-func (c *config) redactError(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if shown := c.key.Redact(msg); shown != msg {
-		return &redactedError{msg: shown, err: err}
-	}
-	return err
-}
-
-// redactedError is an error whose text had the secret redacted; it unwraps to the original,
-// so errors.Is and errors.As still see the cause.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// Format writes the redacted text for every verb (Go syntax for %#v), never the fields of
-// the wrapped error.
-func (e *redactedError) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, "&client.redactedError{msg:"+strconv.Quote(e.msg)+"}")
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(e.msg))
-	default:
-		_, _ = io.WriteString(f, e.msg)
-	}
-}
+// redactError returns err fit to return to a caller: see safeError.
+func (c *config) redactError(err error) error { return safeError(c.key, err) }

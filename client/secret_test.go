@@ -59,42 +59,6 @@ func unicodeEscape(s, format string) string {
 	return b.String()
 }
 
-// renderings returns every way a caller shows err, each with a name: the error's text, fmt
-// verbs, log/slog text and JSON handlers, and an *APIError's fields.
-func renderings(err error) map[string]string {
-	var text, js bytes.Buffer
-	slog.New(slog.NewTextHandler(&text, nil)).Error("call failed", "err", err, slog.Group("g", "nested", err))
-	slog.New(slog.NewJSONHandler(&js, nil)).Error("call failed", "err", err, slog.Group("g", "nested", err))
-	out := map[string]string{
-		"Error()":     err.Error(),
-		"%v":          fmt.Sprintf("%v", err),
-		"%+v":         fmt.Sprintf("%+v", err),
-		"%#v":         fmt.Sprintf("%#v", err),
-		"%s":          fmt.Sprintf("%s", err),
-		"%q":          fmt.Sprintf("%q", err),
-		"slog text":   text.String(),
-		"slog JSON":   js.String(),
-		"wrapped %+v": fmt.Sprintf("%+v", fmt.Errorf("checkout: %w", err)),
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		out["APIError.Message"] = apiErr.Message
-		out["APIError.Code"] = string(apiErr.Code)
-		out["APIError.Errors"] = fmt.Sprintf("%#v", apiErr.Errors)
-		out["APIError.Body"] = string(apiErr.Body)
-	}
-	return out
-}
-
-// assertHidden checks that no rendering of err shows secret, in any escaping.
-func assertHidden(t *testing.T, err error, secret string) {
-	t.Helper()
-	require.Error(t, err)
-	for name, text := range renderings(err) {
-		secrettest.Absent(t, text, secret, name)
-	}
-}
-
 // TestEchoedKeyIsRedactedHoweverEscaped is issue 11's report: LakiPay (or a proxy) echoes
 // the key JSON-escaped into a 401; before, 9 of 12 renderings leaked the secret across four
 // escapings. Every escaping, every rendering, both calls, an error status and an error body
@@ -151,7 +115,7 @@ func TestEchoedKeyIsRedactedWhereCut(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assertHidden(t, err, slashSecret)
-			for name, text := range renderings(err) {
+			for name, text := range exposures(err) {
 				secrettest.Absent(t, text, slashSecret[:apikey.MinPiece], name+" (a piece of the secret)")
 			}
 			assert.LessOrEqual(t, len(apiErr.Body), 4096)

@@ -11,7 +11,7 @@ import (
 type Attack struct {
 	Name string
 	// Plant returns the text that echoes key (PUBLICKEY:SECRETKEY), whose secret half is
-	// secret (at least 18 characters).
+	// secret (a piece shorter than the attack takes is taken whole).
 	Plant func(key, secret string) string
 }
 
@@ -35,10 +35,10 @@ var Attacks = []Attack{
 	}},
 	{"upper-cased", func(_, s string) string { return strings.ToUpper(s) }},
 	{"lower-cased", func(_, s string) string { return strings.ToLower(s) }},
-	{"its last 13 characters", func(_, s string) string { return "..." + s[len(s)-13:] }},
-	{"its last 16 characters", func(_, s string) string { return "..." + s[len(s)-16:] }},
-	{"its last 18 characters", func(_, s string) string { return "..." + s[len(s)-18:] }},
-	{"its middle", func(_, s string) string { return s[len(s)/2-4 : len(s)/2+4] }},
+	{"its last 13 characters", func(_, s string) string { return "..." + s[max(0, len(s)-13):] }},
+	{"its last 16 characters", func(_, s string) string { return "..." + s[max(0, len(s)-16):] }},
+	{"its last 18 characters", func(_, s string) string { return "..." + s[max(0, len(s)-18):] }},
+	{"its middle", func(_, s string) string { return s[max(0, len(s)/2-4):min(len(s), len(s)/2+4)] }},
 }
 
 // perChar writes every byte of s with format.
