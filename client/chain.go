@@ -54,7 +54,7 @@ func (s scrub) text(t string) string { return s.key.Redact(t) }
 // copy returns a copy of err, of one of the standard types errors.As is used on, that shows
 // nothing of the secret; nil for any other type.
 func (s scrub) copy(err error) error {
-	switch e := err.(type) {
+	switch e := err.(type) { //nolint:errorlint // this error itself; its chain is rebuilt one by one
 	case *url.Error:
 		return &url.Error{Op: s.text(e.Op), URL: s.text(e.URL), Err: s.error(e.Err)}
 	case *net.OpError:
@@ -118,14 +118,14 @@ func (s scrub) standIn(err error) error {
 		}
 	}
 	var next []error
-	switch x := err.(type) {
+	switch x := err.(type) { //nolint:errorlint // what this error itself unwraps to
 	case interface{ Unwrap() error }:
 		next = []error{s.error(x.Unwrap())}
 	case interface{ Unwrap() []error }:
 		for _, c := range x.Unwrap() {
 			next = append(next, s.error(c))
 		}
-		if _, isNet := err.(net.Error); !isNet {
+		if _, isNet := err.(net.Error); !isNet { //nolint:errorlint // this error itself
 			return &redactedErrors{redactedError: base, next: next}
 		}
 	}
@@ -134,7 +134,8 @@ func (s scrub) standIn(err error) error {
 	} else {
 		base.next = errors.Join(next...)
 	}
-	if ne, ok := err.(net.Error); ok {
+	if ne, ok := err.(net.Error); ok { //nolint:errorlint // this error itself
+		//nolint:staticcheck // Temporary is deprecated, but the stand-in answers it as the original did
 		return &redactedNetError{redactedError: base, timeout: ne.Timeout(), temporary: ne.Temporary()}
 	}
 	return &base
@@ -218,7 +219,7 @@ func (w *walk) error(err error, depth int) bool {
 	if !w.value(reflect.ValueOf(err), 0) {
 		return false
 	}
-	switch x := err.(type) {
+	switch x := err.(type) { //nolint:errorlint // what this error itself unwraps to
 	case interface{ Unwrap() error }:
 		if next := x.Unwrap(); next != nil {
 			return w.error(next, depth+1)
@@ -271,7 +272,7 @@ func (w *walk) value(v reflect.Value, depth int) bool {
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			b := make([]byte, v.Len())
 			for i := range b {
-				b[i] = byte(v.Index(i).Uint())
+				b[i] = byte(v.Index(i).Uint()) //nolint:gosec // an element of a byte slice or array
 			}
 			return w.texts(string(b))
 		}

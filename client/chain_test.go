@@ -43,7 +43,7 @@ func reachable(err error) []error {
 			return
 		}
 		out = append(out, e)
-		switch x := e.(type) {
+		switch x := e.(type) { //nolint:errorlint // what this error itself unwraps to
 		case interface{ Unwrap() error }:
 			walk(x.Unwrap(), depth+1)
 		case interface{ Unwrap() []error }:
@@ -53,27 +53,27 @@ func reachable(err error) []error {
 		}
 	}
 	walk(err, 0)
-	for _, as := range []func(error) (error, bool){
+	for _, as := range []func(error) error{
 		as[*url.Error], as[*net.OpError], as[*net.DNSError], as[*net.AddrError], as[*net.ParseError],
 		as[*os.SyscallError], as[*fs.PathError], as[textproto.ProtocolError], as[*textproto.Error],
 		as[tls.RecordHeaderError], as[*tls.CertificateVerificationError], as[tls.AlertError],
 		as[x509.UnknownAuthorityError], as[x509.HostnameError], as[x509.CertificateInvalidError],
 		as[*http.MaxBytesError], as[net.Error], as[*APIError], as[*ValidationError],
 	} {
-		if e, ok := as(err); ok {
+		if e := as(err); e != nil {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
-// as is errors.As to T, as a value.
-func as[T error](err error) (error, bool) {
+// as is what errors.As to T finds in err, or nil.
+func as[T error](err error) error {
 	var target T
 	if errors.As(err, &target) {
-		return target, true
+		return target
 	}
-	return nil, false
+	return nil
 }
 
 // exposures returns, named, every text a caller, a logger or an error reporter can get from
@@ -294,7 +294,7 @@ func TestOrdinaryErrorsAreUnchanged(t *testing.T) {
 			}
 			require.Error(t, err)
 			wrapped := fmt.Errorf("lakipay: GET /x: %w", err)
-			assert.True(t, cfg.redactError(wrapped) == wrapped, "the same value")
+			assert.Same(t, wrapped, cfg.redactError(wrapped), "the same value")
 			if tt.is != nil {
 				assert.ErrorIs(t, cfg.redactError(wrapped), tt.is)
 			}
@@ -367,7 +367,7 @@ func TestChainRebuildKeepsWhatCallersUse(t *testing.T) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 			var urlErr *url.Error
 			require.ErrorAs(t, err, &urlErr)
-			_, isNet := urlErr.Err.(net.Error)
+			_, isNet := urlErr.Err.(net.Error) //nolint:errorlint // the stand-in itself
 			assert.False(t, isNet, "a stand-in is a net.Error only when the original was")
 			_, multi := urlErr.Err.(interface{ Unwrap() []error })
 			assert.True(t, multi, "it unwraps to several errors, as the original did")

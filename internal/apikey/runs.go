@@ -198,7 +198,7 @@ func (k *hidden) hexRunIn(s string, buf *[]byte) bool {
 			for off := range 2 {
 				b := (*buf)[:0]
 				for p := i + off; p+1 < j; p += 2 {
-					b = append(b, byte(hexValue(s[p:p+2])))
+					b = append(b, byte(hexValue(s[p:p+2]))) //nolint:gosec // two hex digits
 				}
 				if *buf = b; k.runIn(string(b)) {
 					return true
@@ -232,7 +232,7 @@ func decodeBase64(dst []byte, s string) []byte {
 		acc = acc<<6 | uint32(base64Value[s[i]]) //nolint:gosec // s holds base64 characters only
 		if bits += 6; bits >= 8 {
 			bits -= 8
-			dst = append(dst, byte(acc>>bits))
+			dst = append(dst, byte(acc>>bits)) //nolint:gosec // the next 8 bits
 		}
 	}
 	return dst
