@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -188,4 +190,70 @@ func TestSecretInDataChangesNothing(t *testing.T) {
 	require.Equal(t, exitOK, r.code, secrettest.Mask(r.output(), canarySecret))
 	assert.Contains(t, r.stdout, "reference       R-[REDACTED]")
 	secrettest.Absent(t, r.output(), canarySecret, "output")
+}
+
+// plantingServer answers every request with LakiPay's error envelope, its message and a
+// field message holding planted (JSON-escaped as encoding/json writes it).
+func plantingServer(t *testing.T, planted string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"status": "ERROR", "error_code": "INVALID_API_KEY", "message": "bad key " + planted,
+			"errors": map[string][]string{"api_key": {planted}},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/v2"
+}
+
+// statusLineServer answers every request with a status line whose code is planted, which
+// net/http quotes in its error.
+func statusLineServer(t *testing.T, planted string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer func() { _ = conn.Close() }()
+				if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+					_, _ = io.WriteString(conn, "HTTP/1.1 "+strings.ReplaceAll(planted, " ", "")+" OK\r\n\r\n")
+				}
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/api/v2"
+}
+
+// TestEncodedEchoesAreHiddenByTheCLI is issue 20's list of echoes through the CLI: a server
+// writes the key in a form the redactor did not know (base64 of the key or its halves, HTML
+// named references, octal, ..., the secret in another case, its tail) in an error answer or
+// in a status line. No line the CLI prints shows a run of 5 of the secret's characters.
+func TestEncodedEchoesAreHiddenByTheCLI(t *testing.T) {
+	for _, a := range secrettest.Attacks {
+		t.Run(a.Name, func(t *testing.T) {
+			planted := a.Plant(canaryKey, canarySecret)
+			answer, statusLine := plantingServer(t, planted), statusLineServer(t, planted)
+			for _, run := range []struct {
+				where, base string
+				args        []string
+			}{
+				{"error answer to get", answer, []string{"transaction", "get", "TXN-1"}},
+				{"error answer to create", answer, createArgs("R-1")},
+				{"status line", statusLine, createArgs("R-1")}, // a POST, so not retried: no waiting
+			} {
+				r := runCLI(t, keyEnv(canaryKey, run.base), "", run.args...)
+				assert.Equal(t, exitFailed, r.code, run.where)
+				secrettest.Absent(t, r.output(), canarySecret, run.where)
+				secrettest.Hidden(t, r.output(), canarySecret, run.where)
+			}
+		})
+	}
 }
