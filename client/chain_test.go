@@ -332,6 +332,15 @@ type lazyJoin struct{ children func() []error }
 func (e *lazyJoin) Error() string   { return "several failures" }
 func (e *lazyJoin) Unwrap() []error { return e.children() }
 
+// bigError holds more values than the client searches.
+type bigError struct {
+	Items []string
+	cause error
+}
+
+func (e *bigError) Error() string { return "big" }
+func (e *bigError) Unwrap() error { return e.cause }
+
 // selfError points at itself, as a careless error type may.
 type selfError struct {
 	Self *selfError
@@ -393,6 +402,13 @@ func TestChainRebuildKeepsWhatCallersUse(t *testing.T) {
 			return &lazyJoin{children: func() []error { return []error{&textError{"upstream said " + testSecret}, io.ErrUnexpectedEOF} }}
 		}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		}},
+		{"an error too large to search", func(*http.Request) error {
+			return &bigError{Items: make([]string, walkBudget+1), cause: context.Canceled}
+		}, func(t *testing.T, err error) {
+			var big *bigError
+			assert.False(t, errors.As(err, &big), "rebuilt as if it showed the secret")
+			assert.ErrorIs(t, err, context.Canceled)
 		}},
 		{"an error that points at itself", func(*http.Request) error {
 			e := &selfError{Msg: "loop"}

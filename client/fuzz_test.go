@@ -115,10 +115,10 @@ func FuzzCheckoutValidation(f *testing.F) {
 // or upper-case hex, and outside JSON also \xHH, %XX and &#NN;), at a random place of an error
 // answer: the message, a per-field message, a field name, the error_code, a non-JSON body,
 // after a JSON body, across the 4 KiB Body excerpt, across the 500-byte Message, or in an
-// error body sent with 200. No rendering of the resulting error (Error, %v, %+v, %#v, %s, %q,
-// slog text and JSON, APIError's fields) nor the client's debug log shows the secret, in
-// any escaping (secrettest decodes the text). A successful answer that merely contains the
-// secret's characters decodes unchanged.
+// error body sent with 200. Nothing reachable from the resulting error (see assertHidden)
+// nor the client's debug log shows the secret, in any escaping, or a run of it (secrettest
+// decodes the text). A successful answer that merely contains the secret's characters
+// decodes unchanged.
 func FuzzEchoedSecret(f *testing.F) {
 	f.Add("sk_CANARY/123", []byte{1}, uint8(0), uint16(0), uint8(1))      // the report: PHP's \/ in the message of a 401
 	f.Add("sk_CANARY/123", []byte{2}, uint8(1), uint16(3), uint8(1))      // \u lower-case in errors
