@@ -593,3 +593,17 @@ func FuzzErrorChain(f *testing.F) {
 		secrettest.Hidden(t, logs.String(), secret, "debug log")
 	})
 }
+
+// TestFarTextIsNotSearched: an error body is searched for the secret only up to 1 KiB past
+// the 4 KiB it keeps, so a secret further on neither withholds the excerpt nor costs time.
+func TestFarTextIsNotSearched(t *testing.T) {
+	head := `{"status":"ERROR","message":"busy","pad":"` + strings.Repeat("x", maxErrorBody)
+	body := head + strings.Repeat("y", redactWindow) + strings.ToUpper(testSecret) + `"}` // beyond what spans find
+	c, _ := testClient(t, newServer(t, reply(http.StatusServiceUnavailable, body)).baseURL(), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := c.GetTransaction(context.Background(), "TXN-1")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, head[:maxErrorBody], string(apiErr.Body))
+	assert.Equal(t, "busy", apiErr.Message)
+	assertHidden(t, err, testSecret)
+}
