@@ -29,6 +29,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/apikey"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
@@ -606,4 +607,33 @@ func TestFarTextIsNotSearched(t *testing.T) {
 	assert.Equal(t, head[:maxErrorBody], string(apiErr.Body))
 	assert.Equal(t, "busy", apiErr.Message)
 	assertHidden(t, err, testSecret)
+}
+
+// TestOrdinaryAnswersAreUnchanged: an error answer that holds nothing of the secret gives the
+// same *APIError with the key as with no key to redact (what the client showed before it
+// redacted anything), for LakiPay's documented error answers and what proxies send.
+func TestOrdinaryAnswersAreUnchanged(t *testing.T) {
+	key, err := parseAPIKey(testAPIKey)
+	require.NoError(t, err)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	answers := []struct {
+		status int
+		body   string
+	}{
+		{400, `{"status":"ERROR","message":"Validation failed","error_code":"VALIDATION_ERROR","errors":{"amount":["amount must be a decimal with 2 places"],"phone_number":["must be 7 to 15 digits"]}}`},
+		{400, `{"status":"ERROR","message":"reference ORDER-42-1 was already used","error_code":"DUPLICATE_REFERENCE"}`},
+		{401, `{"status":"ERROR","message":"Invalid API key","error_code":"INVALID_API_KEY","errors":{"api_key":["API key is required"]}}`},
+		{404, `{"status":"ERROR","message":"Transaction not found","error_code":"NOT_FOUND"}`},
+		{429, `{"status":"ERROR","message":"Too many requests","error_code":"RATE_LIMITED"}`},
+		{500, `{"status":"ERROR","message":"Provider M-PESA timed out","error_code":"PROVIDER_ERROR"}`},
+		{502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"},
+		{503, ""},
+		{200, `{"success":false,"message":"Insufficient balance"}`},
+	}
+	for _, a := range answers {
+		header := http.Header{"Retry-After": {"3"}}
+		want := newAPIError(apikey.Key{}, a.status, header, []byte(a.body), false, now)
+		got := newAPIError(key, a.status, header, []byte(a.body), false, now)
+		assert.Equal(t, want, got, "HTTP %d", a.status)
+	}
 }
