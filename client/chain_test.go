@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -156,31 +155,6 @@ func assertHidden(t *testing.T, err error, secret string) {
 	}
 }
 
-// rawServer answers every request with the bytes answer returns, whatever they are (a real
-// server's status line and headers, or what no server should send), then closes.
-func rawServer(t testing.TB, answer func() string) string {
-	t.Helper()
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer func() { _ = conn.Close() }()
-				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-				if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					_, _ = conn.Write([]byte(answer()))
-				}
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String() + "/api/v2"
-}
-
 // protocolBreaks are the places of an answer where net/http quotes what the server sent in
 // its error: each puts text there.
 var protocolBreaks = []struct {
@@ -202,7 +176,7 @@ var protocolBreaks = []struct {
 func TestChainHidesTheSecret(t *testing.T) {
 	for _, br := range protocolBreaks {
 		t.Run(br.name, func(t *testing.T) {
-			c, _ := testClient(t, rawServer(t, func() string { return br.answer(testSecret) }), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			c, _ := testClient(t, secrettest.RawServer(t, func() string { return br.answer(testSecret) })+"/api/v2", WithRetry(RetryPolicy{MaxAttempts: 1}))
 			_, getErr := c.GetTransaction(context.Background(), "TXN-1")
 			_, createErr := c.CreateCheckout(context.Background(), docsRequest(t))
 			for _, err := range []error{getErr, createErr} {
@@ -240,7 +214,7 @@ func TestEncodedEchoesAreHidden(t *testing.T) {
 			}
 			line := strings.NewReplacer("\r", "", "\n", "").Replace(planted)
 			for _, br := range protocolBreaks[:2] {
-				c, _ := testClient(t, rawServer(t, func() string { return br.answer(line) }), WithRetry(RetryPolicy{MaxAttempts: 1}))
+				c, _ := testClient(t, secrettest.RawServer(t, func() string { return br.answer(line) })+"/api/v2", WithRetry(RetryPolicy{MaxAttempts: 1}))
 				_, err := c.GetTransaction(context.Background(), "TXN-1")
 				assertHidden(t, err, testSecret)
 			}
@@ -280,7 +254,7 @@ func TestOrdinaryErrorsAreUnchanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			target := tt.url
 			if target == "" {
-				target = strings.TrimSuffix(rawServer(t, func() string { return tt.answer }), "/api/v2")
+				target = secrettest.RawServer(t, func() string { return tt.answer })
 			}
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
 			if tt.ctx != nil {
@@ -444,21 +418,11 @@ func (e *isError) Is(target error) bool { return target == e.is }
 // gets its first five bytes kept in tls.RecordHeaderError.RecordHeader, which its text does
 // not show but a dumper does.
 func TestTLSRecordHeaderHidesTheSecret(t *testing.T) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = conn.Write([]byte(strings.TrimPrefix(testSecret, "sk_test_") + " and more"))
-			_ = conn.Close()
-		}
-	}()
-	c, _ := testClient(t, "https://"+l.Addr().String()+"/api/v2", WithRetry(RetryPolicy{MaxAttempts: 1}))
-	_, err = c.GetTransaction(context.Background(), "TXN-1")
+	addr := secrettest.Serve(t, func(conn net.Conn) {
+		_, _ = conn.Write([]byte(strings.TrimPrefix(testSecret, "sk_test_") + " and more"))
+	})
+	c, _ := testClient(t, "https://"+addr+"/api/v2", WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := c.GetTransaction(context.Background(), "TXN-1")
 	assertHidden(t, err, testSecret)
 	var rh tls.RecordHeaderError
 	require.ErrorAs(t, err, &rh, "still a tls.RecordHeaderError")
@@ -562,7 +526,7 @@ func FuzzErrorChain(f *testing.F) {
 		f.Add(uint64(i+100), uint8(i), uint8(7), uint8(3), uint8(15), uint64(i), "x")
 	}
 	var current atomic.Pointer[string]
-	base := rawServer(f, func() string { return *current.Load() })
+	base := secrettest.RawServer(f, func() string { return *current.Load() }) + "/api/v2"
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.Fuzz(func(t *testing.T, seed uint64, form, place, from, to uint8, mix uint64, pad string) {

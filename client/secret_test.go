@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -178,22 +177,9 @@ func TestUnusableAnswerQuotingTheSecret(t *testing.T) {
 // TestTransportErrorQuotingTheSecret: net/http quotes a malformed status line in its error,
 // so a hostile server can put the secret into a transport error.
 func TestTransportErrorQuotingTheSecret(t *testing.T) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = http.ReadRequest(bufio.NewReader(conn))
-			_, _ = fmt.Fprintf(conn, "HTTP/1.1 %s OK\r\n\r\n", slashSecret)
-			_ = conn.Close()
-		}
-	}()
+	base := secrettest.RawServer(t, func() string { return "HTTP/1.1 " + slashSecret + " OK\r\n\r\n" })
 	var logs bytes.Buffer
-	c, err := New(slashKey, WithBaseURL("http://"+l.Addr().String()+"/api/v2"), WithRetry(RetryPolicy{MaxAttempts: 1}),
+	c, err := New(slashKey, WithBaseURL(base+"/api/v2"), WithRetry(RetryPolicy{MaxAttempts: 1}),
 		WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	require.NoError(t, err)
 	_, err = c.GetTransaction(context.Background(), "TXN-1")

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -208,30 +206,6 @@ func plantingServer(t *testing.T, planted string) string {
 	return srv.URL + "/api/v2"
 }
 
-// statusLineServer answers every request with a status line whose code is planted, which
-// net/http quotes in its error.
-func statusLineServer(t *testing.T, planted string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer func() { _ = conn.Close() }()
-				if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					_, _ = io.WriteString(conn, "HTTP/1.1 "+strings.ReplaceAll(planted, " ", "")+" OK\r\n\r\n")
-				}
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String() + "/api/v2"
-}
-
 // TestEncodedEchoesAreHiddenByTheCLI is issue 20's list of echoes through the CLI: a server
 // writes the key in a form the redactor did not know (base64 of the key or its halves, HTML
 // named references, octal, ..., the secret in another case, its tail) in an error answer or
@@ -240,14 +214,15 @@ func TestEncodedEchoesAreHiddenByTheCLI(t *testing.T) {
 	for _, a := range secrettest.Attacks {
 		t.Run(a.Name, func(t *testing.T) {
 			planted := a.Plant(canaryKey, canarySecret)
-			answer, statusLine := plantingServer(t, planted), statusLineServer(t, planted)
+			statusLine := secrettest.RawServer(t, func() string { return "HTTP/1.1 " + strings.ReplaceAll(planted, " ", "") + " OK\r\n\r\n" })
+			answer := plantingServer(t, planted)
 			for _, run := range []struct {
 				where, base string
 				args        []string
 			}{
 				{"error answer to get", answer, []string{"transaction", "get", "TXN-1"}},
 				{"error answer to create", answer, createArgs("R-1")},
-				{"status line", statusLine, createArgs("R-1")}, // a POST, so not retried: no waiting
+				{"status line", statusLine + "/api/v2", createArgs("R-1")}, // a POST, so not retried: no waiting
 			} {
 				r := runCLI(t, keyEnv(canaryKey, run.base), "", run.args...)
 				assert.Equal(t, exitFailed, r.code, run.where)
