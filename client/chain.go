@@ -172,8 +172,8 @@ func (e *redactedNetError) Timeout() bool   { return e.timeout }
 func (e *redactedNetError) Temporary() bool { return e.temporary }
 
 // clean reports whether nothing reachable from err shows the secret: for err and every error
-// down its chain, neither its text, its Go syntax (%#v) nor its log/slog value, nor any
-// string or byte field reflection reaches, exported or not (what error reporters and
+// down its chain, neither what fmt shows of it (see renderings) nor its log/slog value, nor
+// any string or byte field reflection reaches, exported or not (what error reporters and
 // dumpers show), within a budget; an error too large to check is not clean.
 func (s scrub) clean(err error) bool {
 	w := walk{s: s, seen: map[visit]bool{}, budget: walkBudget}
@@ -210,7 +210,7 @@ func (w *walk) error(err error, depth int) bool {
 	if depth > maxWalkDepth {
 		return false
 	}
-	if !w.texts(err.Error(), fmt.Sprintf("%#v", err), fmt.Sprintf("%+v", err)) {
+	if !w.texts(renderings(err)...) {
 		return false
 	}
 	if lv, ok := err.(slog.LogValuer); ok && !w.texts(lv.LogValue().Resolve().String()) {
@@ -232,6 +232,21 @@ func (w *walk) error(err error, depth int) bool {
 		}
 	}
 	return true
+}
+
+// renderings returns what fmt shows of err: its text, and what its own Format or GoString
+// methods write. Without them, every verb shows the text but %#v, which shows the fields
+// the walk reads (and pointer addresses, which are no text).
+func renderings(err error) []string {
+	texts := []string{err.Error()}
+	if _, ok := err.(fmt.Formatter); ok {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			texts = append(texts, fmt.Sprintf(verb, err))
+		}
+	} else if g, ok := err.(fmt.GoStringer); ok {
+		texts = append(texts, g.GoString())
+	}
+	return texts
 }
 
 func (w *walk) texts(texts ...string) bool {
