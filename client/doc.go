@@ -26,21 +26,23 @@
 // random strings, and the client redacts its secret wherever it shows text: a secret such as
 // "ETB" would turn ordinary words of every error message into [REDACTED].
 //
-// Nothing the client shows holds more than 4 of the secret's letters and digits in a row:
-// not an error it returns nor any error down its chain (through Unwrap, and what errors.As
-// finds), in any fmt verb, log/slog or encoding/json, nor any field of those errors,
-// exported or not; not the debug log; not a [Client] printed or logged (it shows the public
-// half). A run is counted after the secret's sk_live_ or sk_test_ prefix, in any case, with
-// the secret's own punctuation between its characters and line breaks skipped, in the text
-// as written and in every decoding of it: backslash escapes (\/, \uXXXX, \u{…}, \xHH,
-// octal), percent-encoding and quoted-printable, HTML references (numeric with or without
-// ';', named), nested up to 16 levels, and base64 (either alphabet, any alignment) or hex at
-// each level. Where LakiPay or a proxy echoes the key in a form the client recognizes, the
-// secret is replaced by [REDACTED] and the rest shown (bad key pk_live_xxx:[REDACTED]); a
-// text that still shows a run is replaced whole by "[withheld: it held the API key]". This
-// holds for [APIError]'s Code, Message, Fields and Body, for the text of transport and
-// decoding errors that quote the server (a malformed status line, a header line without a
-// colon), and for the caller's own values a [ValidationError] or a request path shows.
+// Nothing the client shows holds more than 4 of the secret's letters and digits in a row: not
+// an error it returns nor any error down its chain (through Unwrap, and what errors.As finds),
+// in any fmt verb or log/slog, nor any field of those errors, exported (what encoding/json
+// writes) or not; not the debug log; not a [Client] printed or logged, which shows the public
+// half and [REDACTED]. A run is counted after the secret's sk_live_ or sk_test_ prefix (a
+// secret with fewer than 5 letters and digits after it has none, and only its whole
+// occurrences are found), in any case, with the secret's own punctuation between its
+// characters and line breaks skipped, in the text as written and in every decoding of it:
+// backslash escapes (\/, \uXXXX, \u{…}, \xHH, octal), percent-encoding and quoted-printable,
+// HTML references (numeric with or without ';', named), nested up to 16 levels, and base64
+// (either alphabet, any alignment) or hex at each level. Where LakiPay or a proxy echoes the
+// key in a form the client recognizes, the secret is replaced by [REDACTED] and the rest shown
+// (bad key pk_live_xxx:[REDACTED]); a text that still shows a run is replaced whole by
+// "[withheld: it held the API key]". This holds for [APIError]'s Code, Message, Fields and
+// Body, for the text of transport and decoding errors that quote the server (a malformed
+// status line, a header line without a colon), and for the caller's own values a
+// [ValidationError] or a request path shows.
 //
 // An error that shows nothing of the secret comes back exactly as the transport returned
 // it. One that does is rebuilt, error by error: the standard types callers reach with
