@@ -54,7 +54,8 @@
 // before; an error of another type is replaced by one that shows its redacted text, unwraps
 // to its rebuilt chain, answers Timeout and Temporary when it was a net.Error, and errors.Is
 // for the context, io, os, net and syscall errors (and this package's) it matched. An error
-// too large to search (more than 4,096 values reachable from it) is rebuilt the same way.
+// too large to search (more than 4,096 values or 1 MiB of text reachable from it) is
+// rebuilt the same way.
 //
 // Not covered: other encodings of a whole text (base32, compression) and a server that hides
 // the secret on purpose, with other characters between its letters: it was sent the key.

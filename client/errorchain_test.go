@@ -383,12 +383,18 @@ func TestChainRebuildKeepsWhatCallersUse(t *testing.T) {
 		}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		}},
-		{"an error too large to search", func(*http.Request) error {
+		{"an error with too many values to search", func(*http.Request) error {
 			return &bigError{Items: make([]string, walkBudget+1), cause: context.Canceled}
 		}, func(t *testing.T, err error) {
 			var big *bigError
 			assert.False(t, errors.As(err, &big), "rebuilt as if it showed the secret")
 			assert.ErrorIs(t, err, context.Canceled)
+		}},
+		{"an error with too much text to search", func(*http.Request) error {
+			return &bigError{Items: []string{strings.Repeat("x", textBudget+1)}, cause: context.Canceled}
+		}, func(t *testing.T, err error) {
+			var big *bigError
+			assert.False(t, errors.As(err, &big), "rebuilt as if it showed the secret")
 		}},
 		{"an error that points at itself", func(*http.Request) error {
 			e := &selfError{Msg: "loop"}
@@ -610,5 +616,17 @@ func TestOrdinaryAnswersAreUnchanged(t *testing.T) {
 		want := newAPIError(apikey.Key{}, a.status, header, []byte(a.body), false, now)
 		got := newAPIError(key, a.status, header, []byte(a.body), false, now)
 		assert.Equal(t, want, got, "HTTP %d", a.status)
+	}
+}
+
+// TestClientPrintedHidesTheSecret: a Client printed or logged shows its base URL and user
+// agent, the caller's own values, which could hold the secret too.
+func TestClientPrintedHidesTheSecret(t *testing.T) {
+	c, err := New(testAPIKey, WithBaseURL("https://lakipay.example/"+testSecret), WithUserAgent("shop/"+strings.ToUpper(testSecret)))
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c)
+	for _, text := range []string{fmt.Sprint(c), fmt.Sprintf("%#v", c), fmt.Sprintf("%+v", *c), logs.String()} {
+		secrettest.Hidden(t, text, testSecret, "client")
 	}
 }

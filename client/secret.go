@@ -28,10 +28,11 @@ func parseAPIKey(key string) (apikey.Key, error) {
 	return k, nil
 }
 
-// String describes the configuration without the secret.
+// String describes the configuration without the secret (which the caller's own base URL
+// and user agent are redacted of too).
 func (c config) String() string {
 	return fmt.Sprintf("client.config{baseURL: %q, key: %q, timeout: %s, retry: %+v, userAgent: %q}",
-		c.baseURL, c.key.String(), c.timeout, c.retry, c.userAgent)
+		c.key.Redact(c.baseURL), c.key.String(), c.timeout, c.retry, c.key.Redact(c.userAgent))
 }
 
 // GoString is String, so that %#v hides the secret too.
@@ -42,7 +43,7 @@ func (c config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // LogValue logs the configuration without the secret.
 func (c config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("key", c.key.String()))
+	return slog.GroupValue(slog.String("base_url", c.key.Redact(c.baseURL)), slog.String("key", c.key.String()))
 }
 
 // String describes the client (base URL and public key) without the secret. Client's
@@ -224,27 +225,30 @@ func (e *redactedNetError) Temporary() bool { return e.temporary }
 // any string or byte field reflection reaches, exported or not (what error reporters and
 // dumpers show), within a budget; an error too large to check is not clean.
 func (s scrub) clean(err error) bool {
-	w := walk{s: s, seen: map[visit]bool{}, budget: walkBudget}
+	w := walk{s: s, seen: map[visit]bool{}, budget: walkBudget, textBudget: textBudget}
 	return w.error(err, 0)
 }
 
 // cleanValue reports whether v and texts show nothing of the secret.
 func (s scrub) cleanValue(v any, texts ...string) bool {
-	w := walk{s: s, seen: map[visit]bool{}, budget: walkBudget}
+	w := walk{s: s, seen: map[visit]bool{}, budget: walkBudget, textBudget: textBudget}
 	return w.texts(texts...) && w.value(reflect.ValueOf(v), 0)
 }
 
-// walkBudget bounds how many values clean visits, and maxWalkDepth how deep it follows.
+// walkBudget bounds how many values clean visits, textBudget how many bytes of text it
+// reads, and maxWalkDepth how deep it follows.
 const (
 	walkBudget   = 4096
+	textBudget   = 1 << 20
 	maxWalkDepth = 32
 )
 
 // walk is one run of clean.
 type walk struct {
-	s      scrub
-	seen   map[visit]bool
-	budget int
+	s          scrub
+	seen       map[visit]bool
+	budget     int
+	textBudget int
 }
 
 // visit is a pointer already walked, with its type (a struct and its first field share an
@@ -299,7 +303,7 @@ func renderings(err error) []string {
 
 func (w *walk) texts(texts ...string) bool {
 	for _, t := range texts {
-		if w.s.text(t) != t {
+		if w.textBudget -= len(t); w.textBudget < 0 || w.s.text(t) != t {
 			return false
 		}
 	}
