@@ -2,8 +2,8 @@ package apikey
 
 import "strings"
 
-// RunLen is the length of the shortest run of the secret's letters and digits that [Key.Redact]
-// never lets through: a shown text holds at most RunLen-1 of them in a row.
+// RunLen is the length of the shortest run of the secret's letters and digits that
+// [Key.Redact] never lets through: a shown text holds at most RunLen-1 of them in a row.
 const RunLen = 5
 
 // Withheld stands in for a whole text that still showed a run of the secret once every span
@@ -24,8 +24,8 @@ const (
 // prefixes are the documented starts of a LakiPay secret, which are not secret.
 var prefixes = []string{"sk_live_", "sk_test_"}
 
-// maxGap is how many characters between two letters or digits of a run are told apart; a
-// longer gap matches any gap as long.
+// maxGap is how many characters between two letters or digits of a run are told apart: gaps
+// longer than maxGap all match one another.
 const maxGap = 2
 
 // run is RunLen letters and digits, lower-cased, with the gaps between them: the characters
@@ -89,9 +89,9 @@ func runsOf(secret string) map[run]struct{} {
 
 // exposes reports whether text shows a run of the secret: RunLen of its letters and digits,
 // consecutive in the secret and spelled as in the secret but for case (the secret's own
-// punctuation between them, control characters skipped). The text is read as written, after each of
-// up to maxDepth decodings of its escapes, and at each level with its base64 and hex runs
-// decoded. A text still changing after maxDepth decodings counts as showing one.
+// punctuation between them, control characters skipped). The text is read as written,
+// after each of up to maxDepth decodings of its escapes, and at each level with its base64
+// and hex runs decoded. A text still changing after maxDepth decodings counts as showing one.
 func (k *hidden) exposes(text string) bool {
 	if len(k.runs) == 0 {
 		return false
