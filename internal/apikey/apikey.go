@@ -72,10 +72,14 @@
 //
 // Decision: a text is withheld whole rather than cut around the run, because a run is found
 // in a decoding of the text, whose span in the text as written may be anything. The check's
-// false positives were measured on texts the client, the fake and the CLI show every day,
-// against 2,000 secrets shaped as LakiPay's (sk_live_ and 32 random letters and digits):
-// none (TestRedactLeavesOrdinaryTextAlone). A secret made of ordinary words (sk_test_example)
-// withholds every text that holds one of them.
+// false positives were measured on 19 texts the client, the fake and the CLI show every day
+// (TestRedactLeavesOrdinaryTextAlone's) against 50,000 secrets shaped as LakiPay's (sk_live_
+// or sk_test_ and 32 random letters and digits): 36 of the 950,000 texts were withheld
+// (0.004%), 17 of them a PEM key or a JWT, long base64 where five random letters and digits
+// meet a run by chance; the secret's own punctuation is part of a run because dropping it
+// (reading "api.lakipay" as "apilakipay") withheld every transport error to api.lakipay.co
+// for one secret in 2,000. A secret made of ordinary words (sk_test_example) withholds every
+// text that holds one of them.
 package apikey
 
 import (
