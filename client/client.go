@@ -87,7 +87,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			continue
 		}
 		if err := opt(&cfg); err != nil {
-			return nil, err
+			return nil, safeError(key, err) // a base URL's error may quote it, and it may hold anything
 		}
 	}
 	if cfg.httpClient == nil {

@@ -26,17 +26,41 @@
 // random strings, and the client redacts its secret wherever it shows text: a secret such as
 // "ETB" would turn ordinary words of every error message into [REDACTED].
 //
-// The secret half never appears in an error, a log record, or when a [Client] is printed
-// with any fmt verb or logged with log/slog. When LakiPay or a proxy echoes the key into an
-// answer, the client redacts it from what it shows: [APIError]'s Code, Message, Fields and
-// Body, the text of transport and decoding errors that quote the server, the refusals of a
-// [ValidationError] and the debug log. It finds the secret written plainly or escaped
-// (JSON's \/ and \uXXXX in either case, \xHH, %XX, HTML references, any mix of escaped and
-// plain characters, escapes nested up to three levels) and replaces it with [REDACTED];
-// where a text was cut short (a body excerpt, a value ending in "...") a start of the secret
-// of at least 4 characters is redacted too. Redaction applies to what is shown, never to
-// data: answers are decoded from the bytes as received, so a secret that happens to occur
-// in a reference or a URL changes nothing.
+// Nothing the client shows holds more than 4 of the secret's letters and digits in a row: not
+// an error it returns nor any error down its chain (through Unwrap, and what errors.As finds),
+// in any fmt verb or log/slog, nor any field of those errors, exported (what encoding/json
+// writes) or not; not the debug log; not a [Client] printed or logged, which shows the public
+// half and [REDACTED]. A run is counted after the secret's sk_live_ or sk_test_ prefix (a
+// secret with fewer than 5 letters and digits after it has none, and only its whole
+// occurrences are found), in any case, with the secret's own punctuation between its
+// characters and line breaks skipped, in the text as written and in every decoding of it:
+// backslash escapes (\/, \uXXXX, \u{…}, \xHH, octal), percent-encoding and quoted-printable,
+// HTML references (numeric with or without ';', named), nested up to 16 levels, and base64
+// (either alphabet, any alignment) or hex at each level. Where LakiPay or a proxy echoes the
+// key in a form the client recognizes, the secret is replaced by [REDACTED] and the rest shown
+// (bad key pk_live_xxx:[REDACTED]); a text that still shows a run is replaced whole by
+// "[withheld: it held the API key]". This holds for [APIError]'s Code, Message, Fields and
+// Body, for the text of transport and decoding errors that quote the server (a malformed
+// status line, a header line without a colon), and for the caller's own values a
+// [ValidationError] or a request path shows.
+//
+// An error that shows nothing of the secret comes back exactly as the transport returned
+// it. One that does is rebuilt, error by error: the standard types callers reach with
+// errors.As (*url.Error, *net.OpError, *net.DNSError, *os.SyscallError, *fs.PathError,
+// textproto.ProtocolError, tls.RecordHeaderError, *tls.CertificateVerificationError, ...)
+// are copied with their text redacted, the connection and the server's certificates they
+// held dropped; sentinels and errno values are kept as they are, so errors.Is(err,
+// context.DeadlineExceeded) or errors.Is(err, syscall.ECONNREFUSED) and Timeout() answer as
+// before; an error of another type is replaced by one that shows its redacted text, unwraps
+// to its rebuilt chain, answers Timeout and Temporary when it was a net.Error, and errors.Is
+// for the context, io, os, net and syscall errors (and this package's) it matched. An error
+// too large to search (more than 4,096 values or 1 MiB of text reachable from it) is
+// rebuilt the same way.
+//
+// Not covered: other encodings of a whole text (base32, compression) and a server that hides
+// the secret on purpose, with other characters between its letters: it was sent the key.
+// Redaction applies to what is shown, never to data: answers are decoded from the bytes as
+// received, so a secret that happens to occur in a reference or a URL changes nothing.
 //
 // # Creating a checkout
 //

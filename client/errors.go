@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,12 @@ const MaxResponseBytes = 1 << 20
 // maxErrorBody is how much of an error response [APIError.Body] keeps.
 const maxErrorBody = 4 << 10
 
+// redactWindow is how far past a cut the client reads server text before redacting it, so
+// that a secret escaped across the cut is still recognized whole. What lies further is never
+// shown and is not searched either: redaction costs time in proportion to the text, up to
+// 17 times over for a text nested in escapes 16 levels deep.
+const redactWindow = 1 << 10
+
 // ErrorCode is LakiPay's machine-readable error_code. The list is open: LakiPay adds codes
 // without notice, so compare with the constants and treat any other value as "failed".
 type ErrorCode string
@@ -95,11 +102,12 @@ const (
 // APIError is an error answer from LakiPay: any non-2xx status, or a 200 carrying an error
 // body. Reach it with errors.As.
 //
-// Its text fields are for showing, and the secret half of the API key is redacted from them
-// (replaced by [REDACTED]) wherever the server echoed it, plainly or escaped (JSON \/ or
-// \uXXXX, percent-encoding, HTML references; see Authentication in the package
-// documentation): Code, Message, Errors (names and messages), Body, and so Error() and every
-// fmt or log/slog rendering of the error.
+// Its text fields are for showing, and each goes through the rule of Authentication in the
+// package documentation: Code, Message, Errors (names and messages) and Body, and so Error()
+// and every fmt or log/slog rendering of the error, show no run of 5 of the secret's letters
+// and digits, however the server wrote it. Where the server echoed the secret in a form the
+// client recognizes, the secret is replaced by [REDACTED] and the rest shown; a field that
+// still shows a run is replaced whole by "[withheld: it held the API key]".
 type APIError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
@@ -116,8 +124,11 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Body is the start of the response body (at most 4 KiB), for diagnostics: the bytes as
 	// received, except that every span spelling the secret is replaced by [REDACTED]
-	// (redacted over the whole body before it is cut, so no piece of the secret is left at
-	// the cut either).
+	// (redacted over the body up to 1 KiB past the cut, so no piece of the secret is left at
+	// the cut either), or "[withheld: it held the API key]" instead of the whole excerpt when
+	// that still shows a run of the secret. Decision: Body is an exported field that error
+	// reporters and dumpers show, so it follows the rule of every shown text; an answer is
+	// decoded from the bytes as received, never from Body.
 	Body []byte
 }
 
@@ -189,7 +200,7 @@ func isErrorBody(body []byte) bool {
 // is, and what the error shows has key's secret redacted.
 func newAPIError(key apikey.Key, status int, header http.Header, body []byte, tooLarge bool, now time.Time) *APIError {
 	e := &APIError{StatusCode: status, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
-	shown := key.Redact(string(body))
+	shown := key.Redact(string(body[:min(len(body), maxErrorBody+redactWindow)]))
 	e.Body = []byte(shown[:min(len(shown), maxErrorBody)])
 	var decoded errorBody
 	switch {
@@ -204,7 +215,7 @@ func newAPIError(key apikey.Key, status int, header http.Header, body []byte, to
 		if len(decoded.Errors) > 0 {
 			e.Errors = redactFields(key, decoded.Errors)
 		}
-	case len(strings.TrimSpace(shown)) == 0:
+	case len(bytes.TrimSpace(body)) == 0:
 		e.Message = statusText(status) + " (empty body)"
 	default:
 		// shown is redacted already: showText's second pass is all that is left to do.
@@ -255,11 +266,12 @@ func statusText(status int) string {
 	return "unknown status"
 }
 
-// showText makes server text fit to show: key's secret redacted before the cut, so that no
-// piece of it is left there, then cleaned and cut by cleanText, then redacted again, because
-// cleaning can spell the secret anew (an invalid byte becomes "?", the cut adds "...").
+// showText makes server text fit to show: key's secret redacted before the cut (reading
+// redactWindow past it), so that no piece of it is left there, then cleaned and cut by
+// cleanText, then redacted again, because cleaning can spell the secret anew (an invalid
+// byte becomes "?", the cut adds "...").
 func showText(key apikey.Key, s string, limit int) string {
-	return key.Redact(cleanText(key.Redact(s), limit))
+	return key.Redact(cleanText(key.Redact(s[:min(len(s), limit+redactWindow)]), limit))
 }
 
 // cleanText makes server text safe for one log line: valid UTF-8, no control characters,

@@ -94,7 +94,7 @@ func (d *doer) Do(req *http.Request) (*response, error) {
 		}
 		if sleepErr := d.cfg.sleep(ctx, wait); sleepErr != nil {
 			// err already starts with "lakipay: "; the message carries the prefix once.
-			return nil, fmt.Errorf("%w (gave up waiting to retry: %w)", err, sleepErr)
+			return nil, d.cfg.redactError(fmt.Errorf("%w (gave up waiting to retry: %w)", err, sleepErr))
 		}
 	}
 }
@@ -162,8 +162,8 @@ func (d *doer) attempt(req *http.Request, n int) (*response, error) {
 	}
 	d.log(r, n, status, start, err)
 	if err != nil {
-		// net/http quotes what a server sent back in some errors (a malformed status line):
-		// the text is redacted, the chain kept.
+		// net/http quotes what a server sent back in some errors (a malformed status line, a
+		// header line without a colon): the chain is rebuilt where it shows the secret.
 		return nil, d.cfg.redactError(fmt.Errorf("lakipay: %s %s: %w", req.Method, req.URL.Path, err))
 	}
 	// The body is kept as received: the answer is data, decoded from these bytes. Only what

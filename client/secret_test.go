@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -57,42 +56,6 @@ func unicodeEscape(s, format string) string {
 		fmt.Fprintf(&b, format, c)
 	}
 	return b.String()
-}
-
-// renderings returns every way a caller shows err, each with a name: the error's text, fmt
-// verbs, log/slog text and JSON handlers, and an *APIError's fields.
-func renderings(err error) map[string]string {
-	var text, js bytes.Buffer
-	slog.New(slog.NewTextHandler(&text, nil)).Error("call failed", "err", err, slog.Group("g", "nested", err))
-	slog.New(slog.NewJSONHandler(&js, nil)).Error("call failed", "err", err, slog.Group("g", "nested", err))
-	out := map[string]string{
-		"Error()":     err.Error(),
-		"%v":          fmt.Sprintf("%v", err),
-		"%+v":         fmt.Sprintf("%+v", err),
-		"%#v":         fmt.Sprintf("%#v", err),
-		"%s":          fmt.Sprintf("%s", err),
-		"%q":          fmt.Sprintf("%q", err),
-		"slog text":   text.String(),
-		"slog JSON":   js.String(),
-		"wrapped %+v": fmt.Sprintf("%+v", fmt.Errorf("checkout: %w", err)),
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		out["APIError.Message"] = apiErr.Message
-		out["APIError.Code"] = string(apiErr.Code)
-		out["APIError.Errors"] = fmt.Sprintf("%#v", apiErr.Errors)
-		out["APIError.Body"] = string(apiErr.Body)
-	}
-	return out
-}
-
-// assertHidden checks that no rendering of err shows secret, in any escaping.
-func assertHidden(t *testing.T, err error, secret string) {
-	t.Helper()
-	require.Error(t, err)
-	for name, text := range renderings(err) {
-		secrettest.Absent(t, text, secret, name)
-	}
 }
 
 // TestEchoedKeyIsRedactedHoweverEscaped is issue 11's report: LakiPay (or a proxy) echoes
@@ -151,7 +114,7 @@ func TestEchoedKeyIsRedactedWhereCut(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assertHidden(t, err, slashSecret)
-			for name, text := range renderings(err) {
+			for name, text := range exposures(err) {
 				secrettest.Absent(t, text, slashSecret[:apikey.MinPiece], name+" (a piece of the secret)")
 			}
 			assert.LessOrEqual(t, len(apiErr.Body), 4096)
@@ -214,22 +177,9 @@ func TestUnusableAnswerQuotingTheSecret(t *testing.T) {
 // TestTransportErrorQuotingTheSecret: net/http quotes a malformed status line in its error,
 // so a hostile server can put the secret into a transport error.
 func TestTransportErrorQuotingTheSecret(t *testing.T) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = http.ReadRequest(bufio.NewReader(conn))
-			_, _ = fmt.Fprintf(conn, "HTTP/1.1 %s OK\r\n\r\n", slashSecret)
-			_ = conn.Close()
-		}
-	}()
+	base := secrettest.RawServer(t, func() string { return "HTTP/1.1 " + slashSecret + " OK\r\n\r\n" })
 	var logs bytes.Buffer
-	c, err := New(slashKey, WithBaseURL("http://"+l.Addr().String()+"/api/v2"), WithRetry(RetryPolicy{MaxAttempts: 1}),
+	c, err := New(slashKey, WithBaseURL(base+"/api/v2"), WithRetry(RetryPolicy{MaxAttempts: 1}),
 		WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	require.NoError(t, err)
 	_, err = c.GetTransaction(context.Background(), "TXN-1")

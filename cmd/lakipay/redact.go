@@ -25,9 +25,11 @@ func (r *redactor) add(k apikey.Key) {
 	}
 }
 
-// writer wraps w so that every Write has the registered secrets redacted, however they are
-// escaped (see [apikey.Key.Redact]). Each fmt.Fprint, json.Encoder.Encode, slog record and
-// tabwriter cell is one Write, so a secret is never split across calls.
+// writer wraps w so that every Write shows the registered secrets as the SDK's errors do
+// (see [apikey.Key.Redact]): spans that spell a secret, however escaped, are redacted, and
+// a Write that still shows 5 of a secret's letters and digits in a row, in any case or
+// encoding, is replaced whole by the withheld marker. Each fmt.Fprint, json.Encoder.Encode,
+// slog record and tabwriter cell is one Write, so a secret is never split across calls.
 func (r *redactor) writer(w io.Writer) io.Writer { return &redactWriter{w: w, r: r} }
 
 type redactWriter struct {

@@ -189,3 +189,46 @@ func TestSecretInDataChangesNothing(t *testing.T) {
 	assert.Contains(t, r.stdout, "reference       R-[REDACTED]")
 	secrettest.Absent(t, r.output(), canarySecret, "output")
 }
+
+// plantingServer answers every request with LakiPay's error envelope, its message and a
+// field message holding planted (JSON-escaped as encoding/json writes it).
+func plantingServer(t *testing.T, planted string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"status": "ERROR", "error_code": "INVALID_API_KEY", "message": "bad key " + planted,
+			"errors": map[string][]string{"api_key": {planted}},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/v2"
+}
+
+// TestEncodedEchoesAreHiddenByTheCLI is issue 20's list of echoes through the CLI: a server
+// writes the key in a form the redactor did not know (base64 of the key or its halves, HTML
+// named references, octal, ..., the secret in another case, its tail) in an error answer or
+// in a status line. No line the CLI prints shows a run of 5 of the secret's characters.
+func TestEncodedEchoesAreHiddenByTheCLI(t *testing.T) {
+	for _, a := range secrettest.Attacks {
+		t.Run(a.Name, func(t *testing.T) {
+			planted := a.Plant(canaryKey, canarySecret)
+			statusLine := secrettest.RawServer(t, func() string { return "HTTP/1.1 " + strings.ReplaceAll(planted, " ", "") + " OK\r\n\r\n" })
+			answer := plantingServer(t, planted)
+			for _, run := range []struct {
+				where, base string
+				args        []string
+			}{
+				{"error answer to get", answer, []string{"transaction", "get", "TXN-1"}},
+				{"error answer to create", answer, createArgs("R-1")},
+				{"status line", statusLine + "/api/v2", createArgs("R-1")}, // a POST, so not retried: no waiting
+			} {
+				r := runCLI(t, keyEnv(canaryKey, run.base), "", run.args...)
+				assert.Equal(t, exitFailed, r.code, run.where)
+				secrettest.Absent(t, r.output(), canarySecret, run.where)
+				secrettest.Hidden(t, r.output(), canarySecret, run.where)
+			}
+		})
+	}
+}

@@ -1,9 +1,11 @@
 package apikey
 
 import (
+	"html"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxLevels is how many levels of escaping Redact decodes beyond the text as given.
@@ -22,32 +24,46 @@ const (
 	// stands for any character, so a cut in the middle of an escaped character still
 	// counts as a piece of the secret.
 	cutEscape byte = 0x00
-	// otherChar is an escape that decodes to a character no secret contains (a control
-	// character or one outside ASCII).
+	// otherChar is a character outside ASCII, which no secret contains.
 	otherChar byte = 0x80
+	// controlChar is a decoded control character, which no secret contains and a run of
+	// the secret skips (a line break in an echo that was wrapped).
+	controlChar byte = 0x01
 )
 
 // span is a half-open byte range [start, end) of the original text.
 type span struct{ start, end int }
 
-// Redact returns text with every span that spells the secret replaced by [Marker]: the
-// secret written plainly or escaped in any of the ways the package documentation lists,
-// and a start of it of at least [MinPiece] characters where the text was cut (at its end,
-// or before "..."). Text without the secret is returned as it is. A secret that overlaps
-// Marker can form anew next to each replacement; a text where that keeps happening is
-// returned as Marker alone. The zero Key redacts nothing.
+// Redact returns text fit to show: every span that spells the secret replaced by [Marker]
+// (the secret written plainly or escaped in any of the ways the package documentation
+// lists, and a start of it of at least [MinPiece] characters where the text was cut, at its
+// end or before "..."), and then, when what is left still shows a run of the secret (see
+// the package documentation), [Withheld] in place of the whole text. Text that shows
+// nothing of the secret is returned as it is. The zero Key redacts nothing.
 func (k Key) Redact(text string) string {
 	if k.k == nil || text == "" {
 		return text
 	}
+	h := k.k.hidden()
+	text = h.redactSpans(text)
+	if h.exposes(text) {
+		return Withheld
+	}
+	return text
+}
+
+// redactSpans replaces every span that spells the secret with Marker. A secret that overlaps
+// Marker can form anew next to each replacement; a text where that keeps happening is
+// returned as Marker alone.
+func (k *hidden) redactSpans(text string) string {
 	for range maxPasses {
-		next, changed := k.k.hidden().redactOnce(text)
+		next, changed := k.redactOnce(text)
 		if !changed {
 			return text
 		}
 		text = next
 	}
-	if _, changed := k.k.hidden().redactOnce(text); changed {
+	if _, changed := k.redactOnce(text); changed {
 		return Marker // every replacement forms the secret anew: nothing of the text is safe
 	}
 	return text
@@ -63,7 +79,7 @@ func (k *hidden) redactOnce(text string) (string, bool) {
 			if !strings.ContainsAny(level, `\%&`) {
 				break
 			}
-			next, nextStarts, changed := decode(level, starts, len(text))
+			next, nextStarts, changed := spanDecoder.decode(level, starts, len(text))
 			if !changed {
 				break
 			}
@@ -144,16 +160,28 @@ func replace(text string, spans []span) string {
 	return b.String()
 }
 
-// decode decodes one level of escapes in s (see the package documentation for the forms):
-// each escape sequence becomes one byte, every other byte stays. starts maps s to the
-// original text as in scan (nil: s is the original text, of length total); the returned map
-// does the same for the decoded text. changed is false when s holds no escape.
-func decode(s string, starts []int32, total int) (string, []int32, bool) {
+// decoder reads escapes (see the package documentation for the forms). With cuts, an escape
+// cut short by the end of the text or by "..." reads as cutEscape, which stands for any
+// character: the span search uses it to find a piece of the secret where a text was cut.
+// Without cuts, every escape reads as the character it spells and anything else as it is
+// written: the run check's reading.
+type decoder struct{ cuts bool }
+
+var (
+	spanDecoder = decoder{cuts: true}
+	runDecoder  = decoder{cuts: false}
+)
+
+// decode decodes one level of escapes in s: each escape sequence becomes one byte, every
+// other byte stays. starts maps s to the original text as in scan (nil: s is the original
+// text, of length total); the returned map does the same for the decoded text. changed is
+// false when s holds no escape.
+func (d decoder) decode(s string, starts []int32, total int) (string, []int32, bool) {
 	out := make([]byte, 0, len(s))
 	outStarts := make([]int32, 0, len(s)+1)
 	changed := false
 	for i := 0; i < len(s); {
-		c, n := unescape(s, i)
+		c, n := d.unescape(s, i)
 		if starts == nil && s[i] == 0 {
 			c = otherChar // a NUL in the original text is no cut escape
 		}
@@ -172,92 +200,156 @@ func decode(s string, starts []int32, total int) (string, []int32, bool) {
 
 // unescape decodes the unit of s at i: an escape sequence (n > 1 bytes), an escape sequence
 // cut short (cutEscape), or the byte itself (n = 1).
-func unescape(s string, i int) (c byte, n int) {
+func (d decoder) unescape(s string, i int) (c byte, n int) {
 	switch s[i] {
 	case '\\':
-		return unescapeBackslash(s, i)
+		return d.unescapeBackslash(s, i)
 	case '%':
-		if h := hexRun(s, i+1, 2); h == 2 {
+		return d.fixedHex(s, i, 1, 2)
+	case '=': // quoted-printable; a cut =X is no escape: base64 ends with '='
+		if hexRun(s, i+1, 2) == 2 {
 			return decoded(hexValue(s[i+1 : i+3])), 3
-		} else if cut(s, i+1+h) {
-			return cutEscape, 1 + h
+		}
+		if strings.HasPrefix(s[i+1:], "\r\n") {
+			return controlChar, 3 // a soft line break
+		}
+		if strings.HasPrefix(s[i+1:], "\n") {
+			return controlChar, 2
 		}
 	case '&':
-		return unescapeHTML(s, i)
+		return d.unescapeHTML(s, i)
 	}
 	return s[i], 1
 }
 
-func unescapeBackslash(s string, i int) (byte, int) {
-	if cut(s, i+1) {
+// fixedHex decodes an escape of want hex digits that start from bytes into it (%XX, \xXX,
+// \uXXXX, \UXXXXXXXX).
+func (d decoder) fixedHex(s string, i, from, want int) (byte, int) {
+	h := hexRun(s, i+from, want)
+	if h == want {
+		return decoded(hexValue(s[i+from : i+from+want])), from + want
+	}
+	if d.cut(s, i+from+h) {
+		return cutEscape, from + h
+	}
+	return s[i], 1
+}
+
+func (d decoder) unescapeBackslash(s string, i int) (byte, int) {
+	if d.cut(s, i+1) {
 		return cutEscape, 1
+	}
+	if i+1 >= len(s) {
+		return '\\', 1
 	}
 	switch e := s[i+1]; e {
 	case '"', '\\', '/', '\'':
 		return e, 2
 	case 'b', 'f', 'n', 'r', 't':
-		return otherChar, 2 // control characters: never part of a secret
-	case 'u', 'x':
-		want := 4
-		if e == 'x' {
-			want = 2
+		return controlChar, 2
+	case 'u':
+		if i+2 < len(s) && s[i+2] == '{' { // \u{X...}: JavaScript, PHP, Ruby, Rust
+			h := hexRun(s, i+3, 6)
+			if end := i + 3 + h; h > 0 && end < len(s) && s[end] == '}' {
+				return decoded(hexValue(s[i+3 : end])), end + 1 - i
+			}
+			if d.cut(s, i+3+h) {
+				return cutEscape, 3 + h
+			}
+			return '\\', 1
 		}
-		h := hexRun(s, i+2, want)
-		if h == want {
-			return decoded(hexValue(s[i+2 : i+2+want])), 2 + want
+		return d.fixedHex(s, i, 2, 4)
+	case 'U':
+		return d.fixedHex(s, i, 2, 8)
+	case 'x':
+		return d.fixedHex(s, i, 2, 2)
+	case '0', '1', '2', '3', '4', '5', '6', '7': // octal: C, Python, PHP
+		n := 1
+		for n < 3 && i+1+n < len(s) && s[i+1+n] >= '0' && s[i+1+n] <= '7' {
+			n++
 		}
-		if cut(s, i+2+h) {
-			return cutEscape, 2 + h
-		}
+		return decoded(numberValue(s[i+1:i+1+n], 8)), 1 + n
+	}
+	if e := s[i+1]; e > 0x20 && e < 0x7f && !isAlnum(e) {
+		return e, 2 // \_ or \-: punctuation escaped for no reason, as JavaScript reads it
 	}
 	return '\\', 1
 }
 
-// htmlNames are the named character references Redact decodes.
-var htmlNames = []struct {
-	name string
-	char byte
-}{{"quot;", '"'}, {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"apos;", '\''}}
+// maxName is the longest name of an HTML named character reference (31 characters), and
+// maxLegacyName the longest of those HTML also reads without their ';' (6: "middot").
+const (
+	maxName       = 32
+	maxLegacyName = 6
+)
 
-func unescapeHTML(s string, i int) (byte, int) {
-	rest := s[i+1:]
-	if strings.HasPrefix(rest, "#") {
+func (d decoder) unescapeHTML(s string, i int) (byte, int) {
+	if strings.HasPrefix(s[i+1:], "#") {
 		digits, base, from := decimalRun, 10, i+2
-		if strings.HasPrefix(rest, "#x") || strings.HasPrefix(rest, "#X") {
+		if strings.HasPrefix(s[i+1:], "#x") || strings.HasPrefix(s[i+1:], "#X") {
 			digits, base, from = hexDigitRun, 16, i+3
 		}
-		d := digits(s, from)
+		end := from + digits(s, from)
 		switch {
-		case d > 0 && from+d < len(s) && s[from+d] == ';':
-			return decoded(numberValue(s[from:from+d], base)), from + d + 1 - i
-		case cut(s, from+d):
-			return cutEscape, from + d - i
+		case end > from && end < len(s) && s[end] == ';':
+			return decoded(numberValue(s[from:end], base)), end + 1 - i
+		case d.cut(s, end):
+			return cutEscape, end - i
+		case end > from: // without its ';', as HTML reads it
+			return decoded(numberValue(s[from:end], base)), end - i
 		}
 		return '&', 1
 	}
-	for _, e := range htmlNames {
-		if strings.HasPrefix(rest, e.name) {
-			return e.char, 1 + len(e.name)
+	// A named reference: every name HTML defines, read as html.UnescapeString reads it.
+	end := i + 1
+	for end < len(s) && end-i <= maxName && (isAlnum(s[end]) && (end > i+1 || !isDigit(s[end]))) {
+		end++
+	}
+	if end < len(s) && s[end] == ';' {
+		if c, ok := namedChar(s[i : end+1]); ok {
+			return c, end + 1 - i
 		}
 	}
-	// A cut reference: "&", "&am", "&quo" followed by the end or "...".
-	for _, e := range htmlNames {
-		for n := len(e.name) - 1; n >= 0; n-- {
-			if strings.HasPrefix(rest, e.name[:n]) && cut(s, i+1+n) {
-				return cutEscape, 1 + n
-			}
+	if d.cut(s, end) {
+		return cutEscape, end - i // a reference cut short: "&", "&am", "&quo" before the end or "..."
+	}
+	for n := min(end-i-1, maxLegacyName); n >= 2; n-- { // &amp, &lt, &copy: a prefix of the name
+		if c, ok := namedChar(s[i : i+1+n]); ok {
+			return c, 1 + n
 		}
 	}
 	return '&', 1
 }
 
-// cut reports whether s ends at j or continues with "...": where an excerpt was cut.
-func cut(s string, j int) bool { return j >= len(s) || strings.HasPrefix(s[j:], "...") }
+// namedChar decodes one named character reference; ok is false when ref is none, or spells
+// more than one character.
+func namedChar(ref string) (byte, bool) {
+	r := html.UnescapeString(ref)
+	if r == ref {
+		return 0, false
+	}
+	c, size := utf8.DecodeRuneInString(r)
+	if size != len(r) {
+		return 0, false
+	}
+	return decoded(int(c)), true
+}
 
-// decoded is the byte standing for the character r in a decoded text.
+// cut reports, for a decoder with cuts, whether s ends at j or continues with "...": where
+// an excerpt was cut.
+func (d decoder) cut(s string, j int) bool {
+	return d.cuts && (j >= len(s) || strings.HasPrefix(s[j:], "..."))
+}
+
+// decoded is the byte standing for the character r in a decoded text: a control character
+// as controlChar, anything outside ASCII as otherChar, neither of which is ever part of a
+// secret.
 func decoded(r int) byte {
-	if r <= 0x20 || r >= 0x7f {
-		return otherChar // a space, a control character or non-ASCII: never part of a secret
+	switch {
+	case r < 0x20 || r == 0x7f:
+		return controlChar
+	case r > 0x7f:
+		return otherChar
 	}
 	return byte(r)
 }
@@ -275,14 +367,20 @@ func hexDigitRun(s string, i int) int { return hexRun(s, i, len(s)) }
 
 func decimalRun(s string, i int) int {
 	n := 0
-	for i+n < len(s) && s[i+n] >= '0' && s[i+n] <= '9' {
+	for i+n < len(s) && isDigit(s[i+n]) {
 		n++
 	}
 	return n
 }
 
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func isAlnum(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 func hexValue(s string) int { return numberValue(s, 16) }

@@ -2,6 +2,7 @@ package apikey_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -57,13 +58,14 @@ func TestRedact(t *testing.T) {
 		{"cut escaped piece", "sk_CANARY/123", `\u0073\u006b\u005f\u0043...`, r + "..."},
 		{"four characters are a piece", "sk_CANARY/123", "ends with sk_C", "ends with " + r},
 		{"three characters are not", "sk_CANARY/123", "ends with sk_", "ends with sk_"},
-		{"a piece elsewhere stays", "sk_CANARY/123", "sk_CANARY is a word", "sk_CANARY is a word"},
+		{"three characters of a piece elsewhere stay", "sk_CANARY/123", "sk_ is a word", "sk_ is a word"},
+		{"five characters of a piece elsewhere are withheld", "sk_CANARY/123", "sk_CANARY is a word", apikey.Withheld},
 
 		// Text without the secret is left alone.
 		{"no secret", "sk_CANARY/123", `{"status":"ERROR","message":"Invalid API key \u00e9 %zz &bogus; \q"}`, `{"status":"ERROR","message":"Invalid API key \u00e9 %zz &bogus; \q"}`},
-		{"the secret's characters in data", "ETB_SECRET_X", `{"currency":"ETB","reference":"R-ETB-SECRET"}`, `{"currency":"ETB","reference":"R-ETB-SECRET"}`},
-		{"escapes that decode to other characters", "sk_CANARY/123", `sk_CANARY\n123 sk_CANARY\u2215123`, `sk_CANARY\n123 sk_CANARY\u2215123`},
-		{"a NUL is no cut", "sk_CANARY/123", "sk_CAN\x00", "sk_CAN\x00"},
+		{"four of the secret's characters in data", "ETB_SECRET_X", `{"currency":"ETB","reference":"R-SECR"}`, `{"currency":"ETB","reference":"R-SECR"}`},
+		{"escapes that decode to other characters", "sk_CANARY/123", `sk_C\n123 sk_C\u2215123`, `sk_C\n123 sk_C\u2215123`},
+		{"a NUL is no cut", "sk_CANARY/123", "sk_C\x00", "sk_C\x00"},
 		{"empty", "sk_CANARY/123", "", ""},
 	}
 	for _, tt := range tests {
@@ -122,8 +124,9 @@ func BenchmarkRedact(b *testing.B) {
 	}
 }
 
-// FuzzRedact checks Redact against secrettest's independent decoder: whatever the text, no
-// decoding of the redacted text holds the secret.
+// FuzzRedact checks Redact against secrettest's independent judge: whatever the text, the
+// redacted text shows neither the secret in any escaping nor a run of it (secrettest.Exposed),
+// redacting it again changes nothing, and a text that shows neither is left alone.
 func FuzzRedact(f *testing.F) {
 	f.Add("sk_CANARY/123", `bad key sk_CANARY\/123`)
 	f.Add("sk_CANARY/123", `\u0073\u006B_CANARY%2f123`)
@@ -131,17 +134,36 @@ func FuzzRedact(f *testing.F) {
 	f.Add("D]aaaaaa", "D]aaaaaaaaaaaaaa")
 	f.Add("sk_%41bcdef", "sk_%2541bcdef")
 	f.Add(`a&amp;bcdef`, `a&amp;amp;bcdef`)
+	f.Add("sk_live_Q7xK_2mRv9/Tz4", "Basic cGtfbGl2ZV9zaG9wOnNrX2xpdmVfUTd4S18ybVJ2OS9UejQ=")
+	f.Add("sk_live_Q7xK_2mRv9/Tz4", `Q7xK&lowbar;2mRv9&#47Tz4 \u{51}\167 =51 %25252551`)
+	f.Add("sk_live_Q7xK_2mRv9/Tz4", "tail: RV9/TZ4")
 	f.Fuzz(func(t *testing.T, secret, text string) {
 		k, err := apikey.Parse("pk:" + secret)
-		if err != nil {
+		if err != nil || len(secret) > 256 || len(text) > 1<<14 { // the judge's cost grows with both
 			return
 		}
 		got := k.Redact(text)
 		secrettest.Absent(t, got, secret, "redacted text")
-		if !secrettest.Leaks(text, secret) && !secrettest.Leaks(text, secret[:apikey.MinPiece-1]) {
-			assert.Equal(t, text, got, "text without the secret or a piece of it is left alone")
+		secrettest.Hidden(t, got, secret, "redacted text")
+		assert.Equal(t, got, k.Redact(got), "redacting again changes nothing")
+		_, exposed := secrettest.Exposed(text, secret)
+		if !exposed && !secrettest.Leaks(text, secret) && !secrettest.Leaks(text, secret[:apikey.MinPiece-1]) && settles(text) {
+			assert.Equal(t, text, got, "text without the secret, a piece of it or a run of it is left alone")
 		}
 	})
+}
+
+// settles reports whether text stops changing within the 16 levels of escapes Redact decodes
+// (a text still changing after them is withheld, whatever it holds).
+func settles(text string) bool {
+	for range 17 {
+		next := secrettest.UnescapeAll(text)
+		if next == text {
+			return true
+		}
+		text = next
+	}
+	return false
 }
 
 // TestRedactSecretOverlappingTheMarker is the regression of a fuzz find: the secret "D]aaaaaa"
@@ -168,4 +190,97 @@ func TestRedactSecretOverlappingTheMarker(t *testing.T) {
 			secrettest.Absent(t, got, "D]Aaaaaa", fmt.Sprintf("%d times %s", n, unit))
 		}
 	}
+}
+
+// TestRedactWithholdsWhatSpansMiss is issue 20's list of echoes the redactor let through
+// (base64 of the key or its halves, escapes it did not know, another case, the tail of the
+// secret): none of them shows a run of the secret any more, judged by secrettest's own
+// decoder.
+func TestRedactWithholdsWhatSpansMiss(t *testing.T) {
+	k := mustParse(t, full)
+	for _, a := range secrettest.Attacks {
+		t.Run(a.Name, func(t *testing.T) {
+			text := `{"status":"ERROR","message":"bad key ` + a.Plant(full, secret) + `"}`
+			require.True(t, func() bool { _, found := secrettest.Exposed(text, secret); return found }(), "the attack shows the secret")
+			got := k.Redact(text)
+			secrettest.Hidden(t, got, secret, "redacted text")
+			assert.True(t, got == apikey.Withheld || strings.Contains(got, apikey.Marker),
+				"the secret's spans are replaced, or the text is withheld whole: %s", secrettest.Mask(got, secret))
+		})
+	}
+}
+
+// TestRedactRunRule pins the rule at its edges: RunLen characters in a row are withheld,
+// one fewer is shown, the conventional prefix is no secret, and the markers end a run.
+func TestRedactRunRule(t *testing.T) {
+	k := mustParse(t, "pk_live_shop:sk_live_Q7xK_2mRv9/Tz4")
+	tests := []struct{ name, text, want string }{
+		{"four in a row", "id 2mRv here", "id 2mRv here"},
+		{"five in a row", "id 2mRv9 here", apikey.Withheld},
+		{"five with the secret's punctuation and a line break", "id xK_2\r\nmR here", apikey.Withheld},
+		{"five across a quoted-printable soft line break", "id 2mR=\r\nv9 here", apikey.Withheld},
+		{"five with other punctuation between", "id 2-m.R/v_9 here", "id 2-m.R/v_9 here"},
+		{"five with a space between", "id xK_2 mR here", "id xK_2 mR here"},
+		{"five, another case", "id 2MrV9 here", apikey.Withheld},
+		{"five across a letter", "id 2mRvX9 here", "id 2mRvX9 here"},
+		{"five across a character outside ASCII", "id 2mRvé9 here", "id 2mRvé9 here"},
+		{"the prefix and four", "want sk_live_Q7xK here", "want sk_live_Q7xK here"},
+		{"the whole secret: replaced, the rest shown", "bad key pk_live_shop:sk_live_Q7xK_2mRv9/Tz4.", "bad key pk_live_shop:" + apikey.Marker + "."},
+		{"four on each side of the marker", "Q7xK[REDACTED]2mRv", "Q7xK[REDACTED]2mRv"},
+		{"the withheld marker", apikey.Withheld, apikey.Withheld},
+		{"escapes sixteen levels deep", "%" + strings.Repeat("25", 15) + "41 plain", "%" + strings.Repeat("25", 15) + "41 plain"},
+		{"escapes seventeen levels deep", "%" + strings.Repeat("25", 16) + "41 plain", apikey.Withheld},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, k.Redact(tt.text))
+		})
+	}
+}
+
+// TestRedactLeavesOrdinaryTextAlone measures the run rule's false positives: texts a client
+// shows every day, against 2,000 secrets shaped as LakiPay's (sk_live_ or sk_test_ and 32
+// random letters and digits). Not one text may change.
+func TestRedactLeavesOrdinaryTextAlone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 1)) //nolint:gosec // reproducible secrets, not keys
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	changed := 0
+	for i := range 2000 {
+		var b strings.Builder
+		b.WriteString([]string{"sk_live_", "sk_test_"}[i%2])
+		for range 32 {
+			b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+		}
+		k := mustParse(t, "pk_live_shop:"+b.String())
+		for _, text := range ordinaryTexts {
+			if k.Redact(text) != text {
+				changed++
+			}
+		}
+	}
+	assert.Zero(t, changed, "texts changed, of %d", 2000*len(ordinaryTexts))
+}
+
+// ordinaryTexts are what the client, the fake and the CLI show: LakiPay's error answers,
+// net/http's and the client's own errors, an HTML error page, log lines and JSON answers.
+var ordinaryTexts = []string{
+	`{"status":"ERROR","message":"Invalid API key","error_code":"INVALID_API_KEY","errors":{"api_key":["API key is required"]}}`,
+	`{"status":"ERROR","message":"Validation failed","error_code":"VALIDATION_ERROR","errors":{"amount":["amount must be a decimal with 2 places"],"phone_number":["must be 7 to 15 digits: country code and number, no +, spaces or leading 0"]}}`,
+	`{"status":"ERROR","message":"reference ORDER-42-1 was already used","error_code":"DUPLICATE_REFERENCE"}`,
+	`{"status":"ERROR","message":"Transaction not found","error_code":"NOT_FOUND"}`,
+	`{"status":"ERROR","message":"Too many requests","error_code":"RATE_LIMITED"}`,
+	`{"status":"ERROR","message":"Provider M-PESA timed out","error_code":"PROVIDER_ERROR"}`,
+	`{"success":false,"message":"Insufficient balance"}`,
+	`{"status":"SUCCESS","message":"Checkout session created","data":{"checkout_url":"https://checkout.lakipay.co/pay/7c0e5d4f2a913b68","lakipay_transaction_id":"TXN-7c0e5d4f2a913b68","reference":"ORDER-42-1","amount":1000.5,"currency":"ETB","status":"INITIATED"}}`,
+	"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.25.3</center></body></html>",
+	`lakipay: GET /api/v2/payment/transaction/TXN-7c0e5d4f2a913b68: Get "https://api.lakipay.co/api/v2/payment/transaction/TXN-7c0e5d4f2a913b68": context deadline exceeded`,
+	`lakipay: POST /api/v2/payment/checkout: Post "https://api.lakipay.co/api/v2/payment/checkout": dial tcp 127.0.0.1:12111: connect: connection refused`,
+	`lakipay: POST /api/v2/payment/checkout: Post "http://127.0.0.1:40123/api/v2/payment/checkout": read tcp 127.0.0.1:51234->127.0.0.1:40123: read: connection reset by peer`,
+	`lakipay: GET /api/v2/payment/transaction/TXN-1: Get "https://api.lakipay.co/api/v2/payment/transaction/TXN-1": tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+	`lakipay: GET /api/v2/payment/transaction/TXN-1: Get "https://api.lakipay.co/api/v2/payment/transaction/TXN-1": dial tcp: lookup api.lakipay.co on 127.0.0.53:53: no such host`,
+	`lakipay: HTTP 502 (non-JSON body "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gatewa...")`,
+	`lakipay: GET /api/v2/payment/transaction/TXN-1: HTTP 200: unexpected response body: not JSON of the documented shape: unexpected end of JSON input`,
+	"time=2026-11-28T10:00:00.000Z level=DEBUG msg=\"lakipay request\" method=POST path=/api/v2/payment/checkout attempt=1 elapsed=1.234ms status=200",
+	"X-Request-Id: 5f3a9c2e-1b7d-4e8a-9f6c-0d2b4a6e8c1f; Set-Cookie: session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U; Path=/; HttpOnly",
+	"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQAB",
 }
