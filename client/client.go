@@ -108,13 +108,19 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 }
 
 // NewFromEnv returns a client configured from the environment: the key from LAKIPAY_API_KEY
-// and, when set, the base URL from LAKIPAY_BASE_URL. Options given here override both.
+// and, when set, the base URL from LAKIPAY_BASE_URL (unset: [DefaultBaseURL]). Options given
+// here override both. LAKIPAY_BASE_URL set but empty or blank is an error, never the
+// production default: a deployment whose test base URL went missing (BASE=$UNSET) must not
+// send its requests, and its key, to LakiPay's live API.
 func NewFromEnv(opts ...Option) (*Client, error) {
 	key, ok := os.LookupEnv(EnvAPIKey)
 	if !ok || key == "" {
 		return nil, fmt.Errorf("lakipay: %s is not set: %w", EnvAPIKey, ErrInvalidAPIKey)
 	}
-	if base := os.Getenv(EnvBaseURL); base != "" {
+	if base, set := os.LookupEnv(EnvBaseURL); set {
+		if strings.TrimSpace(base) == "" {
+			return nil, fmt.Errorf("lakipay: %s is set but empty: unset it to call %s, or set the base URL to call", EnvBaseURL, DefaultBaseURL)
+		}
 		opts = append([]Option{WithBaseURL(base)}, opts...)
 	}
 	return New(key, opts...)

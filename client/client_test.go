@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -137,11 +138,24 @@ func TestNewFromEnv(t *testing.T) {
 	})
 	t.Run("default base URL", func(t *testing.T) {
 		t.Setenv(EnvAPIKey, testAPIKey)
-		t.Setenv(EnvBaseURL, "")
+		t.Setenv(EnvBaseURL, "") // restored when the test ends
+		require.NoError(t, os.Unsetenv(EnvBaseURL))
 		c, err := NewFromEnv()
 		require.NoError(t, err)
 		assert.Equal(t, DefaultBaseURL, c.BaseURL())
 	})
+	// A base URL variable that is set but empty is a configuration gone missing
+	// (LAKIPAY_BASE_URL=$UNSET), never a request for production.
+	for _, empty := range []string{"", " ", "\t\n"} {
+		t.Run(fmt.Sprintf("base URL set but %q", empty), func(t *testing.T) {
+			t.Setenv(EnvAPIKey, testAPIKey)
+			t.Setenv(EnvBaseURL, empty)
+			c, err := NewFromEnv()
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorContains(t, err, EnvBaseURL+" is set but empty")
+		})
+	}
 	t.Run("missing key", func(t *testing.T) {
 		t.Setenv(EnvAPIKey, "")
 		_, err := NewFromEnv()
