@@ -14,12 +14,12 @@ help: ## List the targets.
 # does not carry chromedp.
 BROWSERTEST := contracttest/browsertest
 
-# GENERATED is what `go generate ./...` writes from openapi.yaml: the models (gen/), the
-# compiled contract (internal/contract/contract.gen.go) and the 3.1 rendition.
-GENERATED := gen internal/contract/contract.gen.go openapi-3.1.yaml
+# GENERATED is what the generation pipeline (gen/main.go, every step in order) writes from
+# openapi.yaml: the models of package client, the compiled contract and the 3.1 rendition.
+GENERATED := client/models.gen.go internal/contract/contract.gen.go openapi-3.1.yaml
 
 .PHONY: generate
-generate: ## Regenerate gen/, the compiled contract and openapi-3.1.yaml from openapi.yaml.
+generate: ## Regenerate the models, the compiled contract and openapi-3.1.yaml from openapi.yaml (all or nothing).
 	$(GO) generate ./...
 
 .PHONY: check-generated

@@ -75,7 +75,7 @@ func (c *Client) legacySession(resp *response, req CheckoutRequest) (*CheckoutSe
 		Reference:            l.ReferenceID,
 		Amount:               req.Amount,
 		Currency:             req.Currency,
-		Status:               StatusInitiated,
+		Status:               TransactionStatusINITIATED,
 	}
 	if s.Reference == "" {
 		s.Reference = req.Reference

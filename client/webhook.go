@@ -146,8 +146,8 @@ func textField(key []byte) bool {
 
 // enumValues are the values of a webhook's enum fields, as the package's constants.
 var enumValues = [...]string{
-	string(TypeDeposit), string(TypeWithdrawal),
-	string(StatusInitiated), string(StatusPending), string(StatusSuccess), string(StatusFailed), string(StatusCancelled),
+	string(TransactionTypeDEPOSIT), string(TransactionTypeWITHDRAWAL),
+	string(TransactionStatusINITIATED), string(TransactionStatusPENDING), string(TransactionStatusSUCCESS), string(TransactionStatusFAILED), string(TransactionStatusCANCELLED),
 	string(MediumMPESA), string(MediumTELEBIRR), string(MediumCBE), string(MediumETHSWITCH), string(MediumLAKIPAY), string(MediumCYBERSOURCE),
 }
 

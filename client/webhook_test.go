@@ -48,7 +48,7 @@ func TestParseWebhook(t *testing.T) {
 	event, err := ParseWebhook([]byte(sign(t, webhookPayload, lakipayKey())), pub)
 	require.NoError(t, err)
 	assert.Equal(t, "TXN-123456789", event.TransactionID)
-	assert.Equal(t, StatusSuccess, event.Status)
+	assert.Equal(t, TransactionStatusSUCCESS, event.Status)
 	assert.Equal(t, "100.00", event.Amount.String())
 	assert.Equal(t, time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC), event.Timestamp)
 	assert.Equal(t, MediumMPESA, event.Medium)

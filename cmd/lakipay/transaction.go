@@ -103,7 +103,7 @@ func (a *app) waitFinal(ctx context.Context, c *client.Client, id string, timeou
 		return t, fmt.Errorf("transaction %s was not final after %v (%s)", id, timeout, last)
 	case err != nil:
 		return t, fmt.Errorf("wait for transaction: %w", explain(err))
-	case t.Status != client.StatusSuccess:
+	case t.Status != client.TransactionStatusSUCCESS:
 		return t, fmt.Errorf("transaction %s ended %s", id, t.Status)
 	}
 	return t, nil

@@ -135,7 +135,7 @@ func TestWebhookVerify(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		var ev client.WebhookEvent
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &ev))
-		assert.Equal(t, client.StatusSuccess, ev.Status)
+		assert.Equal(t, client.TransactionStatusSUCCESS, ev.Status)
 		assert.Equal(t, "100.00", ev.Amount.String())
 		assert.Contains(t, r.stdout, `"amount": 100,`, "written in shortest form")
 	})

@@ -141,7 +141,7 @@ func (w *walker) value(n *node) {
 			return
 		}
 		if n.kw.Enum != nil {
-			if !inEnum(n.kw.Enum, str.Value) {
+			if !w.opts.OpenEnums && !inEnum(n.kw.Enum, str.Value) {
 				w.add(n, RuleEnum, shortString(str.Value))
 			}
 			return
