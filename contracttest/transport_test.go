@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
@@ -86,7 +87,8 @@ func TestTransportPinsViolationMessages(t *testing.T) {
 		c, _, _ := exchange(t, http.MethodGet, "/payment/transaction/TXN-1", "", http.StatusOK, "application/json", fmt.Sprintf(txOK, "DONE", ""))
 		require.Len(t, c.all(), 1, c.joined())
 		assert.Equal(t,
-			`getTransaction: response body /data/status: enum: must be one of INITIATED, PENDING, SUCCESS, FAILED, CANCELLED (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)`,
+			`getTransaction: response body /data/status: enum: must be one of `+strings.Join(contract.Enum("TransactionStatus"), ", ")+
+				` (got "DONE"; rule at openapi.yaml#/components/schemas/TransactionStatus/enum)`,
 			c.all()[0].String())
 	})
 	t.Run("missing required field in a request", func(t *testing.T) {
