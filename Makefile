@@ -27,6 +27,10 @@ check-generated: generate ## Regenerate and fail on any difference or new file i
 	@changed=$$(git status --porcelain -- $(GENERATED) go.mod go.sum $(BROWSERTEST)/go.mod $(BROWSERTEST)/go.sum); [ -z "$$changed" ] || { \
 		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- $(GENERATED) | head -40; exit 1; }
 
+.PHONY: check-contract-change
+check-contract-change: ## In scratch copies, add a medium, then an optional field with a format, to openapi.yaml only: generate, test, pay/echo end to end.
+	bash .ci/contract-change
+
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (both modules).
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$unformatted" ] || { echo "gofmt: $$unformatted"; exit 1; }

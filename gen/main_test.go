@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/spectest"
 )
 
 // inputs are the files of the module root the pipeline reads.
@@ -16,14 +18,14 @@ var inputs = []string{source, "oapi-codegen.yaml", "oapi-codegen.overlay.yaml"}
 
 // scratchRoot copies the pipeline's inputs into a new directory, openapi.yaml changed by edit,
 // with every output in place holding "old\n"; it returns the directory.
-func scratchRoot(t *testing.T, edit func(spec string) string) string {
+func scratchRoot(t *testing.T, edit func(spec []byte) []byte) string {
 	t.Helper()
 	root := t.TempDir()
 	for _, name := range inputs {
 		b, err := os.ReadFile(filepath.Join("..", name))
 		require.NoError(t, err)
 		if name == source {
-			b = []byte(edit(string(b)))
+			b = edit(b)
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(root, name), b, 0o600))
 	}
@@ -52,7 +54,7 @@ func TestGeneratedFilesAreFresh(t *testing.T) {
 }
 
 func TestGenerateWritesEveryOutput(t *testing.T) {
-	root := scratchRoot(t, func(spec string) string { return spec })
+	root := scratchRoot(t, func(spec []byte) []byte { return spec })
 	require.NoError(t, generate(context.Background(), root, steps))
 	for _, s := range steps {
 		got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(s.output)))
@@ -68,10 +70,10 @@ func TestGenerateWritesEveryOutput(t *testing.T) {
 // nullable, which oapi-codegen and contractgen take): the outputs of the steps that succeeded
 // must not be written either.
 func TestAFailingStepWritesNothing(t *testing.T) {
-	root := scratchRoot(t, func(spec string) string {
-		anchor := "          maxLength: 500\n"
-		require.Equal(t, 1, strings.Count(spec, anchor))
-		return strings.Replace(spec, anchor, anchor+"          nullable: true\n", 1)
+	root := scratchRoot(t, func(spec []byte) []byte {
+		edited, err := spectest.Set(spec, "true", "components", "schemas", "CheckoutRequest", "properties", "description", "nullable")
+		require.NoError(t, err)
+		return edited
 	})
 	err := generate(context.Background(), root, steps)
 	require.Error(t, err)
@@ -106,16 +108,13 @@ func assertNoStaging(t *testing.T, root string) {
 // which refuses "a b@example.com" in json.Unmarshal where the contract's table decides), and a
 // date-time as time.Time, as internal/contract's table says.
 func TestModelsTakeFormatsAsTheContractDoes(t *testing.T) {
-	anchor := "      properties:\n        amount:\n          allOf:\n            - $ref: '#/components/schemas/Amount'\n          description: |\n            The charge, in the major unit"
-	root := scratchRoot(t, func(spec string) string {
-		require.Equal(t, 1, strings.Count(spec, anchor))
-		return strings.Replace(spec, anchor, "      properties:\n"+
-			"        zz_fixture_email: {type: string, format: email}\n"+
-			"        zz_fixture_uuid: {type: string, format: uuid}\n"+
-			"        zz_fixture_date: {type: string, format: date}\n"+
-			"        zz_fixture_at: {type: string, format: date-time}\n"+
-			"        zz_fixture_bytes: {type: string, format: byte}\n"+
-			anchor[len("      properties:\n"):], 1)
+	root := scratchRoot(t, func(spec []byte) []byte {
+		for name, format := range map[string]string{"email": "email", "uuid": "uuid", "date": "date", "at": "date-time", "bytes": "byte"} {
+			var err error
+			spec, err = spectest.Set(spec, "{type: string, format: "+format+"}", "components", "schemas", "CheckoutRequest", "properties", "zz_fixture_"+name)
+			require.NoError(t, err)
+		}
+		return spec
 	})
 	src, err := models(context.Background(), root, nil)
 	require.NoError(t, err)

@@ -10,6 +10,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lakipay/checkout-go/internal/spectest"
 )
 
 func readSpec(t *testing.T) []byte {
@@ -40,26 +42,28 @@ func changedLines(a, b []byte) int {
 // schema, to openapi.yaml changes only the lines of contract.gen.go that describe it, never
 // the lines of the schemas that happen to come after it (as positional ids would).
 func TestOneSchemaChangeIsLocal(t *testing.T) {
-	spec := string(readSpec(t))
-	before, err := Generate(context.Background(), []byte(spec))
+	spec, err := spectest.Normalize(readSpec(t))
+	require.NoError(t, err)
+	before, err := Generate(context.Background(), spec)
 	require.NoError(t, err)
 	edits := map[string]struct {
-		old, new string
-		most     int
+		value string
+		path  []string
+		most  int
 	}{
 		// The property's own schema (5 lines), its constant and its entry among the
 		// properties; nothing else.
-		"a property": {"      properties:\n        amount:\n          allOf:\n            - $ref: '#/components/schemas/Amount'\n          description: |\n            The charge, in the major unit",
-			"      properties:\n        zz_fixture_only:\n          type: string\n          maxLength: 10\n        amount:\n          allOf:\n            - $ref: '#/components/schemas/Amount'\n          description: |\n            The charge, in the major unit", 8},
+		"a property": {"{type: string, maxLength: 10}", []string{"components", "schemas", "CheckoutRequest", "properties", "a_zz_fixture_only"}, 8},
 		// The schema (5 lines) and its constant, which sorts first and so takes "= iota".
-		"a schema": {"\n  schemas:\n", "\n  schemas:\n    A_zz_fixture_only:\n      type: string\n      maxLength: 3\n", 8},
+		"a schema": {"{type: string, maxLength: 3}", []string{"components", "schemas", "A_zz_fixture_only"}, 8},
 		// The schema's keywords line and the pattern's entry (text, final and a line per state).
-		"a pattern": {"          example: INVALID_API_KEY\n", "          example: INVALID_API_KEY\n          pattern: '^[A-Z_]+$'\n", 10},
+		"a pattern": {"'^[A-Z_]+$'", []string{"components", "schemas", "ErrorEnvelope", "properties", "error_code", "pattern"}, 10},
 	}
 	for name, e := range edits {
 		t.Run(name, func(t *testing.T) {
-			require.Equal(t, 1, strings.Count(spec, e.old), "the edit's anchor in openapi.yaml")
-			after, err := Generate(context.Background(), []byte(strings.Replace(spec, e.old, e.new, 1)))
+			edited, err := spectest.Set(spec, e.value, e.path...)
+			require.NoError(t, err)
+			after, err := Generate(context.Background(), edited)
 			require.NoError(t, err)
 			changed := changedLines(before, after)
 			assert.Positive(t, changed)
