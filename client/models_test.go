@@ -1,6 +1,8 @@
 package client
 
 import (
+	"encoding/json"
+	"maps"
 	"os/exec"
 	"slices"
 	"strings"
@@ -50,4 +52,30 @@ func TestNoSpecMachineryAtRunTime(t *testing.T) {
 			t.Errorf("client depends on %s at run time", deps[found])
 		}
 	}
+}
+
+// TestOptionalFieldsAreLeftOut: an optional field left empty is absent from the JSON the
+// models write, never "" or null, which the contract would refuse (a callback_url of "" is no
+// URL, a medium of "" no medium); only a pointer field tells 0 from absent.
+func TestOptionalFieldsAreLeftOut(t *testing.T) {
+	keys := func(v any) []string {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		var m map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &m))
+		return slices.Sorted(maps.Keys(m))
+	}
+	amount, err := ParseAmount("10")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"amount", "currency", "phone_number", "redirects", "reference", "supported_mediums"},
+		keys(CheckoutRequest{Amount: amount, Currency: "ETB"}), "description and callback_url are left out")
+	assert.Equal(t, []string{"amount", "created_at", "currency", "reference", "status", "transaction_id"},
+		keys(Transaction{Amount: amount}), "medium, type, description, updated_at and the fee amounts are left out")
+	assert.Equal(t, []string{"amount", "currency", "event", "reference", "signature", "status", "timestamp", "transaction_id"},
+		keys(WebhookEvent{}), "medium is left out")
+
+	var zero Amount
+	fee := keys(Transaction{FeeAmount: &zero, TotalAmount: &amount})
+	assert.Contains(t, fee, "fee_amount", "a fee of 0 is not no fee")
+	assert.Contains(t, fee, "total_amount")
 }

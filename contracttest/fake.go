@@ -474,17 +474,23 @@ func (f *Fake) setStatus(id string, status client.TransactionStatus, medium clie
 	if medium != "" && !upperWord.MatchString(string(medium)) {
 		return client.Transaction{}, fmt.Errorf("%w: medium %q is not an upper-case word such as AWASH", ErrScript, medium)
 	}
-	_, _ = f.signingKey() // wait for the key outside f.mu, so that other calls are not held up
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions.byID[id]
-	if !ok {
-		return client.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
-	}
-	wasFinal := s.final()
-	if wasFinal && status.Valid() {
-		return client.Transaction{}, fmt.Errorf("%w (%s): only a status openapi.yaml does not know may follow", ErrFinal, s.status)
-	}
+	return f.change(id, func(s *session) error {
+		wasFinal := s.final()
+		if wasFinal && status.Valid() {
+			return fmt.Errorf("%w (%s): only a status openapi.yaml does not know may follow", ErrFinal, s.status)
+		}
+		f.setStatusLocked(s, status, medium)
+		if !wasFinal && s.final() {
+			f.sessions.finished(s)
+		}
+		f.startWebhookLocked(s)
+		return nil
+	})
+}
+
+// setStatusLocked gives s status and, unless it is "", medium, noting the values openapi.yaml
+// does not know as scripted; the caller holds f.mu.
+func (f *Fake) setStatusLocked(s *session, status client.TransactionStatus, medium client.Medium) {
 	s.status, s.scripted.status = status, ""
 	if !status.Valid() {
 		s.scripted.status = string(status)
@@ -497,13 +503,8 @@ func (f *Fake) setStatus(id string, status client.TransactionStatus, medium clie
 		f.cov.enum("Medium", string(medium))
 	}
 	s.updated = f.now().UTC()
-	if !wasFinal && s.final() {
-		f.sessions.finished(s)
-	}
 	f.cov.enum("TransactionStatus", string(status))
 	f.log.Info("lakipay fake: transaction status scripted", "transaction_id", s.id, "status", status, "medium", medium)
-	f.startWebhookLocked(s)
-	return transactionOf(s), nil
 }
 
 // scripted are the values [Fake.SetStatus] gave a session that openapi.yaml does not know.
@@ -539,31 +540,33 @@ func (f *Fake) Decline(id string) error {
 
 // decline is Decline, returning the transaction as it is afterwards.
 func (f *Fake) decline(id string) (client.Transaction, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions.byID[id]
-	if !ok {
-		return client.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
-	}
-	if s.final() {
-		return client.Transaction{}, fmt.Errorf("%w (%s)", ErrFinal, s.status)
-	}
-	s.decline = true
-	return transactionOf(s), nil
+	return f.change(id, func(s *session) error {
+		if s.final() {
+			return fmt.Errorf("%w (%s)", ErrFinal, s.status)
+		}
+		s.decline = true
+		return nil
+	})
 }
 
 // complete moves a session to a final status and starts its webhook; it returns the
-// transaction as it is afterwards (read under the same lock: the session may be forgotten
-// right after).
+// transaction as it is afterwards.
 func (f *Fake) complete(id string, medium client.Medium, status client.TransactionStatus) (client.Transaction, error) {
-	_, _ = f.signingKey() // wait for the key outside f.mu, so that other calls are not held up
+	return f.change(id, func(s *session) error { return f.completeLocked(s, medium, status) })
+}
+
+// change applies fn to session id under f.mu and returns the transaction as it is afterwards
+// (read under the same lock: the session may be forgotten right after). It waits for the
+// signing key first, outside f.mu, since fn may start a webhook: other calls are not held up.
+func (f *Fake) change(id string, fn func(*session) error) (client.Transaction, error) {
+	_, _ = f.signingKey()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions.byID[id]
 	if !ok {
 		return client.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
 	}
-	if err := f.completeLocked(s, medium, status); err != nil {
+	if err := fn(s); err != nil {
 		return client.Transaction{}, err
 	}
 	return transactionOf(s), nil
