@@ -431,7 +431,7 @@ type TransactionType string
 // reads it as the number, signed as its text, and the contract harness reports it.
 //
 // **Decision (required):** every field of LakiPay's webhook documentation, whose
-// canonical-string example signs them all, except `medium` (see below).
+// canonical-string example signs them all, except `medium` (see its description).
 type WebhookEvent struct {
 	// Amount The charge.
 	Amount Amount `json:"amount"`
