@@ -183,3 +183,14 @@ func TestWaitForTransactionStopsAtAnUnknownStatus(t *testing.T) {
 	assert.EqualValues(t, 2, polls.Load(), "it stops at the first unknown status")
 	assert.Equal(t, []time.Duration{time.Second}, sl.recorded())
 }
+
+// TestUnknownStatusErrorNeverShowsTheSecret: the status comes from LakiPay's answer, and a
+// server that echoes the key into it must not get the secret into the error.
+func TestUnknownStatusErrorNeverShowsTheSecret(t *testing.T) {
+	srv := newServer(t, reply(http.StatusOK, transactionBody(TransactionStatus("X-"+testSecret))))
+	c, _ := testClient(t, srv.baseURL())
+	_, err := c.WaitForTransaction(context.Background(), "TXN-123456789")
+	require.ErrorIs(t, err, ErrUnknownStatus)
+	assert.NotContains(t, err.Error(), testSecret)
+	assert.Contains(t, err.Error(), "[REDACTED]")
+}

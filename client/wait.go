@@ -70,8 +70,8 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 			if tx.Status.IsFinal() {
 				return tx, nil
 			}
-			if !tx.Status.Valid() {
-				return tx, fmt.Errorf("%w: %q (transaction %s)", ErrUnknownStatus, tx.Status, tx.TransactionID)
+			if !tx.Status.Valid() { // the status is LakiPay's text, which may echo the key
+				return tx, c.cfg.redactError(fmt.Errorf("%w: %q (transaction %s)", ErrUnknownStatus, tx.Status, tx.TransactionID))
 			}
 		case ctx.Err() != nil:
 			return last, fmt.Errorf("lakipay: waiting for transaction: %w", ctx.Err())
