@@ -14,18 +14,22 @@ help: ## List the targets.
 # does not carry chromedp.
 BROWSERTEST := contracttest/browsertest
 
-# GENERATED is what `go generate ./...` writes from openapi.yaml: the models (gen/), the
-# compiled contract (internal/contract/contract.gen.go) and the 3.1 rendition.
-GENERATED := gen internal/contract/contract.gen.go openapi-3.1.yaml
+# GENERATED is what the generation pipeline (gen/main.go, every step in order) writes from
+# openapi.yaml: the models of package client, the compiled contract and the 3.1 rendition.
+GENERATED := client/models.gen.go internal/contract/contract.gen.go openapi-3.1.yaml
 
 .PHONY: generate
-generate: ## Regenerate gen/, the compiled contract and openapi-3.1.yaml from openapi.yaml.
+generate: ## Regenerate the models, the compiled contract and openapi-3.1.yaml from openapi.yaml (all or nothing).
 	$(GO) generate ./...
 
 .PHONY: check-generated
 check-generated: generate ## Regenerate and fail on any difference or new file in the tree.
 	@changed=$$(git status --porcelain -- $(GENERATED) go.mod go.sum $(BROWSERTEST)/go.mod $(BROWSERTEST)/go.sum); [ -z "$$changed" ] || { \
 		echo "generated code is stale (run 'make generate' and commit):"; echo "$$changed"; git --no-pager diff -- $(GENERATED) | head -40; exit 1; }
+
+.PHONY: check-contract-change
+check-contract-change: ## In scratch copies, add a medium, then an optional field with a format, to openapi.yaml only: generate, test, pay/echo end to end.
+	bash .ci/contract-change
 
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (both modules).

@@ -19,7 +19,7 @@ func TestDecimalStringAmountsInAnswers(t *testing.T) {
 		return strings.Replace(docsResponse, `"amount": 1000.5`, `"amount": `+amount, 1)
 	}
 	transaction := func(amount string) string {
-		body := strings.Replace(transactionBody(StatusSuccess), `"amount":1000.5`, `"amount":`+amount, 1)
+		body := strings.Replace(transactionBody(TransactionStatusSUCCESS), `"amount":1000.5`, `"amount":`+amount, 1)
 		return strings.Replace(body, `"type":"DEPOSIT",`, `"type":"DEPOSIT","fee_amount":"15.25","total_amount":`+amount+`,`, 1)
 	}
 	tests := []struct {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -113,7 +112,7 @@ func handWritten(ctx context.Context, hc *http.Client, url string, body Checkout
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
-	var out gen.CheckoutResponse
+	var out CheckoutResponse
 	return json.Unmarshal(data, &out)
 }
 

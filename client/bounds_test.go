@@ -39,7 +39,7 @@ func TestWebhookSizeBoundIsExact(t *testing.T) {
 // TestResponseSizeBoundIsExact answers with a transaction padded to exactly MaxResponseBytes,
 // which the client reads, and to one byte more, which it refuses.
 func TestResponseSizeBoundIsExact(t *testing.T) {
-	tx := transactionBody(StatusSuccess)
+	tx := transactionBody(TransactionStatusSUCCESS)
 	padded := func(size int) string { return tx + strings.Repeat(" ", size-len(tx)) }
 	for _, tt := range []struct {
 		size    int
@@ -53,7 +53,7 @@ func TestResponseSizeBoundIsExact(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err, "%d bytes", tt.size)
-		assert.Equal(t, StatusSuccess, got.Status)
+		assert.Equal(t, TransactionStatusSUCCESS, got.Status)
 	}
 }
 

@@ -51,8 +51,8 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	}
 	if env.Data != nil {
 		s := env.Data
-		if s.CheckoutURL == "" || s.LakipayTransactionID == "" || !s.Status.Valid() {
-			return nil, c.unexpected(resp, "checkout data lacks checkout_url, lakipay_transaction_id or a valid status")
+		if s.CheckoutURL == "" || s.LakipayTransactionID == "" {
+			return nil, c.unexpected(resp, "checkout data lacks checkout_url or lakipay_transaction_id")
 		}
 		return s, nil
 	}
@@ -75,7 +75,7 @@ func (c *Client) legacySession(resp *response, req CheckoutRequest) (*CheckoutSe
 		Reference:            l.ReferenceID,
 		Amount:               req.Amount,
 		Currency:             req.Currency,
-		Status:               StatusInitiated,
+		Status:               TransactionStatusINITIATED,
 	}
 	if s.Reference == "" {
 		s.Reference = req.Reference
@@ -88,7 +88,9 @@ func (c *Client) legacySession(resp *response, req CheckoutRequest) (*CheckoutSe
 
 // GetTransaction returns the current, authoritative state of a transaction, looked up by the
 // LakipayTransactionID of a checkout (or the TransactionID of a webhook). The id must be 1 to
-// 100 characters; it is path-escaped. An unknown id is an [*APIError] with status 404.
+// 100 characters; it is path-escaped. An unknown id is an [*APIError] with status 404. A
+// status, medium or type the SDK does not know is returned as LakiPay sent it (Valid false);
+// an answer without transaction_id or status is [ErrUnexpectedResponse].
 func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -109,8 +111,8 @@ func (c *Client) GetTransaction(ctx context.Context, id string) (*Transaction, e
 	if err != nil {
 		return nil, err
 	}
-	if env.Data == nil || env.Data.TransactionID == "" || !env.Data.Status.Valid() {
-		return nil, c.unexpected(resp, "transaction data lacks transaction_id or a valid status")
+	if env.Data == nil || env.Data.TransactionID == "" || env.Data.Status == "" {
+		return nil, c.unexpected(resp, "transaction data lacks transaction_id or status")
 	}
 	return env.Data, nil
 }

@@ -290,7 +290,7 @@ func closedAddr(t testing.TB) string {
 func TestLogsOneRecordPerAttempt(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := newServer(t, reply(http.StatusServiceUnavailable, `{"status":"ERROR","message":"busy"}`), reply(http.StatusOK, transactionBody(StatusPending)))
+	srv := newServer(t, reply(http.StatusServiceUnavailable, `{"status":"ERROR","message":"busy"}`), reply(http.StatusOK, transactionBody(TransactionStatusPENDING)))
 	c, _ := testClient(t, srv.baseURL(), WithLogger(logger))
 	_, err := c.GetTransaction(context.Background(), "TXN-123456789")
 	require.NoError(t, err)

@@ -74,11 +74,13 @@
 // [TransactionStatus.IsFinal]) and webhooks are the authoritative status.
 //
 // The types you fill in and read ([CheckoutRequest], [CheckoutSession], [Transaction],
-// [WebhookEvent]) are this package's own, documented field by field with their rules;
-// optional fields are plain values ("" or nil when absent): CallbackURL and Description are
-// strings, and "" sends none. A test holds them to the models oapi-codegen generates from
-// openapi.yaml (package gen), and every request's JSON is checked against the contract
-// compiled from openapi.yaml (no spec is parsed at run time).
+// [WebhookEvent], the enums [Medium], [TransactionStatus] and [TransactionType] and their
+// constants) are generated from openapi.yaml (models.gen.go), each field documented by the
+// spec's own description; amounts are the exact [Amount]. Optional fields are plain values
+// ("" when absent, left out of the JSON): CallbackURL and Description are strings, and ""
+// sends none; only FeeAmount and TotalAmount are pointers, nil when LakiPay reports none
+// (a fee of 0 is not no fee). Every request's JSON is checked against the contract compiled
+// from openapi.yaml (no spec is parsed at run time).
 //
 // One reference per payment attempt. LakiPay refuses a reference it has seen
 // (DUPLICATE_REFERENCE, see Errors) and documents no lookup by reference, so a reference, once
@@ -110,6 +112,22 @@
 // client reads it as a fallback, taking amount and currency from the request since the flat
 // shape lacks them. A 2xx body of neither shape is [ErrUnexpectedResponse], never a zero
 // session.
+//
+// # Values LakiPay adds
+//
+// LakiPay adds payment methods, statuses and fields before openapi.yaml lists them. The SDK is
+// strict in what it sends (a request offers only the mediums the spec lists) and tolerant in
+// what it reads: a webhook once its signature checks ([ParseWebhook], [WebhookHandler]),
+// transaction detail ([Client.GetTransaction]) and the checkout answer carry a medium, status
+// or event the SDK does not know as the value LakiPay sent, and a field it does not know is
+// ignored; neither is an error, since refusing a signed webhook over a new medium would lose a
+// payment notification. The enums' Valid methods say whether the SDK knows a value: handle
+// what you know, ignore the rest, and let the webhook handler answer 200. A status the SDK does
+// not know is never taken for final (IsFinal is false) nor for stale, and
+// [Client.WaitForTransaction] stops at it with [ErrUnknownStatus] rather than guess. Package
+// contracttest's validating transport and live suite still report such values as deviations
+// from the spec, and its fake sends them on request (Fake.SetStatus), so that your tests can
+// check your handling of them.
 //
 // # Errors
 //
@@ -236,8 +254,9 @@
 // Status. [WithDeduplication] makes the handler do it in memory: it remembers the last N
 // pairs your function accepted and answers a repeat 200 without calling it, and once your
 // function accepted a final status (SUCCESS, FAILED, CANCELLED) it answers any other status
-// of that transaction 200 without calling it (a PENDING that arrives after the SUCCESS is
-// stale). A pair whose function failed is not remembered, so LakiPay's retry reaches it
+// the spec knows of that transaction 200 without calling it (a PENDING that arrives after the
+// SUCCESS is stale); a status it does not know (a REFUNDED LakiPay added later) still reaches
+// your function once. A pair whose function failed is not remembered, so LakiPay's retry reaches it
 // again, and two concurrent deliveries of one pair never both call it. That memory is per
 // process and bounded, so keep your function idempotent too when you run several instances
 // or restart.

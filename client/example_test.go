@@ -174,6 +174,36 @@ func ExampleParseWebhook() {
 	// true
 }
 
+// LakiPay adds payment methods, statuses and fields before this SDK knows them. A genuinely
+// signed webhook carrying them still parses, each value as sent: Valid says whether the SDK
+// knows it. Handle what you know, and ignore the rest without an error, so that the webhook
+// handler answers 200.
+func ExampleParseWebhook_unknownValues() {
+	lakipay, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, err := client.SignWebhook([]byte(`{"event":"DEPOSIT","transaction_id":"TXN-123456789","reference":"ORDER-12345",
+		"amount":100.00,"currency":"ETB","status":"REFUNDED","medium":"AWASH","refund_id":"RF-1","timestamp":"2024-01-15T10:30:00Z"}`), lakipay)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	event, err := client.ParseWebhook(body, &lakipay.PublicKey)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(event.TransactionID, event.Status, event.Status.Valid(), event.Medium, event.Medium.Valid())
+	if !event.Status.Valid() {
+		fmt.Println("not a status this shop acts on: logged, answered 200")
+	}
+	// Output:
+	// TXN-123456789 REFUNDED false AWASH false
+	// not a status this shop acts on: logged, answered 200
+}
+
 // Mount a WebhookHandler at your callback_url: it answers 200 only after your function
 // succeeded, and refuses unsigned or forged webhooks.
 func ExampleNewWebhookHandler() {
@@ -238,6 +268,43 @@ func ExampleClient_WaitForTransaction() {
 	fmt.Println(tx.Status, tx.Amount)
 	// Output:
 	// CANCELLED 8.10
+}
+
+// Transaction detail in a status and with a medium this SDK does not know yet (the fake
+// scripts what LakiPay may add): GetTransaction returns them as sent; WaitForTransaction, which
+// cannot tell whether such a status is final, stops at once with ErrUnknownStatus.
+func ExampleClient_GetTransaction_unknownValues() {
+	fake, srv := startFake()
+	defer srv.Close()
+	defer func() { _ = fake.Close() }()
+	c, _ := client.New("pk_test_shop:sk_test_shop", client.WithBaseURL(srv.URL+"/api/v2"))
+	amount, _ := client.ParseAmount("25")
+	ctx := context.Background()
+	session, err := c.CreateCheckout(ctx, client.CheckoutRequest{
+		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: "ORDER-NEW-1",
+		Redirects:        client.Redirects{Success: "https://shop.example/ok", Failed: "https://shop.example/failed"},
+		SupportedMediums: []client.Medium{client.MediumMPESA},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := fake.SetStatus(session.LakipayTransactionID, "ON_HOLD", "AWASH"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	tx, err := c.GetTransaction(ctx, session.LakipayTransactionID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tx.Status, tx.Status.Valid(), tx.Medium, tx.Medium.Valid())
+
+	_, err = c.WaitForTransaction(ctx, session.LakipayTransactionID)
+	fmt.Println(errors.Is(err, client.ErrUnknownStatus))
+	// Output:
+	// ON_HOLD false AWASH false
+	// true
 }
 
 // The checkout was created but its answer was lost (the fake's FaultLostAnswer): the client

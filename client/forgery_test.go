@@ -321,7 +321,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 			}
 			return nil
 		}, WithDeduplication(8))
-		body := webhookFor("TXN-A", StatusSuccess)
+		body := webhookFor("TXN-A", TransactionStatusSUCCESS)
 		for i, want := range []int{500, 200, 200} {
 			status, _ := postWebhook(t, h, body)
 			assert.Equal(t, want, status, "delivery %d", i)
@@ -331,17 +331,17 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	t.Run("another status of the same transaction is new", func(t *testing.T) {
 		var got []TransactionStatus
 		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
-		for _, s := range []TransactionStatus{StatusPending, StatusSuccess, StatusPending, StatusSuccess} {
+		for _, s := range []TransactionStatus{TransactionStatusPENDING, TransactionStatusSUCCESS, TransactionStatusPENDING, TransactionStatusSUCCESS} {
 			status, _ := postWebhook(t, h, webhookFor("TXN-B", s))
 			assert.Equal(t, http.StatusOK, status)
 		}
-		assert.Equal(t, []TransactionStatus{StatusPending, StatusSuccess}, got)
+		assert.Equal(t, []TransactionStatus{TransactionStatusPENDING, TransactionStatusSUCCESS}, got)
 	})
 	t.Run("bounded: the oldest pair is forgotten first", func(t *testing.T) {
 		var got []string
 		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.TransactionID); return nil }, WithDeduplication(2))
 		for _, id := range []string{"TXN-1", "TXN-2", "TXN-3", "TXN-3", "TXN-2", "TXN-1"} {
-			status, _ := postWebhook(t, h, webhookFor(id, StatusSuccess))
+			status, _ := postWebhook(t, h, webhookFor(id, TransactionStatusSUCCESS))
 			assert.Equal(t, http.StatusOK, status)
 		}
 		assert.Equal(t, []string{"TXN-1", "TXN-2", "TXN-3", "TXN-1"}, got, "TXN-1 was forgotten when TXN-3 came")
@@ -353,7 +353,7 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 			<-release
 			return nil
 		}, WithDeduplication(8))
-		body := webhookFor("TXN-C", StatusSuccess)
+		body := webhookFor("TXN-C", TransactionStatusSUCCESS)
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			status, _ := postWebhook(t, h, body)
@@ -394,18 +394,18 @@ func TestDeduplicationRemembersOnlySuccess(t *testing.T) {
 	t.Run("a stale status after the final one does not reach fn", func(t *testing.T) {
 		var got []TransactionStatus
 		h := handler(t, pub, func(_ context.Context, e *WebhookEvent) error { got = append(got, e.Status); return nil }, WithDeduplication(8))
-		for i, s := range []TransactionStatus{StatusSuccess, StatusPending, StatusInitiated, StatusFailed, StatusSuccess} {
+		for i, s := range []TransactionStatus{TransactionStatusSUCCESS, TransactionStatusPENDING, TransactionStatusINITIATED, TransactionStatusFAILED, TransactionStatusSUCCESS} {
 			status, text := postWebhook(t, h, webhookFor("TXN-F", s))
 			assert.Equal(t, http.StatusOK, status, "delivery %d is acknowledged, so LakiPay stops retrying", i)
-			if i > 0 && s != StatusSuccess {
+			if i > 0 && s != TransactionStatusSUCCESS {
 				assert.Equal(t, "ok (stale: the transaction is already final)\n", text)
 			}
 		}
-		assert.Equal(t, []TransactionStatus{StatusSuccess}, got)
+		assert.Equal(t, []TransactionStatus{TransactionStatusSUCCESS}, got)
 	})
 	t.Run("a nil option is skipped", func(t *testing.T) {
 		h := handler(t, pub, func(context.Context, *WebhookEvent) error { return nil }, nil)
-		status, _ := postWebhook(t, h, webhookFor("TXN-E", StatusSuccess))
+		status, _ := postWebhook(t, h, webhookFor("TXN-E", TransactionStatusSUCCESS))
 		assert.Equal(t, http.StatusOK, status)
 	})
 }

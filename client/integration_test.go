@@ -65,18 +65,18 @@ func TestCheckoutEndToEnd(t *testing.T) {
 
 	session, err := c.CreateCheckout(ctx, checkoutRequest(t, "ORDER-E2E-1", receiver.URL+"/lakipay"))
 	require.NoError(t, err)
-	assert.Equal(t, client.StatusInitiated, session.Status)
+	assert.Equal(t, client.TransactionStatusINITIATED, session.Status)
 	assert.Equal(t, "323.39", session.Amount.String())
 	assert.Equal(t, "ORDER-E2E-1", session.Reference)
 
 	tx, err := c.GetTransaction(ctx, session.LakipayTransactionID)
 	require.NoError(t, err)
-	assert.Equal(t, client.StatusInitiated, tx.Status)
+	assert.Equal(t, client.TransactionStatusINITIATED, tx.Status)
 
 	require.NoError(t, fake.Pay(session.LakipayTransactionID, client.MediumTELEBIRR))
 	tx, err = c.WaitForTransaction(ctx, session.LakipayTransactionID, client.WithPollInterval(5*time.Millisecond, 20*time.Millisecond))
 	require.NoError(t, err)
-	assert.Equal(t, client.StatusSuccess, tx.Status)
+	assert.Equal(t, client.TransactionStatusSUCCESS, tx.Status)
 	assert.Equal(t, client.MediumTELEBIRR, tx.Medium)
 
 	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -88,7 +88,7 @@ func TestCheckoutEndToEnd(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, events, 1)
 	assert.Equal(t, session.LakipayTransactionID, events[0].TransactionID)
-	assert.Equal(t, client.StatusSuccess, events[0].Status)
+	assert.Equal(t, client.TransactionStatusSUCCESS, events[0].Status)
 	assert.Equal(t, "323.39", events[0].Amount.String())
 }
 

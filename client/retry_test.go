@@ -21,7 +21,7 @@ const busy = `{"status":"ERROR","message":"busy","error_code":"PROVIDER_ERROR"}`
 // jitter is 0, so a wait is half of min(BaseDelay·2^(n-1), MaxDelay)).
 func TestRetryMatrix(t *testing.T) {
 	ok := map[string]http.HandlerFunc{
-		http.MethodGet:  reply(http.StatusOK, transactionBody(StatusPending)),
+		http.MethodGet:  reply(http.StatusOK, transactionBody(TransactionStatusPENDING)),
 		http.MethodPost: reply(http.StatusOK, docsResponse),
 	}
 	policy := RetryPolicy{MaxAttempts: 4, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
@@ -131,7 +131,7 @@ func TestRefusedUntilAttemptsRunOut(t *testing.T) {
 func TestPerAttemptTimeout(t *testing.T) {
 	t.Run("GET is retried after a timeout", func(t *testing.T) {
 		srv := newServer(t, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
-			reply(http.StatusOK, transactionBody(StatusPending)))
+			reply(http.StatusOK, transactionBody(TransactionStatusPENDING)))
 		c, sl := testClient(t, srv.baseURL(), WithTimeout(50*time.Millisecond))
 		_, err := c.GetTransaction(context.Background(), "TXN-1")
 		require.NoError(t, err)

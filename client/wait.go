@@ -13,6 +13,12 @@ const (
 	DefaultPollMax     = 15 * time.Second
 )
 
+// ErrUnknownStatus reports a transaction in a status the SDK does not know
+// ([TransactionStatus.Valid] is false): LakiPay added it after this version of openapi.yaml,
+// and the SDK cannot tell whether it is final. [Client.WaitForTransaction] returns it, with
+// the transaction, as soon as it reads such a status.
+var ErrUnknownStatus = errors.New("lakipay: transaction status unknown to this SDK")
+
 // WaitOption configures [Client.WaitForTransaction].
 type WaitOption func(*waitConfig) error
 
@@ -33,9 +39,14 @@ func WithPollInterval(initial, limit time.Duration) WaitOption {
 }
 
 // WaitForTransaction polls [Client.GetTransaction] until the transaction reaches a final
-// status ([IsFinal]) and returns it. Temporary failures (network errors, 429, 5xx) do not end
-// the wait; any other error does. When ctx ends first, it returns the last transaction seen
-// (nil if none) together with an error wrapping ctx.Err().
+// status ([TransactionStatus.IsFinal]) and returns it. Temporary failures (network errors,
+// 429, 5xx) do not end the wait; any other error does. When ctx ends first, it returns the
+// last transaction seen (nil if none) together with an error wrapping ctx.Err().
+//
+// A status the SDK does not know (LakiPay added it after this version of openapi.yaml) may be
+// final or not; rather than poll on until ctx ends, it returns at once with the transaction
+// and an error wrapping [ErrUnknownStatus] that names the status: the caller decides, for
+// example by treating it as not paid and alerting someone.
 func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...WaitOption) (*Transaction, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -58,6 +69,9 @@ func (c *Client) WaitForTransaction(ctx context.Context, id string, opts ...Wait
 			last = tx
 			if tx.Status.IsFinal() {
 				return tx, nil
+			}
+			if !tx.Status.Valid() { // the status is LakiPay's text, which may echo the key
+				return tx, c.cfg.redactError(fmt.Errorf("%w: %q (transaction %s)", ErrUnknownStatus, tx.Status, tx.TransactionID))
 			}
 		case ctx.Err() != nil:
 			return last, fmt.Errorf("lakipay: waiting for transaction: %w", ctx.Err())

@@ -12,7 +12,7 @@ import (
 )
 
 func TestWaitForTransaction(t *testing.T) {
-	pending := reply(http.StatusOK, transactionBody(StatusPending))
+	pending := reply(http.StatusOK, transactionBody(TransactionStatusPENDING))
 	tests := []struct {
 		name     string
 		handlers []http.HandlerFunc
@@ -20,15 +20,15 @@ func TestWaitForTransaction(t *testing.T) {
 		polls    int
 		waits    []time.Duration
 	}{
-		{name: "already final", handlers: []http.HandlerFunc{reply(http.StatusOK, transactionBody(StatusFailed))},
-			want: StatusFailed, polls: 1},
+		{name: "already final", handlers: []http.HandlerFunc{reply(http.StatusOK, transactionBody(TransactionStatusFAILED))},
+			want: TransactionStatusFAILED, polls: 1},
 		{name: "initiated, pending, then success; intervals grow by half up to the limit",
-			handlers: []http.HandlerFunc{reply(http.StatusOK, transactionBody(StatusInitiated)), pending, pending, pending, reply(http.StatusOK, transactionBody(StatusSuccess))},
-			want:     StatusSuccess, polls: 5,
+			handlers: []http.HandlerFunc{reply(http.StatusOK, transactionBody(TransactionStatusINITIATED)), pending, pending, pending, reply(http.StatusOK, transactionBody(TransactionStatusSUCCESS))},
+			want:     TransactionStatusSUCCESS, polls: 5,
 			waits: []time.Duration{time.Second, 1500 * time.Millisecond, 2 * time.Second, 2 * time.Second}},
 		{name: "a 503 between polls does not end the wait",
-			handlers: []http.HandlerFunc{pending, reply(503, busy), reply(503, busy), reply(503, busy), reply(http.StatusOK, transactionBody(StatusCancelled))},
-			want:     StatusCancelled, polls: 5,
+			handlers: []http.HandlerFunc{pending, reply(503, busy), reply(503, busy), reply(503, busy), reply(http.StatusOK, transactionBody(TransactionStatusCANCELLED))},
+			want:     TransactionStatusCANCELLED, polls: 5,
 			// GetTransaction retries the 503s itself (50ms, 100ms) before giving up once.
 			waits: []time.Duration{time.Second, 50 * time.Millisecond, 100 * time.Millisecond, 1500 * time.Millisecond}},
 	}
@@ -46,7 +46,7 @@ func TestWaitForTransaction(t *testing.T) {
 }
 
 func TestWaitForTransactionContextEnds(t *testing.T) {
-	srv := newServer(t, reply(http.StatusOK, transactionBody(StatusPending)))
+	srv := newServer(t, reply(http.StatusOK, transactionBody(TransactionStatusPENDING)))
 	c, sl := testClient(t, srv.baseURL())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -59,7 +59,7 @@ func TestWaitForTransactionContextEnds(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 	require.NotNil(t, tx, "the last transaction seen is returned")
-	assert.Equal(t, StatusPending, tx.Status)
+	assert.Equal(t, TransactionStatusPENDING, tx.Status)
 	assert.Len(t, srv.seen(), 2)
 	assert.Equal(t, []time.Duration{DefaultPollInitial, DefaultPollInitial * 3 / 2}, sl.recorded())
 }
@@ -73,7 +73,7 @@ func TestWaitForTransactionStopsOnPermanentErrors(t *testing.T) {
 		{"404", "TXN-404", reply(http.StatusNotFound, `{"status":"ERROR","message":"Transaction not found","error_code":"NOT_FOUND"}`)},
 		{"401", "TXN-1", reply(http.StatusUnauthorized, `{"status":"ERROR","message":"Invalid API key","error_code":"INVALID_API_KEY"}`)},
 		{"unexpected body", "TXN-1", reply(http.StatusOK, `{}`)},
-		{"invalid id", "", reply(http.StatusOK, transactionBody(StatusSuccess))},
+		{"invalid id", "", reply(http.StatusOK, transactionBody(TransactionStatusSUCCESS))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +99,7 @@ func TestWithPollIntervalValidates(t *testing.T) {
 // TestWaitForTransactionNearTheLargestDuration: growing a poll interval above two thirds of
 // the largest time.Duration never wraps around to a negative wait (polling without a pause).
 func TestWaitForTransactionNearTheLargestDuration(t *testing.T) {
-	srv := newServer(t, reply(http.StatusOK, transactionBody(StatusPending)))
+	srv := newServer(t, reply(http.StatusOK, transactionBody(TransactionStatusPENDING)))
 	c, sl := testClient(t, srv.baseURL())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -33,6 +34,10 @@ const MaxWebhookBytes = 64 << 10
 // Pass the raw body as received: the signature covers its text (numbers may have been signed
 // in another exact form, see Webhooks in the package documentation). An amount written as a
 // decimal string ("1000.50") is read as that number.
+//
+// What LakiPay added after this version of openapi.yaml is carried through, never an error: a
+// status, medium or event the SDK does not know is the event's value as sent (its Valid method
+// says false), and a field it does not know is ignored (it was verified with the rest).
 func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if len(body) > MaxWebhookBytes {
 		return nil, fmt.Errorf("lakipay: webhook: %w: body larger than %d bytes", ErrMalformedWebhook, MaxWebhookBytes)
@@ -42,7 +47,7 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
-	if violations := contract.ValidateWebhook(body, contract.Options{Lenient: true}); violations != nil {
+	if violations := contract.ValidateWebhook(body, readOptions); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
 			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
@@ -56,10 +61,15 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	return event, nil
 }
 
+// readOptions are the contract's judgement of what LakiPay sends: an amount may be a string
+// holding a decimal number, and a string outside an enum is a value the SDK does not know yet.
+var readOptions = contract.Options{Lenient: true, OpenEnums: true}
+
 // decodeEvent decodes the fields of a webhook body that the contract accepted: each field of
 // [WebhookEvent] from the member with exactly its JSON name (the one the contract judged),
-// other members ignored. Event, Medium and Status are the package's constants (the contract
-// admits no other values); the other strings share one allocation.
+// other members ignored. Event, Medium and Status share the text of the values openapi.yaml
+// lists, or hold their own copy of a value it does not; the other strings share one
+// allocation.
 func decodeEvent(fields []webhook.Field) (*WebhookEvent, error) {
 	event := new(WebhookEvent)
 	var (
@@ -144,15 +154,13 @@ func textField(key []byte) bool {
 	return false
 }
 
-// enumValues are the values of a webhook's enum fields, as the package's constants.
-var enumValues = [...]string{
-	string(TypeDeposit), string(TypeWithdrawal),
-	string(StatusInitiated), string(StatusPending), string(StatusSuccess), string(StatusFailed), string(StatusCancelled),
-	string(MediumMPESA), string(MediumTELEBIRR), string(MediumCBE), string(MediumETHSWITCH), string(MediumLAKIPAY), string(MediumCYBERSOURCE),
-}
+// enumValues are the values openapi.yaml lists for the enum fields decodeEvent decodes, from
+// the compiled contract: decoding one costs no allocation.
+var enumValues = slices.Concat(contract.Enum("WebhookEvent", "event"), contract.Enum("WebhookEvent", "status"),
+	contract.Enum("WebhookEvent", "medium"))
 
-// enumValue returns the text of an enum field: the package's constant when it is one, a copy
-// of its text otherwise.
+// enumValue returns the text of an enum field: openapi.yaml's value when it is one, a copy of
+// its text otherwise.
 func enumValue(f webhook.Field) (string, error) {
 	s, err := unquote(f)
 	if err != nil {
@@ -214,9 +222,13 @@ type webhookConfig struct {
 // Status) whose fn returned nil, and answer 200 without calling fn again for:
 //
 //   - a duplicate: the same pair again;
-//   - a stale webhook: any other status of a transaction whose final status (SUCCESS, FAILED,
-//     CANCELLED, which never change) fn already accepted, such as a PENDING that arrives
-//     after the SUCCESS.
+//   - a stale webhook: another status openapi.yaml knows, of a transaction whose final status
+//     (SUCCESS, FAILED, CANCELLED, which never change) fn already accepted, such as a PENDING
+//     that arrives after the SUCCESS.
+//
+// A status the SDK does not know (LakiPay added it later, such as a REFUNDED after the
+// SUCCESS) is never taken for stale, since the SDK cannot tell what it means: it reaches fn
+// once per transaction, de-duplicated like any pair, and makes no transaction final.
 //
 // A pair whose fn failed is not remembered, so LakiPay's retry reaches fn again; while fn runs
 // for a pair, a concurrent delivery of the same pair waits for its outcome instead of calling
@@ -245,6 +257,10 @@ type WebhookHandler struct {
 // public key (see [ParsePublicKey]). fn is called with each verified event; the handler
 // answers 200 only after fn returned nil. A nil or short key, a nil fn or an invalid option is
 // an error here, when the handler is built, never a surprise on the first webhook.
+//
+// fn also receives what LakiPay added after this version of the SDK: a status, medium or
+// event it does not know (Valid false). Ignore what you do not know and return nil, so that
+// the handler answers 200: an error makes LakiPay deliver the same webhook again, and again.
 //
 // For each request it answers:
 //
@@ -375,7 +391,7 @@ func (d *deduplicator) do(ctx context.Context, k webhookKey, fn func() error) de
 			d.mu.Unlock()
 			return dedupDuplicate
 		}
-		if _, ok := d.final[k.transactionID]; ok {
+		if _, ok := d.final[k.transactionID]; ok && k.status.Valid() {
 			d.mu.Unlock()
 			return dedupStale
 		}

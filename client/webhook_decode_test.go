@@ -96,7 +96,7 @@ func TestDecodeEventReadsOnlyJudgedKeys(t *testing.T) {
 	require.Nil(t, contract.ValidateWebhook(body, contract.Options{Lenient: true}))
 	event, err := ParseWebhook(body, &lakipayKey().PublicKey)
 	require.NoError(t, err)
-	assert.Equal(t, StatusSuccess, event.Status, "the judged member wins")
+	assert.Equal(t, TransactionStatusSUCCESS, event.Status, "the judged member wins")
 	var naive WebhookEvent
 	require.NoError(t, json.Unmarshal(body, &naive))
 	assert.Equal(t, TransactionStatus("bogus"), naive.Status, "json.Unmarshal takes the unjudged one")
@@ -127,7 +127,7 @@ func TestDecodeEventEnumsAndText(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, TransactionStatus("REFUNDED"), event.Status)
 	assert.Equal(t, MediumMPESA, event.Medium)
-	assert.Equal(t, TypeDeposit, event.Event)
+	assert.Equal(t, TransactionTypeDEPOSIT, event.Event)
 	assert.Equal(t, "TXN-123456789", event.TransactionID)
 	assert.Equal(t, "ORDER-12345", event.Reference)
 	assert.Equal(t, "ETB", event.Currency)
@@ -139,7 +139,7 @@ func TestDeduplicationKeepsItsOwnCopy(t *testing.T) {
 	text := "TXN-1" + strings.Repeat("s", 344) // an id sharing its memory with a long signature
 	id := text[:5]
 	d := newDeduplicator(2)
-	require.Equal(t, dedupDone, d.do(t.Context(), webhookKey{id, StatusSuccess}, func() error { return nil }))
+	require.Equal(t, dedupDone, d.do(t.Context(), webhookKey{id, TransactionStatusSUCCESS}, func() error { return nil }))
 	for k := range d.done {
 		assert.Equal(t, id, k.transactionID)
 		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(k.transactionID))

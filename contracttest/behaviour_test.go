@@ -125,7 +125,7 @@ func TestDeliveryBehaviour(t *testing.T) {
 		payAndSettle(t, srv, "R-late", hook.URL)
 		ds := srv.Deliveries()
 		assert.Equal(t, []contracttest.DeliveryCase{contracttest.CaseEarlier, contracttest.CaseGenuine}, cases(ds))
-		assert.Equal(t, []client.TransactionStatus{client.StatusPending, client.StatusSuccess}, []client.TransactionStatus{ds[0].Status, ds[1].Status})
+		assert.Equal(t, []client.TransactionStatus{client.TransactionStatusPENDING, client.TransactionStatusSUCCESS}, []client.TransactionStatus{ds[0].Status, ds[1].Status})
 		assert.Equal(t, []string{"PENDING", "SUCCESS"}, a.list())
 	})
 	t.Run("hostile ahead of the genuine webhook", func(t *testing.T) {

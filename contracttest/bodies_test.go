@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // TestFakeRefusesBodiesReadersDisagreeOn sends the fake checkout bodies that encoding/json
@@ -51,12 +51,10 @@ func TestFakeRefusesBodiesReadersDisagreeOn(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			status, _, body := call(t, plain, http.MethodPost, srv.URL()+"/payment/checkout", testKey, []byte(tt.body))
 			require.Equal(t, http.StatusBadRequest, status, string(body))
-			var env gen.ErrorEnvelope
+			var env client.ErrorEnvelope
 			require.NoError(t, json.Unmarshal(body, &env))
-			require.NotNil(t, env.ErrorCode)
-			assert.Equal(t, "VALIDATION_ERROR", *env.ErrorCode)
-			require.NotNil(t, env.Errors)
-			messages := (*env.Errors)[tt.field]
+			assert.Equal(t, "VALIDATION_ERROR", env.ErrorCode)
+			messages := env.Errors[tt.field]
 			require.NotEmpty(t, messages, "the refusal names %s: %s", tt.field, body)
 			assert.Contains(t, strings.Join(messages, "; "), tt.words)
 			assert.NotContains(t, string(body), "e+11", "numbers are never in exponent form")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // The /_mock/ endpoints that take no input refuse any body but none or {}, as the others
@@ -37,7 +36,7 @@ func TestMockEndpointsWithoutInputRefuseABody(t *testing.T) {
 		}
 	}
 	tx := transaction(t, srv, open)
-	assert.Equal(t, gen.TransactionStatusINITIATED, tx.Status, "still there, neither cancelled nor reset")
+	assert.Equal(t, client.TransactionStatusINITIATED, tx.Status, "still there, neither cancelled nor reset")
 	assert.Equal(t, 0, srv.Requests("noSuchOperation"))
 	status, _, _ := rawCall(t, http.MethodPost, srv.Origin()+"/_mock/transactions/"+open+"/decline", []byte(" { }\n"))
 	assert.Equal(t, http.StatusOK, status, "an empty object is no input")
@@ -84,10 +83,10 @@ func TestWebhooksCannotReachTheControlPaths(t *testing.T) {
 }
 
 // assertUntouched checks that the session victim is still there, open, and not declined.
-func assertUntouched(t *testing.T, srv *contracttest.Server, victim gen.CheckoutSession) {
+func assertUntouched(t *testing.T, srv *contracttest.Server, victim client.CheckoutSession) {
 	t.Helper()
 	tx := transaction(t, srv, victim.LakipayTransactionID)
-	assert.Equal(t, gen.TransactionStatusINITIATED, tx.Status, "the victim is neither reset nor cancelled")
+	assert.Equal(t, client.TransactionStatusINITIATED, tx.Status, "the victim is neither reset nor cancelled")
 	back, err := srv.Shopper().Pay(t.Context(), victim.CheckoutURL, client.MediumMPESA)
 	require.NoError(t, err)
 	assert.Equal(t, "https://example.com/success", back, "the victim's payment was not declined")
@@ -110,7 +109,7 @@ func TestRedirectsCannotReachTheControlPaths(t *testing.T) {
 						"https://example.com/success", target, 1), "https://example.com/failed", target, 1))
 					status, _, answer := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
 					require.Equal(t, http.StatusOK, status, "%s", answer)
-					var created gen.CheckoutResponse
+					var created client.CheckoutResponse
 					require.NoError(t, json.Unmarshal(answer, &created))
 					form := url.Values{"action": {action}, "medium": {string(client.MediumMPESA)}}
 					req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, created.Data.CheckoutURL, strings.NewReader(form.Encode()))

@@ -131,13 +131,10 @@ func viewOf(s *session) sessionView {
 		Status: string(p.Status), Medium: mediumOf(s), Created: s.created, Updated: s.updated,
 		Description: p.Description, Mediums: make([]string, len(p.Mediums)),
 		Redirects: redirectsView{Success: s.req.Redirects.Success, Failed: s.req.Redirects.Failed},
-		Webhooks:  s.history.webhooks,
+		Webhooks:  s.history.webhooks, CallbackURL: s.req.CallbackURL,
 	}
 	for i, m := range p.Mediums {
 		v.Mediums[i] = string(m)
-	}
-	if s.req.CallbackURL != nil {
-		v.CallbackURL = *s.req.CallbackURL
 	}
 	return v
 }

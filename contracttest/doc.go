@@ -1,5 +1,5 @@
 // Package contracttest makes tests against LakiPay's hosted checkout trustworthy. It judges
-// every exchange against openapi.yaml, compiled into Go by go generate (the same contract
+// every exchange against openapi.yaml, compiled into Go by make generate (the same contract
 // package client checks its requests with, proven equal to kin-openapi's verdicts by this
 // module's tests), and provides a stateful fake LakiPay that keeps to that contract. It is
 // test machinery: merchants' servers import package client alone.
@@ -23,7 +23,9 @@
 // to send: it is reported with the rule "envelope", never silently accepted. So are what
 // readers would disagree on: a key repeated at any depth, invalid UTF-8, a number more
 // precise or larger than a 64-bit float shows (rules "duplicate key", "utf-8", "multipleOf",
-// "maximum"). [Strict] also flags properties the spec neither declares nor rules on.
+// "maximum"). [Strict] also flags properties the spec neither declares nor rules on. A value
+// of an enum the spec does not list (a medium or status LakiPay added) is a violation here,
+// though package client carries it through: the transport is where a deviation is noticed.
 // Request and response bodies reach the caller intact; a transport error or a body cut short
 // reaches it unchanged.
 //
@@ -38,7 +40,10 @@
 //     without the one pinned by [WithAPIKey]); 400 VALIDATION_ERROR naming every broken field
 //     in errors ("redirects.success": ["... (pattern)"]); 400 DUPLICATE_REFERENCE for a
 //     reference already used.
-//   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id.
+//   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id. It
+//     echoes every field of the checkout request that Transaction declares under the same JSON
+//     name and type (reference, amount, currency, description, and any field openapi.yaml adds
+//     to both), so that a new field needs no edit of the fake.
 //
 // Routing is exact, so that a misconfigured base URL fails against the fake as it would
 // against LakiPay: the API only at /api/v2 followed by one of the spec's paths, the hosted page
@@ -276,6 +281,18 @@
 // documentation describes under Retries: the same reference again answers
 // DUPLICATE_REFERENCE, so the next attempt needs the next reference.
 //
+// # Values LakiPay adds
+//
+// [Fake.SetStatus] (POST /_mock/transactions/{id}/status) scripts what LakiPay may send before
+// openapi.yaml knows it: a status and, optionally, a medium, any upper-case words (REFUNDED,
+// AWASH). Transaction detail shows them and a signed webhook is sent, so that a test can check
+// that its code carries a value it does not know through (package client does: Valid is
+// false, and its webhook handler answers 200). The fake's own self-check lets exactly the
+// scripted values pass, in the fields they were scripted for; [Transport] still reports them,
+// as it would LakiPay's. The fake cannot tell what a status the spec does not know means: such
+// a session takes no other change but another SetStatus, and a final session takes only such a
+// status.
+//
 // # Scripting over HTTP (/_mock/)
 //
 // Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
@@ -290,6 +307,9 @@
 //   - POST /_mock/transactions/{id}/fail with {"medium": "MPESA"}: fail at the provider.
 //   - POST /_mock/transactions/{id}/cancel: cancel.
 //   - POST /_mock/transactions/{id}/decline: make the next payment on the hosted page fail.
+//   - POST /_mock/transactions/{id}/status with {"status": "REFUNDED", "medium": "AWASH"}: set
+//     a status and optionally a medium the spec may not know ([Fake.SetStatus]); answers the
+//     transaction.
 //   - POST /_mock/fail-next with {"operation": "createCheckout", "status": 503,
 //     "error_code": "PROVIDER_ERROR"}: force the next answer (status 400..599).
 //   - POST /_mock/faults with {"operation": "getTransaction", "fault": "rate_limited",

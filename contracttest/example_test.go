@@ -12,7 +12,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // A fake LakiPay served on its own listener (what `lakipay mock` does), driven with plain
@@ -38,7 +37,7 @@ func ExampleNewFake() {
 		_ = json.NewDecoder(resp.Body).Decode(out)
 		return resp.StatusCode
 	}
-	var created gen.CheckoutResponse
+	var created client.CheckoutResponse
 	status := do(http.MethodPost, "/payment/checkout", `{"amount": 1000.5, "currency": "ETB",
 		"phone_number": "251911111111", "reference": "ORDER-1",
 		"redirects": {"success": "https://example.com/success", "failed": "https://example.com/failed"},
@@ -48,9 +47,9 @@ func ExampleNewFake() {
 	if err := fake.Pay(created.Data.LakipayTransactionID, client.MediumTELEBIRR); err != nil {
 		panic(err)
 	}
-	var detail gen.TransactionResponse
+	var detail client.TransactionResponse
 	do(http.MethodGet, "/payment/transaction/"+created.Data.LakipayTransactionID, "", &detail)
-	fmt.Println(detail.Data.Status, *detail.Data.Medium, detail.Data.Amount)
+	fmt.Println(detail.Data.Status, detail.Data.Medium, detail.Data.Amount)
 	// Output:
 	// 200 INITIATED TXN-82c103a376eed66c
 	// SUCCESS TELEBIRR 1000.50
@@ -65,12 +64,12 @@ func ExampleNewTransport() {
 			"created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:30:00Z"}}`)
 	}))
 	defer lakipay.Close()
-	client := &http.Client{Transport: contracttest.NewTransport(nil, func(v contracttest.Violation) {
+	hc := &http.Client{Transport: contracttest.NewTransport(nil, func(v contracttest.Violation) {
 		fmt.Println(v.Operation, v.Pointer, v.Rule, v.Value)
 	})}
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, lakipay.URL+"/api/v2/payment/transaction/TXN-1", nil)
 	req.Header.Set("X-API-Key", "pk_test_example:sk_test_example")
-	resp, err := client.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		panic(err)
 	}

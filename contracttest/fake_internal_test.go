@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -98,4 +99,23 @@ func TestSigningKeyFailure(t *testing.T) {
 	rec := httptest.NewRecorder()
 	f.ServeHTTP(rec, httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/_mock/public-key", nil))
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
+}
+
+// TestScriptedValuesAreDeliberateExactly: the fake's self-check lets pass only the values a
+// test scripted with SetStatus, in the field it scripted them for; any other violation, even
+// of a scripted session, is still the fake's bug.
+func TestScriptedValuesAreDeliberateExactly(t *testing.T) {
+	sc := scripted{status: "REFUNDED", medium: "AWASH"}
+	enum := func(pointer, value string) contract.Violation {
+		return contract.Violation{Pointer: pointer, Rule: contract.RuleEnum, Value: value}
+	}
+	assert.True(t, sc.deliberate(enum("/data/status", `"REFUNDED"`)))
+	assert.True(t, sc.deliberate(enum("/status", `"REFUNDED"`)))
+	assert.True(t, sc.deliberate(enum("/medium", `"AWASH"`)))
+	assert.False(t, sc.deliberate(enum("/data/status", `"CHARGED_BACK"`)), "another value")
+	assert.False(t, sc.deliberate(enum("/data/medium", `"REFUNDED"`)), "the status's value in the medium")
+	assert.False(t, sc.deliberate(enum("/data/type", `"REFUNDED"`)), "another field")
+	assert.False(t, sc.deliberate(contract.Violation{Pointer: "/data/status", Rule: contract.RulePattern, Value: `"REFUNDED"`}), "another rule")
+	assert.False(t, scripted{}.deliberate(enum("/data/status", `""`)), "nothing scripted")
+	assert.False(t, scripted{status: "REFUNDED"}.deliberate(enum("/data/medium", `""`)), "no medium scripted")
 }

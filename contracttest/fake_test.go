@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/spec"
@@ -33,7 +33,7 @@ import (
 func TestCheckoutAndDetail(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	session := createCheckout(t, srv, "ORDER-1", "")
-	assert.Equal(t, gen.TransactionStatusINITIATED, session.Status)
+	assert.Equal(t, client.TransactionStatusINITIATED, session.Status)
 	assert.Equal(t, "ORDER-1", session.Reference)
 	assert.Equal(t, "1000.50", session.Amount.String())
 	assert.Equal(t, "ETB", session.Currency)
@@ -42,10 +42,9 @@ func TestCheckoutAndDetail(t *testing.T) {
 
 	tx := transaction(t, srv, session.LakipayTransactionID)
 	assert.Equal(t, session.LakipayTransactionID, tx.TransactionID)
-	assert.Equal(t, gen.TransactionStatusINITIATED, tx.Status)
-	assert.Nil(t, tx.Medium, "no medium before the shopper chose one")
-	require.NotNil(t, tx.Description)
-	assert.Equal(t, "Payment for order #123", *tx.Description)
+	assert.Equal(t, client.TransactionStatusINITIATED, tx.Status)
+	assert.Empty(t, tx.Medium, "no medium before the shopper chose one")
+	assert.Equal(t, "Payment for order #123", tx.Description)
 }
 
 func TestIDsAreDeterministicFromTheSeed(t *testing.T) {
@@ -111,9 +110,9 @@ func TestAPIKeyIsRequired(t *testing.T) {
 				status, _, resp := call(t, http.DefaultClient, op.method, srv.URL()+op.path, tc.key, body)
 				assert.Equal(t, http.StatusUnauthorized, status)
 				env := errorEnvelope(t, resp)
-				assert.Equal(t, "INVALID_API_KEY", *env.ErrorCode)
+				assert.Equal(t, "INVALID_API_KEY", env.ErrorCode)
 				require.NotNil(t, env.Errors)
-				assert.Equal(t, []string{tc.message}, (*env.Errors)["api_key"])
+				assert.Equal(t, []string{tc.message}, env.Errors["api_key"])
 				assert.NotContains(t, string(resp), "sk_test_other")
 			})
 		}
@@ -136,15 +135,15 @@ func TestValidationErrorNamesEveryBrokenField(t *testing.T) {
 	status, _, resp := call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
 	require.Equal(t, http.StatusBadRequest, status)
 	env := errorEnvelope(t, resp)
-	assert.Equal(t, "VALIDATION_ERROR", *env.ErrorCode)
+	assert.Equal(t, "VALIDATION_ERROR", env.ErrorCode)
 	require.NotNil(t, env.Errors)
 	var fields []string
-	for f := range *env.Errors {
+	for f := range env.Errors {
 		fields = append(fields, f)
 	}
 	assert.ElementsMatch(t, []string{"amount", "currency", "phone_number", "supported_mediums.1", "redirects.success", "redirects.failed", "colour"}, fields)
-	assert.Contains(t, (*env.Errors)["redirects.failed"][0], "(required)")
-	assert.Contains(t, (*env.Errors)["currency"][0], "(pattern)")
+	assert.Contains(t, env.Errors["redirects.failed"][0], "(required)")
+	assert.Contains(t, env.Errors["currency"][0], "(pattern)")
 }
 
 func TestDuplicateReferenceIsRefused(t *testing.T) {
@@ -153,9 +152,9 @@ func TestDuplicateReferenceIsRefused(t *testing.T) {
 	status, _, resp := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "ORDER-DUP", ""))
 	require.Equal(t, http.StatusBadRequest, status)
 	env := errorEnvelope(t, resp)
-	assert.Equal(t, "DUPLICATE_REFERENCE", *env.ErrorCode)
-	assert.Contains(t, *env.Errors, "reference")
-	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, first.LakipayTransactionID).Status, "the first session is untouched")
+	assert.Equal(t, "DUPLICATE_REFERENCE", env.ErrorCode)
+	assert.Contains(t, env.Errors, "reference")
+	assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, first.LakipayTransactionID).Status, "the first session is untouched")
 }
 
 func TestUnknownTransactionIsNotFound(t *testing.T) {
@@ -164,13 +163,13 @@ func TestUnknownTransactionIsNotFound(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			status, _, resp := call(t, validated(t), http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
 			assert.Equal(t, http.StatusNotFound, status)
-			assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, resp).ErrorCode)
+			assert.Equal(t, "NOT_FOUND", errorEnvelope(t, resp).ErrorCode)
 		})
 	}
 	t.Run("undeclared route", func(t *testing.T) {
 		status, _, resp := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/refunds", testKey, nil)
 		assert.Equal(t, http.StatusNotFound, status)
-		assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, resp).ErrorCode)
+		assert.Equal(t, "NOT_FOUND", errorEnvelope(t, resp).ErrorCode)
 	})
 }
 
@@ -179,12 +178,12 @@ func TestScriptedTransitions(t *testing.T) {
 	cases := []struct {
 		name   string
 		act    func(id string) error
-		status gen.TransactionStatus
-		medium *gen.Medium
+		status client.TransactionStatus
+		medium client.Medium
 	}{
-		{"pay", func(id string) error { return srv.Pay(id, client.MediumTELEBIRR) }, gen.TransactionStatusSUCCESS, ptr(gen.MediumTELEBIRR)},
-		{"fail", func(id string) error { return srv.Fail(id, client.MediumCBE) }, gen.TransactionStatusFAILED, ptr(gen.MediumCBE)},
-		{"cancel", srv.Cancel, gen.TransactionStatusCANCELLED, nil},
+		{"pay", func(id string) error { return srv.Pay(id, client.MediumTELEBIRR) }, client.TransactionStatusSUCCESS, client.MediumTELEBIRR},
+		{"fail", func(id string) error { return srv.Fail(id, client.MediumCBE) }, client.TransactionStatusFAILED, client.MediumCBE},
+		{"cancel", srv.Cancel, client.TransactionStatusCANCELLED, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,16 +199,14 @@ func TestScriptedTransitions(t *testing.T) {
 		})
 	}
 	t.Run("errors", func(t *testing.T) {
-		id := createCheckout(t, srv, "R-errors", "", gen.MediumMPESA).LakipayTransactionID
+		id := createCheckout(t, srv, "R-errors", "", client.MediumMPESA).LakipayTransactionID
 		assert.ErrorIs(t, srv.Pay(id, client.MediumCBE), contracttest.ErrMediumNotOffered)
 		assert.ErrorIs(t, srv.Pay("TXN-nope", client.MediumMPESA), contracttest.ErrUnknownTransaction)
 		assert.ErrorIs(t, srv.Cancel("TXN-nope"), contracttest.ErrUnknownTransaction)
 		assert.ErrorIs(t, srv.Decline("TXN-nope"), contracttest.ErrUnknownTransaction)
-		assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, id).Status, "a refused change changes nothing")
+		assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, id).Status, "a refused change changes nothing")
 	})
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // noRedirect is a client that reports redirects instead of following them.
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -243,7 +240,7 @@ func TestHostedPage(t *testing.T) {
 		require.NoError(t, err)
 		status, _, resp := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
 		require.Equal(t, http.StatusOK, status)
-		var created gen.CheckoutResponse
+		var created client.CheckoutResponse
 		require.NoError(t, json.Unmarshal(resp, &created))
 		status, html := page(t, created.Data.CheckoutURL)
 		require.Equal(t, http.StatusOK, status)
@@ -261,11 +258,11 @@ func TestHostedPage(t *testing.T) {
 		decline    bool
 		form       url.Values
 		wantTarget string
-		wantStatus gen.TransactionStatus
+		wantStatus client.TransactionStatus
 	}{
-		{"pay", false, url.Values{"medium": {"TELEBIRR"}, "action": {"pay"}}, "https://example.com/success", gen.TransactionStatusSUCCESS},
-		{"cancel", false, url.Values{"action": {"cancel"}}, "https://example.com/failed", gen.TransactionStatusCANCELLED},
-		{"provider declines", true, url.Values{"medium": {"CBE"}, "action": {"pay"}}, "https://example.com/failed", gen.TransactionStatusFAILED},
+		{"pay", false, url.Values{"medium": {"TELEBIRR"}, "action": {"pay"}}, "https://example.com/success", client.TransactionStatusSUCCESS},
+		{"cancel", false, url.Values{"action": {"cancel"}}, "https://example.com/failed", client.TransactionStatusCANCELLED},
+		{"provider declines", true, url.Values{"medium": {"CBE"}, "action": {"pay"}}, "https://example.com/failed", client.TransactionStatusFAILED},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -288,7 +285,7 @@ func TestHostedPage(t *testing.T) {
 		})
 	}
 	t.Run("refuses what the page does not offer", func(t *testing.T) {
-		s := createCheckout(t, srv, "R-page-bad", "", gen.MediumMPESA)
+		s := createCheckout(t, srv, "R-page-bad", "", client.MediumMPESA)
 		for _, form := range []url.Values{
 			{"medium": {"CBE"}, "action": {"pay"}},
 			{"medium": {"<b>"}, "action": {"pay"}},
@@ -299,7 +296,7 @@ func TestHostedPage(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, status, form.Encode())
 			assert.NotContains(t, html, "<b>")
 		}
-		assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
+		assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
 	})
 	t.Run("unknown page", func(t *testing.T) {
 		status, _ := page(t, srv.Origin()+"/checkout/nope")
@@ -349,15 +346,15 @@ func TestWebhooks(t *testing.T) {
 		assert.Equal(t, hook.URL+"/cb", d.URL)
 		require.NoError(t, webhook.Verify(d.Body, key))
 		require.NoError(t, webhook.Verify(rcv.bodies[0], srv.PublicKey()), "the receiver got the same signed bytes")
-		var event gen.WebhookEvent
+		var event client.WebhookEvent
 		require.NoError(t, json.Unmarshal(d.Body, &event))
-		assert.Equal(t, gen.WebhookEventEventDEPOSIT, event.Event)
+		assert.Equal(t, client.TransactionTypeDEPOSIT, event.Event)
 		assert.Equal(t, s.LakipayTransactionID, event.TransactionID)
 		assert.Equal(t, "R-hook", event.Reference)
 		assert.Equal(t, "1000.50", event.Amount.String())
 		assert.Equal(t, "ETB", event.Currency)
-		assert.Equal(t, gen.TransactionStatusSUCCESS, event.Status)
-		assert.Equal(t, ptr(gen.MediumMPESA), event.Medium)
+		assert.Equal(t, client.TransactionStatusSUCCESS, event.Status)
+		assert.Equal(t, client.MediumMPESA, event.Medium)
 		reference, err := spec.Load()
 		require.NoError(t, err)
 		assert.Empty(t, reference.WebhookVerdict(d.Body, contract.Options{Strict: true}), "kin-openapi, the reference, accepts the webhook too")
@@ -443,7 +440,7 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 		require.NoError(t, srv.FailNext("createCheckout", http.StatusUnprocessableEntity, "INSUFFICIENT_BALANCE"))
 		status, _, body := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-f1", ""))
 		assert.Equal(t, http.StatusUnprocessableEntity, status)
-		assert.Equal(t, "INSUFFICIENT_BALANCE", *errorEnvelope(t, body).ErrorCode)
+		assert.Equal(t, "INSUFFICIENT_BALANCE", errorEnvelope(t, body).ErrorCode)
 		createCheckout(t, srv, "R-f1", "") // only the next call: the reference was not used
 	})
 	cases := []struct {
@@ -454,7 +451,7 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 	}{
 		{contracttest.FaultInternalError, 500, func(t *testing.T, _ *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
-			assert.Equal(t, "PROVIDER_ERROR", *errorEnvelope(t, body).ErrorCode)
+			assert.Equal(t, "PROVIDER_ERROR", errorEnvelope(t, body).ErrorCode)
 		}},
 		{contracttest.FaultRateLimited, 429, func(t *testing.T, resp *http.Response, _ []byte, _ int64, err error) {
 			require.NoError(t, err)
@@ -487,12 +484,12 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 		}},
 		{contracttest.FaultUnavailable, 503, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
-			assert.Equal(t, "PROVIDER_ERROR", *errorEnvelope(t, body).ErrorCode)
+			assert.Equal(t, "PROVIDER_ERROR", errorEnvelope(t, body).ErrorCode)
 			assert.Empty(t, resp.Header.Get("Retry-After"))
 		}},
 		{contracttest.FaultRateLimitedNoRetryAfter, 429, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
 			require.NoError(t, err)
-			assert.Equal(t, "RATE_LIMITED", *errorEnvelope(t, body).ErrorCode)
+			assert.Equal(t, "RATE_LIMITED", errorEnvelope(t, body).ErrorCode)
 			assert.NotContains(t, resp.Header, "Retry-After")
 		}},
 		{contracttest.FaultWrongContentType, 200, func(t *testing.T, resp *http.Response, body []byte, _ int64, err error) {
@@ -535,8 +532,8 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 				require.NoError(t, err)
 				req.Header.Set("X-API-Key", testKey)
 				req.Header.Set("Content-Type", "application/json")
-				client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-				resp, err := client.Do(req)
+				hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+				resp, err := hc.Do(req)
 				var got []byte
 				var n int64
 				if err == nil {
@@ -552,7 +549,7 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 				tc.check(t, resp, got, n, err)
 				assert.Equal(t, before+1, srv.Requests(op), "the request reached the fake once")
 				// The fault was used up: the next call is normal again.
-				assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, existing.LakipayTransactionID).Status)
+				assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, existing.LakipayTransactionID).Status)
 			})
 		}
 	}
@@ -610,7 +607,7 @@ func TestMockEndpoints(t *testing.T) {
 		return status, out
 	}
 	ids := map[string]string{}
-	for _, ref := range []string{"pay", "fail", "cancel", "decline"} {
+	for _, ref := range []string{"pay", "fail", "cancel", "decline", "status"} {
 		ids[ref] = createCheckout(t, srv, "R-mock-"+ref, hook.URL).LakipayTransactionID
 	}
 	cases := []struct {
@@ -634,6 +631,17 @@ func TestMockEndpoints(t *testing.T) {
 		{"decline", "POST", "transactions/" + ids["decline"] + "/decline", "", 200, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "INITIATED", out["status"], "decline only scripts the page's next payment")
 		}},
+		{"status LakiPay may add", "POST", "transactions/" + ids["status"] + "/status", `{"status":"REFUNDED","medium":"AWASH"}`, 200,
+			func(t *testing.T, out map[string]any) {
+				assert.Equal(t, "REFUNDED", out["status"])
+				assert.Equal(t, "AWASH", out["medium"])
+			}},
+		{"status a known one after a final", "POST", "transactions/" + ids["pay"] + "/status", `{"status":"PENDING"}`, 409, nil},
+		{"status lower case", "POST", "transactions/" + ids["status"] + "/status", `{"status":"refunded"}`, 400, func(t *testing.T, out map[string]any) {
+			assert.Contains(t, out["error"], "upper-case word")
+		}},
+		{"status missing", "POST", "transactions/" + ids["status"] + "/status", `{"medium":"AWASH"}`, 400, nil},
+		{"status unknown field", "POST", "transactions/" + ids["status"] + "/status", `{"status":"REFUNDED","reason":"x"}`, 400, nil},
 		{"unknown transaction", "POST", "transactions/TXN-nope/cancel", "", 404, func(t *testing.T, out map[string]any) {
 			assert.Contains(t, out["error"], "unknown transaction")
 		}},
@@ -697,7 +705,7 @@ func TestMockEndpoints(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		var list []contracttest.Delivery
 		require.NoError(t, json.Unmarshal(body, &list))
-		assert.Len(t, list, 3, "pay, fail and cancel each sent one webhook")
+		assert.Len(t, list, 4, "pay, fail, cancel and status each sent one webhook")
 		for _, d := range list {
 			assert.NoError(t, webhook.Verify(d.Body, srv.PublicKey()), "the listed body is the signed JSON")
 		}
@@ -720,7 +728,7 @@ func TestCoverage(t *testing.T) {
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(1, 0))
 	hook := httptest.NewServer(&receiver{})
 	defer hook.Close()
-	s := createCheckout(t, srv, "R-cov", hook.URL, gen.MediumMPESA, gen.MediumCBE)
+	s := createCheckout(t, srv, "R-cov", hook.URL, client.MediumMPESA, client.MediumCBE)
 	require.NoError(t, srv.Pay(s.LakipayTransactionID, client.MediumCBE))
 	transaction(t, srv, s.LakipayTransactionID)
 	call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/TXN-none", testKey, nil)
@@ -742,7 +750,9 @@ func TestCoverage(t *testing.T) {
 
 	text := c.String()
 	assert.Contains(t, text, "createCheckout")
-	assert.Regexp(t, `Medium +CBE×2 MPESA×1 +not exercised: CYBERSOURCE ETHSWITCH LAKIPAY TELEBIRR`, text)
+	unexercised := slices.DeleteFunc(contract.Enum("Medium"), func(m string) bool { return m == "CBE" || m == "MPESA" })
+	slices.Sort(unexercised)
+	assert.Regexp(t, `Medium +CBE×2 MPESA×1 +not exercised: `+strings.Join(unexercised, " ")+"\n", text)
 
 	c.Operations["createCheckout"]["200"] = 99
 	assert.Equal(t, 1, srv.Coverage().Operations["createCheckout"]["200"], "Coverage returns a snapshot")
@@ -850,7 +860,7 @@ func TestCloseStopsPendingWebhooks(t *testing.T) {
 	defer hook.Close()
 	status, _, body := call(t, validated(t), http.MethodPost, api.URL+"/api/v2/payment/checkout", testKey, checkoutBody(t, "R-close", hook.URL))
 	require.Equal(t, http.StatusOK, status)
-	var created gen.CheckoutResponse
+	var created client.CheckoutResponse
 	require.NoError(t, json.Unmarshal(body, &created))
 	require.NoError(t, f.Pay(created.Data.LakipayTransactionID, client.MediumMPESA))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -981,14 +991,14 @@ func TestHugeBodyStopsWhenTheClientDoes(t *testing.T) {
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+"/payment/transaction/TXN-1", nil)
 	require.NoError(t, err)
 	req.Header.Set("X-API-Key", testKey)
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := client.Do(req)
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Do(req)
 	require.NoError(t, err)
 	head := make([]byte, 1<<10)
 	_, err = io.ReadFull(resp.Body, head)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close(), "closing after 1 KiB drops the connection")
-	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, createCheckout(t, srv, "R-after-huge", "").LakipayTransactionID).Status,
+	assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, createCheckout(t, srv, "R-after-huge", "").LakipayTransactionID).Status,
 		"the fake goes on answering")
 }
 

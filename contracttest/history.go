@@ -294,9 +294,4 @@ func prefix(text string, n int) string {
 }
 
 // mediumOf is the medium s was paid or failed with ("" when none was chosen).
-func mediumOf(s *session) string {
-	if s.medium == nil {
-		return ""
-	}
-	return string(*s.medium)
-}
+func mediumOf(s *session) string { return string(s.medium) }

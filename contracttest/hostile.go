@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/gen"
-	"github.com/lakipay/checkout-go/internal/money"
 	"github.com/lakipay/checkout-go/internal/webhook"
 	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
@@ -106,10 +104,10 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	d := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), Case: c}
 	needsFinal := c != CaseForgedSignature && c != CaseUnsigned && c != CaseShiftedKey && c != CaseShiftedValue
 	if c == CaseReplayed {
-		if !isFinal(other.status) {
+		if !other.final() {
 			return d, 0, fmt.Errorf("%w: transaction %s (replay_of) is %s: it has no genuine webhook to replay until it is final", ErrScript, other.id, other.status)
 		}
-	} else if needsFinal && !isFinal(s.status) {
+	} else if needsFinal && !s.final() {
 		return d, 0, fmt.Errorf("%w: transaction %s is %s: case %q needs its genuine webhook, which exists once it is final (pay, fail or cancel it first)", ErrScript, s.id, s.status, c)
 	}
 	var (
@@ -121,15 +119,15 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	case CaseGenuine, CaseDuplicate:
 		body, err = f.webhookBody(s)
 	case CaseEarlier:
-		d.Status = client.StatusPending
+		d.Status = client.TransactionStatusPENDING
 		event := eventOf(s)
-		event.Status = gen.TransactionStatusPENDING
+		event.Status = client.TransactionStatusPENDING
 		event.Timestamp = event.Timestamp.Add(-time.Second)
-		body, err = f.signGenuine(event)
+		body, err = f.signGenuine(event, s.scripted)
 	case CaseTamperedStatus:
-		to := client.StatusSuccess
-		if s.status == gen.TransactionStatusSUCCESS {
-			to = client.StatusCancelled
+		to := client.TransactionStatusSUCCESS
+		if s.status == client.TransactionStatusSUCCESS {
+			to = client.TransactionStatusCANCELLED
 		}
 		d.Status = to
 		body, err = f.tamper(s, "status", `"`+string(to)+`"`)
@@ -139,10 +137,10 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 		d.Status = client.TransactionStatus(other.status)
 		body, err = f.webhookBody(other)
 	case CaseForgedSignature, CaseUnsigned:
-		d.Status = client.StatusSuccess
+		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.claimSuccess(s, c)
 	case CaseShiftedKey, CaseShiftedValue:
-		d.Status = client.StatusSuccess
+		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.shifted(s, c)
 	case CaseOversized:
 		if body, err = f.webhookBody(s); err == nil {
@@ -179,10 +177,10 @@ func (f *Fake) tamper(s *session, field, value string) ([]byte, error) {
 
 // tamperedAmount is amount raised by 1.00, or lowered by 1.00 when that is out of range, in
 // shortest form.
-func tamperedAmount(amount money.Amount) string {
-	changed, err := money.FromMinor(amount.Minor() + 100)
+func tamperedAmount(amount client.Amount) string {
+	changed, err := client.AmountFromMinor(amount.Minor() + 100)
 	if err != nil {
-		changed, _ = money.FromMinor(amount.Minor() - 100) // the largest amount is far above 1.00
+		changed, _ = client.AmountFromMinor(amount.Minor() - 100) // the largest amount is far above 1.00
 	}
 	text, _ := changed.MarshalJSON() // never fails
 	return string(text)
@@ -190,12 +188,11 @@ func tamperedAmount(amount money.Amount) string {
 
 // claimEvent is the webhook of a SUCCESS that s never had (or had): what an attacker claims.
 // Its medium is s's, else the first one s offers; its timestamp now.
-func (f *Fake) claimEvent(s *session) gen.WebhookEvent {
+func (f *Fake) claimEvent(s *session) client.WebhookEvent {
 	event := eventOf(s)
-	event.Status = gen.TransactionStatusSUCCESS
-	if event.Medium == nil && len(s.req.SupportedMediums) > 0 {
-		m := s.req.SupportedMediums[0]
-		event.Medium = &m
+	event.Status = client.TransactionStatusSUCCESS
+	if event.Medium == "" && len(s.req.SupportedMediums) > 0 {
+		event.Medium = s.req.SupportedMediums[0]
 	}
 	event.Timestamp = f.now().UTC().Truncate(time.Second)
 	return event

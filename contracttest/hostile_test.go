@@ -104,7 +104,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 
 	genuine := deliverOne(t, srv, contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseGenuine, URL: hook.URL})
 	require.NoError(t, webhook.Verify(genuine.Body, key))
-	assert.Equal(t, client.StatusSuccess, genuine.Status)
+	assert.Equal(t, client.TransactionStatusSUCCESS, genuine.Status)
 	assert.Equal(t, http.StatusTeapot, genuine.HTTPStatus, "the receiver's own answer is recorded")
 	assert.Equal(t, string(genuine.Body), string(in.last()))
 	genuineFields := fieldsOf(t, genuine.Body)
@@ -119,8 +119,8 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseEarlier}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			event, err := client.ParseWebhook(received, key)
 			require.NoError(t, err, "genuinely signed and valid")
-			assert.Equal(t, client.StatusPending, event.Status)
-			assert.Equal(t, client.StatusPending, d.Status)
+			assert.Equal(t, client.TransactionStatusPENDING, event.Status)
+			assert.Equal(t, client.TransactionStatusPENDING, d.Status)
 			var final time.Time
 			require.NoError(t, json.Unmarshal(genuineFields["timestamp"], &final))
 			assert.Equal(t, final.Add(-time.Second), event.Timestamp, "timestamped before the final change")
@@ -134,14 +134,14 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			sig, err := base64.StdEncoding.DecodeString(text(t, f["signature"]))
 			require.NoError(t, err)
 			assert.Len(t, sig, 256, "a real RSA-2048 signature, by another key")
-			assert.Equal(t, client.StatusSuccess, d.Status)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
 		}},
 		{contracttest.DeliverRequest{TransactionID: cancelled, Case: contracttest.CaseTamperedStatus}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrInvalidSignature)
 			tampered := fieldsOf(t, received)
 			assert.Equal(t, `"SUCCESS"`, string(tampered["status"]))
-			assert.Equal(t, client.StatusSuccess, d.Status)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
 			assert.Equal(t, cancelled, text(t, tampered["transaction_id"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedStatus}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
@@ -161,10 +161,10 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseReplayed, ReplayOf: paid}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			assert.Equal(t, string(genuine.Body), string(received), "the other transaction's genuine webhook")
 			assert.Equal(t, unpaid, d.TransactionID, "recorded for the session whose callback got it")
-			assert.Equal(t, client.StatusSuccess, d.Status)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseUnsigned}, func(t *testing.T, d contracttest.Delivery, received []byte) {
-			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "recorded as the status it claims")
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrNoSignature)
 			f := fieldsOf(t, received)
@@ -172,7 +172,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseShiftedKey}, func(t *testing.T, d contracttest.Delivery, received []byte) {
-			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "recorded as the status it claims")
 			assert.True(t, naivelyVerifies(t, received, key), "the fake's genuine signature, accepted by a verifier without the ambiguity check")
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrAmbiguousWebhook)
@@ -182,7 +182,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseShiftedValue}, func(t *testing.T, d contracttest.Delivery, received []byte) {
-			assert.Equal(t, client.StatusSuccess, d.Status, "recorded as the status it claims")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "recorded as the status it claims")
 			assert.True(t, naivelyVerifies(t, received, key))
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrAmbiguousWebhook)

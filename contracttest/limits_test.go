@@ -25,7 +25,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // rawCall sends one request and returns status, header and body, following no redirect.
@@ -192,7 +191,7 @@ func TestSoakWebhooksToDeadReceivers(t *testing.T) {
 					checkoutBody(t, fmt.Sprintf("SOAK-%d", i), hook))
 				latencies = append(latencies, time.Since(start))
 				require.Equal(t, http.StatusOK, status, "checkout %d: %s", i, body)
-				var created gen.CheckoutResponse
+				var created client.CheckoutResponse
 				require.NoError(t, json.Unmarshal(body, &created))
 				start = time.Now()
 				status, _, body = call(t, api, http.MethodPost, srv.Origin()+"/_mock/transactions/"+created.Data.LakipayTransactionID+"/pay", "", []byte(`{"medium":"MPESA"}`))
@@ -394,27 +393,27 @@ func TestSessionCap(t *testing.T) {
 	require.NoError(t, srv.Cancel(b.LakipayTransactionID))
 	d := createCheckout(t, srv, "CAP-D", "")
 
-	gone := func(t *testing.T, s gen.CheckoutSession) {
+	gone := func(t *testing.T, s client.CheckoutSession) {
 		t.Helper()
 		status, _, body := call(t, validated(t), http.MethodGet, srv.URL()+"/payment/transaction/"+s.LakipayTransactionID, testKey, nil)
 		assert.Equal(t, http.StatusNotFound, status)
-		assert.Equal(t, "NOT_FOUND", *errorEnvelope(t, body).ErrorCode)
+		assert.Equal(t, "NOT_FOUND", errorEnvelope(t, body).ErrorCode)
 		status, _ = page(t, s.CheckoutURL)
 		assert.Equal(t, http.StatusNotFound, status)
 		assert.ErrorIs(t, srv.Pay(s.LakipayTransactionID, client.MediumMPESA), contracttest.ErrUnknownTransaction)
 		status, _, body = call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, s.Reference, ""))
 		assert.Equal(t, http.StatusBadRequest, status)
-		assert.Equal(t, "DUPLICATE_REFERENCE", *errorEnvelope(t, body).ErrorCode, "a forgotten session's reference stays refused")
+		assert.Equal(t, "DUPLICATE_REFERENCE", errorEnvelope(t, body).ErrorCode, "a forgotten session's reference stays refused")
 	}
 	t.Run("the final session goes first", func(t *testing.T) {
 		gone(t, b)
-		assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, a.LakipayTransactionID).Status, "older, but still open")
+		assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, a.LakipayTransactionID).Status, "older, but still open")
 	})
 	t.Run("then the oldest open one", func(t *testing.T) {
 		createCheckout(t, srv, "CAP-E", "")
 		gone(t, a)
-		for _, s := range []gen.CheckoutSession{c, d} {
-			assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
+		for _, s := range []client.CheckoutSession{c, d} {
+			assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
 		}
 	})
 }
@@ -428,7 +427,7 @@ func TestForgottenReferencesAreBounded(t *testing.T) {
 	}
 	status, _, body := call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-1", ""))
 	assert.Equal(t, http.StatusBadRequest, status, "R-1 is still remembered")
-	assert.Equal(t, "DUPLICATE_REFERENCE", *errorEnvelope(t, body).ErrorCode)
+	assert.Equal(t, "DUPLICATE_REFERENCE", errorEnvelope(t, body).ErrorCode)
 	createCheckout(t, srv, "R-0", "") // the oldest forgotten reference is free again
 }
 
@@ -517,7 +516,7 @@ func TestServerClosesTricklingConnections(t *testing.T) {
 			assert.False(t, errors.As(err, &ne) && ne.Timeout(), "the server closed the connection, not the test's fail-safe: %v", err)
 		})
 	}
-	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, createCheckout(t, srv, "R-after-trickle", "").LakipayTransactionID).Status)
+	assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, createCheckout(t, srv, "R-after-trickle", "").LakipayTransactionID).Status)
 }
 
 // TestDelaysOutliveServerTimeouts checks that the requests the fake holds on purpose keep

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // Environment variables of the live contract suite.
@@ -97,11 +97,11 @@ func TestLiveContract(t *testing.T) {
 	t.Run("create checkout", func(t *testing.T) {
 		status, body := l.do(t, http.MethodPost, "/payment/checkout", l.key, checkoutBody(t, reference, "https://example.com/callback"))
 		require.Equal(t, http.StatusOK, status, "LakiPay refused the docs request")
-		var resp gen.CheckoutResponse
+		var resp client.CheckoutResponse
 		require.NoError(t, json.Unmarshal(body, &resp))
 		id = resp.Data.LakipayTransactionID
 		assert.Equal(t, reference, resp.Data.Reference)
-		assert.Equal(t, gen.TransactionStatusINITIATED, resp.Data.Status)
+		assert.Equal(t, client.TransactionStatusINITIATED, resp.Data.Status)
 	})
 	t.Run("transaction detail", func(t *testing.T) {
 		if id == "" {

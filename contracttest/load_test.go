@@ -19,7 +19,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -48,7 +47,7 @@ func TestLoad(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		var event gen.WebhookEvent
+		var event client.WebhookEvent
 		if json.Unmarshal(body, &event) != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			return
@@ -87,7 +86,7 @@ func TestLoad(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if tx.Status != gen.TransactionStatusSUCCESS || tx.Reference != session.Reference {
+				if tx.Status != client.TransactionStatusSUCCESS || tx.Reference != session.Reference {
 					return fmt.Errorf("%s: status %s reference %s", tx.TransactionID, tx.Status, tx.Reference)
 				}
 			}
@@ -104,7 +103,7 @@ func TestLoad(t *testing.T) {
 	for _, d := range srv.Deliveries() {
 		if d.OK() {
 			okDeliveries[d.TransactionID]++
-			assert.Equal(t, client.StatusSuccess, d.Status, "the webhook of %s announces SUCCESS", d.TransactionID)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "the webhook of %s announces SUCCESS", d.TransactionID)
 		}
 	}
 	mu.Lock()
@@ -124,31 +123,31 @@ func TestLoad(t *testing.T) {
 		srv.Requests("getTransaction"), checkouts/2, deliveries)
 }
 
-func loadCheckout(api *http.Client, srv *contracttest.Server, reference, callback string) (gen.CheckoutSession, error) {
+func loadCheckout(api *http.Client, srv *contracttest.Server, reference, callback string) (client.CheckoutSession, error) {
 	body := strings.Replace(docsRequest, `"ORDER123456"`, `"`+reference+`"`, 1)
 	body = strings.Replace(body, `"https://example.com/callback"`, `"`+callback+`"`, 1)
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL()+"/payment/checkout", strings.NewReader(body))
 	if err != nil {
-		return gen.CheckoutSession{}, err
+		return client.CheckoutSession{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-API-Key", testKey)
-	var out gen.CheckoutResponse
+	var out client.CheckoutResponse
 	if err := loadDo(api, req, &out); err != nil {
-		return gen.CheckoutSession{}, fmt.Errorf("checkout %s: %w", reference, err)
+		return client.CheckoutSession{}, fmt.Errorf("checkout %s: %w", reference, err)
 	}
 	return out.Data, nil
 }
 
-func loadDetail(api *http.Client, srv *contracttest.Server, id string) (gen.Transaction, error) {
+func loadDetail(api *http.Client, srv *contracttest.Server, id string) (client.Transaction, error) {
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+"/payment/transaction/"+url.PathEscape(id), nil)
 	if err != nil {
-		return gen.Transaction{}, err
+		return client.Transaction{}, err
 	}
 	req.Header.Set("X-API-Key", testKey)
-	var out gen.TransactionResponse
+	var out client.TransactionResponse
 	if err := loadDo(api, req, &out); err != nil {
-		return gen.Transaction{}, fmt.Errorf("detail %s: %w", id, err)
+		return client.Transaction{}, fmt.Errorf("detail %s: %w", id, err)
 	}
 	return out.Data, nil
 }

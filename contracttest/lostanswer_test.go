@@ -11,7 +11,6 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 )
 
 // TestLostAnswerCommitsTheCheckout checks that FaultLostAnswer is the case FaultConnectionReset
@@ -42,7 +41,7 @@ func TestLostAnswerCommitsTheCheckout(t *testing.T) {
 			status, _, body := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, ref, ""))
 			if tc.created {
 				require.Equal(t, http.StatusBadRequest, status, string(body))
-				assert.Equal(t, "DUPLICATE_REFERENCE", *errorEnvelope(t, body).ErrorCode, "the lost attempt created the session")
+				assert.Equal(t, "DUPLICATE_REFERENCE", errorEnvelope(t, body).ErrorCode, "the lost attempt created the session")
 			} else {
 				assert.Equal(t, http.StatusOK, status, "nothing was created: the same reference is still free")
 			}
@@ -101,7 +100,7 @@ func TestLostAnswerOfATransactionChangesNothing(t *testing.T) {
 	}
 	require.Error(t, err)
 	assert.Equal(t, 1, srv.Requests(contracttest.OpGetTransaction))
-	assert.Equal(t, gen.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
+	assert.Equal(t, client.TransactionStatusINITIATED, transaction(t, srv, s.LakipayTransactionID).Status)
 }
 
 func TestLostAnswerOverHTTP(t *testing.T) {

@@ -15,7 +15,6 @@ import (
 
 	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -54,7 +53,7 @@ func (f *Fake) mockRoutes(router *router) {
 	rt.handle("GET /_mock/transactions/{id}", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		s, ok := f.sessions.byID[r.PathValue("id")]
-		var tx gen.Transaction
+		var tx client.Transaction
 		if ok {
 			tx = transactionOf(s)
 		}
@@ -173,11 +172,12 @@ func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// mockTransition pays, fails, cancels or declines a session.
+// mockTransition pays, fails, cancels or declines a session, or sets its status (any
+// upper-case word, with a medium) as [Fake.SetStatus] does.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var in struct {
-		Medium gen.Medium `json:"medium"`
+		Medium client.Medium `json:"medium"`
 	}
 	action := r.PathValue("action")
 	needsMedium := action == "pay" || action == "fail"
@@ -189,20 +189,29 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var (
-		tx  gen.Transaction
+		tx  client.Transaction
 		err error
 	)
 	switch action {
 	case "pay":
-		tx, err = f.complete(id, &in.Medium, gen.TransactionStatusSUCCESS)
+		tx, err = f.complete(id, in.Medium, client.TransactionStatusSUCCESS)
 	case "fail":
-		tx, err = f.complete(id, &in.Medium, gen.TransactionStatusFAILED)
+		tx, err = f.complete(id, in.Medium, client.TransactionStatusFAILED)
 	case "cancel":
-		tx, err = f.complete(id, nil, gen.TransactionStatusCANCELLED)
+		tx, err = f.complete(id, "", client.TransactionStatusCANCELLED)
 	case "decline":
 		tx, err = f.decline(id)
+	case "status":
+		var set struct {
+			Status client.TransactionStatus `json:"status"`
+			Medium client.Medium            `json:"medium,omitempty"`
+		}
+		if !decodeMock(w, r, &set) {
+			return
+		}
+		tx, err = f.setStatus(id, set.Status, set.Medium)
 	default:
-		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline)", errMockInput, action))
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, status)", errMockInput, action))
 		return
 	}
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/client"
 )
 
 // pageData is what the hosted page shows.
@@ -14,8 +14,8 @@ type pageData struct {
 	Currency    string
 	Description string
 	Reference   string
-	Mediums     []gen.Medium
-	Status      gen.TransactionStatus
+	Mediums     []client.Medium
+	Status      client.TransactionStatus
 	Final       bool
 	Message     string
 	Action      string
@@ -79,7 +79,7 @@ func (f *Fake) submitPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := pageOf(s)
 	data.Action = r.URL.Path
-	if isFinal(s.status) {
+	if s.final() {
 		f.mu.Unlock()
 		data.Message = "This checkout is already " + string(s.status) + "."
 		renderPage(w, http.StatusConflict, data)
@@ -91,7 +91,7 @@ func (f *Fake) submitPage(w http.ResponseWriter, r *http.Request) {
 	)
 	switch r.PostForm.Get("action") {
 	case "pay":
-		medium := gen.Medium(r.PostForm.Get("medium"))
+		medium := client.Medium(r.PostForm.Get("medium"))
 		if !offers(s, medium) {
 			f.mu.Unlock()
 			data.Message = "Choose one of the payment methods offered: " + mediumList(s) + "."
@@ -99,14 +99,14 @@ func (f *Fake) submitPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if s.decline {
-			err = f.completeLocked(s, &medium, gen.TransactionStatusFAILED)
+			err = f.completeLocked(s, medium, client.TransactionStatusFAILED)
 			target = s.req.Redirects.Failed
 		} else {
-			err = f.completeLocked(s, &medium, gen.TransactionStatusSUCCESS)
+			err = f.completeLocked(s, medium, client.TransactionStatusSUCCESS)
 			target = s.req.Redirects.Success
 		}
 	case "cancel":
-		err = f.completeLocked(s, nil, gen.TransactionStatusCANCELLED)
+		err = f.completeLocked(s, "", client.TransactionStatusCANCELLED)
 		target = s.req.Redirects.Failed
 	default:
 		f.mu.Unlock()
@@ -125,16 +125,14 @@ func (f *Fake) submitPage(w http.ResponseWriter, r *http.Request) {
 // pageOf renders a session for the page; the caller holds f.mu.
 func pageOf(s *session) pageData {
 	d := pageData{
-		Title:     "LakiPay checkout",
-		Amount:    s.req.Amount.String(),
-		Currency:  s.req.Currency,
-		Reference: s.req.Reference,
-		Mediums:   append([]gen.Medium(nil), s.req.SupportedMediums...),
-		Status:    s.status,
-		Final:     isFinal(s.status),
-	}
-	if s.req.Description != nil {
-		d.Description = *s.req.Description
+		Title:       "LakiPay checkout",
+		Amount:      s.req.Amount.String(),
+		Currency:    s.req.Currency,
+		Reference:   s.req.Reference,
+		Mediums:     append([]client.Medium(nil), s.req.SupportedMediums...),
+		Status:      s.status,
+		Final:       s.final(),
+		Description: s.req.Description,
 	}
 	return d
 }

@@ -14,7 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
@@ -306,8 +306,8 @@ func (w answerRule) String() string {
 // suiteStep is one step of a case: a status change of one of its transactions, or a
 // delivery about one and what the receiver must answer.
 type suiteStep struct {
-	change  gen.TransactionStatus // SUCCESS (pay) or CANCELLED; "" for a delivery
-	tx      int                   // which of the case's transactions
+	change  client.TransactionStatus // SUCCESS (pay) or CANCELLED; "" for a delivery
+	tx      int                      // which of the case's transactions
 	deliver DeliveryCase
 	of      int // CaseReplayed: the transaction replayed
 	copies  int
@@ -356,8 +356,10 @@ func effectsText(counts []int) string {
 	return "effects " + strings.Join(texts, ", ")
 }
 
-func payStep(tx int) suiteStep    { return suiteStep{change: gen.TransactionStatusSUCCESS, tx: tx} }
-func cancelStep(tx int) suiteStep { return suiteStep{change: gen.TransactionStatusCANCELLED, tx: tx} }
+func payStep(tx int) suiteStep { return suiteStep{change: client.TransactionStatusSUCCESS, tx: tx} }
+func cancelStep(tx int) suiteStep {
+	return suiteStep{change: client.TransactionStatusCANCELLED, tx: tx}
+}
 
 func ackStep(c DeliveryCase, what string, effects ...int) suiteStep {
 	return suiteStep{deliver: c, answer: wantAck, what: what, effects: effects, copies: 1}
@@ -407,7 +409,7 @@ var suiteCases = []suiteCase{
 // suiteDriver is how the suite reaches the fake: in this process or over HTTP.
 type suiteDriver interface {
 	open(ctx context.Context, reference string) (string, error)
-	change(ctx context.Context, id string, to gen.TransactionStatus) error
+	change(ctx context.Context, id string, to client.TransactionStatus) error
 	deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error)
 }
 
@@ -726,15 +728,15 @@ func (d *fakeDriver) open(ctx context.Context, reference string) (string, error)
 		return "", err
 	}
 	a := d.f.createCheckout(r, body)
-	resp, ok := a.body.(gen.CheckoutResponse)
+	resp, ok := a.body.(client.CheckoutResponse)
 	if a.status != http.StatusOK || !ok {
 		return "", fmt.Errorf("the fake refused the checkout (HTTP %d)", a.status)
 	}
 	return resp.Data.LakipayTransactionID, nil
 }
 
-func (d *fakeDriver) change(_ context.Context, id string, to gen.TransactionStatus) error {
-	if to == gen.TransactionStatusCANCELLED {
+func (d *fakeDriver) change(_ context.Context, id string, to client.TransactionStatus) error {
+	if to == client.TransactionStatusCANCELLED {
 		return d.f.Cancel(id)
 	}
 	return d.f.Pay(id, suiteMedium)

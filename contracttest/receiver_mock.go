@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/apikey"
-	"github.com/lakipay/checkout-go/internal/money"
 )
 
 // suiteMedium is the medium the suite's sessions are paid with.
@@ -23,16 +21,15 @@ const suiteMedium = client.MediumMPESA
 // suiteCheckout is the checkout request of a suite session: LakiPay's documented example,
 // without a callback_url (the suite sends every delivery itself).
 func suiteCheckout(reference string) ([]byte, error) {
-	amount, err := money.Parse("1000.5")
+	amount, err := client.ParseAmount("1000.5")
 	if err != nil {
 		return nil, err
 	}
-	description := "lakipay webhook receiver suite"
-	return json.Marshal(gen.CheckoutRequest{
+	return json.Marshal(client.CheckoutRequest{
 		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: reference,
-		Description:      &description,
-		Redirects:        gen.Redirects{Success: "https://example.com/success", Failed: "https://example.com/failed"},
-		SupportedMediums: []gen.Medium{gen.Medium(suiteMedium), gen.MediumTELEBIRR},
+		Description:      "lakipay webhook receiver suite",
+		Redirects:        client.Redirects{Success: "https://example.com/success", Failed: "https://example.com/failed"},
+		SupportedMediums: []client.Medium{client.Medium(suiteMedium), client.MediumTELEBIRR},
 	})
 }
 
@@ -52,7 +49,7 @@ func (d *httpDriver) open(ctx context.Context, reference string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	var resp gen.CheckoutResponse
+	var resp client.CheckoutResponse
 	status, raw, err := d.call(ctx, mockCallTimeout, apiBase+"/payment/checkout", body, &resp)
 	if err != nil {
 		return "", err
@@ -70,9 +67,9 @@ func (d *httpDriver) open(ctx context.Context, reference string) (string, error)
 	return resp.Data.LakipayTransactionID, nil
 }
 
-func (d *httpDriver) change(ctx context.Context, id string, to gen.TransactionStatus) error {
+func (d *httpDriver) change(ctx context.Context, id string, to client.TransactionStatus) error {
 	path, body := "/_mock/transactions/"+url.PathEscape(id)+"/cancel", []byte(nil)
-	if to != gen.TransactionStatusCANCELLED {
+	if to != client.TransactionStatusCANCELLED {
 		path, body = "/_mock/transactions/"+url.PathEscape(id)+"/pay", []byte(`{"medium":"`+string(suiteMedium)+`"}`)
 	}
 	status, raw, err := d.call(ctx, mockCallTimeout, path, body, nil)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/contracttest"
-	"github.com/lakipay/checkout-go/gen"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
@@ -30,7 +30,7 @@ const (
 
 // checkoutBody returns the docs request with a reference of its own and, when callback is
 // not "", that callback_url.
-func checkoutBody(t testing.TB, reference, callback string, mediums ...gen.Medium) []byte {
+func checkoutBody(t testing.TB, reference, callback string, mediums ...client.Medium) []byte {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal([]byte(docsRequest), &m))
@@ -77,31 +77,31 @@ func validated(t testing.TB, opts ...contracttest.TransportOption) *http.Client 
 }
 
 // createCheckout creates a session on srv through a validating client and returns it.
-func createCheckout(t testing.TB, srv *contracttest.Server, reference, callback string, mediums ...gen.Medium) gen.CheckoutSession {
+func createCheckout(t testing.TB, srv *contracttest.Server, reference, callback string, mediums ...client.Medium) client.CheckoutSession {
 	t.Helper()
 	status, _, body := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, reference, callback, mediums...))
 	require.Equal(t, http.StatusOK, status, string(body))
-	var resp gen.CheckoutResponse
+	var resp client.CheckoutResponse
 	require.NoError(t, json.Unmarshal(body, &resp))
 	return resp.Data
 }
 
 // transaction reads transaction detail through a validating client.
-func transaction(t testing.TB, srv *contracttest.Server, id string) gen.Transaction {
+func transaction(t testing.TB, srv *contracttest.Server, id string) client.Transaction {
 	t.Helper()
 	status, _, body := call(t, validated(t), http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
 	require.Equal(t, http.StatusOK, status, string(body))
-	var resp gen.TransactionResponse
+	var resp client.TransactionResponse
 	require.NoError(t, json.Unmarshal(body, &resp))
 	return resp.Data
 }
 
-func errorEnvelope(t testing.TB, body []byte) gen.ErrorEnvelope {
+func errorEnvelope(t testing.TB, body []byte) client.ErrorEnvelope {
 	t.Helper()
-	var env gen.ErrorEnvelope
+	var env client.ErrorEnvelope
 	require.NoError(t, json.Unmarshal(body, &env), string(body))
-	require.Equal(t, gen.ErrorEnvelopeStatus("ERROR"), env.Status)
-	require.NotNil(t, env.ErrorCode)
+	require.Equal(t, client.ErrorEnvelopeStatus("ERROR"), env.Status)
+	require.NotEmpty(t, env.ErrorCode)
 	return env
 }
 

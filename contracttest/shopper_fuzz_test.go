@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/lakipay/checkout-go/gen"
+	"github.com/lakipay/checkout-go/client"
 )
 
 // FuzzReadPage feeds the shopper's page reader any bytes: it never panics, and a page it
@@ -14,8 +14,8 @@ func FuzzReadPage(f *testing.F) {
 	desc := "Tea & <b>cake</b>"
 	for _, d := range []pageData{
 		{Title: "LakiPay checkout", Amount: "1000.50", Currency: "ETB", Description: desc, Reference: "R-1",
-			Mediums: []gen.Medium{gen.MediumMPESA, gen.MediumCBE}, Action: "/checkout/abc"},
-		{Title: "LakiPay checkout", Amount: "1.00", Currency: "ETB", Reference: "R-2", Status: gen.TransactionStatusSUCCESS, Final: true},
+			Mediums: []client.Medium{client.MediumMPESA, client.MediumCBE}, Action: "/checkout/abc"},
+		{Title: "LakiPay checkout", Amount: "1.00", Currency: "ETB", Reference: "R-2", Status: client.TransactionStatusSUCCESS, Final: true},
 		{Title: "Checkout not found", Message: "This checkout link is not valid."},
 	} {
 		var b bytes.Buffer

@@ -68,7 +68,7 @@ func (st *sessionStore) finished(s *session) {
 }
 
 func (st *sessionStore) forget(s *session) {
-	if isFinal(s.status) {
+	if s.final() {
 		st.final.remove(s)
 	} else {
 		st.open.remove(s)

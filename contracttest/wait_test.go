@@ -41,7 +41,7 @@ func TestWaitForSuccessfulDeliveries(t *testing.T) {
 		require.Len(t, accepted, 1)
 		assert.Equal(t, 2, accepted[0].Attempt)
 		assert.Equal(t, http.StatusOK, accepted[0].HTTPStatus)
-		assert.Equal(t, client.StatusSuccess, accepted[0].Status)
+		assert.Equal(t, client.TransactionStatusSUCCESS, accepted[0].Status)
 		assert.Len(t, srv.Deliveries(), 2, "both attempts are recorded")
 	})
 	t.Run("counts webhooks across transactions", func(t *testing.T) {

@@ -32,7 +32,7 @@ func TestWebhookAmountsExact(t *testing.T) {
 			var ev WebhookEvent
 			require.NoError(t, json.Unmarshal([]byte(webhookBody(amount)), &ev))
 			requireExact(t, amount, ev.Amount)
-			assert.Equal(t, WebhookEventEventDEPOSIT, ev.Event)
+			assert.Equal(t, DEPOSIT, ev.Event, "the event is a TransactionType")
 			assert.Equal(t, "TXN-123456789", ev.TransactionId)
 
 			out, err := json.Marshal(ev)

@@ -62,7 +62,7 @@ func TestWebhookAmountsExact(t *testing.T) {
 			assert.IsType(t, &PaymentStatusChangedOK{}, res)
 			received := <-got
 			requireExact(t, amount, float64(received.Amount))
-			assert.Equal(t, WebhookEventEventDEPOSIT, received.Event)
+			assert.Equal(t, TransactionTypeDEPOSIT, received.Event, "the event is a TransactionType")
 		})
 	}
 }

@@ -139,6 +139,9 @@ func TestTransactionGetAndWait(t *testing.T) {
 	cancelled := createSession(t, env, "ORDER-CANCELLED")
 	require.NoError(t, srv.Cancel(cancelled))
 	open := createSession(t, env, "ORDER-OPEN")
+	refunded := createSession(t, env, "ORDER-REFUNDED")
+	require.NoError(t, srv.Pay(refunded, client.MediumMPESA))
+	require.NoError(t, srv.SetStatus(refunded, "REFUNDED", "AWASH"))
 
 	tests := []struct {
 		name     string
@@ -155,6 +158,12 @@ func TestTransactionGetAndWait(t *testing.T) {
 			[]string{"status          CANCELLED"}, "transaction " + cancelled + " ended CANCELLED"},
 		{"wait times out on an open session", []string{"transaction", "wait", open, "--timeout", "50ms"}, exitFailed,
 			[]string{"status          INITIATED"}, "was not final after 50ms (last status INITIATED)"},
+		{"get a status and medium the CLI does not know", []string{"transaction", "get", refunded}, exitOK,
+			[]string{"status          REFUNDED", "medium          AWASH"}, ""},
+		// A status it does not know may be final or not: wait stops at once, names it and
+		// fails, rather than poll on until the timeout.
+		{"wait stops at a status it does not know", []string{"transaction", "wait", refunded, "--timeout", "30s"}, exitFailed,
+			[]string{"status          REFUNDED"}, "transaction " + refunded + " is REFUNDED, a status this version of lakipay does not know"},
 		{"unknown transaction", []string{"transaction", "get", "TXN-NOPE"}, exitFailed, nil, "LakiPay answered HTTP 404 NOT_FOUND"},
 		{"unknown transaction while waiting", []string{"transaction", "wait", "TXN-NOPE"}, exitFailed, nil, "LakiPay answered HTTP 404 NOT_FOUND"},
 		{"id too long", []string{"transaction", "get", string(make101())}, exitFailed, nil, "nothing was sent"},

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/contract"
 )
 
 // checkoutFlags are the flags of `checkout create`, one per field of the checkout request.
@@ -71,7 +72,8 @@ refuses (an amount with three decimals, a phone with a '+', a medium LakiPay doe
 	fl.StringVar(&f.reference, "reference", "", "your unique id for this session, 1 to 100 characters (de-duplication key)")
 	fl.StringVar(&f.success, "success", "", "absolute URL the shopper is sent to after paying")
 	fl.StringVar(&f.failed, "failed", "", "absolute URL the shopper is sent to after a failed or cancelled attempt")
-	fl.StringSliceVar(&f.mediums, "medium", nil, "payment method offered on the hosted page; repeat or comma-separate (MPESA, TELEBIRR, CBE, ETHSWITCH, LAKIPAY, CYBERSOURCE)")
+	fl.StringSliceVar(&f.mediums, "medium", nil, "payment method offered on the hosted page; repeat or comma-separate ("+
+		strings.Join(contract.Enum("Medium"), ", ")+")")
 	fl.StringVar(&f.callback, "callback", "", "absolute URL LakiPay POSTs signed webhooks to (optional)")
 	fl.StringVar(&f.description, "description", "", "shown to the customer or kept for reconciliation (optional)")
 	fl.BoolVar(&f.json, "json", false, "print the session (the response's data) as JSON")

@@ -253,11 +253,11 @@ type expected struct {
 func expectationOf(outcome string) expected {
 	switch outcome {
 	case outcomeFailed:
-		return expected{client.StatusFailed, "/orders/failed", "pay"}
+		return expected{client.TransactionStatusFAILED, "/orders/failed", "pay"}
 	case outcomeCancelled:
-		return expected{client.StatusCancelled, "/orders/failed", "cancel"}
+		return expected{client.TransactionStatusCANCELLED, "/orders/failed", "cancel"}
 	default:
-		return expected{client.StatusSuccess, "/orders/success", "pay"}
+		return expected{client.TransactionStatusSUCCESS, "/orders/success", "pay"}
 	}
 }
 

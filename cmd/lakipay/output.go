@@ -79,8 +79,17 @@ func printSession(p *printer, s *client.CheckoutSession) {
 		"transaction_id", s.LakipayTransactionID,
 		"reference", s.Reference,
 		"amount", s.Amount.String()+" "+s.Currency,
-		"status", string(s.Status),
+		"status", shown(s.Status, s.Status.Valid()),
 	)
+}
+
+// shown renders an enum value for people, marking one that openapi.yaml does not list:
+// LakiPay added it after this version, and it is carried through, never refused.
+func shown[T ~string](v T, valid bool) string {
+	if v == "" || valid {
+		return string(v)
+	}
+	return string(v) + " (new: not in this version's openapi.yaml)"
 }
 
 func printTransaction(p *printer, t *client.Transaction) {
@@ -88,9 +97,9 @@ func printTransaction(p *printer, t *client.Transaction) {
 		"transaction_id", t.TransactionID,
 		"reference", t.Reference,
 		"amount", t.Amount.String() + " " + t.Currency,
-		"status", string(t.Status),
-		"medium", string(t.Medium),
-		"type", string(t.Type),
+		"status", shown(t.Status, t.Status.Valid()),
+		"medium", shown(t.Medium, t.Medium.Valid()),
+		"type", shown(t.Type, t.Type.Valid()),
 		"description", t.Description,
 	}
 	if t.FeeAmount != nil {
@@ -105,12 +114,12 @@ func printTransaction(p *printer, t *client.Transaction) {
 
 func printEvent(p *printer, e *client.WebhookEvent) {
 	fields(p,
-		"event", string(e.Event),
+		"event", shown(e.Event, e.Event.Valid()),
 		"transaction_id", e.TransactionID,
 		"reference", e.Reference,
 		"amount", e.Amount.String()+" "+e.Currency,
-		"status", string(e.Status),
-		"medium", string(e.Medium),
+		"status", shown(e.Status, e.Status.Valid()),
+		"medium", shown(e.Medium, e.Medium.Valid()),
 		"timestamp", timeText(e.Timestamp),
 	)
 }

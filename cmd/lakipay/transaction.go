@@ -61,7 +61,8 @@ CANCELLED) or the timeout ends, then print it.
 
 Exit 0 when it ended SUCCESS, so that 'lakipay transaction wait ID && ship-the-order' is safe;
 exit 1 when it ended FAILED or CANCELLED, or was not final before the timeout (the last status
-seen is printed).`,
+seen is printed), or is in a status this version does not know (LakiPay added it later: it may
+be final or not, so the wait stops there and names it).`,
 		Example: "  lakipay transaction wait TXN-123456789 --timeout 5m",
 		Args:    exactArgs("ID"),
 		RunE: op(func(cmd *cobra.Command, args []string) error {
@@ -101,9 +102,12 @@ func (a *app) waitFinal(ctx context.Context, c *client.Client, id string, timeou
 			last = "last status " + string(t.Status)
 		}
 		return t, fmt.Errorf("transaction %s was not final after %v (%s)", id, timeout, last)
+	case errors.Is(err, client.ErrUnknownStatus):
+		return t, fmt.Errorf("transaction %s is %s, a status this version of lakipay does not know: it may be final or not, so "+
+			"the wait stops here; check the transaction with LakiPay", id, t.Status)
 	case err != nil:
 		return t, fmt.Errorf("wait for transaction: %w", explain(err))
-	case t.Status != client.StatusSuccess:
+	case t.Status != client.TransactionStatusSUCCESS:
 		return t, fmt.Errorf("transaction %s ended %s", id, t.Status)
 	}
 	return t, nil

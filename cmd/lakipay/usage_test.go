@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
 
@@ -39,6 +40,16 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHelpListsTheSpecsMediums: `checkout create --help` lists the mediums of openapi.yaml as
+// the compiled contract holds them, so a medium added to the spec shows without an edit.
+func TestHelpListsTheSpecsMediums(t *testing.T) {
+	r := runCLI(t, nil, "", "checkout", "create", "--help")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	mediums := contract.Enum("Medium")
+	require.NotEmpty(t, mediums)
+	assert.Contains(t, strings.Join(strings.Fields(r.stdout), " "), "("+strings.Join(mediums, ", ")+")")
 }
 
 func TestVersion(t *testing.T) {

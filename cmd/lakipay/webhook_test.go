@@ -53,7 +53,9 @@ func TestWebhookVerify(t *testing.T) {
 	require.NoError(t, err)
 	tampered := []byte(strings.Replace(string(signed), `"amount":100,`, `"amount":900,`, 1))
 	require.NotEqual(t, signed, tampered)
-	invalidEvent, err := client.SignWebhook([]byte(strings.Replace(webhookBody, `"SUCCESS"`, `"PAID"`, 1)), lakipay)
+	invalidEvent, err := client.SignWebhook([]byte(strings.Replace(webhookBody, `"transaction_id":"TXN-123456789",`, ``, 1)), lakipay)
+	require.NoError(t, err)
+	newValues, err := client.SignWebhook([]byte(strings.NewReplacer(`"SUCCESS"`, `"REFUNDED"`, `"MPESA"`, `"AWASH"`).Replace(webhookBody)), lakipay)
 	require.NoError(t, err)
 
 	dir := t.TempDir()
@@ -74,7 +76,9 @@ func TestWebhookVerify(t *testing.T) {
 		{"tampered amount", string(tampered), []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"signed by another key", string(forged), []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"unsigned", webhookBody, []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
-		{"signed but breaks the contract", string(invalidEvent), []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
+		{"signed but breaks the contract", string(invalidEvent), []string{"--public-key", pkix}, exitFailed, "transaction_id: required"},
+		{"signed, with a status and medium the CLI does not know", string(newValues), []string{"--public-key", pkix}, exitOK,
+			"status          REFUNDED (new: not in this version's openapi.yaml)\n  medium          AWASH (new: not in this version's openapi.yaml)"},
 		{"not JSON", "hello", []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"empty stdin", "", []string{"--public-key", pkix}, exitFailed, "webhook not verified: "},
 		{"key file missing", string(signed), []string{"--public-key", filepath.Join(dir, "missing.pem")}, exitFailed, "read public key: "},
@@ -135,7 +139,7 @@ func TestWebhookVerify(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		var ev client.WebhookEvent
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &ev))
-		assert.Equal(t, client.StatusSuccess, ev.Status)
+		assert.Equal(t, client.TransactionStatusSUCCESS, ev.Status)
 		assert.Equal(t, "100.00", ev.Amount.String())
 		assert.Contains(t, r.stdout, `"amount": 100,`, "written in shortest form")
 	})

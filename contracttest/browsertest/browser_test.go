@@ -124,12 +124,12 @@ func TestBrowserPaysOnTheHostedPage(t *testing.T) {
 
 	tx, err := c.GetTransaction(t.Context(), session.LakipayTransactionID)
 	require.NoError(t, err)
-	assert.Equal(t, client.StatusSuccess, tx.Status)
+	assert.Equal(t, client.TransactionStatusSUCCESS, tx.Status)
 	assert.Equal(t, client.MediumTELEBIRR, tx.Medium)
 	select {
 	case event := <-received:
 		assert.Equal(t, session.LakipayTransactionID, event.TransactionID)
-		assert.Equal(t, client.StatusSuccess, event.Status)
+		assert.Equal(t, client.TransactionStatusSUCCESS, event.Status)
 	case <-browserCtx.Done():
 		t.Fatal("no webhook arrived")
 	}

@@ -172,7 +172,7 @@ func (b *orders) settle(ref, txID string, status client.TransactionStatus, amoun
 	if txID == o.TransactionID && !o.PaymentStatus.IsFinal() {
 		o.PaymentStatus = status
 	}
-	if status != client.StatusSuccess {
+	if status != client.TransactionStatusSUCCESS {
 		return nil, nil // a failed or cancelled attempt leaves the order open for the next one
 	}
 	switch {

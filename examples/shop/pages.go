@@ -29,9 +29,9 @@ func orderPage(o Order) page {
 		p.State = "Paid. Thank you: your order is on its way."
 	case o.TransactionID == "":
 		p.State = "Not paid yet."
-	case o.PaymentStatus == client.StatusFailed:
+	case o.PaymentStatus == client.TransactionStatusFAILED:
 		p.State = "The payment failed. Nothing was charged; you can try again."
-	case o.PaymentStatus == client.StatusCancelled:
+	case o.PaymentStatus == client.TransactionStatusCANCELLED:
 		p.State = "The payment was cancelled. You can try again."
 	default: // INITIATED or PENDING: the shopper may still be paying, or LakiPay confirming
 		p.State = "We are waiting for LakiPay to confirm your payment. Refresh this page in a moment."

@@ -278,7 +278,7 @@ func (s *Shop) confirm(w http.ResponseWriter, r *http.Request) {
 
 // receive settles a verified webhook.
 func (s *Shop) receive(_ context.Context, ev *client.WebhookEvent) error {
-	if ev.Event != client.TypeDeposit {
+	if ev.Event != client.TransactionTypeDEPOSIT {
 		return nil // a checkout only makes deposits
 	}
 	s.settle(ev.Reference, ev.TransactionID, ev.Status, ev.Amount, ev.Currency)

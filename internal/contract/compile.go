@@ -44,7 +44,7 @@ type node struct {
 	empty    bool // kin-openapi's empty schema: accepts any value but null
 
 	pattern  *matcher
-	format   formatCheck
+	format   func(s []byte, ascii bool) bool
 	min, max *decimal.Decimal
 	places   int64 // multipleOf 10^-places; -1: none
 	money    bool  // an amount: a number with at most two decimal places
@@ -88,7 +88,7 @@ func compile(doc *document) *compiled {
 	matchers := make(map[string]*matcher, len(doc.patterns))
 	for i := range doc.patterns {
 		p := &doc.patterns[i]
-		matchers[p.format+"\x00"+p.text] = newMatcher(p)
+		matchers[p.text] = newMatcher(p)
 	}
 	nodes := make([]node, len(doc.schemas))
 	at := func(i int) *node {
@@ -149,17 +149,10 @@ func compileNode(n *node, d *schemaData, at func(int) *node, matchers map[string
 	}
 	n.empty = d.Type == "" && !d.Nullable && len(d.allOf) == 0
 	if d.Pattern != "" {
-		n.pattern = matchers["\x00"+d.Pattern]
+		n.pattern = matchers[d.Pattern]
 	}
-	switch d.Format {
-	case "uri":
-		n.format = uriFormat
-	case "date", "date-time":
-		for key, m := range matchers {
-			if strings.HasPrefix(key, d.Format+"\x00") {
-				n.format = dateFormat(m)
-			}
-		}
+	if d.Type == "string" {
+		n.format = stringFormats[d.Format].Check // nil: a format the contract does not check
 	}
 	if d.Minimum != "" {
 		n.min = mustDecimal(d.Minimum)

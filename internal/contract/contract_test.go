@@ -119,7 +119,7 @@ func TestReadableReasons(t *testing.T) {
 		"callback_url pattern":          "must be an absolute http or https URL",
 		"redirects.failed required":     "is required",
 		"supported_mediums uniqueItems": "must not list an item twice",
-		"supported_mediums.2 enum":      "must be one of MPESA, TELEBIRR, CBE, ETHSWITCH, LAKIPAY, CYBERSOURCE",
+		"supported_mediums.2 enum":      "must be one of " + strings.Join(contract.Enum("Medium"), ", "),
 		"tip additionalProperties":      "is not a field of this request",
 	}
 	assert.Equal(t, want, got)

@@ -3,12 +3,13 @@
 // imports only the standard library and packages jsonscan and decimal; a test fails if that
 // changes.
 //
-// contractgen (go generate) reads openapi.yaml with kin-openapi at build time and writes
-// contract.gen.go: every operation (operationId, method, path template, security header, path
-// parameters, request body, each declared response with its headers, content types and body
-// schema), the webhook callback's body, and every schema with exactly the keywords openapi.yaml
-// uses, each with where it lives in openapi.yaml. Regular expressions come with their DFA,
-// built at generation time. At run time the data is compiled once, on first use.
+// contractgen (a step of the generation pipeline, make generate) reads openapi.yaml with
+// kin-openapi at build time and writes contract.gen.go: every operation (operationId, method,
+// path template, security header, path parameters, request body, each declared response with
+// its headers, content types and body schema), the webhook callback's body, and every schema
+// with exactly the keywords openapi.yaml uses, each named after where it lives in openapi.yaml.
+// Regular expressions come with their DFA, built at generation time. At run time the data is
+// compiled once, on first use.
 //
 // # Entry points
 //
@@ -17,12 +18,22 @@
 // [ValidateWebhook] a webhook body. Each returns every [Violation], nil when there is none.
 // [Options] add strict mode (undeclared properties of open objects are reported), lenient
 // amounts (an amount may be a string holding a decimal number, as LakiPay sometimes writes
-// them) and exact routing under a base path.
+// them), open enums (a string outside its enum is a value LakiPay added, not a violation: the
+// SDK's reading of what LakiPay sends) and exact routing under a base path.
+//
+// # String formats
+//
+// [StringFormats] is the one table of the string formats the contract checks (uri, date-time,
+// date, email), each with its check and its reason. internal/spec registers the same checks
+// with kin-openapi, and the generation pipeline maps each format to the Go type the table
+// names (string, or time.Time for date-time), so the contract, the reference and the
+// generated models never disagree on a value. A format the table does not name is not
+// checked, as kin-openapi treats a format it has no validator for.
 //
 // # Same verdicts as the spec
 //
 // The violations are those kin-openapi reports with this module's options (all errors at
-// once, format uri checked as an absolute URL, formats checked, schema details left out),
+// once, the formats of [StringFormats] checked with its checks, schema details left out),
 // after internal/spec maps them: the same field (JSON pointer), rule (the schema keyword),
 // offending value and location in openapi.yaml, judged in the same order (null, allOf, enum,
 // then the checks of the value's type). internal/spec's verdict tests and fuzz targets hold
@@ -59,8 +70,8 @@
 // # What contractgen implements
 //
 // OpenAPI 3.0.x only. Schemas: type (one of string, number, object, array, boolean),
-// nullable, enum (strings), format (uri, date-time and date on strings; double and float on
-// numbers, which kin-openapi does not check), pattern, minLength, maxLength, minimum,
+// nullable, enum (strings), format (any on strings, checked when [StringFormats] names it;
+// double and float on numbers, which kin-openapi does not check), pattern, minLength, maxLength, minimum,
 // maximum, multipleOf (1, 0.1, 0.01, ...), required (at most 64), properties,
 // additionalProperties (false, true or a schema), items, minItems, maxItems, uniqueItems, and
 // allOf as a wrapper (a schema whose only validating keyword is allOf, over string, number or
@@ -88,6 +99,11 @@
 //     index does not cover.
 //   - Decision: a Value is cut at 80 bytes on a character boundary (with "..."), never in the
 //     middle of a UTF-8 sequence.
+//   - Decision: format date-time refuses a leap second (23:59:60), which RFC 3339 and
+//     kin-openapi allow: time.Time, the type of every generated date-time field, cannot hold
+//     it, and a value the contract accepts must never fail to decode.
+//   - Decision: format email is an unquoted RFC 5321 mailbox (dot-atoms, a domain of
+//     hostname labels, at most 254 characters); "a b@example.com" is not one.
 //   - Decision: strict mode applies to objects whose schema is of type object; a value whose
 //     type is already wrong is not searched for undeclared properties.
 package contract

@@ -88,7 +88,9 @@ func Operations() []Operation {
 func WebhookStatuses() []string { return append([]string(nil), generated.webhook.statuses...) }
 
 // Enum returns the values of the enum schema openapi.yaml names components/schemas/name, or
-// of one of its properties ("WebhookEvent", "event"); nil when there is no such enum.
+// of one of its properties ("WebhookEvent", "event"); a property written as allOf of an enum
+// schema (the "$ref plus description" idiom) has that schema's values. It is nil when there is
+// no such enum.
 func Enum(name string, property ...string) []string {
 	at := "#/components/schemas/" + name
 	for i := range generated.schemas {
@@ -107,6 +109,9 @@ func Enum(name string, property ...string) []string {
 				return nil
 			}
 			s = &generated.schemas[next]
+		}
+		for len(s.Enum) == 0 && len(s.allOf) == 1 {
+			s = &generated.schemas[s.allOf[0]]
 		}
 		return append([]string(nil), s.Enum...)
 	}

@@ -67,12 +67,6 @@ func PatternReason(pattern string) (string, bool) {
 	return r, ok
 }
 
-var formatReasons = map[string]string{
-	"uri":       "must be an absolute URL",
-	"date-time": "must be an RFC 3339 date and time, such as 2024-01-15T10:30:00Z",
-	"date":      "must be an RFC 3339 date, such as 2024-01-15",
-}
-
 // Reason says in words what rule expects of a value, for a schema with keywords k. in is the
 // part being validated ("request body", ...), which additionalProperties names; lenient says
 // an amount may be a string holding a decimal number.
@@ -85,8 +79,8 @@ func (k *Keywords) Reason(rule, in string, lenient bool) string {
 	case RuleEnum:
 		return "must be one of " + strings.Join(k.Enum, ", ")
 	case RuleFormat:
-		if r, ok := formatReasons[k.Format]; ok {
-			return r
+		if f, ok := stringFormats[k.Format]; ok {
+			return f.Reason
 		}
 		return "must be in the format " + k.Format
 	case RulePattern:

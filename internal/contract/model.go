@@ -1,7 +1,5 @@
 package contract
 
-//go:generate go run ./contractgen -spec ../../openapi.yaml -out contract.gen.go
-
 // The compiled contract as contractgen writes it (contract.gen.go): plain data, one value per
 // operation, response and schema of openapi.yaml, holding exactly the keywords openapi.yaml
 // uses. compile turns it into the validator's nodes once per process.
@@ -14,8 +12,7 @@ type document struct {
 	operations []operationData
 	webhook    webhookData
 	schemas    []schemaData
-	// patterns are the regular expressions of the schemas (pattern) and of the formats
-	// (date-time, date), each with its DFA.
+	// patterns are the regular expressions of the schemas (pattern), each with its DFA.
 	patterns []patternData
 }
 
@@ -106,8 +103,6 @@ const (
 // patternData is a regular expression and its DFA over ASCII text.
 type patternData struct {
 	text string
-	// format is the string format the expression checks ("date-time"), or "" for a pattern.
-	format string
 	// next is the transition table: next[state<<7|c] is the state after the byte c < 0x80.
 	// State 0 is dead (no match possible), state 1 the start. "" when no DFA was built: the
 	// regexp decides.

@@ -17,6 +17,12 @@ type Options struct {
 	// number inside is judged exactly as a bare one would be. For reading LakiPay, never for
 	// what the SDK sends.
 	Lenient bool
+	// OpenEnums reads an enum as open: a string outside a string enum is no violation (the
+	// caller carries it through as a value it does not know yet); everything else, a number
+	// where the enum wants a string included, is judged as before. For the SDK's reading of
+	// what LakiPay sends, never for what it sends nor for the contract harness, which reports
+	// such a value as a deviation from the spec.
+	OpenEnums bool
 	// BasePath, when set, is the path the API is served under ("/api/v2"): a request's path
 	// must be BasePath followed exactly by an operation's path. When empty, a path matches an
 	// operation by its last segments, so that the API may be served under any base path.

@@ -124,15 +124,16 @@ func (w *walker) value(n *node) {
 		return
 	}
 	if len(n.allOf) > 0 {
-		start, before := w.sc.Offset(), len(w.out)
-		for _, part := range n.allOf {
-			w.sc.Seek(start)
+		// An allOf node is a wrapper ("$ref plus description"): contractgen refuses validating
+		// keywords beside allOf, so once its parts have judged the value nothing is left.
+		start := w.sc.Offset()
+		for i, part := range n.allOf {
+			if i > 0 {
+				w.sc.Seek(start)
+			}
 			w.value(part)
 		}
-		if len(w.out) > before || k == jsonscan.Null {
-			return
-		}
-		w.sc.Seek(start)
+		return
 	}
 	switch k {
 	case jsonscan.String:
@@ -141,7 +142,7 @@ func (w *walker) value(n *node) {
 			return
 		}
 		if n.kw.Enum != nil {
-			if !inEnum(n.kw.Enum, str.Value) {
+			if !w.opts.OpenEnums && !inEnum(n.kw.Enum, str.Value) {
 				w.add(n, RuleEnum, shortString(str.Value))
 			}
 			return

@@ -40,14 +40,14 @@ func TestBreakingChangeGate(t *testing.T) {
 		{
 			name: "new optional response field",
 			edit: func(doc *openapi3.T) {
-				specSchema(t, doc, "CheckoutSession").Properties["expires_at"] = openapi3.NewSchemaRef("",
+				specSchema(t, doc, "CheckoutSession").Properties["zz_fixture_only_response"] = openapi3.NewSchemaRef("",
 					openapi3.NewDateTimeSchema())
 			},
 		},
 		{
 			name: "new optional request field",
 			edit: func(doc *openapi3.T) {
-				specSchema(t, doc, "CheckoutRequest").Properties["customer_email"] = openapi3.NewSchemaRef("",
+				specSchema(t, doc, "CheckoutRequest").Properties["zz_fixture_only"] = openapi3.NewSchemaRef("",
 					openapi3.NewStringSchema())
 			},
 		},
@@ -55,8 +55,8 @@ func TestBreakingChangeGate(t *testing.T) {
 			name: "new required request field",
 			edit: func(doc *openapi3.T) {
 				s := specSchema(t, doc, "CheckoutRequest")
-				s.Properties["customer_email"] = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
-				s.Required = append(s.Required, "customer_email")
+				s.Properties["zz_fixture_only"] = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
+				s.Required = append(s.Required, "zz_fixture_only")
 			},
 			rule: "new-required-request-property",
 		},
@@ -76,6 +76,17 @@ func TestBreakingChangeGate(t *testing.T) {
 				s.Required = slices.DeleteFunc(s.Required, func(r string) bool { return r == "lakipay_transaction_id" })
 			},
 			rule: "response-required-property-removed",
+		},
+		{
+			// oasdiff counts a response field made optional as breaking (a client may rely on
+			// it). Relaxing one is deliberate (updated_at, issue 19): a documented move of the
+			// baseline, before the first release, or a new major version after it.
+			name: "required response field made optional",
+			edit: func(doc *openapi3.T) {
+				s := specSchema(t, doc, "Transaction")
+				s.Required = slices.DeleteFunc(s.Required, func(r string) bool { return r == "created_at" })
+			},
+			rule: "response-property-became-optional",
 		},
 		{
 			name: "request rule tightened",

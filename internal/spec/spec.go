@@ -76,7 +76,7 @@ func load() (*Spec, error) {
 		IncludeResponseStatus: true,
 		AuthenticationFunc:    authenticate,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(validateURI)),
+			openapi3.WithStringFormatValidators(StringFormatValidators()),
 			openapi3.EnableFormatValidation(),
 			openapi3.DisableSchemaErrorDetails(),
 		},
@@ -188,16 +188,34 @@ func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 	return contract.CheckAPIKey(in.RequestValidationInput.Request.Header.Get(scheme.Name))
 }
 
-// validateURI accepts an absolute URL (with a scheme and a host), as `format: uri` demands.
-func validateURI(value string) error {
-	u, err := url.Parse(value)
-	if err != nil {
-		return errors.New("not a URL")
+// StringFormatValidators are the string formats kin-openapi checks here: those of the
+// contract's one table (contract.StringFormats), with its checks, and no other, so that the
+// reference and the compiled contract judge formats alike. A format kin-openapi checks on its
+// own (its defaults, such as byte) and the table does not name is left unchecked, as the
+// contract leaves it.
+func StringFormatValidators() map[string]openapi3.StringFormatValidator {
+	out := map[string]openapi3.StringFormatValidator{}
+	for name := range openapi3.SchemaStringFormats {
+		out[name] = openapi3.NewCallbackValidator(func(string) error { return nil })
 	}
-	if !u.IsAbs() || u.Host == "" {
-		return errors.New("not an absolute URL")
+	for _, f := range contract.StringFormats() {
+		out[f.Name] = openapi3.NewCallbackValidator(func(v string) error {
+			if !f.Check([]byte(v), isASCII(v)) {
+				return errors.New(f.Reason)
+			}
+			return nil
+		})
 	}
-	return nil
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Exchange is a request that was matched to an operation and validated; its response is

@@ -234,7 +234,9 @@ func verdictResponses() map[string]string {
 		"tx fee negative":       strings.Replace(tx(`,"fee_amount":-0.01,"total_amount":0`), "PAID_STATUS", "PENDING", 1),
 		"tx fee string":         strings.Replace(tx(`,"fee_amount":"0.00","total_amount":"10.50"`), "PAID_STATUS", "PENDING", 1),
 		"tx bad dates":          strings.Replace(strings.Replace(tx(""), "2024-01-15T10:30:00Z", "2023-02-29T10:30:00Z", 1), "PAID_STATUS", "FAILED", 1),
-		"tx leap day":           strings.Replace(strings.Replace(tx(""), "2024-01-15T10:30:00Z", "2024-02-29T23:59:60.123+03:00", 1), "PAID_STATUS", "FAILED", 1),
+		"tx leap day":           strings.Replace(strings.Replace(tx(""), "2024-01-15T10:30:00Z", "2024-02-29T23:59:59.123+03:00", 1), "PAID_STATUS", "FAILED", 1),
+		"tx leap second":        strings.Replace(strings.Replace(tx(""), "2024-01-15T10:30:00Z", "2016-12-31T23:59:60Z", 1), "PAID_STATUS", "FAILED", 1),
+		"tx new status, medium": strings.Replace(tx(`,"medium":"AWASH","type":"REFUND"`), "PAID_STATUS", "REFUNDED", 1),
 		"tx extra fields":       strings.Replace(tx(`,"x":{"nested":[1,2]},"medium":null`), "PAID_STATUS", "CANCELLED", 1),
 		"tx medium object":      strings.Replace(tx(`,"medium":{"a":1}`), "PAID_STATUS", "CANCELLED", 1),
 		"tx data array":         `{"status":"SUCCESS","message":"ok","data":[]}`,
@@ -259,7 +261,7 @@ func TestResponseVerdictsAgree(t *testing.T) {
 			for _, op := range []string{"createCheckout", "getTransaction"} {
 				for hname, header := range headers {
 					for _, status := range []int{200, 201, 301, 400, 404, 418, 429, 500, 503} {
-						for _, opts := range []contract.Options{{}, {Strict: true}, {Lenient: true}, {Strict: true, Lenient: true}} {
+						for _, opts := range []contract.Options{{}, {Strict: true}, {Lenient: true}, {Strict: true, Lenient: true}, {OpenEnums: true}, {Lenient: true, OpenEnums: true}} {
 							want := s.ResponseVerdict(context.Background(), op, status, header, []byte(body), opts)
 							got := contract.ValidateResponse(op, status, header, []byte(body), opts)
 							require.Equal(t, sorted(want), sorted(got), "%s %d %s %+v", op, status, hname, opts)
@@ -279,6 +281,8 @@ func verdictWebhooks() map[string]string {
 		"signed":           signed,
 		"extra field":      strings.Replace(webhookDoc, "{", `{"extra":[1,{"a":null}],`, 1),
 		"unknown status":   strings.Replace(webhookDoc, `"SUCCESS"`, `"PAID"`, 1),
+		"unknown medium":   strings.Replace(strings.Replace(webhookDoc, `"MPESA"`, `"AWASH"`, 1), `"DEPOSIT"`, `"REFUND"`, 1),
+		"medium a number":  strings.Replace(webhookDoc, `"MPESA"`, `7`, 1),
 		"three decimals":   strings.Replace(webhookDoc, "100.00", "100.005", 1),
 		"amount string":    strings.Replace(webhookDoc, "100.00", `"100.00"`, 1),
 		"amount tiny":      strings.Replace(webhookDoc, "100.00", `0.001`, 1),
@@ -302,7 +306,7 @@ func TestWebhookVerdictsAgree(t *testing.T) {
 	s := load(t)
 	for name, body := range verdictWebhooks() {
 		t.Run(name, func(t *testing.T) {
-			for _, opts := range []contract.Options{{}, {Strict: true}, {Lenient: true}} {
+			for _, opts := range []contract.Options{{}, {Strict: true}, {Lenient: true}, {OpenEnums: true}, {Lenient: true, OpenEnums: true}} {
 				want := s.WebhookVerdict([]byte(body), opts)
 				got := contract.ValidateWebhook([]byte(body), opts)
 				require.Equal(t, sorted(want), sorted(got), "%+v", opts)
@@ -355,7 +359,7 @@ func FuzzResponseVerdict(f *testing.F) {
 		if mode&4 != 0 {
 			op = "getTransaction"
 		}
-		opts := contract.Options{Strict: mode&1 != 0, Lenient: mode&2 != 0}
+		opts := contract.Options{Strict: mode&1 != 0, Lenient: mode&2 != 0, OpenEnums: mode&8 != 0}
 		code := 100 + int(status)%500
 		want := s.ResponseVerdict(context.Background(), op, code, header, []byte(body), opts)
 		got := contract.ValidateResponse(op, code, header, []byte(body), opts)
@@ -371,7 +375,7 @@ func FuzzWebhookVerdict(f *testing.F) {
 	s, err := spec.Load()
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, body string, mode uint8) {
-		opts := contract.Options{Strict: mode&1 != 0, Lenient: mode&2 != 0}
+		opts := contract.Options{Strict: mode&1 != 0, Lenient: mode&2 != 0, OpenEnums: mode&4 != 0}
 		require.Equal(t, sorted(s.WebhookVerdict([]byte(body), opts)), sorted(contract.ValidateWebhook([]byte(body), opts)))
 	})
 }

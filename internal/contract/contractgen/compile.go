@@ -1,4 +1,4 @@
-package main
+package contractgen
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"math/big"
-	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -17,12 +16,14 @@ import (
 )
 
 // The model below mirrors package contract's generated types; render writes it as Go source.
+// A schema is referred to by its location in openapi.yaml ("" for none), which render turns
+// into the name of its constant.
 
 type document struct {
 	operations []operation
 	webhook    webhook
-	schemas    []*schema
-	patterns   []pattern
+	schemas    map[string]*schema // by location
+	patterns   map[string]pattern // by text
 }
 
 type operation struct {
@@ -35,11 +36,11 @@ type operation struct {
 
 type param struct {
 	name, location string
-	schema         int
+	schema         string
 }
 
 type body struct {
-	schema   int
+	schema   string
 	required bool
 	content  []string
 	location string
@@ -49,18 +50,18 @@ type response struct {
 	status, location string
 	headers          []header
 	content          []string
-	schema           int
+	schema           string
 }
 
 type header struct {
 	name, location string
-	schema         int
+	schema         string
 	required       bool
 }
 
 type webhook struct {
 	operationID, location string
-	schema                int
+	schema                string
 	statuses              []string // the receiver's answers openapi.yaml declares, sorted
 }
 
@@ -76,45 +77,35 @@ type schema struct {
 	required                     []string
 	properties                   []property
 	additional                   string // the contract constant's name
-	extra, items                 int
+	extra, items                 string
 	uniqueItems                  bool
-	allOf                        []int
+	allOf                        []string
 }
 
 type property struct {
 	name   string
-	schema int
+	schema string
 }
 
 type pattern struct {
-	text, format string
-	table        table
-	hasTable     bool
+	text     string
+	table    table
+	hasTable bool
 }
 
 // unvalidatedStatuses are the statuses kin-openapi's ValidateResponse skips; the contract judges
 // them like any other (through the default response).
 var unvalidatedStatuses = []string{"301", "304", "307", "308"}
 
-// formatPatterns are the regular expressions kin-openapi checks the string formats the
-// contract implements with (besides uri, which is checked by url.Parse).
-var formatPatterns = map[string]string{
-	"date-time": openapi3.FormatOfStringDateTime,
-	"date":      openapi3.FormatOfStringDate,
-}
-
-// generate loads the OpenAPI document at path, compiles it and returns contract.gen.go.
-func generate(ctx context.Context, path string) ([]byte, error) {
-	raw, err := os.ReadFile(path) //nolint:gosec // the build names the file to compile
+// Generate compiles the OpenAPI document spec (openapi.yaml's bytes) and returns
+// contract.gen.go.
+func Generate(ctx context.Context, spec []byte) ([]byte, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
-		return nil, err
-	}
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
 	if err := doc.Validate(ctx); err != nil {
-		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", path, err)
+		return nil, fmt.Errorf("openapi.yaml is not a valid OpenAPI document: %w", err)
 	}
 	d, err := compileDocument(doc)
 	if err != nil {
@@ -126,10 +117,9 @@ func generate(ctx context.Context, path string) ([]byte, error) {
 // compiler turns a loaded document into the model, failing on anything not implemented.
 type compiler struct {
 	doc      *openapi3.T
-	index    map[*openapi3.Schema]int
+	index    map[*openapi3.Schema]string // the location of each schema compiled
 	visiting map[*openapi3.Schema]bool
 	out      document
-	patterns map[string]int
 }
 
 // notImplemented is the error for a construct the contract does not implement.
@@ -145,7 +135,8 @@ func compileDocument(doc *openapi3.T) (*document, error) {
 		"Extensions", "Origin"); err != nil {
 		return nil, err
 	}
-	c := &compiler{doc: doc, index: map[*openapi3.Schema]int{}, visiting: map[*openapi3.Schema]bool{}, patterns: map[string]int{}}
+	c := &compiler{doc: doc, index: map[*openapi3.Schema]string{}, visiting: map[*openapi3.Schema]bool{},
+		out: document{schemas: map[string]*schema{}, patterns: map[string]pattern{}}}
 	if doc.Components != nil {
 		for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 			if _, err := c.schema(doc.Components.Schemas[name], "#/components/schemas/"+token(name)); err != nil {
@@ -203,7 +194,7 @@ func (c *compiler) operation(path, method string, op *openapi3.Operation) (opera
 		return out, err
 	}
 	var err error
-	out.body = body{schema: -1}
+	out.body = body{}
 	if op.RequestBody != nil {
 		if out.body, err = c.requestBody(at+"/requestBody", op.RequestBody); err != nil {
 			return out, err
@@ -325,31 +316,31 @@ func (c *compiler) requestBody(at string, ref *openapi3.RequestBodyRef) (body, e
 	if err != nil {
 		return body{}, err
 	}
-	if schema < 0 {
+	if schema == "" {
 		return body{}, notImplemented(at, "a request body without an application/json schema")
 	}
 	return body{schema: schema, required: rb.Required, content: content, location: at}, nil
 }
 
 // content compiles a content map: only application/json with a schema is implemented.
-func (c *compiler) content(at string, content openapi3.Content) ([]string, int, error) {
-	schema := -1
+func (c *compiler) content(at string, content openapi3.Content) ([]string, string, error) {
+	schema := ""
 	types := slices.Sorted(maps.Keys(content))
 	for _, mt := range types {
 		media := content[mt]
 		mat := at + "/" + token(mt)
 		if mt != "application/json" {
-			return nil, -1, notImplemented(mat, "media type "+mt)
+			return nil, "", notImplemented(mat, "media type "+mt)
 		}
 		if err := allowFields(mat, *media, "Schema", "Example", "Examples", "Extensions", "Origin"); err != nil {
-			return nil, -1, err
+			return nil, "", err
 		}
 		if media.Schema == nil {
-			return nil, -1, notImplemented(mat, "a media type without a schema")
+			return nil, "", notImplemented(mat, "a media type without a schema")
 		}
 		idx, err := c.schema(media.Schema, mat+"/schema")
 		if err != nil {
-			return nil, -1, err
+			return nil, "", err
 		}
 		schema = idx
 	}
@@ -372,7 +363,7 @@ func (c *compiler) response(at, status string, ref *openapi3.ResponseRef) (respo
 	if err := allowFields(at, *r, "Description", "Headers", "Content", "Links", "Extensions", "Origin"); err != nil {
 		return response{}, err
 	}
-	out := response{status: status, location: at, schema: -1}
+	out := response{status: status, location: at}
 	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
 		if strings.EqualFold(name, "Content-Type") {
 			continue // kin-openapi and the contract both judge it as the content type
@@ -455,44 +446,45 @@ func (c *compiler) callback(at string, ref *openapi3.CallbackRef) error {
 	return nil
 }
 
-// schema compiles one schema and returns its index. A $ref keeps its target's location, so a
-// rule is always reported where openapi.yaml states it.
-func (c *compiler) schema(ref *openapi3.SchemaRef, at string) (int, error) {
+// schema compiles one schema and returns its location, which identifies it. A $ref keeps its
+// target's location, so a rule is always reported where openapi.yaml states it.
+func (c *compiler) schema(ref *openapi3.SchemaRef, at string) (string, error) {
 	if ref == nil || ref.Value == nil {
-		return -1, fmt.Errorf("openapi.yaml%s: unresolved schema", at)
+		return "", fmt.Errorf("openapi.yaml%s: unresolved schema", at)
 	}
 	if ref.Ref != "" {
 		if !strings.HasPrefix(ref.Ref, "#/components/schemas/") {
-			return -1, notImplemented(at, "the $ref "+ref.Ref+" (only #/components/schemas/...)")
+			return "", notImplemented(at, "the $ref "+ref.Ref+" (only #/components/schemas/...)")
 		}
 		at = ref.Ref
 	}
 	s := ref.Value
 	if c.visiting[s] {
-		return -1, notImplemented(at, "a recursive schema")
+		return "", notImplemented(at, "a recursive schema")
 	}
-	if idx, ok := c.index[s]; ok {
-		return idx, nil
+	if loc, ok := c.index[s]; ok {
+		return loc, nil
 	}
 	c.visiting[s] = true
 	defer delete(c.visiting, s)
 	if err := allowFields(at, *s, "Extensions", "Origin", "Title", "Description", "Example", "ExternalDocs", "Deprecated", "XML",
 		"Comment", "AllOf", "Type", "Format", "Enum", "UniqueItems", "Nullable", "Min", "Max", "MultipleOf", "MinLength",
 		"MaxLength", "Pattern", "MinItems", "MaxItems", "Items", "Required", "Properties", "AdditionalProperties"); err != nil {
-		return -1, err
+		return "", err
 	}
-	out := &schema{location: at, nullable: s.Nullable, maxLength: -1, maxItems: -1, extra: -1, items: -1, additional: "additionalOpen"}
+	if c.out.schemas[at] != nil {
+		return "", fmt.Errorf("openapi.yaml%s: two schemas at one location", at)
+	}
+	out := &schema{location: at, nullable: s.Nullable, maxLength: -1, maxItems: -1, additional: "additionalOpen"}
 	if err := c.keywords(at, s, out); err != nil {
-		return -1, err
+		return "", err
 	}
-	// The index is taken before the children compile, so that parents list before children.
-	idx := len(c.out.schemas)
-	c.out.schemas = append(c.out.schemas, out)
-	c.index[s] = idx
+	c.out.schemas[at] = out
+	c.index[s] = at
 	if err := c.children(at, s, out); err != nil {
-		return -1, err
+		return "", err
 	}
-	return idx, nil
+	return at, nil
 }
 
 // keywords checks and copies the scalar keywords of s.
@@ -547,7 +539,7 @@ func (c *compiler) keywords(at string, s *openapi3.Schema, out *schema) error {
 		if strings.Contains(s.Pattern, `\u`) {
 			return notImplemented(at+"/pattern", `a pattern with \u escapes (kin-openapi rewrites them)`)
 		}
-		if _, err := c.pattern(at+"/pattern", s.Pattern, ""); err != nil {
+		if err := c.pattern(at+"/pattern", s.Pattern); err != nil {
 			return err
 		}
 		out.pattern = s.Pattern
@@ -587,38 +579,31 @@ func (c *compiler) keywords(at string, s *openapi3.Schema, out *schema) error {
 	return nil
 }
 
-// format checks the format: the ones kin-openapi checks with this module's options, and the
-// number formats it does not check.
+// format records a string's format: the contract checks those of contract.StringFormats and,
+// as kin-openapi does, no other. A number's format (double, float) is not checked either: a
+// JSON number is a double.
 func (c *compiler) format(at string, s *openapi3.Schema, out *schema) error {
 	if s.Format == "" {
 		return nil
 	}
-	out.format = s.Format
-	switch {
-	case out.typ == "string" && s.Format == "uri":
-		return nil
-	case out.typ == "string" && formatPatterns[s.Format] != "":
-		_, err := c.pattern(at+"/format", formatPatterns[s.Format], s.Format)
-		return err
-	case out.typ == "number" && (s.Format == "double" || s.Format == "float"):
-		return nil // kin-openapi checks no number format: a JSON number is a double
+	if out.typ != "string" && (out.typ != "number" || (s.Format != "double" && s.Format != "float")) {
+		return notImplemented(at+"/format", "format "+s.Format+" on type "+out.typ)
 	}
-	return notImplemented(at+"/format", "format "+s.Format+" on type "+out.typ)
+	out.format = s.Format
+	return nil
 }
 
 // pattern registers a regular expression and its DFA once.
-func (c *compiler) pattern(at, text, format string) (int, error) {
-	key := format + "\x00" + text
-	if idx, ok := c.patterns[key]; ok {
-		return idx, nil
+func (c *compiler) pattern(at, text string) error {
+	if _, ok := c.out.patterns[text]; ok {
+		return nil
 	}
 	t, ok, err := buildTable(text)
 	if err != nil {
-		return -1, fmt.Errorf("openapi.yaml%s: %w", at, err)
+		return fmt.Errorf("openapi.yaml%s: %w", at, err)
 	}
-	c.out.patterns = append(c.out.patterns, pattern{text: text, format: format, table: t, hasTable: ok})
-	c.patterns[key] = len(c.out.patterns) - 1
-	return len(c.out.patterns) - 1, nil
+	c.out.patterns[text] = pattern{text: text, table: t, hasTable: ok}
+	return nil
 }
 
 // children compiles the schemas s refers to.
@@ -673,8 +658,7 @@ func (c *compiler) allOf(at string, s *openapi3.Schema, out *schema) error {
 		if err != nil {
 			return err
 		}
-		p := c.out.schemas[idx]
-		if len(p.allOf) > 0 || p.typ == "object" || p.typ == "array" || p.typ == "" {
+		if p := c.out.schemas[idx]; len(p.allOf) > 0 || p.typ == "object" || p.typ == "array" || p.typ == "" {
 			return notImplemented(pat, "an allOf part that is not a string, number or boolean schema")
 		}
 		out.allOf = append(out.allOf, idx)
