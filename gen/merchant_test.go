@@ -27,7 +27,9 @@ func requirements(t *testing.T, goBin, dir string, env []string) map[string]stri
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.Output()
 	require.NoError(t, err)
-	var mod struct{ Require []struct{ Path, Version string } }
+	var mod struct {
+		Require []struct{ Path, Version string }
+	}
 	require.NoError(t, json.Unmarshal(out, &mod))
 	reqs := map[string]string{}
 	for _, r := range mod.Require {
