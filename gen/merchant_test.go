@@ -42,9 +42,9 @@ func requirements(t *testing.T, goBin, dir string, env []string) map[string]stri
 // imports package client, tests with package contracttest and runs the lakipay CLI as a tool,
 // as a merchant would. `go mod tidy` in a copy of it (this working tree as the required
 // module, the module cache as the only source: no network) must require no generator module,
-// and exactly what the committed testdata/merchant/go.mod says, so that file stays a true
-// picture of what a merchant inherits (CI makes a fresh one with the module proxy: `make
-// check-merchant`). A package of this module that starts importing the root directory (whose
+// and exactly what the committed testdata/merchant/go.mod says (its go.sum too), so that the
+// file stays a true picture of what a merchant inherits (CI makes a fresh one with the module
+// proxy: `make check-merchant`). A package of this module that starts importing the root directory (whose
 // tools.go pins oapi-codegen under the "tools" tag, which tidy reads) or kin-openapi fails here.
 func TestMerchantModuleInheritsNoGenerators(t *testing.T) {
 	goBin, err := exec.LookPath("go")
@@ -79,4 +79,10 @@ func TestMerchantModuleInheritsNoGenerators(t *testing.T) {
 	}
 	assert.Equal(t, requirements(t, goBin, committed, env), got,
 		"testdata/merchant/go.mod is not what go mod tidy writes: run `go mod tidy` in testdata/merchant and commit it")
+	sums, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	require.NoError(t, err)
+	committedSums, err := os.ReadFile(filepath.Join(committed, "go.sum"))
+	require.NoError(t, err)
+	assert.Equal(t, string(committedSums), string(sums),
+		"testdata/merchant/go.sum is not what go mod tidy writes: run `go mod tidy` in testdata/merchant and commit it")
 }
