@@ -15,11 +15,12 @@ help: ## List the targets.
 BROWSERTEST := contracttest/browsertest
 
 # GENERATED is what the generation pipeline (gen/main.go, every step in order) writes from
-# openapi.yaml: the models of package client, the compiled contract and the 3.1 rendition.
-GENERATED := client/models.gen.go internal/contract/contract.gen.go openapi-3.1.yaml
+# openapi.yaml: the models of package client, the compiled contract, the 3.1 rendition and
+# both spec files as Go constants (internal/specfile).
+GENERATED := client/models.gen.go internal/contract/contract.gen.go openapi-3.1.yaml internal/specfile/specfile.gen.go
 
 .PHONY: generate
-generate: ## Regenerate the models, the compiled contract and openapi-3.1.yaml from openapi.yaml (all or nothing).
+generate: ## Regenerate the models, the compiled contract, openapi-3.1.yaml and internal/specfile from openapi.yaml (all or nothing).
 	$(GO) generate ./...
 
 .PHONY: check-generated
@@ -30,6 +31,10 @@ check-generated: generate ## Regenerate and fail on any difference or new file i
 .PHONY: check-contract-change
 check-contract-change: ## In scratch copies, add a medium, then an optional field with a format, to openapi.yaml only: generate, test, pay/echo end to end.
 	bash .ci/contract-change
+
+.PHONY: check-merchant
+check-merchant: ## In a fresh merchant module (go mod init, go mod tidy through the module proxy), importing client and contracttest brings no generator into go.mod.
+	bash .ci/merchant
 
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (both modules).

@@ -18,9 +18,9 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/require"
 
-	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/contracttest"
 	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/specfile"
 )
 
 // BenchmarkCheckoutExchange compares validating one checkout exchange (request and response)
@@ -43,7 +43,7 @@ func BenchmarkCheckoutExchange(b *testing.B) {
 		}
 	})
 	b.Run("openapi3filter", func(b *testing.B) {
-		doc, err := openapi3.NewLoader().LoadFromData([]byte(checkout.OpenAPI))
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(specfile.OpenAPI))
 		require.NoError(b, err)
 		doc.Servers = openapi3.Servers{{URL: "https://api.lakipay.co/api/v2"}}
 		router, err := gorillamux.NewRouter(doc)

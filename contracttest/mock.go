@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
+	"github.com/lakipay/checkout-go/internal/specfile"
 )
 
 // The limits of GET /_mock/deliveries: how many records it answers without ?limit=, and at
@@ -33,8 +33,8 @@ const webhookMarker = "X-Lakipay-Mock-Webhook"
 // by control.
 func (f *Fake) mockRoutes(router *router) {
 	rt := &controlRouter{router, f}
-	rt.handle("GET /_mock/openapi.yaml", serveContract(checkout.OpenAPI))
-	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(checkout.OpenAPI31))
+	rt.handle("GET /_mock/openapi.yaml", serveContract(specfile.OpenAPI))
+	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(specfile.OpenAPI31))
 	rt.handle("GET /_mock/public-key", func(w http.ResponseWriter, _ *http.Request) {
 		pem := f.PublicKeyPEM()
 		if pem == nil {

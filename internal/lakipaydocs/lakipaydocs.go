@@ -1,5 +1,5 @@
 // Package lakipaydocs holds LakiPay's own examples from the hosted-checkout page (the project's
-// primary source) and its "Core Concepts" page, verbatim, so that the tests of every package
+// primary source), its "Core Concepts" page and its "Webhooks & Callbacks" page, verbatim, so that the tests of every package
 // start from the same text. openapi.yaml carries the same examples; a test in internal/spec
 // keeps the two in step.
 package lakipaydocs
@@ -37,3 +37,19 @@ const Response = `{
 // Error is the error example of LakiPay's "Core Concepts" page (an invalid API key).
 const Error = `{"status": "ERROR", "message": "Invalid API key", "error_code": "INVALID_API_KEY",
   "errors": {"api_key": ["API key is required"]}}`
+
+// Webhook is the webhook payload of LakiPay's "Webhooks & Callbacks" page, without its
+// signature.
+const Webhook = `{
+  "event": "DEPOSIT",
+  "transaction_id": "TXN-123456789",
+  "reference": "ORDER-12345",
+  "amount": 100.00,
+  "currency": "ETB",
+  "status": "SUCCESS",
+  "timestamp": "2024-01-15T10:30:00Z"
+}`
+
+// WebhookCanonical is the canonical string the "Webhooks & Callbacks" page gives for
+// [Webhook]: the string LakiPay signs.
+const WebhookCanonical = "amount=100.00&currency=ETB&event=DEPOSIT&reference=ORDER-12345&status=SUCCESS&timestamp=2024-01-15T10:30:00Z&transaction_id=TXN-123456789"

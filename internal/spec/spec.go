@@ -23,8 +23,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	checkout "github.com/lakipay/checkout-go"
 	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/specfile"
 )
 
 // Spec is the loaded, validated contract with what validation needs precomputed. It is
@@ -50,7 +50,7 @@ func Load() (*Spec, error) { return loadOnce() }
 var loadOnce = sync.OnceValues(load)
 
 func load() (*Spec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData([]byte(checkout.OpenAPI))
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(specfile.OpenAPI))
 	if err != nil {
 		return nil, fmt.Errorf("spec: load embedded openapi.yaml: %w", err)
 	}

@@ -20,23 +20,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/webhook"
 	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
 )
 
-// docsPayload is the payload of LakiPay's webhook documentation (without its signature).
-const docsPayload = `{
-  "event": "DEPOSIT",
-  "transaction_id": "TXN-123456789",
-  "reference": "ORDER-12345",
-  "amount": 100.00,
-  "currency": "ETB",
-  "status": "SUCCESS",
-  "timestamp": "2024-01-15T10:30:00Z"
-}`
-
-// docsCanonical is the canonical string LakiPay's documentation gives for docsPayload.
-const docsCanonical = "amount=100.00&currency=ETB&event=DEPOSIT&reference=ORDER-12345&status=SUCCESS&timestamp=2024-01-15T10:30:00Z&transaction_id=TXN-123456789"
+// docsPayload is the payload of LakiPay's webhook documentation (without its signature), and
+// docsCanonical the canonical string the documentation gives for it.
+const (
+	docsPayload   = lakipaydocs.Webhook
+	docsCanonical = lakipaydocs.WebhookCanonical
+)
 
 // Keys are generated once per test binary: RSA key generation is slow.
 var (
