@@ -94,8 +94,8 @@ func effectsText(effects []Effects) string {
 	return strings.Join(texts, ", ")
 }
 
-// txLabel names the case's transaction i in texts: A, B, ...
-func txLabel(i int) string { return string(rune('A' + i)) }
+// txLabel names the case's transaction i in texts: A, B, ... (a case has a few).
+func txLabel(i int) string { return "ABCDEFGH"[i : i+1] }
 
 // The effects a step expects of one transaction.
 var (

@@ -528,8 +528,11 @@ func TestWebhookReceiverSuite(t *testing.T) {
 			return "", err
 		}
 		p, err := w.try(http.MethodPost, "/orders/"+id+"/pay", url.Values{"phone": {phone}})
-		if err != nil || p.status != http.StatusSeeOther {
-			return "", fmt.Errorf("order %s: no checkout (%v, HTTP %d)", id, err, p.status)
+		if err != nil {
+			return "", err
+		}
+		if p.status != http.StatusSeeOther {
+			return "", fmt.Errorf("order %s: no checkout (HTTP %d)", id, p.status)
 		}
 		o, _ := w.shop.Order(id)
 		orders[o.TransactionID] = id
@@ -605,4 +608,32 @@ func TestNewRefusesAnIncompleteConfig(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+// TestSetUpAgainstTheFake runs README.md's set-up of the shop against the fake: the shop
+// serves, with its own URL in its checkouts.
+func TestSetUpAgainstTheFake(t *testing.T) {
+	key := apiKey
+	// snippet: shop-readme-set-up
+	lakipay := contracttest.NewServer(t)
+	c, _ := client.New(key, client.WithBaseURL(lakipay.URL()),
+		client.WithHTTPClient(&http.Client{Transport: contracttest.Transport(t, nil)})) // judge every exchange
+	srv := httptest.NewUnstartedServer(nil)
+	s, _ := shop.New(shop.Config{LakiPay: c, WebhookKey: lakipay.PublicKey(),
+		PublicURL: "http://" + srv.Listener.Addr().String(), Mediums: []client.Medium{client.MediumMPESA}})
+	srv.Config.Handler = s
+	srv.Start()
+	t.Cleanup(srv.Close)
+	// end snippet
+	amount, err := client.ParseAmount("10.00")
+	require.NoError(t, err)
+	require.NoError(t, s.AddOrder("7", amount, "ETB"))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/orders/7/pay", strings.NewReader("phone="+phone))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := browser.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), lakipay.Origin()+"/checkout/"))
 }
