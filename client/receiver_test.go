@@ -158,7 +158,7 @@ func TestWebhookHandlerMeetsTheReceiverSuite(t *testing.T) {
 		}
 		// Repeats, an earlier status, statuses that are no payment: each one the function ships on.
 		assert.Equal(t, []string{"duplicate", "duplicate_concurrent", "resent", "stale", "final_late", "not_paid", "unknown_status",
-			"replayed", "tampered_status", "reused_status"}, failed)
+			"replayed", "tampered_status", "duplicate_key", "reused_status"}, failed)
 		for _, res := range report.Results {
 			for _, d := range res.Deliveries {
 				if d.Case.Hostile() {

@@ -168,6 +168,9 @@
 //     ambiguous CANCELLED webhook of another transaction (reference "REF&status=SUCCESS&..."),
 //     carrying the fake's genuine signature of it: a verifier without the ambiguity check
 //     (LakiPay's own SDKs) accepts it; package client refuses it (ErrAmbiguousWebhook).
+//   - duplicate_key: the genuine webhook with its status given again (SUCCESS, or CANCELLED
+//     for a SUCCESS) after its last member: a reader that verifies the first of a repeated
+//     key but acts on the last accepts it; package client refuses any repeated key.
 //   - oversized: the genuine webhook padded with spaces to [OversizedBytes] (1 MiB + 1),
 //     streamed: valid JSON under a valid signature, so only a size limit refuses it.
 //   - foreign_amount, foreign_currency: a genuinely signed SUCCESS of a session the merchant
@@ -246,6 +249,7 @@
 //	unsigned              non-2xx (nothing), 2xx; paid 1
 //	shifted_key           non-2xx (nothing), 2xx; paid 1
 //	shifted_value         non-2xx (nothing), 2xx; paid 1
+//	duplicate_key         non-2xx (nothing), 2xx; released 1
 //	oversized             non-2xx (nothing), 2xx; paid 1
 //	reused_transaction    2xx (A paid 1, B nothing), non-2xx (A paid 1, B nothing), 2xx; A paid 1, B paid 1
 //	reused_status         2xx (released 1), non-2xx; released 1

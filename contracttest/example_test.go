@@ -159,6 +159,7 @@ func ExampleRunReceiverSuite() {
 	// unsigned              non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
 	// shifted_key           non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
 	// shifted_value         non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// duplicate_key         non-2xx (nothing), 2xx; released 1                                                 400 (nothing), 200; released 1                                                 passed   passed
 	// oversized             non-2xx (nothing), 2xx; paid 1                                                     413 (nothing), 200; paid 1                                                     passed   passed
 	// reused_transaction    2xx (A paid 1, B nothing), non-2xx (A paid 1, B nothing), 2xx; A paid 1, B paid 1  200 (A paid 1, B nothing), 400 (A paid 1, B nothing), 200; A paid 1, B paid 1  passed   passed
 	// reused_status         2xx (released 1), non-2xx; released 1                                              200 (released 1), 400; released 1                                              passed   passed

@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -64,6 +65,11 @@ const (
 	CaseShiftedKey DeliveryCase = "shifted_key"
 	// CaseShiftedValue is [CaseShiftedKey] with the tail hidden in transaction_id's value.
 	CaseShiftedValue DeliveryCase = "shifted_value"
+	// CaseDuplicateKey is the genuine webhook with its status given a second time after its
+	// last member: SUCCESS (CANCELLED for a SUCCESS), its signature left as it was. A reader
+	// that verifies the first of a repeated key but acts on the last (most JSON decoders keep
+	// the last) accepts it; package client refuses any repeated key.
+	CaseDuplicateKey DeliveryCase = "duplicate_key"
 	// CaseOversized is the genuine webhook padded with spaces after its opening brace to
 	// [OversizedBytes]: still valid JSON under a valid signature, so only a size limit
 	// refuses it.
@@ -92,7 +98,7 @@ const OversizedBytes = 1<<20 + 1
 var deliveryCases = []DeliveryCase{
 	CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseForgedSignature, CaseTamperedStatus,
 	CaseTamperedAmount, CaseTamperedTransaction, CaseReplayed, CaseUnsigned, CaseShiftedKey,
-	CaseShiftedValue, CaseOversized, CaseForeignAmount, CaseForeignCurrency,
+	CaseShiftedValue, CaseDuplicateKey, CaseOversized, CaseForeignAmount, CaseForeignCurrency,
 }
 
 // DeliveryCases returns every delivery case.
@@ -162,14 +168,17 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 		event.Timestamp = event.Timestamp.Add(-time.Second)
 		body, err = f.signGenuine(event, s.scripted)
 	case CaseTamperedStatus:
-		to := client.TransactionStatusSUCCESS
-		if s.status == client.TransactionStatusSUCCESS {
-			to = client.TransactionStatusCANCELLED
-		}
+		to := otherFinal(s.status)
 		d.Status = to
 		body, err = f.tamper(s, "status", `"`+string(to)+`"`)
 	case CaseTamperedAmount:
 		body, err = f.tamper(s, "amount", tamperedAmount(s.req.Amount))
+	case CaseDuplicateKey:
+		d.Status = otherFinal(s.status)
+		if body, err = f.webhookBody(s); err == nil {
+			end := bytes.LastIndexByte(body, '}')
+			body = append(body[:end:end], `,"status":"`+string(d.Status)+`"}`...)
+		}
 	case CaseTamperedTransaction:
 		d.Status = client.TransactionStatus(other.status)
 		body, err = f.tamper(other, "transaction_id", strconv.Quote(s.id))
@@ -195,6 +204,15 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	}
 	d.Body, d.Size = body, len(body)+pad
 	return d, pad, nil
+}
+
+// otherFinal is the status a forgery claims instead of status: SUCCESS, or CANCELLED for a
+// SUCCESS.
+func otherFinal(status client.TransactionStatus) client.TransactionStatus {
+	if status == client.TransactionStatusSUCCESS {
+		return client.TransactionStatusCANCELLED
+	}
+	return client.TransactionStatusSUCCESS
 }
 
 // tamper returns s's genuine webhook with the value of one top-level field replaced by

@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -212,6 +213,20 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			f := fieldsOf(t, received)
 			assert.True(t, strings.HasPrefix(text(t, f["transaction_id"]), unpaid+"&"))
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
+		}},
+		{contracttest.DeliverRequest{TransactionID: cancelled, Case: contracttest.CaseDuplicateKey}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			_, err := client.ParseWebhook(received, key)
+			assert.ErrorIs(t, err, client.ErrMalformedWebhook, "package client refuses a repeated key")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "recorded as the status it claims")
+			var read struct {
+				Status string `json:"status"`
+			}
+			require.NoError(t, json.Unmarshal(received, &read))
+			assert.Equal(t, "SUCCESS", read.Status, "what encoding/json (the last key) reads")
+			first := bytes.Replace(received, []byte(`,"status":"SUCCESS"}`), []byte("}"), 1)
+			require.NotEqual(t, string(received), string(first))
+			assert.NoError(t, webhook.Verify(first, key), "the first keys carry the genuine CANCELLED signature")
+			assert.Equal(t, "CANCELLED", text(t, fieldsOf(t, first)["status"]))
 		}},
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseOversized}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			assert.Len(t, received, contracttest.OversizedBytes)

@@ -177,6 +177,8 @@ var suiteCases = []suiteCase{
 		refuseStep(CaseShiftedKey, "a boundary-shifted SUCCESS (tail in an extra key)", none), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", paid)}},
 	{name: "shifted_value", sends: "the same forgery with the tail hidden in transaction_id's value; then, once it is paid, the genuine webhook", txs: 1, steps: []suiteStep{
 		refuseStep(CaseShiftedValue, "a boundary-shifted SUCCESS (tail in transaction_id)", none), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", paid)}},
+	{name: "duplicate_key", sends: "a cancelled transaction's genuine webhook with a second status, SUCCESS, after its last member, its signature left as it was; then the genuine CANCELLED webhook", txs: 1, steps: []suiteStep{
+		cancelStep(0), refuseStep(CaseDuplicateKey, "a CANCELLED webhook with a second status, SUCCESS", none), ackStep(CaseGenuine, "the genuine CANCELLED webhook after a forgery", released)}},
 	{name: "oversized", sends: "a paid transaction's genuine webhook padded with spaces to 1 MiB and one byte; then the genuine webhook", txs: 1, steps: []suiteStep{
 		payStep(0), refuseStep(CaseOversized, "a 1 MiB body", none), ackStep(CaseGenuine, "the genuine SUCCESS webhook after an oversized body", paid)}},
 	{name: "reused_transaction", sends: "transaction A's genuine SUCCESS webhook, then, once it was answered, the same body with only transaction_id changed to B (unpaid, the larger amount) under A's genuine signature; then, once B is paid, B's genuine webhook", txs: 2, steps: []suiteStep{

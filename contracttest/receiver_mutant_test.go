@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -82,6 +83,50 @@ func naiveVerify(body []byte, key *rsa.PublicKey) (event, error) {
 		return event{}, err
 	}
 	return ev, nil
+}
+
+// firstKeyVerify verifies the first of each repeated key but reads the body as
+// encoding/json does, keeping the last: the parser differential a repeated key exploits.
+func firstKeyVerify(body []byte, key *rsa.PublicKey) (event, error) {
+	first, err := firstKeys(body)
+	if err != nil {
+		return event{}, err
+	}
+	if err := webhook.Verify(first, key); err != nil {
+		return event{}, err
+	}
+	return trustBody(body, nil)
+}
+
+// firstKeys rewrites a JSON object keeping the first of each repeated key.
+func firstKeys(body []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New("not an object")
+	}
+	seen := map[string]bool{}
+	out := []byte{'{'}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		quoted, _ := json.Marshal(key)
+		out = append(append(append(out, quoted...), ':'), value...)
+	}
+	return append(out, '}'), nil
 }
 
 // dedupKind is how a test receiver de-duplicates.

@@ -348,6 +348,8 @@ func hostileWhy(c DeliveryCase) string {
 		return "not signed"
 	case CaseShiftedKey, CaseShiftedValue:
 		return "ambiguous: its genuine signature was made for another webhook whose canonical string it re-splits (check that no key holds & or = and no value holds &)"
+	case CaseDuplicateKey:
+		return "a JSON object with a repeated key (status twice): readers disagree on which one counts, so the signature proves nothing (refuse any repeated key)"
 	case CaseOversized:
 		return "larger than any webhook (limit what you read)"
 	}

@@ -106,16 +106,17 @@ var receiverBugs = []struct {
 		return s != client.TransactionStatusCANCELLED && s != client.TransactionStatusFAILED
 	}}, []string{"stale", "final_late", "unknown_status"}},
 	{"ships on CANCELLED and FAILED", bugs{payOn: client.TransactionStatus.IsFinal, releaseOn: never},
-		[]string{"not_paid", "tampered_status", "reused_status"}},
+		[]string{"not_paid", "tampered_status", "duplicate_key", "reused_status"}},
 	{"takes a status it does not know for a payment", bugs{payOn: func(s client.TransactionStatus) bool {
 		return s == client.TransactionStatusSUCCESS || !s.Valid()
 	}}, []string{"unknown_status"}},
 	{"remembers a webhook before verifying it", bugs{dedupFirst: true},
 		[]string{"forged_signature", "tampered_amount", "unsigned", "shifted_key", "reused_transaction", "reused_status", "reused_amount"}},
 	{"settles a webhook before verifying it", bugs{settleFirst: true},
-		[]string{"forged_signature", "tampered_status", "tampered_amount", "unsigned", "shifted_key", "shifted_value", "reused_transaction"}},
+		[]string{"forged_signature", "tampered_status", "tampered_amount", "unsigned", "shifted_key", "shifted_value", "duplicate_key", "reused_transaction"}},
 	{"trusts a signature it has verified before", bugs{trustSeen: true}, []string{"reused_transaction", "reused_status", "reused_amount"}},
 	{"verifies without the ambiguity check", bugs{verify: naiveVerify}, []string{"shifted_key", "shifted_value"}},
+	{"verifies the first of a repeated key, reads the last", bugs{verify: firstKeyVerify}, []string{"duplicate_key"}},
 	{"reads any size", bugs{verify: rsaOnlyVerify, oversized: readAnySize}, []string{"oversized"}},
 	{"pays an order for any amount", bugs{noAmountCheck: true}, []string{"foreign_amount"}},
 	{"pays an order in any currency", bugs{noCurrencyCheck: true}, []string{"foreign_currency"}},
