@@ -27,7 +27,7 @@ var orders orderBook
 
 // A checkout and the webhook handler, as README.md shows them.
 //
-//nolint:ineffassign,staticcheck // the snippet shows the calls, not their error handling
+//nolint:ineffassign // the snippet shows the calls, not their error handling
 func Example_readme() {
 	ctx := context.Background()
 	// snippet: readme-use-from-go
@@ -52,7 +52,7 @@ func Example_readme() {
 
 // A checkout, as the package documentation opens with it.
 //
-//nolint:ineffassign,staticcheck // the snippet shows the calls, not their error handling
+//nolint:ineffassign // the snippet shows the calls, not their error handling
 func Example_packageDoc() {
 	ctx := context.Background()
 	// snippet: client-doc-checkout

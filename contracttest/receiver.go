@@ -14,6 +14,7 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
@@ -80,13 +81,17 @@ func (e *Effects) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// excerpt cuts what a receiver answered to a length that reads in one error line.
+// excerpt cuts what a receiver answered to a length that reads in one error line, at a
+// character boundary.
 func excerpt(b []byte) string {
-	const limit = 60
-	if len(b) > limit {
-		return string(b[:limit]) + "..."
+	limit := 60
+	if len(b) <= limit {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	return string(b)
+	for limit > 0 && !utf8.RuneStart(b[limit]) {
+		limit--
+	}
+	return strings.ToValidUTF8(string(b[:limit]), "\uFFFD") + "..."
 }
 
 // EffectsFunc reports the [Effects] of the receiver under test on transactionID so far. An

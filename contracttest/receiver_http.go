@@ -108,6 +108,9 @@ func callApp(ctx context.Context, timeout time.Duration, method, target string, 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("%s %s answered HTTP %d: %s", method, target, resp.StatusCode, excerpt(raw))
 	}
+	if len(raw) == 0 {
+		return fmt.Errorf("%s %s answered HTTP %d with no body, want JSON", method, target, resp.StatusCode)
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("%s %s answered %s: %w", method, target, excerpt(raw), err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,6 +93,8 @@ func TestEffectsFromURL(t *testing.T) {
 		{http.StatusOK, `{"count": 1}`, `answered {"count": 1}: "paid" is missing`},
 		{http.StatusNotFound, `no such route`, `answered HTTP 404: no such route`},
 		{http.StatusFound, ``, `answered HTTP 302`},
+		{http.StatusNoContent, ``, `answered HTTP 204 with no body, want JSON`},
+		{http.StatusOK, `{"paid": "` + strings.Repeat("é", 40) + `"}`, `"paid" is "` + strings.Repeat("é", 29) + `...`},
 	} {
 		u, _ := fixedAnswer(t, tt.status, tt.body)
 		effects, err := contracttest.EffectsFromURL(u)

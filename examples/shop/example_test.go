@@ -16,7 +16,7 @@ func ship(shop.Order) {}
 
 // The shop in production, as README.md shows it: compiled, never run (it serves on :8080).
 //
-//nolint:ineffassign,staticcheck // the snippet shows the calls, not their error handling
+//nolint:ineffassign // the snippet shows the calls, not their error handling
 func Example_production() {
 	// snippet: shop-in-production
 	c, err := client.NewFromEnv()                  // LAKIPAY_API_KEY=PUBLICKEY:SECRETKEY
