@@ -55,7 +55,7 @@ type DeliveryBehaviour struct {
 	// the callback_url ahead of each final webhook, one after the other, each tried once:
 	// a receiver must refuse them and still act on the genuine webhook that follows.
 	// [CaseReplayed] replays the genuine webhook of the transaction before (none for the
-	// fake's first).
+	// fake's first), and [CaseTamperedTransaction] sends it with this transaction's id.
 	Hostile []DeliveryCase
 }
 
@@ -177,7 +177,7 @@ func (f *Fake) stepsLocked(s *session, genuine Delivery) [][]*job {
 	var steps [][]*job
 	for _, c := range b.Hostile {
 		var other *session
-		if c == CaseReplayed {
+		if c.usesOther() {
 			if f.hooks.last.id == "" || f.hooks.last.id == s.id {
 				continue // nothing to replay yet
 			}

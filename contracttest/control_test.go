@@ -201,7 +201,7 @@ func TestEveryWebhookCarriesTheMarker(t *testing.T) {
 	require.NoError(t, srv.WaitIdle(ctx))
 	for _, c := range contracttest.DeliveryCases() {
 		req := contracttest.DeliverRequest{TransactionID: paid, Case: c}
-		if c == contracttest.CaseReplayed {
+		if c == contracttest.CaseReplayed || c == contracttest.CaseTamperedTransaction {
 			req = contracttest.DeliverRequest{TransactionID: open, Case: c, ReplayOf: paid}
 		}
 		_, err := srv.Deliver(ctx, req)

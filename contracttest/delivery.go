@@ -10,7 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
@@ -41,6 +43,10 @@ type Delivery struct {
 	// HTTPStatus is the receiver's answer (a redirect is not followed: its 3xx is the
 	// answer), 0 when there was none.
 	HTTPStatus int `json:"http_status"`
+	// Closed is set when there was no answer because the receiver closed or reset the
+	// connection it had accepted (never for a timeout, nor for a connection refused): how
+	// many servers and proxies refuse a body too large.
+	Closed bool `json:"closed,omitempty"`
 	// Err says why an attempt got no answer, or why a webhook was dropped ("" when it got
 	// one).
 	Err string `json:"error,omitempty"`
@@ -143,7 +149,7 @@ func (h *dispatcher) closeLocked() {
 // with the copies, earlier status and hostile deliveries of the [DeliveryBehaviour]; the
 // caller holds f.mu.
 func (f *Fake) startWebhookLocked(s *session) {
-	if s.req.CallbackURL == "" || f.closed {
+	if s.req.CallbackURL == "" || s.held || f.closed {
 		return
 	}
 	body, err := f.webhookBody(s)
@@ -262,7 +268,7 @@ func (f *Fake) attempt(j *job) {
 
 	j.d.Attempt++
 	j.d.Time = f.now().UTC()
-	j.d.Answer, j.d.AnswerSize = "", 0 // post sets them when this attempt has an answer
+	j.d.Answer, j.d.AnswerSize, j.d.Closed = "", 0, false // post sets them for this attempt
 	start := time.Now()
 	j.d.HTTPStatus, j.d.Err = f.post(ctx, j)
 	j.d.Latency = time.Since(start)
@@ -374,10 +380,13 @@ func (f *Fake) signGenuine(event client.WebhookEvent, sc scripted) ([]byte, erro
 
 // post sends one attempt, bounded as a whole (dial, request, answer's headers, at most
 // 8 KiB, and up to 64 KiB of its body) by the job's timeout, and returns the receiver's
-// status, or why there was none; it keeps the start of the answer's body in j.d.
+// status, or why there was none; it keeps the start of the answer's body in j.d, and notes
+// there an accepted connection that the receiver closed without an answer.
 func (f *Fake) post(parent context.Context, j *job) (int, string) {
 	ctx, cancel := context.WithTimeout(parent, j.timeout)
 	defer cancel()
+	var connected atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }})
 	var body io.Reader = bytes.NewReader(j.d.Body)
 	if j.pad > 0 && len(j.d.Body) > 0 {
 		body = io.MultiReader(bytes.NewReader(j.d.Body[:1]), io.LimitReader(spaces{}, int64(j.pad)), bytes.NewReader(j.d.Body[1:]))
@@ -395,6 +404,7 @@ func (f *Fake) post(parent context.Context, j *job) (int, string) {
 		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
 			return 0, fmt.Sprintf("no answer within %s (the webhook timeout)", j.timeout)
 		}
+		j.d.Closed = connected.Load() && ctx.Err() == nil
 		return 0, err.Error()
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -419,8 +429,9 @@ type DeliverRequest struct {
 	TransactionID string `json:"transaction_id"`
 	// Case is what to send (required; see [DeliveryCase]).
 	Case DeliveryCase `json:"case"`
-	// ReplayOf is, for [CaseReplayed] only, the transaction whose genuine webhook is sent
-	// (required there; it must be final and not TransactionID).
+	// ReplayOf is, for [CaseReplayed] and [CaseTamperedTransaction] only, the transaction
+	// whose genuine webhook is sent, as it is or tampered (required there; it must be final
+	// and not TransactionID).
 	ReplayOf string `json:"replay_of,omitempty"`
 	// URL is where to POST: an absolute http or https URL; "" sends to the session's
 	// callback_url (required when it has none).
@@ -508,8 +519,8 @@ func (req DeliverRequest) check(defaultTimeout time.Duration) error {
 	if !req.Case.valid() {
 		return fmt.Errorf("%w: case %q is not one of %s", ErrScript, req.Case, caseList())
 	}
-	if (req.ReplayOf != "") != (req.Case == CaseReplayed) {
-		return fmt.Errorf("%w: replay_of names the transaction to replay, for case %q only (and is required there)", ErrScript, CaseReplayed)
+	if (req.ReplayOf != "") != req.Case.usesOther() {
+		return fmt.Errorf("%w: replay_of names the transaction whose webhook is sent, for cases %q and %q only (and is required there)", ErrScript, CaseReplayed, CaseTamperedTransaction)
 	}
 	if req.ReplayOf != "" && req.ReplayOf == req.TransactionID {
 		return fmt.Errorf("%w: replay_of must be another transaction than transaction_id", ErrScript)
@@ -547,7 +558,7 @@ func (f *Fake) deliveryJobsLocked(req DeliverRequest) ([]*job, error) {
 		target = s.req.CallbackURL
 	}
 	var other *session
-	if req.Case == CaseReplayed {
+	if req.Case.usesOther() {
 		if other, ok = f.sessions.byID[req.ReplayOf]; !ok {
 			return nil, fmt.Errorf("%w %q (replay_of)", ErrUnknownTransaction, req.ReplayOf)
 		}

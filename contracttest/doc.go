@@ -152,21 +152,37 @@
 // demand, to a session's callback_url or any URL, once, and returns the receiver's answer.
 // Each [DeliveryCase] is what it claims, as the tests prove from the attacker's side:
 //
-//   - genuine, duplicate, earlier: signed with the fake's key and valid against the
-//     contract; a duplicate is the genuine body byte for byte; earlier is a PENDING
+//   - genuine, duplicate, resent, earlier: signed with the fake's key and valid against the
+//     contract; a duplicate is the genuine body byte for byte; resent is the same status
+//     sent anew, with a later timestamp and its own signature; earlier is a PENDING
 //     timestamped a second before the final change.
 //   - forged_signature: a SUCCESS signed by another RSA-2048 key (made once per process).
 //   - tampered_status, tampered_amount: the genuine body with its status (to SUCCESS, or a
 //     SUCCESS to CANCELLED) or its amount (raised by 1.00) changed under the genuine
 //     signature.
+//   - tampered_transaction: another transaction's genuine webhook with only its
+//     transaction_id changed to this one's, under its genuine signature.
 //   - replayed: another transaction's genuine webhook.
 //   - unsigned: a SUCCESS without a signature field.
 //   - shifted_key, shifted_value: a SUCCESS re-split from the canonical string of an
 //     ambiguous CANCELLED webhook of another transaction (reference "REF&status=SUCCESS&..."),
 //     carrying the fake's genuine signature of it: a verifier without the ambiguity check
 //     (LakiPay's own SDKs) accepts it; package client refuses it (ErrAmbiguousWebhook).
+//   - duplicate_key: the genuine webhook with its status given again (SUCCESS, or CANCELLED
+//     for a SUCCESS) after its last member: a reader that verifies the first of a repeated
+//     key but acts on the last accepts it; package client refuses any repeated key.
 //   - oversized: the genuine webhook padded with spaces to [OversizedBytes] (1 MiB + 1),
 //     streamed: valid JSON under a valid signature, so only a size limit refuses it.
+//   - foreign_amount, foreign_currency: a genuinely signed SUCCESS of a session the merchant
+//     never created (a transaction id the fake never hands out), naming this session's
+//     reference, for another amount or in another currency: what another LakiPay account
+//     can post if LakiPay's webhook key is shared by its merchants (see [CaseForeignAmount]).
+//
+// A receiver that refuses a body by closing or resetting the connection without an answer
+// is recorded with Closed set ("closed"): many servers and proxies refuse a body too large
+// that way. [Fake.HoldWebhooks] (POST /_mock/transactions/{id}/hold) stops a session's
+// status changes from sending webhooks of their own, so that only [Fake.Deliver] reaches its
+// callback_url.
 //
 // Every delivery, genuine or hostile, goes through the same bounded queue and workers and is
 // recorded in [Fake.Deliveries] and GET /_mock/deliveries with its case and the receiver's
@@ -174,52 +190,83 @@
 //
 // # Testing a webhook receiver
 //
-// [CheckReceiver] puts a merchant's webhook receiver through every case above in one call
-// from a Go test, and fails the test naming each case the receiver got wrong, with what was
-// expected and what came; [RunReceiverSuite] does the same against a fake served elsewhere
-// (`lakipay mock`) and returns the results, which is what `lakipay webhook test` prints for a
-// receiver in any language. The receiver is configured with the fake's public key.
+// [CheckReceiver] puts a merchant's webhook receiver through every case of the receiver
+// suite in one call from a Go test, logs its table and fails the test naming each case the
+// receiver got wrong, with what was expected and what came; [RunReceiverSuite] does the same
+// against a fake served elsewhere (`lakipay mock`) and returns the results, which is what
+// `lakipay webhook test` prints for a receiver in any language. The receiver is configured
+// with the fake's public key.
 //
-// A correct receiver acknowledges (2xx) every genuine webhook, refuses (non-2xx) every
-// hostile body, and acts on each payment exactly once. The merchant says what acting is: the
-// effects function returns how many times the receiver acted on a transaction as final
-// (settled, shipped or cancelled the order). So a PENDING must have no effect, a duplicate,
-// a stale status or a replay no second one, and a forgery none; and a refused forgery must
-// not stop the genuine webhook that follows it from being acted on (a receiver that notes a
-// webhook as seen before verifying it fails there). Without an effects function only the
-// answers are judged, and the effects show as "not checked", never as passed.
+// A correct receiver acknowledges (2xx) every genuine webhook, refuses every hostile body
+// (non-2xx, or the connection closed), and does what each genuine webhook asks exactly once.
+// The merchant reports what it did about a transaction as [Effects]: how many times it
+// settled it as paid (shipped the order) and released it as not paid (reopened the order
+// after a CANCELLED or FAILED). So a SUCCESS is paid once, a CANCELLED or FAILED released
+// once and never paid; a PENDING, a status the receiver does not know, a forgery and another
+// merchant's payment have no effect; a duplicate, a status sent anew, a stale status or a
+// replay no second one; and a refused forgery must not stop the genuine webhook that follows
+// it from being acted on (a receiver that notes a webhook as seen before verifying it fails
+// there), nor may a signature the receiver accepted make another body acceptable. Without an
+// [EffectsFunc] only the answers are judged: the effects show as "not checked", never as
+// passed, and [ReceiverReport.Complete] is false.
 //
-// Each case runs on fresh sessions, created without a callback_url so that the fake sends
-// nothing on its own: every delivery is the suite's, sent once to the receiver, and its
-// answer is judged as it comes, never after a retry. The effects are read right after the
-// answers (waiting up to [WithEffectTimeout] for an expected one, for a receiver that acts
-// in the background) and once more after the last case. Each delivery is bounded by
-// [WithReceiverTimeout] (5s): a case stops at a delivery without an answer, so a receiver
-// that hangs costs at most that per case. The cases, in order, with what a correct receiver
-// answers to each delivery (and the effects read right after it), then the effects at the
+// A receiver that acts only on the orders of its own book (the right thing: examples/shop
+// does) ignores sessions it did not open. [WithSessionOpener] lets the merchant's application
+// open every session a case needs, as it would for a shopper; the suite holds each one's
+// webhooks ([Fake.HoldWebhooks]) and reads its amount and mediums back from the fake, so any
+// amounts do. Without an opener the suite opens its own sessions (without a callback_url,
+// references no merchant issued) and the cases that test a receiver against its order book
+// (foreign_amount, foreign_currency) are not run; the report's Unproven says so. Over HTTP,
+// [SessionOpenerFromURL] and [EffectsFromURL] speak the suite's language-neutral protocol:
+//
+//   - open: POST {open-url} with the body {}: the application opens a checkout against the
+//     fake and answers 2xx with {"transaction_id": "TXN-..."} (other keys ignored).
+//   - effects: GET {effects-url}?transaction_id=TXN-... answers 200 with {"paid": 1,
+//     "released": 0} (both required, other keys ignored; a bare number is refused).
+//
+// Every delivery is the suite's, sent once to the receiver, and its answer is judged as it
+// comes, never after a retry. A case's sessions are in the order of their amounts, smallest
+// first (A, B). The effects are read right after the answers (waiting up to
+// [WithEffectTimeout] for an expected one, for a receiver that acts in the background) and
+// once more after the last case. Each delivery is bounded by [WithReceiverTimeout] (5s): a
+// case stops at a delivery without an answer (a closed connection is an answer), so a
+// receiver that hangs costs at most that per case. The cases, in order, with what a correct
+// receiver answers to each delivery (and its effects right after it), then the effects at the
 // end (per transaction):
 //
-//	genuine               2xx; effects 1
-//	duplicate             2xx (effects 1), 2xx; effects 1
-//	duplicate_concurrent  2xx, 2xx, 2xx; effects 1
-//	stale                 2xx (effects 1), 2xx; effects 1
-//	final_late            2xx (effects 0), 2xx; effects 1
-//	replayed              2xx (effects 1, 0), any; effects 1, 0
-//	forged_signature      non-2xx (effects 0), 2xx; effects 1
-//	tampered_status       non-2xx (effects 0), 2xx; effects 1
-//	tampered_amount       non-2xx (effects 0), 2xx; effects 1
-//	unsigned              non-2xx (effects 0), 2xx; effects 1
-//	shifted_key           non-2xx (effects 0), 2xx; effects 1
-//	shifted_value         non-2xx (effects 0), 2xx; effects 1
-//	oversized             non-2xx (effects 0), 2xx; effects 1
+//	genuine               2xx; paid 1
+//	duplicate             2xx (paid 1), 2xx; paid 1
+//	duplicate_concurrent  2xx, 2xx, 2xx; paid 1
+//	resent                2xx (paid 1), 2xx; paid 1
+//	stale                 2xx (paid 1), 2xx; paid 1
+//	final_late            2xx (nothing), 2xx; paid 1
+//	not_paid              2xx (A released 1, B nothing), 2xx; A released 1, B released 1
+//	unknown_status        2xx; nothing
+//	replayed              2xx (A paid 1, B nothing), any; A paid 1, B nothing
+//	forged_signature      non-2xx (nothing), 2xx; paid 1
+//	tampered_status       non-2xx (nothing), 2xx; released 1
+//	tampered_amount       non-2xx (nothing), 2xx; paid 1
+//	unsigned              non-2xx (nothing), 2xx; paid 1
+//	shifted_key           non-2xx (nothing), 2xx; paid 1
+//	shifted_value         non-2xx (nothing), 2xx; paid 1
+//	duplicate_key         non-2xx (nothing), 2xx; released 1
+//	oversized             non-2xx (nothing), 2xx; paid 1
+//	reused_transaction    2xx (A paid 1, B nothing), non-2xx (A paid 1, B nothing), 2xx; A paid 1, B paid 1
+//	reused_status         2xx (released 1), non-2xx; released 1
+//	reused_amount         2xx (paid 1), non-2xx; paid 1
+//	foreign_amount        any (A nothing, B nothing), 2xx; A paid 1, B nothing
+//	foreign_currency      any (A nothing, B nothing), 2xx; A paid 1, B nothing
 //
 // [ReceiverCases] says what each sends. duplicate_concurrent sends its three copies at once:
 // a receiver that checks and then acts without a lock may pass it by luck, but one that
-// fails it has that race. replayed posts transaction A's genuine webhook again while B is
-// open: a receiver cannot tell it from a duplicate, so any answer goes, but A must not be
-// acted on twice nor B at all. Each hostile case first sends its forgery, for an unpaid
-// transaction where it can (so that acting on it would deliver unpaid goods), then the
-// transaction's genuine webhook.
+// fails it has that race. resent fails a receiver that de-duplicates on the body's bytes.
+// replayed posts transaction A's genuine webhook again while B is open: a receiver cannot
+// tell it from a duplicate, so any answer goes, but A must not be acted on twice nor B at
+// all. Each hostile case first sends its forgery, for an unpaid transaction where it can (so
+// that acting on it would deliver unpaid goods), then the transaction's genuine webhook. The
+// reused cases send their forgery after the genuine body was accepted: a receiver that
+// trusts a signature it has verified before accepts it. In the foreign cases B is the other
+// session, whose webhook names A's reference; any answer goes, no effect does.
 //
 // # Limits
 //
@@ -307,6 +354,8 @@
 //   - POST /_mock/transactions/{id}/fail with {"medium": "MPESA"}: fail at the provider.
 //   - POST /_mock/transactions/{id}/cancel: cancel.
 //   - POST /_mock/transactions/{id}/decline: make the next payment on the hosted page fail.
+//   - POST /_mock/transactions/{id}/hold: send no webhook of the session's own from now on
+//     ([Fake.HoldWebhooks]); deliver still sends.
 //   - POST /_mock/transactions/{id}/status with {"status": "REFUNDED", "medium": "AWASH"}: set
 //     a status and optionally a medium the spec may not know ([Fake.SetStatus]); answers the
 //     transaction.
@@ -330,7 +379,7 @@
 //     ?transaction_id=TXN-... keeps one transaction's; ?limit=N answers the newest N (1 to
 //     10,000; default 1,000). Any other query parameter is refused. [] when there are none.
 //   - POST /_mock/deliver with {"transaction_id": "TXN-...", "case": "forged_signature"} and
-//     optionally "replay_of" (for "replayed"), "url" (default: the session's callback_url),
+//     optionally "replay_of" (for "replayed" and "tampered_transaction"), "url" (default: the session's callback_url),
 //     "copies" (1 to 10, sent at once) and "timeout" ("2s"): send one [DeliveryCase] now
 //     ([Fake.Deliver]); answers, once the receiver answered, the deliveries as recorded.
 //   - GET /_mock/webhook-behaviour, POST /_mock/webhook-behaviour with {"copies": 3,

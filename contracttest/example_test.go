@@ -81,52 +81,90 @@ func ExampleNewTransport() {
 }
 
 // A merchant's webhook receiver, built on client.NewWebhookHandler with de-duplication,
-// put through every case of the receiver suite: duplicates, disorder and forgeries.
+// put through every case of the receiver suite: duplicates, disorder, forgeries and other
+// merchants' payments. The merchant's application opens each checkout (an order of its own
+// book), and acts only on the transactions its checkouts got back.
 func ExampleRunReceiverSuite() {
 	fake, _ := contracttest.NewFake()
 	defer func() { _ = fake.Close() }()
 	lakipay := httptest.NewServer(fake)
 	defer lakipay.Close()
+	c, _ := client.New("pk_test_shop:sk_test_shop_secret", client.WithBaseURL(lakipay.URL+"/api/v2"))
 
-	// The receiver: settle an order once per final status, as a shop would.
+	// The order book: what the receiver did about each order, by its checkout's transaction.
 	var mu sync.Mutex
-	settled := map[string]int{}
+	orders := map[string]*contracttest.Effects{}
 	handler, _ := client.NewWebhookHandler(fake.PublicKey(), func(_ context.Context, ev *client.WebhookEvent) error {
-		if ev.Status.IsFinal() {
-			mu.Lock()
-			settled[ev.TransactionID]++
-			mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
+		o := orders[ev.TransactionID]
+		switch {
+		case o == nil: // not a checkout of this shop: nothing to do
+		case ev.Status == client.TransactionStatusSUCCESS:
+			o.Paid++ // ship the order
+		case ev.Status == client.TransactionStatusCANCELLED, ev.Status == client.TransactionStatusFAILED:
+			o.Released++ // reopen the order
 		}
 		return nil
 	}, client.WithDeduplication(10_000))
 	receiver := httptest.NewServer(handler)
 	defer receiver.Close()
 
-	report, err := contracttest.RunReceiverSuite(context.Background(), lakipay.URL, receiver.URL,
-		func(_ context.Context, transactionID string) (int, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			return settled[transactionID], nil
-		})
+	n := 0
+	open := func(ctx context.Context) (string, error) { // a shopper checks out a new order
+		n++
+		amount, _ := client.AmountFromMinor(int64(n) * 1000)
+		session, err := c.CreateCheckout(ctx, client.CheckoutRequest{Amount: amount, Currency: "ETB",
+			PhoneNumber: "251911111111", Reference: fmt.Sprintf("ORDER-%d-1", n), CallbackURL: receiver.URL,
+			Redirects:        client.Redirects{Success: "https://shop.example/ok", Failed: "https://shop.example/ko"},
+			SupportedMediums: []client.Medium{client.MediumMPESA}})
+		if err != nil {
+			return "", err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		orders[session.LakipayTransactionID] = &contracttest.Effects{}
+		return session.LakipayTransactionID, nil
+	}
+	effects := func(_ context.Context, transactionID string) (contracttest.Effects, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if o := orders[transactionID]; o != nil {
+			return *o, nil
+		}
+		return contracttest.Effects{}, nil
+	}
+
+	report, err := contracttest.RunReceiverSuite(context.Background(), lakipay.URL, receiver.URL, effects,
+		contracttest.WithSessionOpener(open))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Print(report)
-	fmt.Println("passed:", report.Passed())
+	fmt.Println("passed:", report.Passed(), "complete:", report.Complete())
 	// Output:
-	// CASE                  EXPECTED                               GOT                                    ANSWERS  EFFECTS
-	// genuine               2xx; effects 1                         200; effects 1                         passed   passed
-	// duplicate             2xx (effects 1), 2xx; effects 1        200 (effects 1), 200; effects 1        passed   passed
-	// duplicate_concurrent  2xx, 2xx, 2xx; effects 1               200, 200, 200; effects 1               passed   passed
-	// stale                 2xx (effects 1), 2xx; effects 1        200 (effects 1), 200; effects 1        passed   passed
-	// final_late            2xx (effects 0), 2xx; effects 1        200 (effects 0), 200; effects 1        passed   passed
-	// replayed              2xx (effects 1, 0), any; effects 1, 0  200 (effects 1, 0), 200; effects 1, 0  passed   passed
-	// forged_signature      non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// tampered_status       non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// tampered_amount       non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// unsigned              non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// shifted_key           non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// shifted_value         non-2xx (effects 0), 2xx; effects 1    400 (effects 0), 200; effects 1        passed   passed
-	// oversized             non-2xx (effects 0), 2xx; effects 1    413 (effects 0), 200; effects 1        passed   passed
-	// passed: true
+	// CASE                  EXPECTED                                                                           GOT                                                                            ANSWERS  EFFECTS
+	// genuine               2xx; paid 1                                                                        200; paid 1                                                                    passed   passed
+	// duplicate             2xx (paid 1), 2xx; paid 1                                                          200 (paid 1), 200; paid 1                                                      passed   passed
+	// duplicate_concurrent  2xx, 2xx, 2xx; paid 1                                                              200, 200, 200; paid 1                                                          passed   passed
+	// resent                2xx (paid 1), 2xx; paid 1                                                          200 (paid 1), 200; paid 1                                                      passed   passed
+	// stale                 2xx (paid 1), 2xx; paid 1                                                          200 (paid 1), 200; paid 1                                                      passed   passed
+	// final_late            2xx (nothing), 2xx; paid 1                                                         200 (nothing), 200; paid 1                                                     passed   passed
+	// not_paid              2xx (A released 1, B nothing), 2xx; A released 1, B released 1                     200 (A released 1, B nothing), 200; A released 1, B released 1                 passed   passed
+	// unknown_status        2xx; nothing                                                                       200; nothing                                                                   passed   passed
+	// replayed              2xx (A paid 1, B nothing), any; A paid 1, B nothing                                200 (A paid 1, B nothing), 200; A paid 1, B nothing                            passed   passed
+	// forged_signature      non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// tampered_status       non-2xx (nothing), 2xx; released 1                                                 400 (nothing), 200; released 1                                                 passed   passed
+	// tampered_amount       non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// unsigned              non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// shifted_key           non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// shifted_value         non-2xx (nothing), 2xx; paid 1                                                     400 (nothing), 200; paid 1                                                     passed   passed
+	// duplicate_key         non-2xx (nothing), 2xx; released 1                                                 400 (nothing), 200; released 1                                                 passed   passed
+	// oversized             non-2xx (nothing), 2xx; paid 1                                                     413 (nothing), 200; paid 1                                                     passed   passed
+	// reused_transaction    2xx (A paid 1, B nothing), non-2xx (A paid 1, B nothing), 2xx; A paid 1, B paid 1  200 (A paid 1, B nothing), 400 (A paid 1, B nothing), 200; A paid 1, B paid 1  passed   passed
+	// reused_status         2xx (released 1), non-2xx; released 1                                              200 (released 1), 400; released 1                                              passed   passed
+	// reused_amount         2xx (paid 1), non-2xx; paid 1                                                      200 (paid 1), 400; paid 1                                                      passed   passed
+	// foreign_amount        any (A nothing, B nothing), 2xx; A paid 1, B nothing                               200 (A nothing, B nothing), 200; A paid 1, B nothing                           passed   passed
+	// foreign_currency      any (A nothing, B nothing), 2xx; A paid 1, B nothing                               200 (A nothing, B nothing), 200; A paid 1, B nothing                           passed   passed
+	// passed: true complete: true
 }

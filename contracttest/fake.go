@@ -299,6 +299,7 @@ type session struct {
 	created   time.Time
 	updated   time.Time
 	decline   bool
+	held      bool // its status changes send no webhook of their own (HoldWebhooks)
 	history   txHistory
 	scripted  scripted
 	// prev and next link the session into its store's list of open or of final sessions.
@@ -538,6 +539,24 @@ func (sc scripted) deliberate(v contract.Violation) bool {
 // final reports whether s takes no other change from a shopper or a test: its status is final,
 // or one openapi.yaml does not know (whose meaning the fake cannot tell).
 func (s *session) final() bool { return !s.status.Valid() || s.status.IsFinal() }
+
+// HoldWebhooks makes session id's status changes send no webhook of their own from now on
+// (no genuine webhook, copy, earlier status or hostile delivery of the [DeliveryBehaviour]):
+// only [Fake.Deliver] sends its webhooks. The receiver suite holds the sessions a merchant's
+// [SessionOpener] made, whose callback_url is the receiver, so that every delivery the
+// receiver gets is the one a case sends, when it sends it.
+func (f *Fake) HoldWebhooks(id string) error {
+	_, err := f.holdWebhooks(id)
+	return err
+}
+
+// holdWebhooks is HoldWebhooks, returning the transaction.
+func (f *Fake) holdWebhooks(id string) (client.Transaction, error) {
+	return f.change(id, func(s *session) error {
+		s.held = true
+		return nil
+	})
+}
 
 // Decline scripts a provider failure on the hosted page: the next payment the shopper makes
 // there for session id fails (FAILED, redirect to redirects.failed) instead of succeeding.

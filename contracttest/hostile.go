@@ -1,11 +1,13 @@
 package contracttest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,16 +21,22 @@ import (
 // is recorded in every [Delivery], and [Fake.Deliver] sends any of them on demand.
 type DeliveryCase string
 
-// The delivery cases. The first three are webhooks LakiPay really sends (signed with the
+// The delivery cases. The first four are webhooks LakiPay really sends (signed with the
 // fake's key, valid against the contract): a receiver must acknowledge them (2xx) and act on
-// a transaction's final status once. The others are hostile: a receiver must refuse them
-// (non-2xx) and never act on them, except [CaseReplayed], a genuine body it cannot tell from
-// a duplicate, on which it must not act a second time.
+// a transaction's final status once. [CaseForeignAmount] and [CaseForeignCurrency] are
+// genuinely signed too, but about a session the merchant never created: any answer goes, no
+// action does. The others are hostile: a receiver must refuse them (non-2xx) and never act on
+// them, except [CaseReplayed], a genuine body it cannot tell from a duplicate, on which it
+// must not act a second time.
 const (
 	// CaseGenuine is the webhook of the transaction's current (final) status.
 	CaseGenuine DeliveryCase = "genuine"
 	// CaseDuplicate is the genuine webhook again, byte for byte.
 	CaseDuplicate DeliveryCase = "duplicate"
+	// CaseResent is the genuine webhook of the same status sent anew, as LakiPay re-sends a
+	// notification: its own timestamp (now, at least a second after the genuine one's) and
+	// its own signature, so its bytes differ from the genuine webhook's.
+	CaseResent DeliveryCase = "resent"
 	// CaseEarlier is a genuinely signed webhook of an earlier status, PENDING, timestamped a
 	// second before the final change: stale when it arrives after the final webhook.
 	CaseEarlier DeliveryCase = "earlier"
@@ -40,6 +48,11 @@ const (
 	// CaseTamperedAmount is the genuine webhook with its amount raised by 1.00 (lowered at
 	// the largest amount) under its genuine signature.
 	CaseTamperedAmount DeliveryCase = "tampered_amount"
+	// CaseTamperedTransaction is another transaction's genuine webhook ([DeliverRequest]
+	// ReplayOf names it) with only its transaction_id changed to this transaction's, under
+	// its genuine signature: a receiver that trusts a signature it has verified before ships
+	// this transaction's order for the other one's payment.
+	CaseTamperedTransaction DeliveryCase = "tampered_transaction"
 	// CaseReplayed is another transaction's genuine webhook, posted to this transaction's
 	// callback_url ([DeliverRequest] ReplayOf names it).
 	CaseReplayed DeliveryCase = "replayed"
@@ -52,10 +65,27 @@ const (
 	CaseShiftedKey DeliveryCase = "shifted_key"
 	// CaseShiftedValue is [CaseShiftedKey] with the tail hidden in transaction_id's value.
 	CaseShiftedValue DeliveryCase = "shifted_value"
+	// CaseDuplicateKey is the genuine webhook with its status given a second time after its
+	// last member: SUCCESS (CANCELLED for a SUCCESS), its signature left as it was. A reader
+	// that verifies the first of a repeated key but acts on the last (most JSON decoders keep
+	// the last) accepts it; package client refuses any repeated key.
+	CaseDuplicateKey DeliveryCase = "duplicate_key"
 	// CaseOversized is the genuine webhook padded with spaces after its opening brace to
 	// [OversizedBytes]: still valid JSON under a valid signature, so only a size limit
 	// refuses it.
 	CaseOversized DeliveryCase = "oversized"
+	// CaseForeignAmount is a genuinely signed SUCCESS webhook of a session the merchant
+	// never created, with a transaction id of its own (one the fake never hands out), that
+	// names this session's reference, currency and medium for amount 1.00 (2.00 when the
+	// session's amount is 1.00). **Decision:** LakiPay does not say whether its webhook key
+	// is its merchants' own or shared by all of them; if shared, any LakiPay account can
+	// make such a webhook (a checkout of its own with the victim's reference) and post it to
+	// the victim's callback_url. A receiver must act only on a transaction id its own
+	// checkout got back, or at least only for its order's amount and currency.
+	CaseForeignAmount DeliveryCase = "foreign_amount"
+	// CaseForeignCurrency is [CaseForeignAmount] for the session's own amount in another
+	// currency (USD, or ETB for a USD session).
+	CaseForeignCurrency DeliveryCase = "foreign_currency"
 )
 
 // OversizedBytes is the size of a [CaseOversized] body: 1 MiB and one byte, 16 times
@@ -66,22 +96,31 @@ const OversizedBytes = 1<<20 + 1
 
 // deliveryCases lists every case, in the order the documentation gives them.
 var deliveryCases = []DeliveryCase{
-	CaseGenuine, CaseDuplicate, CaseEarlier, CaseForgedSignature, CaseTamperedStatus,
-	CaseTamperedAmount, CaseReplayed, CaseUnsigned, CaseShiftedKey, CaseShiftedValue, CaseOversized,
+	CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseForgedSignature, CaseTamperedStatus,
+	CaseTamperedAmount, CaseTamperedTransaction, CaseReplayed, CaseUnsigned, CaseShiftedKey,
+	CaseShiftedValue, CaseDuplicateKey, CaseOversized, CaseForeignAmount, CaseForeignCurrency,
 }
 
 // DeliveryCases returns every delivery case.
 func DeliveryCases() []DeliveryCase { return append([]DeliveryCase(nil), deliveryCases...) }
 
 // Hostile reports whether c is a body a receiver must refuse: every case but genuine,
-// duplicate, earlier and replayed.
+// duplicate, resent, earlier, replayed and the foreign ones.
 func (c DeliveryCase) Hostile() bool {
 	switch c {
-	case CaseGenuine, CaseDuplicate, CaseEarlier, CaseReplayed:
+	case CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseReplayed, CaseForeignAmount, CaseForeignCurrency:
 		return false
 	}
 	return c.valid()
 }
+
+// foreign reports whether c is about a session the merchant never created, whose transaction
+// id the body carries.
+func (c DeliveryCase) foreign() bool { return c == CaseForeignAmount || c == CaseForeignCurrency }
+
+// usesOther reports whether c is made of another transaction's genuine webhook
+// ([DeliverRequest] ReplayOf).
+func (c DeliveryCase) usesOther() bool { return c == CaseReplayed || c == CaseTamperedTransaction }
 
 func (c DeliveryCase) valid() bool { return slices.Contains(deliveryCases, c) }
 
@@ -102,8 +141,8 @@ const shiftOriginalID = "TXN-attacker"
 // ready; the caller holds f.mu.
 func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (Delivery, int, error) {
 	d := Delivery{TransactionID: s.id, Status: client.TransactionStatus(s.status), Case: c}
-	needsFinal := c != CaseForgedSignature && c != CaseUnsigned && c != CaseShiftedKey && c != CaseShiftedValue
-	if c == CaseReplayed {
+	needsFinal := c != CaseForgedSignature && c != CaseUnsigned && c != CaseShiftedKey && c != CaseShiftedValue && !c.foreign()
+	if c.usesOther() {
 		if !other.final() {
 			return d, 0, fmt.Errorf("%w: transaction %s (replay_of) is %s: it has no genuine webhook to replay until it is final", ErrScript, other.id, other.status)
 		}
@@ -118,6 +157,10 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	switch c {
 	case CaseGenuine, CaseDuplicate:
 		body, err = f.webhookBody(s)
+	case CaseResent:
+		event := eventOf(s)
+		event.Timestamp = later(f.now().UTC().Truncate(time.Second), event.Timestamp.Add(time.Second))
+		body, err = f.signGenuine(event, s.scripted)
 	case CaseEarlier:
 		d.Status = client.TransactionStatusPENDING
 		event := eventOf(s)
@@ -125,17 +168,26 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 		event.Timestamp = event.Timestamp.Add(-time.Second)
 		body, err = f.signGenuine(event, s.scripted)
 	case CaseTamperedStatus:
-		to := client.TransactionStatusSUCCESS
-		if s.status == client.TransactionStatusSUCCESS {
-			to = client.TransactionStatusCANCELLED
-		}
+		to := otherFinal(s.status)
 		d.Status = to
 		body, err = f.tamper(s, "status", `"`+string(to)+`"`)
 	case CaseTamperedAmount:
 		body, err = f.tamper(s, "amount", tamperedAmount(s.req.Amount))
+	case CaseDuplicateKey:
+		d.Status = otherFinal(s.status)
+		if body, err = f.webhookBody(s); err == nil {
+			end := bytes.LastIndexByte(body, '}')
+			body = append(body[:end:end], `,"status":"`+string(d.Status)+`"}`...)
+		}
+	case CaseTamperedTransaction:
+		d.Status = client.TransactionStatus(other.status)
+		body, err = f.tamper(other, "transaction_id", strconv.Quote(s.id))
 	case CaseReplayed:
 		d.Status = client.TransactionStatus(other.status)
 		body, err = f.webhookBody(other)
+	case CaseForeignAmount, CaseForeignCurrency:
+		d.Status = client.TransactionStatusSUCCESS
+		body, err = f.foreignSuccess(s, c)
 	case CaseForgedSignature, CaseUnsigned:
 		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.claimSuccess(s, c)
@@ -152,6 +204,15 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	}
 	d.Body, d.Size = body, len(body)+pad
 	return d, pad, nil
+}
+
+// otherFinal is the status a forgery claims instead of status: SUCCESS, or CANCELLED for a
+// SUCCESS.
+func otherFinal(status client.TransactionStatus) client.TransactionStatus {
+	if status == client.TransactionStatusSUCCESS {
+		return client.TransactionStatusCANCELLED
+	}
+	return client.TransactionStatusSUCCESS
 }
 
 // tamper returns s's genuine webhook with the value of one top-level field replaced by
@@ -184,6 +245,39 @@ func tamperedAmount(amount client.Amount) string {
 	}
 	text, _ := changed.MarshalJSON() // never fails
 	return string(text)
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// foreignSuccess returns the genuinely signed SUCCESS of a session the merchant never made,
+// naming s's reference: another amount, or another currency; the caller holds f.mu.
+func (f *Fake) foreignSuccess(s *session, c DeliveryCase) ([]byte, error) {
+	event := f.claimEvent(s)
+	event.TransactionID = f.newIDLocked("TXN-", 8) // never a session's: the fake hands it out once
+	if c == CaseForeignCurrency {
+		event.Currency = "USD"
+		if s.req.Currency == "USD" {
+			event.Currency = "ETB"
+		}
+		return f.signGenuine(event, s.scripted)
+	}
+	one, err := client.AmountFromMinor(100)
+	if err != nil {
+		return nil, err
+	}
+	if s.req.Amount.Cmp(one) == 0 {
+		if one, err = client.AmountFromMinor(200); err != nil {
+			return nil, err
+		}
+	}
+	event.Amount = one
+	return f.signGenuine(event, s.scripted)
 }
 
 // claimEvent is the webhook of a SUCCESS that s never had (or had): what an attacker claims.

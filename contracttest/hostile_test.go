@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +118,18 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseDuplicate}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
 			assert.Equal(t, string(genuine.Body), string(received), "byte for byte")
 		}},
+		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseResent}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			event, err := client.ParseWebhook(received, key)
+			require.NoError(t, err, "genuinely signed and valid")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
+			var first time.Time
+			require.NoError(t, json.Unmarshal(genuineFields["timestamp"], &first))
+			assert.False(t, event.Timestamp.Before(first.Add(time.Second)), "timestamped at least a second after the genuine webhook")
+			resent := fieldsOf(t, received)
+			assert.NotEqual(t, string(genuineFields["signature"]), string(resent["signature"]), "its own signature")
+			resent["timestamp"], resent["signature"] = genuineFields["timestamp"], genuineFields["signature"]
+			assert.Equal(t, genuineFields, resent, "the same status, nothing else changed")
+		}},
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseEarlier}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			event, err := client.ParseWebhook(received, key)
 			require.NoError(t, err, "genuinely signed and valid")
@@ -158,6 +172,16 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			tampered["amount"] = genuineFields["amount"]
 			assert.Equal(t, genuineFields, tampered, "nothing else changed, the genuine signature included")
 		}},
+		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseTamperedTransaction, ReplayOf: paid}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			_, err := client.ParseWebhook(received, key)
+			assert.ErrorIs(t, err, client.ErrInvalidSignature)
+			assert.Equal(t, unpaid, d.TransactionID)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
+			tampered := fieldsOf(t, received)
+			assert.Equal(t, unpaid, text(t, tampered["transaction_id"]))
+			tampered["transaction_id"] = genuineFields["transaction_id"]
+			assert.Equal(t, genuineFields, tampered, "the paid transaction's webhook, its genuine signature included")
+		}},
 		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseReplayed, ReplayOf: paid}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			assert.Equal(t, string(genuine.Body), string(received), "the other transaction's genuine webhook")
 			assert.Equal(t, unpaid, d.TransactionID, "recorded for the session whose callback got it")
@@ -190,6 +214,20 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.True(t, strings.HasPrefix(text(t, f["transaction_id"]), unpaid+"&"))
 			assert.Equal(t, "SUCCESS", text(t, f["status"]))
 		}},
+		{contracttest.DeliverRequest{TransactionID: cancelled, Case: contracttest.CaseDuplicateKey}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			_, err := client.ParseWebhook(received, key)
+			assert.ErrorIs(t, err, client.ErrMalformedWebhook, "package client refuses a repeated key")
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status, "recorded as the status it claims")
+			var read struct {
+				Status string `json:"status"`
+			}
+			require.NoError(t, json.Unmarshal(received, &read))
+			assert.Equal(t, "SUCCESS", read.Status, "what encoding/json (the last key) reads")
+			first := bytes.Replace(received, []byte(`,"status":"SUCCESS"}`), []byte("}"), 1)
+			require.NotEqual(t, string(received), string(first))
+			assert.NoError(t, webhook.Verify(first, key), "the first keys carry the genuine CANCELLED signature")
+			assert.Equal(t, "CANCELLED", text(t, fieldsOf(t, first)["status"]))
+		}},
 		{contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseOversized}, func(t *testing.T, d contracttest.Delivery, received []byte) {
 			assert.Len(t, received, contracttest.OversizedBytes)
 			assert.Greater(t, len(received), client.MaxWebhookBytes)
@@ -198,6 +236,17 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.NoError(t, webhook.Verify(received, key), "valid JSON under a valid signature: only a size limit refuses it")
 			_, err := client.ParseWebhook(received, key)
 			assert.ErrorIs(t, err, client.ErrMalformedWebhook)
+		}},
+		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseForeignAmount}, func(t *testing.T, d contracttest.Delivery, received []byte) {
+			foreign := foreignOf(t, srv, key, received, unpaid)
+			assert.Equal(t, client.TransactionStatusSUCCESS, d.Status)
+			assert.Equal(t, "1.00", foreign.Amount.String(), "not the session's 1000.50")
+			assert.Equal(t, "ETB", foreign.Currency)
+		}},
+		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseForeignCurrency}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
+			foreign := foreignOf(t, srv, key, received, unpaid)
+			assert.Equal(t, "1000.50", foreign.Amount.String(), "the session's own amount")
+			assert.Equal(t, "USD", foreign.Currency, "in another currency")
 		}},
 	}
 	for _, tt := range tests {
@@ -212,8 +261,8 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 				assert.Equal(t, string(in.last()), string(d.Body), "recorded byte for byte")
 				assert.Equal(t, len(d.Body), d.Size)
 			}
-			assert.Equal(t, tt.req.Case.Hostile(), tt.req.Case != contracttest.CaseDuplicate &&
-				tt.req.Case != contracttest.CaseEarlier && tt.req.Case != contracttest.CaseReplayed)
+			assert.Equal(t, tt.req.Case.Hostile(), !slices.Contains([]contracttest.DeliveryCase{contracttest.CaseDuplicate, contracttest.CaseResent,
+				contracttest.CaseEarlier, contracttest.CaseReplayed, contracttest.CaseForeignAmount, contracttest.CaseForeignCurrency}, tt.req.Case))
 			tt.check(t, d, in.last())
 		})
 	}
@@ -236,8 +285,25 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			overHTTP = append(overHTTP, d["case"].(string))
 			assert.EqualValues(t, http.StatusTeapot, d["http_status"])
 		}
-		assert.Equal(t, []string{"forged_signature", "replayed", "unsigned", "shifted_key", "shifted_value"}, overHTTP)
+		assert.Equal(t, []string{"forged_signature", "tampered_transaction", "replayed", "unsigned", "shifted_key", "shifted_value",
+			"foreign_amount", "foreign_currency"}, overHTTP)
 	})
+}
+
+// foreignOf checks a foreign delivery for victim from the attacker's side: genuinely signed
+// and valid, a SUCCESS naming the victim's reference, under a transaction id that is no
+// session of the fake; it returns the event.
+func foreignOf(t *testing.T, srv *contracttest.Server, key *rsa.PublicKey, body []byte, victim string) *client.WebhookEvent {
+	t.Helper()
+	event, err := client.ParseWebhook(body, key)
+	require.NoError(t, err, "genuinely signed and valid: what another LakiPay account's checkout gets")
+	assert.Equal(t, client.TransactionStatusSUCCESS, event.Status)
+	assert.Equal(t, "R-unpaid", event.Reference, "the victim's reference")
+	assert.NotEqual(t, victim, event.TransactionID)
+	assert.True(t, strings.HasPrefix(event.TransactionID, "TXN-"))
+	status, _, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+event.TransactionID, testKey, nil)
+	assert.Equal(t, http.StatusNotFound, status, "no session of this merchant")
+	return event
 }
 
 func TestDeliverRefusesWhatItCannotSend(t *testing.T) {
@@ -258,7 +324,10 @@ func TestDeliverRefusesWhatItCannotSend(t *testing.T) {
 		{"genuine of an unpaid transaction", contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseGenuine, URL: hook}, contracttest.ErrScript, "is INITIATED: case \"genuine\" needs its genuine webhook"},
 		{"tampered of an unpaid transaction", contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseTamperedAmount, URL: hook}, contracttest.ErrScript, "pay, fail or cancel it first"},
 		{"replay without replay_of", contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseReplayed, URL: hook}, contracttest.ErrScript, "replay_of"},
-		{"replay_of another case", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseGenuine, ReplayOf: paid, URL: hook}, contracttest.ErrScript, "for case \"replayed\" only"},
+		{"replay_of another case", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseGenuine, ReplayOf: paid, URL: hook}, contracttest.ErrScript, "for cases \"replayed\" and \"tampered_transaction\" only"},
+		{"tampered_transaction without replay_of", contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseTamperedTransaction, URL: hook}, contracttest.ErrScript, "replay_of"},
+		{"tampered_transaction of an unpaid transaction", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseTamperedTransaction, ReplayOf: unpaid, URL: hook}, contracttest.ErrScript, "no genuine webhook to replay"},
+		{"resent of an unpaid transaction", contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseResent, URL: hook}, contracttest.ErrScript, "needs its genuine webhook"},
 		{"replay of itself", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseReplayed, ReplayOf: paid, URL: hook}, contracttest.ErrScript, "another transaction"},
 		{"replay of an unknown transaction", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseReplayed, ReplayOf: "TXN-NONE", URL: hook}, contracttest.ErrUnknownTransaction, "(replay_of)"},
 		{"replay of an unpaid transaction", contracttest.DeliverRequest{TransactionID: paid, Case: contracttest.CaseReplayed, ReplayOf: unpaid, URL: hook}, contracttest.ErrScript, "no genuine webhook to replay"},
@@ -367,4 +436,56 @@ func expired() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
+}
+
+// TestHoldWebhooks: a held session's status changes reach its callback_url with nothing
+// (neither the genuine webhook nor the behaviour's copies and forgeries) while Deliver still
+// sends to it; a session that is not held is unchanged; over HTTP, hold takes no input.
+func TestHoldWebhooks(t *testing.T) {
+	srv := contracttest.NewServer(t, contracttest.WithDeliveryBehaviour(contracttest.DeliveryBehaviour{
+		Copies: 2, Hostile: []contracttest.DeliveryCase{contracttest.CaseUnsigned, contracttest.CaseTamperedTransaction}}))
+	in := &inbox{status: http.StatusOK}
+	hook := httptest.NewServer(in)
+	defer hook.Close()
+	held := createCheckout(t, srv, "R-held", hook.URL).LakipayTransactionID
+	require.NoError(t, srv.HoldWebhooks(held))
+	require.NoError(t, srv.Pay(held, client.MediumMPESA))
+	status, _, body := call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+held+"/hold", "", []byte(`{"x":1}`))
+	assert.Equal(t, http.StatusBadRequest, status, string(body))
+	other := createCheckout(t, srv, "R-other", hook.URL).LakipayTransactionID
+	status, _, body = call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+other+"/hold", "", nil)
+	require.Equal(t, http.StatusOK, status, string(body))
+	require.NoError(t, srv.Cancel(other))
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, srv.WaitIdle(ctx))
+	assert.Empty(t, srv.Deliveries(), "nothing of its own")
+
+	d := deliverOne(t, srv, contracttest.DeliverRequest{TransactionID: held, Case: contracttest.CaseGenuine})
+	assert.Equal(t, hook.URL, d.URL, "Deliver still sends to the callback_url")
+	require.ErrorIs(t, srv.HoldWebhooks("TXN-NONE"), contracttest.ErrUnknownTransaction)
+
+	free := createCheckout(t, srv, "R-free", hook.URL).LakipayTransactionID
+	require.NoError(t, srv.Pay(free, client.MediumMPESA))
+	require.NoError(t, srv.WaitIdle(ctx))
+	next := createCheckout(t, srv, "R-next", hook.URL).LakipayTransactionID
+	require.NoError(t, srv.Pay(next, client.MediumMPESA))
+	require.NoError(t, srv.WaitIdle(ctx))
+	var freeCases, nextCases []contracttest.DeliveryCase
+	for _, d := range srv.Deliveries()[1:] {
+		if d.TransactionID == free {
+			freeCases = append(freeCases, d.Case)
+			continue
+		}
+		nextCases = append(nextCases, d.Case)
+		if d.Case == contracttest.CaseTamperedTransaction {
+			tampered := fieldsOf(t, d.Body)
+			assert.Equal(t, next, text(t, tampered["transaction_id"]))
+			assert.Equal(t, "R-free", text(t, tampered["reference"]), "the transaction before's webhook, carried onto this one")
+		}
+	}
+	assert.ElementsMatch(t, []contracttest.DeliveryCase{contracttest.CaseUnsigned, contracttest.CaseGenuine, contracttest.CaseDuplicate}, freeCases,
+		"a session not held gets the behaviour's webhooks (nothing to carry onto the first)")
+	assert.ElementsMatch(t, []contracttest.DeliveryCase{contracttest.CaseUnsigned, contracttest.CaseTamperedTransaction,
+		contracttest.CaseGenuine, contracttest.CaseDuplicate}, nextCases)
 }

@@ -172,8 +172,8 @@ func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// mockTransition pays, fails, cancels or declines a session, or sets its status (any
-// upper-case word, with a medium) as [Fake.SetStatus] does.
+// mockTransition pays, fails, cancels or declines a session, holds its webhooks, or sets its
+// status (any upper-case word, with a medium) as [Fake.SetStatus] does.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var in struct {
@@ -202,6 +202,8 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		tx, err = f.complete(id, "", client.TransactionStatusCANCELLED)
 	case "decline":
 		tx, err = f.decline(id)
+	case "hold":
+		tx, err = f.holdWebhooks(id)
 	case "status":
 		var set struct {
 			Status client.TransactionStatus `json:"status"`
@@ -212,7 +214,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		}
 		tx, err = f.setStatus(id, set.Status, set.Medium)
 	default:
-		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, status)", errMockInput, action))
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, hold, status)", errMockInput, action))
 		return
 	}
 	if err != nil {

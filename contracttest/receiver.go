@@ -1,9 +1,10 @@
 package contracttest
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,17 +14,95 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
-	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
-// EffectsFunc reports how many times the receiver under test acted on a webhook of
-// transactionID as final: settled, shipped or cancelled the order, whatever the merchant
-// does once per payment. A correct receiver acts exactly once for a transaction whose final
-// webhook it acknowledged, never for a PENDING, a forgery or a repeat. An error fails the
-// case that asked (it is never read as 0).
-type EffectsFunc func(ctx context.Context, transactionID string) (int, error)
+// Effects is what a receiver did about one transaction: how many times it settled it as paid
+// (shipped the order, whatever the merchant does once per payment) and how many times it
+// released it as not paid (recorded a cancelled or failed payment: freed the stock, reopened
+// the order for another attempt). A correct receiver pays a transaction once for its genuine
+// SUCCESS webhook, releases it once for its genuine CANCELLED or FAILED one, and does
+// nothing else: nothing for a PENDING, a status it does not know, a forgery, a repeat or
+// another merchant's payment.
+//
+// In JSON (the effects URL of `lakipay webhook test`, [EffectsFromURL]) it is
+// {"paid": 1, "released": 0}: both keys are required, other keys are ignored.
+type Effects struct {
+	// Paid counts the times the receiver settled the transaction as paid.
+	Paid int `json:"paid"`
+	// Released counts the times it released the transaction as not paid.
+	Released int `json:"released"`
+}
+
+// String says what the effects are: "nothing", "paid 1", "released 1" or
+// "paid 2 and released 1".
+func (e Effects) String() string {
+	var parts []string
+	if e.Paid != 0 {
+		parts = append(parts, "paid "+strconv.Itoa(e.Paid))
+	}
+	if e.Released != 0 {
+		parts = append(parts, "released "+strconv.Itoa(e.Released))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, " and ")
+}
+
+// effectsForm is how the effects must be written, for the errors of UnmarshalJSON.
+const effectsForm = `{"paid": N, "released": N}: how many times the receiver settled the transaction as paid, and released it as not paid`
+
+// UnmarshalJSON reads {"paid": N, "released": N}: both keys are required and hold a count
+// (an integer, 0 or more); other keys are ignored. A bare number, the form an earlier
+// version of the suite read, is refused with a message that shows the new one.
+func (e *Effects) UnmarshalJSON(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && (trimmed[0] == '-' || trimmed[0] >= '0' && trimmed[0] <= '9') {
+		return fmt.Errorf("a bare number (%s) is the suite's former form of the effects: answer %s", excerpt(trimmed), effectsForm)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return fmt.Errorf("%s is not a JSON object: answer %s", excerpt(trimmed), effectsForm)
+	}
+	var counts [2]int
+	for i, key := range [...]string{"paid", "released"} {
+		raw, ok := fields[key]
+		if !ok {
+			return fmt.Errorf("%q is missing: answer %s", key, effectsForm)
+		}
+		if err := json.Unmarshal(raw, &counts[i]); err != nil || counts[i] < 0 {
+			return fmt.Errorf("%q is %s, want a count (0, 1, ...)", key, excerpt(raw))
+		}
+	}
+	e.Paid, e.Released = counts[0], counts[1]
+	return nil
+}
+
+// excerpt cuts what a receiver answered to a length that reads in one error line, at a
+// character boundary.
+func excerpt(b []byte) string {
+	limit := 60
+	if len(b) <= limit {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	for limit > 0 && !utf8.RuneStart(b[limit]) {
+		limit--
+	}
+	return strings.ToValidUTF8(string(b[:limit]), "\uFFFD") + "..."
+}
+
+// EffectsFunc reports the [Effects] of the receiver under test on transactionID so far. An
+// error fails the case that asked (it is never read as nothing).
+type EffectsFunc func(ctx context.Context, transactionID string) (Effects, error)
+
+// SessionOpener makes the merchant's application open a checkout session as it would for a
+// shopper, against the fake the suite drives (an order of its own, with its own reference,
+// amount, currency, mediums and callback_url), and returns the lakipay_transaction_id it got
+// back. The suite calls it for every session a case needs ([WithSessionOpener]).
+type SessionOpener func(ctx context.Context) (transactionID string, err error)
 
 // Outcome is the verdict on one kind of check of a receiver suite case.
 type Outcome string
@@ -34,8 +113,8 @@ const (
 	Passed Outcome = "passed"
 	// Failed: it did not; the result's Problems say how.
 	Failed Outcome = "failed"
-	// NotChecked: nothing could be checked (no [EffectsFunc] was given, or the case stopped
-	// before it).
+	// NotChecked: nothing could be checked (no [EffectsFunc] was given, the case needs a
+	// [SessionOpener] and none was given, or the case stopped before the check).
 	NotChecked Outcome = "not checked"
 )
 
@@ -45,12 +124,14 @@ type ReceiverResult struct {
 	Case string `json:"case"`
 	// Sends says what the case sends, in words.
 	Sends string `json:"sends"`
-	// Expected is what a correct receiver answers and does, such as "2xx, 2xx; effects 1":
-	// the HTTP answer to each delivery in turn (non-2xx for a refusal; "(effects 0)" after an
-	// answer when the effects are checked right after it), then the effects at the end (for
-	// each transaction of the case, in order).
+	// Expected is what a correct receiver answers and does, such as "2xx (paid 1), 2xx;
+	// paid 1": the HTTP answer to each delivery in turn (non-2xx for a refusal, which may
+	// also be a connection the receiver closed; "any" where any answer goes), with in
+	// parentheses the [Effects] read right after it, then the effects at the end; "A paid 1,
+	// B nothing" for a case of several transactions, in the order of TransactionIDs.
 	Expected string `json:"expected"`
-	// Got is what this receiver answered and did, in the same form.
+	// Got is what this receiver answered and did, in the same form ("closed" for a
+	// connection it closed without an answer, "no answer" for none in time).
 	Got string `json:"got"`
 	// Answers is the verdict on the HTTP answers.
 	Answers Outcome `json:"answers"`
@@ -59,7 +140,8 @@ type ReceiverResult struct {
 	// Problems says, for each check that failed, what the receiver did wrong and why it
 	// matters.
 	Problems []string `json:"problems,omitempty"`
-	// TransactionIDs are the case's transactions, fresh sessions of the fake.
+	// TransactionIDs are the case's transactions: its sessions of the fake, smallest
+	// amount first, then the transactions of other sessions its deliveries named.
 	TransactionIDs []string `json:"transaction_ids"`
 	// Deliveries are the case's deliveries, as the fake recorded them.
 	Deliveries []Delivery `json:"deliveries"`
@@ -73,11 +155,25 @@ func (r ReceiverResult) Failed() bool { return r.Answers == Failed || r.Effects 
 type ReceiverReport struct {
 	// Results are the verdicts, one per case run.
 	Results []ReceiverResult `json:"results"`
+	// Unproven says, in words, what the run did not check and why (no [EffectsFunc], no
+	// [SessionOpener]); empty when every check was made.
+	Unproven []string `json:"unproven,omitempty"`
 }
 
-// Passed reports whether no check of any case failed. Checks that were not made (effects
-// without an [EffectsFunc]) do not count as passed: see each result's Effects.
+// Passed reports whether no check of any case failed. Checks that were not made do not
+// count as passed: see [ReceiverReport.Complete].
 func (r *ReceiverReport) Passed() bool { return len(r.Failures()) == 0 }
+
+// Complete reports whether every check of every case was made: no [NotChecked] verdict.
+// Only a report that Passed and is Complete proves what the suite tests.
+func (r *ReceiverReport) Complete() bool {
+	for _, res := range r.Results {
+		if res.Answers == NotChecked || res.Effects == NotChecked {
+			return false
+		}
+	}
+	return true
+}
 
 // Failures returns the results of the cases the receiver got wrong.
 func (r *ReceiverReport) Failures() []ReceiverResult {
@@ -91,7 +187,7 @@ func (r *ReceiverReport) Failures() []ReceiverResult {
 }
 
 // String renders the report as a table, case → expected → got → answers → effects, with
-// the problems of each failed case under it.
+// the problems of each failed case under it, then what was not proven.
 func (r *ReceiverReport) String() string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -106,6 +202,12 @@ func (r *ReceiverReport) String() string {
 			b.WriteString("  - " + p + "\n")
 		}
 	}
+	if len(r.Unproven) > 0 {
+		b.WriteString("not proven:\n")
+		for _, u := range r.Unproven {
+			b.WriteString("  - " + u + "\n")
+		}
+	}
 	return b.String()
 }
 
@@ -117,13 +219,16 @@ type ReceiverCase struct {
 	Sends string
 	// Expected is what a correct receiver answers and does (see [ReceiverResult] Expected).
 	Expected string
+	// NeedsOpener is set for the cases that run only with a [SessionOpener]: they test a
+	// receiver against its own order book.
+	NeedsOpener bool
 }
 
 // ReceiverCases returns the cases of the receiver suite, in the order they run.
 func ReceiverCases() []ReceiverCase {
 	out := make([]ReceiverCase, len(suiteCases))
 	for i, c := range suiteCases {
-		out[i] = ReceiverCase{Name: c.name, Sends: c.sends, Expected: c.expected()}
+		out[i] = ReceiverCase{Name: c.name, Sends: c.sends, Expected: c.expected(), NeedsOpener: c.needsOpener}
 	}
 	return out
 }
@@ -137,6 +242,7 @@ type suiteConfig struct {
 	effectTimeout   time.Duration
 	cases           []string // nil: every case
 	apiKey          apikey.Key
+	opener          SessionOpener // nil: the suite opens its own sessions
 }
 
 // DefaultEffectTimeout is how long the suite waits for an effect it expects to show
@@ -203,6 +309,24 @@ func WithMockAPIKey(key string) ReceiverOption {
 	}
 }
 
+// WithSessionOpener has the merchant's application open every session a case needs, so that
+// a receiver that acts only on the orders and checkouts of its own order book is tested
+// unchanged (see [SessionOpener]). The suite reads each session's amount and mediums back
+// from the fake, holds its webhooks ([Fake.HoldWebhooks]: every delivery the receiver gets
+// is then the suite's) and refuses a transaction id the fake does not know or one that is
+// not a new checkout (INITIATED). Without an opener the suite opens its own sessions, with
+// references no merchant issued, and the cases that need an opener (foreign_amount,
+// foreign_currency) are not run.
+func WithSessionOpener(open SessionOpener) ReceiverOption {
+	return func(c *suiteConfig) error {
+		if open == nil {
+			return optionError("WithSessionOpener", "the opener is nil")
+		}
+		c.opener = open
+		return nil
+	}
+}
+
 func caseNames() string {
 	names := make([]string, len(suiteCases))
 	for i, c := range suiteCases {
@@ -212,31 +336,28 @@ func caseNames() string {
 }
 
 // CheckReceiver runs the receiver suite against the webhook receiver at receiverURL,
-// configured with srv's public key ([Fake.PublicKeyPEM]), and fails t naming each case the
-// receiver got wrong, with what was expected and what came. effects reports how many times
-// the receiver acted on a transaction as final (see [EffectsFunc]); with nil effects only
-// the answers are checked, and t's log says so.
+// configured with srv's public key ([Fake.PublicKeyPEM]), logs its table (t.Log, passed or
+// not) and fails t naming each case the receiver got wrong, with what was expected and what
+// came. effects reports what the receiver did about a transaction (see [EffectsFunc]); with
+// nil effects only the answers are checked, and the logged table says so under "not
+// proven" (as it says which cases need [WithSessionOpener]).
 //
-// Each case runs on fresh sessions of srv. They carry no callback_url, so the fake sends
-// nothing on its own: every delivery is the suite's, sent once through srv's webhook queue to
-// receiverURL (never retried) and judged as it comes; each is recorded in srv.Deliveries()
-// with its [DeliveryCase]. The cases run one after the other, each delivery bounded by
+// Each delivery is the suite's, sent once through srv's webhook queue to receiverURL (never
+// retried) and judged as it comes; each is recorded in srv.Deliveries() with its
+// [DeliveryCase]. The cases run one after the other, each delivery bounded by
 // [WithReceiverTimeout]. See [ReceiverCases] and the package documentation for the cases and
 // what they expect.
-func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects func(transactionID string) int, opts ...ReceiverOption) *ReceiverReport {
+func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects EffectsFunc, opts ...ReceiverOption) *ReceiverReport {
 	t.Helper()
 	if srv == nil {
 		t.Fatal("contracttest: CheckReceiver: nil server")
 		return nil
 	}
-	var fn EffectsFunc
-	if effects != nil {
-		fn = func(_ context.Context, id string) (int, error) { return effects(id), nil }
-	} else {
-		t.Log("contracttest: CheckReceiver: no effects function: duplicates, stale statuses and replays are not checked for a second effect")
-	}
 	inProcess := func(suiteConfig) suiteDriver { return &fakeDriver{f: srv.Fake, origin: srv.Origin()} }
-	report, err := runSuite(t.Context(), inProcess, receiverURL, fn, opts)
+	report, err := runSuite(t.Context(), inProcess, receiverURL, effects, opts)
+	if report != nil {
+		t.Logf("webhook receiver suite:\n%s", report)
+	}
 	if err != nil {
 		t.Fatalf("contracttest: CheckReceiver: %v", err)
 		return report
@@ -245,9 +366,6 @@ func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects func(t
 		t.Errorf("webhook receiver suite: case %s failed\n  sends:    %s\n  expected: %s\n  got:      %s\n  - %s",
 			res.Case, res.Sends, res.Expected, res.Got, strings.Join(res.Problems, "\n  - "))
 	}
-	if !report.Passed() {
-		t.Logf("webhook receiver suite:\n%s", report)
-	}
 	return report
 }
 
@@ -255,11 +373,13 @@ func CheckReceiver(t testing.TB, srv *Server, receiverURL string, effects func(t
 // driving a fake LakiPay served elsewhere (`lakipay mock`) through its API and /_mock/
 // endpoints: mockURL is its origin (http://127.0.0.1:12111) or its API base URL (ending in
 // /api/v2). The receiver must be configured with that fake's public key (GET
-// /_mock/public-key, `lakipay mock --key-out`). It returns the verdict of every case; an
-// error means the suite itself could not run (the mock unreachable or refusing), with the
-// results so far. An argument it refuses (an option's, or a URL that is not absolute http
-// or https) is an [*OptionError] naming it (mockURL, receiverURL), returned before anything
-// is sent. See [CheckReceiver] for the rest.
+// /_mock/public-key, `lakipay mock --key-out`). For a receiver in another language,
+// [EffectsFromURL] and [SessionOpenerFromURL] reach its effects and its checkouts over HTTP.
+// It returns the verdict of every case; an error means the suite itself could not run (the
+// mock unreachable or refusing, the opener failing), with the results so far. An argument
+// it refuses (an option's, or a URL that is not absolute http or https) is an
+// [*OptionError] naming it (mockURL, receiverURL), returned before anything is sent. See
+// [CheckReceiver] for the rest.
 func RunReceiverSuite(ctx context.Context, mockURL, receiverURL string, effects EffectsFunc, opts ...ReceiverOption) (*ReceiverReport, error) {
 	origin, err := absoluteURL("mockURL", mockURL)
 	if err != nil {
@@ -284,464 +404,5 @@ func absoluteURL(argument, raw string) (string, error) {
 	return raw, nil
 }
 
-// answerRule is what a step expects of the receiver's answer.
-type answerRule int
-
-const (
-	wantAck     answerRule = iota // 2xx: a genuine webhook
-	wantRefusal                   // non-2xx: a hostile body
-	wantAny                       // anything: a replay it cannot tell from a duplicate
-)
-
-func (w answerRule) String() string {
-	switch w {
-	case wantAck:
-		return "2xx"
-	case wantRefusal:
-		return "non-2xx"
-	}
-	return "any"
-}
-
-// suiteStep is one step of a case: a status change of one of its transactions, or a
-// delivery about one and what the receiver must answer.
-type suiteStep struct {
-	change  client.TransactionStatus // SUCCESS (pay) or CANCELLED; "" for a delivery
-	tx      int                      // which of the case's transactions
-	deliver DeliveryCase
-	of      int // CaseReplayed: the transaction replayed
-	copies  int
-	answer  answerRule
-	what    string // the delivery in words, for problems
-	effects []int  // each transaction's effects right after the step; nil: not checked here
-}
-
-// suiteCase is one case of the receiver suite.
-type suiteCase struct {
-	name, sends string
-	txs         int
-	steps       []suiteStep
-}
-
-func (c suiteCase) deliveries() []suiteStep {
-	var out []suiteStep
-	for _, s := range c.steps {
-		if s.change == "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// expected renders what a correct receiver answers and does.
-func (c suiteCase) expected() string {
-	steps := c.deliveries()
-	parts := make([]string, len(steps))
-	for i, s := range steps {
-		parts[i] = strings.Join(slices.Repeat([]string{s.answer.String()}, s.copies), ", ")
-		if i < len(steps)-1 && s.effects != nil {
-			parts[i] += " (" + effectsText(s.effects) + ")"
-		}
-	}
-	return strings.Join(parts, ", ") + "; " + effectsText(steps[len(steps)-1].effects)
-}
-
-// effectsText renders the effect counts of a case's transactions: "effects 1", or
-// "effects 1, 0" for two.
-func effectsText(counts []int) string {
-	texts := make([]string, len(counts))
-	for i, n := range counts {
-		texts[i] = strconv.Itoa(n)
-	}
-	return "effects " + strings.Join(texts, ", ")
-}
-
-func payStep(tx int) suiteStep { return suiteStep{change: client.TransactionStatusSUCCESS, tx: tx} }
-func cancelStep(tx int) suiteStep {
-	return suiteStep{change: client.TransactionStatusCANCELLED, tx: tx}
-}
-
-func ackStep(c DeliveryCase, what string, effects ...int) suiteStep {
-	return suiteStep{deliver: c, answer: wantAck, what: what, effects: effects, copies: 1}
-}
-
-func refuseStep(c DeliveryCase, what string, effects ...int) suiteStep {
-	return suiteStep{deliver: c, answer: wantRefusal, what: what, effects: effects, copies: 1}
-}
-
-// suiteCases are the cases, in the order they run. Each hostile case ends with the genuine
-// webhook: a receiver must refuse the forgery and still act on the real one (a forgery must
-// not be remembered as seen).
-var suiteCases = []suiteCase{
-	{name: "genuine", sends: "the genuine SUCCESS webhook of a paid transaction", txs: 1, steps: []suiteStep{
-		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1)}},
-	{name: "duplicate", sends: "the genuine SUCCESS webhook, then the same bytes again once it was answered", txs: 1, steps: []suiteStep{
-		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1), ackStep(CaseDuplicate, "the same webhook again", 1)}},
-	{name: "duplicate_concurrent", sends: "the genuine SUCCESS webhook three times at once", txs: 1, steps: []suiteStep{
-		payStep(0), func() suiteStep {
-			s := ackStep(CaseGenuine, "the genuine SUCCESS webhook, three times at once", 1)
-			s.copies = 3
-			return s
-		}()}},
-	{name: "stale", sends: "the genuine SUCCESS webhook, then a genuinely signed PENDING of the same transaction, timestamped before it", txs: 1, steps: []suiteStep{
-		payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook", 1), ackStep(CaseEarlier, "a PENDING that arrived after the SUCCESS", 1)}},
-	{name: "final_late", sends: "a genuinely signed PENDING webhook, then the SUCCESS one: an earlier status first, the final one late", txs: 1, steps: []suiteStep{
-		payStep(0), ackStep(CaseEarlier, "the PENDING webhook", 0), ackStep(CaseGenuine, "the SUCCESS webhook after a PENDING", 1)}},
-	{name: "replayed", sends: "transaction A's genuine SUCCESS webhook, then the same body posted again for transaction B, still unpaid", txs: 2, steps: []suiteStep{
-		payStep(0), ackStep(CaseGenuine, "A's genuine SUCCESS webhook", 1, 0),
-		{deliver: CaseReplayed, tx: 1, of: 0, copies: 1, answer: wantAny, what: "A's webhook replayed for B", effects: []int{1, 0}}}},
-	{name: "forged_signature", sends: "a SUCCESS webhook for an unpaid transaction, signed with another RSA-2048 key; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuseStep(CaseForgedSignature, "a SUCCESS signed with another key", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
-	{name: "tampered_status", sends: "a cancelled transaction's webhook with its status changed to SUCCESS under its genuine signature; then the genuine CANCELLED webhook", txs: 1, steps: []suiteStep{
-		cancelStep(0), refuseStep(CaseTamperedStatus, "a CANCELLED webhook tampered to SUCCESS", 0), ackStep(CaseGenuine, "the genuine CANCELLED webhook after a forgery", 1)}},
-	{name: "tampered_amount", sends: "a paid transaction's webhook with its amount raised by 1.00 under its genuine signature; then the genuine webhook", txs: 1, steps: []suiteStep{
-		payStep(0), refuseStep(CaseTamperedAmount, "a webhook with a tampered amount", 0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
-	{name: "unsigned", sends: "a SUCCESS webhook without a signature for an unpaid transaction; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuseStep(CaseUnsigned, "an unsigned SUCCESS", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
-	{name: "shifted_key", sends: "a SUCCESS webhook for an unpaid transaction carrying the mock's genuine signature of an ambiguous CANCELLED webhook of another transaction, re-split through an extra key; then, once it is paid, its genuine webhook", txs: 1, steps: []suiteStep{
-		refuseStep(CaseShiftedKey, "a boundary-shifted SUCCESS (tail in an extra key)", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
-	{name: "shifted_value", sends: "the same forgery with the tail hidden in transaction_id's value; then, once it is paid, the genuine webhook", txs: 1, steps: []suiteStep{
-		refuseStep(CaseShiftedValue, "a boundary-shifted SUCCESS (tail in transaction_id)", 0), payStep(0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after a forgery", 1)}},
-	{name: "oversized", sends: "a paid transaction's genuine webhook padded with spaces to 1 MiB and one byte; then the genuine webhook", txs: 1, steps: []suiteStep{
-		payStep(0), refuseStep(CaseOversized, "a 1 MiB body", 0), ackStep(CaseGenuine, "the genuine SUCCESS webhook after an oversized body", 1)}},
-}
-
-// suiteDriver is how the suite reaches the fake: in this process or over HTTP.
-type suiteDriver interface {
-	open(ctx context.Context, reference string) (string, error)
-	change(ctx context.Context, id string, to client.TransactionStatus) error
-	deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error)
-}
-
-// runSuite runs the configured cases against receiverURL through the driver newDriver
-// makes for the configuration.
-func runSuite(ctx context.Context, newDriver func(suiteConfig) suiteDriver, receiverURL string, effects EffectsFunc, opts []ReceiverOption) (*ReceiverReport, error) {
-	defaultKey, err := apikey.Parse(suiteAPIKey)
-	if err != nil {
-		return nil, err // only a bug: the constant is well formed
-	}
-	cfg := suiteConfig{receiverTimeout: DefaultWebhookTimeout, effectTimeout: DefaultEffectTimeout, apiKey: defaultKey}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := absoluteURL("receiverURL", receiverURL); err != nil {
-		return nil, err
-	}
-	d := newDriver(cfg)
-	var run [8]byte
-	_, _ = rand.Read(run[:]) // never fails
-	r := &suiteRun{cfg: cfg, d: d, receiver: receiverURL, effects: effects, prefix: "RCV-" + hex.EncodeToString(run[:])}
-	report := &ReceiverReport{}
-	var bounds []map[string]int // per result: the effects each transaction may have at the end
-	for _, c := range suiteCases {
-		if cfg.cases != nil && !slices.Contains(cfg.cases, c.name) {
-			continue
-		}
-		res, bound, err := r.runCase(ctx, c)
-		report.Results = append(report.Results, res)
-		bounds = append(bounds, bound)
-		if err != nil {
-			return report, err
-		}
-	}
-	r.sweep(ctx, report, bounds)
-	return report, nil
-}
-
-// suiteRun is one run of the suite.
-type suiteRun struct {
-	cfg      suiteConfig
-	d        suiteDriver
-	receiver string
-	effects  EffectsFunc
-	prefix   string // of the run's references, unique per run
-}
-
-// caseState is what a case found so far.
-type caseState struct {
-	res  *ReceiverResult
-	ids  []string
-	got  []string
-	last []int // the effects read last, per transaction
-}
-
-func (st *caseState) problem(format string, args ...any) {
-	st.res.Problems = append(st.res.Problems, fmt.Sprintf(format, args...))
-}
-
-// runCase runs one case; it returns, for each transaction, the effects it may have when
-// every case has run (what the case expects, or more if that is what it last read: a case
-// reports its own excess), and an error only when the suite itself could not go on.
-func (r *suiteRun) runCase(ctx context.Context, c suiteCase) (ReceiverResult, map[string]int, error) {
-	res := ReceiverResult{Case: c.name, Sends: c.sends, Expected: c.expected(), Answers: Passed, Effects: Passed}
-	if r.effects == nil {
-		res.Effects = NotChecked
-	}
-	st := &caseState{res: &res}
-	for i := range c.txs {
-		id, err := r.d.open(ctx, fmt.Sprintf("%s-%s-%d", r.prefix, c.name, i))
-		if err != nil {
-			return r.abandon(st), nil, fmt.Errorf("case %s: create a session: %w", c.name, err)
-		}
-		st.ids = append(st.ids, id)
-	}
-	res.TransactionIDs = st.ids
-	deliveries := c.deliveries()
-	final := map[string]int{}
-	for i, id := range st.ids {
-		final[id] = deliveries[len(deliveries)-1].effects[i]
-	}
-	n := 0
-	for _, step := range c.steps {
-		if step.change != "" {
-			if err := r.d.change(ctx, st.ids[step.tx], step.change); err != nil {
-				return r.abandon(st), final, fmt.Errorf("case %s: set %s to %s: %w", c.name, st.ids[step.tx], step.change, err)
-			}
-			continue
-		}
-		n++
-		answered, err := r.deliverStep(ctx, st, step, n)
-		if err != nil {
-			return r.abandon(st), final, fmt.Errorf("case %s: %w", c.name, err)
-		}
-		if step.effects != nil && r.effects != nil {
-			got := r.checkEffects(ctx, st, step, n)
-			if n < len(deliveries) {
-				st.got[len(st.got)-1] += " (" + effectsText(got) + ")"
-			}
-		}
-		if !answered { // the rest would cost a timeout each: the case stops here
-			for range deliveries[n:] {
-				st.got = append(st.got, "not run")
-			}
-			if n < len(deliveries) && res.Effects == Passed {
-				res.Effects = NotChecked // the checks that ran passed; the later ones did not run
-			}
-			break
-		}
-	}
-	for i, id := range st.ids {
-		if st.last != nil {
-			final[id] = max(final[id], st.last[i])
-		}
-	}
-	res.Got = strings.Join(st.got, ", ")
-	switch {
-	case r.effects == nil:
-		res.Got += "; effects not checked"
-	case st.last != nil:
-		res.Got += "; " + effectsText(st.last)
-	}
-	return res, final, nil
-}
-
-// abandon closes a case the suite could not finish: what was judged stays, nothing passes
-// unchecked.
-func (r *suiteRun) abandon(st *caseState) ReceiverResult {
-	st.res.Got = strings.Join(append(st.got, "suite stopped"), ", ")
-	if st.res.Answers == Passed {
-		st.res.Answers = NotChecked
-	}
-	if st.res.Effects == Passed {
-		st.res.Effects = NotChecked
-	}
-	return *st.res
-}
-
-// deliverStep sends one step's delivery and judges the answers; it reports whether every
-// copy got an answer.
-func (r *suiteRun) deliverStep(ctx context.Context, st *caseState, step suiteStep, n int) (bool, error) {
-	req := DeliverRequest{TransactionID: st.ids[step.tx], Case: step.deliver, URL: r.receiver,
-		Copies: step.copies, Timeout: r.cfg.receiverTimeout}
-	if step.deliver == CaseReplayed {
-		req.ReplayOf = st.ids[step.of]
-	}
-	got, err := r.d.deliver(ctx, req)
-	if err != nil {
-		return false, fmt.Errorf("deliver %s: %w", step.deliver, err)
-	}
-	st.res.Deliveries = append(st.res.Deliveries, got...)
-	answered := true
-	texts := make([]string, len(got))
-	for i, d := range got {
-		if d.Dropped {
-			return false, fmt.Errorf("deliver %s: the fake's webhook queue is full: %s", step.deliver, d.Err)
-		}
-		texts[i] = answerText(d)
-		if d.HTTPStatus == 0 {
-			answered = false
-		}
-		if ok, why := judge(step, d); !ok {
-			st.res.Answers = Failed
-			st.problem("delivery %d, %s: %s", n, step.what, why)
-		}
-	}
-	st.got = append(st.got, strings.Join(texts, ", "))
-	return answered, nil
-}
-
-func answerText(d Delivery) string {
-	if d.HTTPStatus == 0 {
-		return "no answer"
-	}
-	return strconv.Itoa(d.HTTPStatus)
-}
-
-// judge says whether the receiver's answer to d is what step wants, and if not why that
-// matters.
-func judge(step suiteStep, d Delivery) (bool, string) {
-	switch {
-	case d.HTTPStatus == 0:
-		return false, fmt.Sprintf("no answer (%s): a receiver must answer every delivery, quickly", d.Err)
-	case step.answer == wantAck && !d.OK():
-		return false, fmt.Sprintf("answered %d, want 2xx: a genuine webhook must be acknowledged, or LakiPay retries it (and an order waiting for it stays unsettled)", d.HTTPStatus)
-	case step.answer == wantRefusal && d.OK():
-		return false, fmt.Sprintf("answered %d, want non-2xx: the body is %s and must be refused", d.HTTPStatus, hostileWhy(step.deliver))
-	}
-	return true, ""
-}
-
-// hostileWhy says what is wrong with a hostile case's body.
-func hostileWhy(c DeliveryCase) string {
-	switch c {
-	case CaseForgedSignature:
-		return "signed by another key"
-	case CaseTamperedStatus, CaseTamperedAmount:
-		return "altered after it was signed"
-	case CaseUnsigned:
-		return "not signed"
-	case CaseShiftedKey, CaseShiftedValue:
-		return "ambiguous: its genuine signature was made for another webhook whose canonical string it re-splits (check that no key holds & or = and no value holds &)"
-	case CaseOversized:
-		return "larger than any webhook (limit what you read)"
-	}
-	return string(c)
-}
-
-// checkEffects reads each transaction's effects after step and compares them with what
-// step expects, waiting up to the effect timeout for one that is still missing; it returns
-// what it read.
-func (r *suiteRun) checkEffects(ctx context.Context, st *caseState, step suiteStep, n int) []int {
-	st.last = make([]int, len(st.ids))
-	for i, id := range st.ids {
-		want := step.effects[i]
-		got, err := r.awaitEffects(ctx, id, want)
-		st.last[i] = got
-		switch {
-		case err != nil:
-			st.res.Effects = Failed
-			st.problem("after delivery %d: could not read the effects of %s: %v", n, id, err)
-		case got > want:
-			st.res.Effects = Failed
-			st.problem("after delivery %d, %s: effects %d on %s, want %d: %s", n, step.what, got, id, want, tooMany(step, want))
-		case got < want:
-			st.res.Effects = Failed
-			st.problem("after delivery %d, %s: effects %d on %s, want %d (waited %s): the receiver did not act on a genuine final webhook", n, step.what, got, id, want, r.cfg.effectTimeout)
-		}
-	}
-	return st.last
-}
-
-// tooMany says why acting more often than want after step is wrong.
-func tooMany(step suiteStep, want int) string {
-	switch {
-	case step.deliver.Hostile():
-		return "the receiver acted on a body it must refuse"
-	case step.deliver == CaseEarlier && want == 0:
-		return "the receiver took a PENDING for a final status"
-	case step.deliver == CaseEarlier:
-		return "the receiver acted on a status older than the final one it had"
-	}
-	return "the receiver acted more than once on one payment (it must de-duplicate on transaction_id and status)"
-}
-
-// awaitEffects reads id's effects until they reach want or the effect timeout passes; more
-// than want is returned at once.
-func (r *suiteRun) awaitEffects(ctx context.Context, id string, want int) (int, error) {
-	deadline := time.Now().Add(r.cfg.effectTimeout)
-	wait := 5 * time.Millisecond
-	for {
-		got, err := r.readEffects(ctx, id)
-		if err != nil || got >= want || !time.Now().Before(deadline) {
-			return got, err
-		}
-		timer := time.NewTimer(min(wait, time.Until(deadline)))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return got, ctx.Err()
-		case <-timer.C:
-		}
-		wait = min(wait*2, 100*time.Millisecond)
-	}
-}
-
-func (r *suiteRun) readEffects(ctx context.Context, id string) (int, error) {
-	n, err := r.effects(ctx, id)
-	if err == nil && n < 0 {
-		err = fmt.Errorf("effects %d is negative", n)
-	}
-	return n, err
-}
-
-// sweep reads every transaction's effects once more after the last case, catching an
-// effect that came after its case's last check.
-func (r *suiteRun) sweep(ctx context.Context, report *ReceiverReport, bounds []map[string]int) {
-	if r.effects == nil {
-		return
-	}
-	for i := range report.Results {
-		res := &report.Results[i]
-		for _, id := range res.TransactionIDs {
-			bound, ok := bounds[i][id]
-			if !ok {
-				continue
-			}
-			got, err := r.readEffects(ctx, id)
-			if err == nil && got > bound {
-				res.Effects = Failed
-				res.Problems = append(res.Problems, fmt.Sprintf("after the last case: effects %d on %s, %d when its case ended: the receiver acted again, late", got, id, bound))
-			}
-		}
-	}
-}
-
-// fakeDriver drives a fake in this process.
-type fakeDriver struct {
-	f      *Fake
-	origin string
-}
-
-func (d *fakeDriver) open(ctx context.Context, reference string) (string, error) {
-	body, err := suiteCheckout(reference)
-	if err != nil {
-		return "", err
-	}
-	// Never sent: the request only gives the fake the origin of its checkout URL.
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, d.origin+apiBase+"/payment/checkout", nil)
-	if err != nil {
-		return "", err
-	}
-	a := d.f.createCheckout(r, body)
-	resp, ok := a.body.(client.CheckoutResponse)
-	if a.status != http.StatusOK || !ok {
-		return "", fmt.Errorf("the fake refused the checkout (HTTP %d)", a.status)
-	}
-	return resp.Data.LakipayTransactionID, nil
-}
-
-func (d *fakeDriver) change(_ context.Context, id string, to client.TransactionStatus) error {
-	if to == client.TransactionStatusCANCELLED {
-		return d.f.Cancel(id)
-	}
-	return d.f.Pay(id, suiteMedium)
-}
-
-func (d *fakeDriver) deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error) {
-	return d.f.Deliver(ctx, req)
-}
+// errNegativeEffects reports an EffectsFunc that answered a count below zero.
+var errNegativeEffects = errors.New("a count is negative")

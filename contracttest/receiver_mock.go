@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,22 +16,67 @@ import (
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
 
-// suiteMedium is the medium the suite's sessions are paid with.
-const suiteMedium = client.MediumMPESA
-
-// suiteCheckout is the checkout request of a suite session: LakiPay's documented example,
-// without a callback_url (the suite sends every delivery itself).
-func suiteCheckout(reference string) ([]byte, error) {
-	amount, err := client.ParseAmount("1000.5")
-	if err != nil {
-		return nil, err
-	}
+// suiteCheckout is the checkout request of a session of the suite's own, without a
+// callback_url (the suite sends every delivery itself).
+func suiteCheckout(reference string, amount client.Amount) ([]byte, error) {
 	return json.Marshal(client.CheckoutRequest{
 		Amount: amount, Currency: "ETB", PhoneNumber: "251911111111", Reference: reference,
 		Description:      "lakipay webhook receiver suite",
 		Redirects:        client.Redirects{Success: "https://example.com/success", Failed: "https://example.com/failed"},
-		SupportedMediums: []client.Medium{client.Medium(suiteMedium), client.MediumTELEBIRR},
+		SupportedMediums: []client.Medium{client.MediumMPESA, client.MediumTELEBIRR},
 	})
+}
+
+// fakeDriver drives a fake in this process.
+type fakeDriver struct {
+	f      *Fake
+	origin string
+}
+
+func (d *fakeDriver) open(ctx context.Context, reference string, amount client.Amount) (string, error) {
+	body, err := suiteCheckout(reference, amount)
+	if err != nil {
+		return "", err
+	}
+	// Never sent: the request only gives the fake the origin of its checkout URL.
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, d.origin+apiBase+"/payment/checkout", nil)
+	if err != nil {
+		return "", err
+	}
+	a := d.f.createCheckout(r, body)
+	resp, ok := a.body.(client.CheckoutResponse)
+	if a.status != http.StatusOK || !ok {
+		return "", fmt.Errorf("the fake refused the checkout (HTTP %d)", a.status)
+	}
+	return resp.Data.LakipayTransactionID, nil
+}
+
+func (d *fakeDriver) session(_ context.Context, id string) (suiteSession, error) {
+	d.f.mu.Lock()
+	defer d.f.mu.Unlock()
+	s, ok := d.f.sessions.byID[id]
+	if !ok {
+		return suiteSession{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
+	}
+	return suiteSession{id: id, amount: s.req.Amount, status: s.status, mediums: slices.Clone(s.req.SupportedMediums)}, nil
+}
+
+func (d *fakeDriver) hold(_ context.Context, id string) error { return d.f.HoldWebhooks(id) }
+
+func (d *fakeDriver) change(_ context.Context, id string, to client.TransactionStatus, medium client.Medium) error {
+	switch to {
+	case client.TransactionStatusSUCCESS:
+		return d.f.Pay(id, medium)
+	case client.TransactionStatusFAILED:
+		return d.f.Fail(id, medium)
+	case client.TransactionStatusCANCELLED:
+		return d.f.Cancel(id)
+	}
+	return d.f.SetStatus(id, to, "")
+}
+
+func (d *fakeDriver) deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error) {
+	return d.f.Deliver(ctx, req)
 }
 
 // httpDriver drives a fake served elsewhere (`lakipay mock`): sessions through its API,
@@ -44,13 +90,13 @@ type httpDriver struct {
 // mockCallTimeout bounds one call to the mock other than a delivery.
 const mockCallTimeout = 30 * time.Second
 
-func (d *httpDriver) open(ctx context.Context, reference string) (string, error) {
-	body, err := suiteCheckout(reference)
+func (d *httpDriver) open(ctx context.Context, reference string, amount client.Amount) (string, error) {
+	body, err := suiteCheckout(reference, amount)
 	if err != nil {
 		return "", err
 	}
 	var resp client.CheckoutResponse
-	status, raw, err := d.call(ctx, mockCallTimeout, apiBase+"/payment/checkout", body, &resp)
+	status, raw, err := d.call(ctx, http.MethodPost, mockCallTimeout, apiBase+"/payment/checkout", body, &resp)
 	if err != nil {
 		return "", err
 	}
@@ -67,17 +113,65 @@ func (d *httpDriver) open(ctx context.Context, reference string) (string, error)
 	return resp.Data.LakipayTransactionID, nil
 }
 
-func (d *httpDriver) change(ctx context.Context, id string, to client.TransactionStatus) error {
-	path, body := "/_mock/transactions/"+url.PathEscape(id)+"/cancel", []byte(nil)
-	if to != client.TransactionStatusCANCELLED {
-		path, body = "/_mock/transactions/"+url.PathEscape(id)+"/pay", []byte(`{"medium":"`+string(suiteMedium)+`"}`)
+func (d *httpDriver) session(ctx context.Context, id string) (suiteSession, error) {
+	var timeline struct {
+		Session struct {
+			Amount  string                   `json:"amount"`
+			Status  client.TransactionStatus `json:"status"`
+			Mediums []client.Medium          `json:"supported_mediums"`
+		} `json:"session"`
 	}
-	status, raw, err := d.call(ctx, mockCallTimeout, path, body, nil)
+	if err := d.mockCall(ctx, http.MethodGet, d.transactionPath(id, "timeline"), nil, &timeline); err != nil {
+		return suiteSession{}, err
+	}
+	amount, err := client.ParseAmount(timeline.Session.Amount)
+	if err != nil {
+		return suiteSession{}, fmt.Errorf("the mock's timeline of %s: %w", id, err)
+	}
+	return suiteSession{id: id, amount: amount, status: timeline.Session.Status, mediums: timeline.Session.Mediums}, nil
+}
+
+func (d *httpDriver) hold(ctx context.Context, id string) error {
+	return d.mockCall(ctx, http.MethodPost, d.transactionPath(id, "hold"), nil, nil)
+}
+
+func (d *httpDriver) change(ctx context.Context, id string, to client.TransactionStatus, medium client.Medium) error {
+	var action string
+	var in any
+	switch to {
+	case client.TransactionStatusSUCCESS:
+		action, in = "pay", map[string]client.Medium{"medium": medium}
+	case client.TransactionStatusFAILED:
+		action, in = "fail", map[string]client.Medium{"medium": medium}
+	case client.TransactionStatusCANCELLED:
+		action = "cancel"
+	default:
+		action, in = "status", map[string]client.TransactionStatus{"status": to}
+	}
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return err
+		}
+	}
+	return d.mockCall(ctx, http.MethodPost, d.transactionPath(id, action), body, nil)
+}
+
+// transactionPath is the /_mock/ path of an action on transaction id.
+func (d *httpDriver) transactionPath(id, action string) string {
+	return "/_mock/transactions/" + url.PathEscape(id) + "/" + action
+}
+
+// mockCall calls one /_mock/ endpoint and decodes its 200 answer into out (when not nil);
+// any other answer is an error quoting it.
+func (d *httpDriver) mockCall(ctx context.Context, method, path string, body []byte, out any) error {
+	status, raw, err := d.call(ctx, method, mockCallTimeout, path, body, out)
 	if err != nil {
 		return err
 	}
 	if status != http.StatusOK {
-		return fmt.Errorf("the mock answered HTTP %d: %s", status, d.excerpt(raw))
+		return fmt.Errorf("the mock answered %s %s with HTTP %d: %s", method, path, status, d.excerpt(raw))
 	}
 	return nil
 }
@@ -92,7 +186,7 @@ func (d *httpDriver) deliver(ctx context.Context, req DeliverRequest) ([]Deliver
 		return nil, err
 	}
 	var out []Delivery
-	status, raw, err := d.call(ctx, req.Timeout+deliverQueueWait+mockCallTimeout, "/_mock/deliver", body, &out)
+	status, raw, err := d.call(ctx, http.MethodPost, req.Timeout+deliverQueueWait+mockCallTimeout, "/_mock/deliver", body, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -108,16 +202,22 @@ func (d *httpDriver) deliver(ctx context.Context, req DeliverRequest) ([]Deliver
 // maxMockAnswer bounds what the suite reads of one answer of the mock.
 const maxMockAnswer = 4 << 20
 
-// call POSTs body to the mock's path, bounded by timeout, and decodes a 200 answer into out
-// (when not nil); it returns the status and the raw answer.
-func (d *httpDriver) call(ctx context.Context, timeout time.Duration, path string, body []byte, out any) (int, []byte, error) {
+// call sends body (none when nil) to the mock's path, bounded by timeout, and decodes a
+// 200 answer into out (when not nil); it returns the status and the raw answer.
+func (d *httpDriver) call(ctx context.Context, method string, timeout time.Duration, path string, body []byte, out any) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.origin+path, bytes.NewReader(body))
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, d.origin+path, reader)
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if strings.HasPrefix(path, apiBase) {
 		req.Header.Set("X-API-Key", d.apiKey.Header())
 	}

@@ -129,9 +129,9 @@ func TestWebhookTestEmptyURLs(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"empty --mock", []string{"--url", "http://127.0.0.1:1/hook", "--mock", ""}, "--mock"},
-		{"blank --mock", []string{"--url", "http://127.0.0.1:1/hook", "--mock", "  "}, "--mock"},
-		{"empty --url", []string{"--url", ""}, "--url"},
+		{"empty --mock", []string{"--url", "http://127.0.0.1:1/hook", "--answers-only", "--mock", ""}, "--mock"},
+		{"blank --mock", []string{"--url", "http://127.0.0.1:1/hook", "--answers-only", "--mock", "  "}, "--mock"},
+		{"empty --url", []string{"--url", "", "--answers-only"}, "--url"},
 		{"empty --effects-url", []string{"--url", "http://127.0.0.1:1/hook", "--effects-url", ""}, "--effects-url is empty"},
 		{"blank --effects-url", []string{"--url", "http://127.0.0.1:1/hook", "--effects-url", " "}, "--effects-url is empty"},
 	} {

@@ -19,7 +19,7 @@
 //	lakipay transaction get ID [--json]
 //	lakipay transaction wait ID [--timeout D] [--json]
 //	lakipay webhook verify --public-key FILE [PAYLOAD_FILE] [--json]
-//	lakipay webhook test --url URL [--mock URL] [--effects-url URL] [--case NAME,...]
+//	lakipay webhook test --url URL (--effects-url URL | --answers-only) [--open-url URL] [--mock URL] [--case NAME,...]
 //	        [--timeout D] [--effect-timeout D] [--json]
 //
 // demo plays, as a merchant backend would, every step of hosted checkout against a fake
@@ -47,9 +47,14 @@
 // the receiver was configured with). Decision: it drives a running mock rather than a fake
 // of its own, so that the key is the one the receiver already has, whichever way the mock
 // got it, and a receiver that confirms through transaction detail finds the suite's sessions
-// at the API it is pointed at. Effects are read from --effects-url (GET
-// ?transaction_id=ID answering the count as the whole body); without it they are shown as
-// "not checked". It prints the case table and exits 0 only when no checked case failed.
+// at the API it is pointed at. What the receiver did is read from --effects-url (GET
+// ?transaction_id=ID answering {"paid": N, "released": N}, [contracttest.EffectsFromURL]);
+// its application opens the sessions through --open-url (POST {} answering
+// {"transaction_id": "TXN-..."}, [contracttest.SessionOpenerFromURL]). Decision: without
+// --effects-url the command refuses to run unless --answers-only says that only the answers
+// are to be judged, and a run that did not make every check (--answers-only, or the cases
+// that need --open-url) never exits 0: a receiver that ships twice must never go green in CI.
+// It prints the case table, the problems and what was not proven.
 //
 // # Configuration
 //
@@ -62,7 +67,7 @@
 // with a real key. Leave the flag out and unset the variable to mean LakiPay's API. The same
 // holds for every flag whose empty value would otherwise quietly mean its default:
 // checkout create --callback (no webhooks), mock --key-out (no key file) and --signing-key (a
-// fresh key), webhook test --effects-url (effects not checked); mock --addr must be host:port.
+// fresh key), webhook test --effects-url and --open-url; mock --addr must be host:port.
 //
 // # Exit codes
 //
@@ -72,13 +77,16 @@
 //     [client.ValidationError]), an API error ([client.APIError]), a network error, a webhook
 //     whose signature does not verify, a transaction that ended FAILED or CANCELLED or was not
 //     final in time, a demo step that did not go as the contract says, a receiver that failed
-//     a case of webhook test (or a mock it could not drive), a file that cannot be read or
-//     written (--public-key, --key-out, --signing-key).
+//     a case of webhook test (or a mock or an opener it could not drive), a file that cannot
+//     be read or written (--public-key, --key-out, --signing-key).
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
 //     --base-url or LAKIPAY_BASE_URL, or one of the flags above given empty, a --addr that
-//     is not host:port.
+//     is not host:port; webhook test without either of --effects-url and --answers-only, or
+//     with both.
+//   - 3 (webhook test only): no case failed, but not every check was made (--answers-only,
+//     or the cases that need --open-url were not run): not a pass.
 //
 // The line between 1 and 2: a value that goes into a LakiPay request is judged by the contract
 // (exit 1, like any refused operation); a value that configures the CLI itself is usage. An

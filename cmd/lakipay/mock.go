@@ -57,9 +57,10 @@ change meet what hurts receivers (also POST /_mock/webhook-behaviour): --webhook
 copies of each webhook (--webhook-spacing apart, or at once), --webhook-order
 stale_after_final (a genuinely signed PENDING after the final webhook) or final_late (the
 PENDING first, the final one --webhook-order-delay later), and --webhook-hostile forgeries
-ahead of the genuine webhook (forged_signature, tampered_status, tampered_amount, replayed,
-unsigned, shifted_key, shifted_value, oversized). POST /_mock/deliver sends any of them on
-demand; lakipay webhook test runs the whole receiver suite.
+ahead of the genuine webhook (forged_signature, tampered_status, tampered_amount,
+tampered_transaction, replayed, unsigned, shifted_key, shifted_value, duplicate_key,
+oversized). POST /_mock/deliver sends any of them on demand; lakipay webhook test runs the
+whole receiver suite.
 
 GET /_mock/dashboard (its address is printed at start-up) is a page of the sessions, newest
 first: a click shows one's timeline (the hosted page opened, paid, failed or cancelled, each
@@ -180,7 +181,7 @@ func (d *deliveryFlags) addFlags(cmd *cobra.Command) {
 	fl.DurationVar(&d.spacing, "webhook-spacing", 0, "time between the copies of a webhook (0: all at once)")
 	fl.StringVar(&d.order, "webhook-order", string(contracttest.OrderInOrder), "in_order, stale_after_final (a PENDING after the final webhook) or final_late (the PENDING first, the final one late)")
 	fl.DurationVar(&d.delay, "webhook-order-delay", 0, "stale_after_final: wait before the stale PENDING; final_late: before the final webhook")
-	fl.StringSliceVar(&d.hostile, "webhook-hostile", nil, "hostile deliveries ahead of each final webhook (repeat, or separate with commas): forged_signature, tampered_status, tampered_amount, replayed, unsigned, shifted_key, shifted_value, oversized")
+	fl.StringSliceVar(&d.hostile, "webhook-hostile", nil, "hostile deliveries ahead of each final webhook (repeat, or separate with commas): forged_signature, tampered_status, tampered_amount, tampered_transaction, replayed, unsigned, shifted_key, shifted_value, duplicate_key, oversized")
 }
 
 func (d *deliveryFlags) behaviour() contracttest.DeliveryBehaviour {

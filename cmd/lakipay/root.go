@@ -19,6 +19,8 @@ const (
 	exitOK     = 0 // the command did what it was asked
 	exitFailed = 1 // the operation ran and failed, or the contract refused its input
 	exitUsage  = 2 // the invocation is wrong: nothing was attempted
+	// exitUnproven is webhook test's: no case failed, but not every check was made.
+	exitUnproven = 3
 )
 
 // The environment variables the CLI reads (through run's lookupEnv, never os.Getenv): the
@@ -157,7 +159,8 @@ Exit codes: 0 success; 1 the operation failed (including payment data that the L
 contract refuses, checked before anything is sent, and files that cannot be read or
 written); 2 wrong usage, nothing attempted (unknown command or flag, missing required flag,
 wrong arguments, missing or malformed LAKIPAY_API_KEY, a bad or empty --base-url or
-LAKIPAY_BASE_URL, a URL or file flag given empty).`,
+LAKIPAY_BASE_URL, a URL or file flag given empty); webhook test also exits 3 when no case
+failed but not everything was checked.`,
 		Version:           client.Version,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
@@ -255,7 +258,8 @@ func (a *app) withBaseURL(cmd *cobra.Command) *cobra.Command {
 var blankFlags = []struct{ name, hint string }{
 	{"base-url", "leave the flag out to use $" + envBaseURL + ", else LakiPay's " + client.DefaultBaseURL},
 	{"callback", "leave the flag out to create the session without webhooks"},
-	{"effects-url", "leave the flag out to not check your receiver's effects"},
+	{"effects-url", "leave the flag out and give --answers-only to check your receiver's answers alone"},
+	{"open-url", "leave the flag out to let the suite open its own sessions"},
 	{"key-out", "leave the flag out to write no key file"},
 	{"signing-key", "leave the flag out to sign with a fresh key"},
 }

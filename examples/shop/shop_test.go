@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -511,6 +512,55 @@ func TestWebhooksThatSettleNothing(t *testing.T) {
 	}
 }
 
+// TestWebhookReceiverSuite puts the shop's webhook receiver through every case of the
+// receiver suite, unchanged: the shop opens each checkout as it does for a shopper, and
+// what it did is read from its order book. It passes every case, with every check made.
+func TestWebhookReceiverSuite(t *testing.T) {
+	w := newWorld(t)
+	// snippet: check-receiver
+	orders := map[string]string{} // transaction id → order id
+
+	// The shop opens each checkout the suite needs, as for a shopper who checks out a new order.
+	open := func(context.Context) (string, error) {
+		id := fmt.Sprintf("suite-%d", len(orders)+1)
+		amount, _ := client.AmountFromMinor(100_050 + int64(len(orders)))
+		if err := w.shop.AddOrder(id, amount, "ETB"); err != nil {
+			return "", err
+		}
+		p, err := w.try(http.MethodPost, "/orders/"+id+"/pay", url.Values{"phone": {phone}})
+		if err != nil {
+			return "", err
+		}
+		if p.status != http.StatusSeeOther {
+			return "", fmt.Errorf("order %s: no checkout (HTTP %d)", id, p.status)
+		}
+		o, _ := w.shop.Order(id)
+		orders[o.TransactionID] = id
+		return o.TransactionID, nil
+	}
+
+	// What the shop did about a transaction: orders shipped for it, its order reopened.
+	effects := func(_ context.Context, transactionID string) (contracttest.Effects, error) {
+		var e contracttest.Effects
+		for _, o := range w.shippedOrders() { // Config.OnPaid: the orders shipped
+			if o.PaidBy == transactionID {
+				e.Paid++
+			}
+		}
+		o, ok := w.shop.Order(orders[transactionID])
+		if ok && o.TransactionID == transactionID && (o.PaymentStatus == client.TransactionStatusCANCELLED ||
+			o.PaymentStatus == client.TransactionStatusFAILED) {
+			e.Released = 1 // the order is open for another payment
+		}
+		return e, nil
+	}
+
+	report := contracttest.CheckReceiver(t, w.lakipay, w.url+shop.WebhookPath, effects, contracttest.WithSessionOpener(open))
+	// end snippet
+	assert.True(t, report.Passed() && report.Complete(), "every case passed, every check made")
+	assert.Len(t, report.Results, len(contracttest.ReceiverCases()))
+}
+
 func TestUnknownOrder(t *testing.T) {
 	w := newWorld(t)
 	for _, p := range []page{
@@ -558,4 +608,32 @@ func TestNewRefusesAnIncompleteConfig(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+// TestSetUpAgainstTheFake runs README.md's set-up of the shop against the fake: the shop
+// serves, with its own URL in its checkouts.
+func TestSetUpAgainstTheFake(t *testing.T) {
+	key := apiKey
+	// snippet: shop-readme-set-up
+	lakipay := contracttest.NewServer(t)
+	c, _ := client.New(key, client.WithBaseURL(lakipay.URL()),
+		client.WithHTTPClient(&http.Client{Transport: contracttest.Transport(t, nil)})) // judge every exchange
+	srv := httptest.NewUnstartedServer(nil)
+	s, _ := shop.New(shop.Config{LakiPay: c, WebhookKey: lakipay.PublicKey(),
+		PublicURL: "http://" + srv.Listener.Addr().String(), Mediums: []client.Medium{client.MediumMPESA}})
+	srv.Config.Handler = s
+	srv.Start()
+	t.Cleanup(srv.Close)
+	// end snippet
+	amount, err := client.ParseAmount("10.00")
+	require.NoError(t, err)
+	require.NoError(t, s.AddOrder("7", amount, "ETB"))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/orders/7/pay", strings.NewReader("phone="+phone))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := browser.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), lakipay.Origin()+"/checkout/"))
 }
