@@ -92,7 +92,7 @@ func ExampleSettleOnce() {
 	ctx := context.Background()
 
 	store, _ := client.NewMemoryDedupStore(10_000) // with several instances: a store they share
-	ship := func(ctx context.Context, reference string, status client.TransactionStatus) error {
+	ship := func(_ context.Context, reference string, status client.TransactionStatus) error {
 		fmt.Println("settle", reference, status)
 		return nil
 	}

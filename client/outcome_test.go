@@ -66,8 +66,8 @@ func TestIsDuplicateReference(t *testing.T) {
 	}
 }
 
-// refusedDial is the error of a connection refused, as net/http returns it.
-var refusedDial = fmt.Errorf("lakipay: POST /payment/checkout: %w", &netOpError{})
+// errRefusedDial is the error of a connection refused, as net/http returns it.
+var errRefusedDial = fmt.Errorf("lakipay: POST /payment/checkout: %w", &netOpError{})
 
 type netOpError struct{}
 
@@ -88,7 +88,7 @@ func TestOutcomeUnknown(t *testing.T) {
 		{"timeout", fmt.Errorf("lakipay: POST /payment/checkout: %w", context.DeadlineExceeded), true},
 		{"the caller gave up", context.Canceled, true},
 		{"connection cut after sending", io.ErrUnexpectedEOF, true},
-		{"connection refused", refusedDial, true},
+		{"connection refused", errRefusedDial, true},
 		{"2xx that could not be read", client.ErrUnexpectedResponse, true},
 		{"2xx too large", client.ErrResponseTooLarge, true},
 		{"an error the SDK does not know", errors.New("proxy said no"), true},

@@ -264,8 +264,8 @@ func WithDedupStore(store DedupStore) WebhookOption {
 // WebhookHandler is the http.Handler to mount at your callback_url; [NewWebhookHandler]
 // builds it.
 type WebhookHandler struct {
-	key  *rsa.PublicKey
-	fn   func(context.Context, *WebhookEvent) error
+	key   *rsa.PublicKey
+	fn    func(context.Context, *WebhookEvent) error
 	store DedupStore // nil: no de-duplication
 }
 

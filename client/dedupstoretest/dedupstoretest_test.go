@@ -19,8 +19,8 @@ type bug string
 
 // The wrong stores the suite must fail, each with the case that catches it.
 var bugs = []struct {
-	bug   bug
-	case_ string
+	bug    bug
+	caught string
 }{
 	{"claims never hold", "a claim holds off another token until it lapses"},
 	{"claims never lapse", "a claim holds off another token until it lapses"},
@@ -55,9 +55,9 @@ func TestSuiteFailsWrongStores(t *testing.T) {
 			if err == nil {
 				t.Fatalf("the suite passed a store where %s:\n%s", b.bug, out)
 			}
-			failed := "--- FAIL: TestWrongStore/" + strings.ReplaceAll(b.case_, " ", "_")
+			failed := "--- FAIL: TestWrongStore/" + strings.ReplaceAll(b.caught, " ", "_")
 			if !strings.Contains(string(out), failed) {
-				t.Errorf("the suite failed, but not in %q:\n%s", b.case_, out)
+				t.Errorf("the suite failed, but not in %q:\n%s", b.caught, out)
 			}
 		})
 	}
