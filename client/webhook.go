@@ -286,9 +286,9 @@ type WebhookHandler struct {
 //   - fn failed: 500, so that LakiPay delivers the webhook again.
 //   - otherwise 200.
 //
-// Without [WithDeduplication] the handler does not de-duplicate: LakiPay may deliver a
-// webhook more than once and out of order, so fn must be idempotent on TransactionID plus
-// Status and ignore a status older than one it has applied.
+// Without [WithDedupStore] (or [WithDeduplication], its store in memory) the handler does not
+// de-duplicate: LakiPay may deliver a webhook more than once and out of order, so fn must be
+// idempotent on TransactionID plus Status and ignore a status older than one it has applied.
 func NewWebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) (*WebhookHandler, error) {
 	if err := webhook.CheckKey(key); err != nil {
 		return nil, fmt.Errorf("lakipay: webhook handler: %w", err)
