@@ -101,7 +101,10 @@ func ParseAttemptReference(ref string) (order string, attempt int, err error) {
 func (c *Client) CreateCheckoutAttempt(ctx context.Context, order string, attempt int, req CheckoutRequest,
 	begin func(ctx context.Context, attempt int) error,
 ) (*CheckoutSession, int, error) {
-	if req.Reference != "" {
+	switch {
+	case ctx == nil:
+		return nil, attempt, errNilContext // before begin, which may use it
+	case req.Reference != "":
 		return nil, attempt, errors.New("lakipay: checkout attempt: req.Reference must be empty: it is set for each attempt")
 	}
 	for repeated := false; ; repeated = true {

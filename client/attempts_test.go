@@ -213,6 +213,11 @@ func TestCreateCheckoutAttempt(t *testing.T) {
 				_, _, err := c.CreateCheckoutAttempt(t.Context(), "ORDER-42", 1, withReference, nil)
 				return err
 			},
+			"a nil context": func() error {
+				_, _, err := c.CreateCheckoutAttempt(nil, "ORDER-42", 1, request(t), //nolint:staticcheck // the nil context is the test
+					func(context.Context, int) error { t.Error("begin ran with a nil context"); return nil })
+				return err
+			},
 			"attempt 0": func() error {
 				_, _, err := c.CreateCheckoutAttempt(t.Context(), "ORDER-42", 0, request(t), nil)
 				return err
