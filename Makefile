@@ -14,6 +14,10 @@ help: ## List the targets.
 # does not carry chromedp.
 BROWSERTEST := contracttest/browsertest
 
+# SQLDEDUP is the module of the SQL-backed de-duplication store example: apart, so that the
+# SDK's module graph does not carry a database driver.
+SQLDEDUP := examples/sqldedup
+
 # GENERATED is what the generation pipeline (gen/main.go, every step in order) writes from
 # openapi.yaml: the models of package client, the compiled contract, the 3.1 rendition and
 # both spec files as Go constants (internal/specfile).
@@ -37,17 +41,20 @@ check-merchant: ## In a fresh merchant module (go mod init, go mod tidy through 
 	bash .ci/merchant
 
 .PHONY: lint
-lint: ## gofmt, go vet and golangci-lint (both modules).
+lint: ## gofmt, go vet and golangci-lint (every module).
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$unformatted" ] || { echo "gofmt: $$unformatted"; exit 1; }
 	$(GO) vet ./...
 	cd $(BROWSERTEST) && $(GO) vet ./...
+	cd $(SQLDEDUP) && $(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
 	cd $(BROWSERTEST) && $(GOLANGCI_LINT) run ./...
+	cd $(SQLDEDUP) && $(GOLANGCI_LINT) run ./...
 
 .PHONY: test
-test: ## Run every test (race detector on), the browser test's module included.
+test: ## Run every test (race detector on), the browser test's and the SQL example's modules included.
 	$(GO) test -race -count=1 ./...
 	cd $(BROWSERTEST) && $(GO) test -race -count=1 ./...
+	cd $(SQLDEDUP) && $(GO) test -race -count=1 ./...
 
 .PHONY: bench
 bench: ## Run the benchmarks (5 runs each; compare the ratios within one run).

@@ -82,19 +82,27 @@
 // (a fee of 0 is not no fee). Every request's JSON is checked against the contract compiled
 // from openapi.yaml (no spec is parsed at run time).
 //
+// # References
+//
 // One reference per payment attempt. LakiPay refuses a reference it has seen
 // (DUPLICATE_REFERENCE, see Errors) and documents no lookup by reference, so a reference, once
 // sent, is spent whatever became of its session. Do not use the order id as the reference: a
-// cancelled or failed order could never be paid again. Give each payment attempt its own,
-// ORDER-<order>-<attempt>: ORDER-42-1, then ORDER-42-2 after the shopper cancelled, the
-// payment failed or an answer was lost (see Retries), and keep each attempt's
-// LakipayTransactionID with the order. A webhook's Reference names the order and the
-// attempt: the text between "ORDER-" and the last "-" is the order. Settle the order once,
-// for a SUCCESS of its amount and currency whatever the attempt. While an attempt's session
-// is INITIATED or PENDING, send a returning shopper back to its CheckoutURL rather than
-// opening another attempt: two open sessions could both be paid. The shop in examples/shop
-// (github.com/lakipay/checkout-go/examples/shop) does all of this, with its tests against
-// package contracttest's fake.
+// cancelled or failed order could never be paid again. Give each payment attempt its own:
+// [AttemptReference] makes ORDER-42-1, then ORDER-42-2 after the shopper cancelled, the
+// payment failed or an answer was lost (see Retries), from an order of your own naming
+// ("ORDER-42": your prefix tells your references from another system's), and refuses what
+// the contract refuses (over 100 characters, "&"). [ParseAttemptReference] maps a webhook's
+// or a transaction's Reference back to the order and attempt, and refuses any reference
+// AttemptReference does not make. Keep each attempt's LakipayTransactionID with the order,
+// and settle the order once, for a SUCCESS of its amount and currency whatever the attempt.
+//
+// [Client.CreateCheckoutAttempt] opens one attempt: it records the attempt through your
+// function before the request is sent, sends the checkout with the attempt's reference, and
+// opens the next attempt, once, when LakiPay refuses the reference as spent. While an
+// attempt's session is INITIATED or PENDING, send a returning shopper back to its
+// CheckoutURL rather than opening another attempt: two open sessions could both be paid. The
+// shop in examples/shop (github.com/lakipay/checkout-go/examples/shop) does all of this, with
+// its tests against package contracttest's fake.
 //
 // Where LakiPay should send webhooks is CallbackURL, usually under the same public URL as
 // the redirects, so the service that serves the webhook handler needs its own URL before it
@@ -145,8 +153,10 @@
 //     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB).
 //
 // Both error types offer Fields(): the messages per request field ("phone_number": [...]), in
-// the same map shape, so one piece of code can show a shopper what to fix whether the client
-// or LakiPay refused.
+// the same map shape. [FieldMessages] merges them into what a shop can show: the fields of a
+// refused checkout with reasons fit for a person, LakiPay's documented codes placed on their
+// field whether or not LakiPay sent a field map (INVALID_PHONE on phone_number,
+// INVALID_AMOUNT on amount), and never a message that held the secret key.
 //
 // Error codes: decide on [APIError].StatusCode and [APIError.Retryable] first, and use Code
 // for what it adds; the list is open, so treat a code you do not know as a failure of its
@@ -161,9 +171,9 @@
 // the live contract suite (go test -run Live with LAKIPAY_API_KEY set) reports what it sends.
 // **Decision:** a reused reference is DUPLICATE_REFERENCE with HTTP 400, the status
 // integrations report from the live API. Since LakiPay documents no code for it, and lists
-// 409 Conflict for duplicates among its statuses, a caller that must recognise it against the
-// live API should also take a 409, or a 400 whose Fields() name only "reference" (the client
-// has already checked the reference's form), as the same answer; examples/shop does.
+// 409 Conflict for duplicates among its statuses, [IsDuplicateReference] also takes a 409, or
+// a 400 or 422 whose errors name only "reference" (the client has already checked the
+// reference's form), as the same answer.
 //
 // # Retries
 //
@@ -178,24 +188,25 @@
 // the same order. It is retried only when the connection was refused (a dial error), which
 // proves the request never left.
 //
-// So after a timeout, a connection cut once the request was sent, or a 429 or 5xx answer
-// (any error that is neither a [*ValidationError] nor a 4xx [*APIError]), the outcome is
-// unknown: LakiPay may have created the session and lost the answer. Nothing can have been
-// charged, since nobody saw its CheckoutURL. Recover like this:
+// So after a timeout, a connection cut once the request was sent, or a 429 or 5xx answer,
+// the outcome is unknown ([OutcomeUnknown]: anything but a [*ValidationError] or a 4xx
+// [*APIError] other than 408 and 429): LakiPay may have created the session and lost the
+// answer. Nothing can have been charged, since nobody saw its CheckoutURL. Recover like this
+// ([Client.CreateCheckoutAttempt] does steps 2 and 3):
 //
 //  1. Tell the shopper to try again in a moment, and repeat the call with the same
 //     reference when they do (never in a tight loop).
 //  2. If it succeeds, the first try created nothing: use this session. Repeating the
 //     reference first is what keeps the order at one session in that case.
-//  3. If it fails with DUPLICATE_REFERENCE (see Errors), the first try did create a
-//     session, but LakiPay offers no way back to it (no lookup by reference) and nobody can
-//     pay it: open the next attempt with the next reference (ORDER-42-2) and send the shopper
-//     there. Should LakiPay send webhooks about the lost session, they carry its reference
-//     (ORDER-42-1) and map to the order like any attempt's.
+//  3. If it fails with DUPLICATE_REFERENCE ([IsDuplicateReference]), the first try did
+//     create a session, but LakiPay offers no way back to it (no lookup by reference) and
+//     nobody can pay it: open the next attempt with the next reference (ORDER-42-2) and send
+//     the shopper there. Should LakiPay send webhooks about the lost session, they carry its
+//     reference (ORDER-42-1) and map to the order like any attempt's.
 //
 // Package contracttest's FaultLostAnswer produces exactly this case (the session is created,
-// the answer dropped); the lostAnswer example of [Client.CreateCheckout] and examples/shop
-// show the recovery.
+// the answer dropped); the lostAnswer example of [Client.CreateCheckoutAttempt] and
+// examples/shop show the recovery.
 //
 // [WithTimeout] bounds each attempt, including reading the body; the caller's context bounds
 // the whole call, retries and waits included.
@@ -250,19 +261,32 @@
 // option is an error when the handler is built. LakiPay signs with RSA-2048; public keys
 // shorter than 2048 bits are refused ([ErrInvalidWebhookKey]).
 //
-// Webhooks can arrive more than once and out of order: de-duplicate on TransactionID plus
-// Status. [WithDeduplication] makes the handler do it in memory: it remembers the last N
-// pairs your function accepted and answers a repeat 200 without calling it, and once your
-// function accepted a final status (SUCCESS, FAILED, CANCELLED) it answers any other status
-// the spec knows of that transaction 200 without calling it (a PENDING that arrives after the
-// SUCCESS is stale); a status it does not know (a REFUNDED LakiPay added later) still reaches
-// your function once. A pair whose function failed is not remembered, so LakiPay's retry reaches it
-// again, and two concurrent deliveries of one pair never both call it. That memory is per
-// process and bounded, so keep your function idempotent too when you run several instances
-// or restart.
+// Webhooks can arrive more than once and out of order, and the shopper's return page learns
+// the same status through [Client.GetTransaction]: settle each (TransactionID, Status) once.
+// [WithDedupStore] makes the handler do it through a [DedupStore], and [SettleOnce] makes the
+// return page do it through the same store, so that a webhook and the return page never both
+// settle one payment. A repeated status is answered 200 without calling your function; once
+// a final status (SUCCESS, FAILED, CANCELLED) was settled, any other status the spec knows of
+// that transaction is stale (a PENDING that arrives after the SUCCESS) and answered 200
+// without calling it; a status the SDK does not know (a REFUNDED LakiPay added later) still
+// reaches your function once. A status whose function failed is not recorded, so LakiPay's
+// retry reaches it again, and two deliveries of one transaction, on any instances sharing the
+// store, never run your function at once: one waits for the other's outcome.
 //
-//	h, err := client.NewWebhookHandler(key, process, client.WithDeduplication(10_000))
+// [WithDeduplication] is [WithDedupStore] with a [MemoryDedupStore]: per process, bounded and
+// forgotten on restart. With several instances behind a load balancer, or to survive a
+// restart, give the handler and the return page one store in a database they share;
+// examples/sqldedup is one on database/sql (one table, one atomic statement per operation),
+// tested against SQLite, and package client/dedupstoretest holds any store to the contract.
+// A claim lapses after [DedupLease], so an instance that died while settling holds its
+// transaction only that long; your function then runs again for it, so keep its effects
+// idempotent (an order that is paid stays paid).
+//
+//	store, _ := client.NewMemoryDedupStore(10_000) // or a durable one, shared by every instance
+//	h, err := client.NewWebhookHandler(key, process, client.WithDedupStore(store))
 //	http.Handle("POST /lakipay/webhook", h)
+//	// the return page, after tx, err := c.GetTransaction(ctx, id):
+//	result, err := client.SettleOnce(ctx, store, tx.TransactionID, tx.Status, processTx)
 //
 // A signature proves who sent a body, not that it was sent once: a replayed webhook verifies,
 // which is another reason to de-duplicate. Anything else is refused before your function

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
@@ -215,32 +214,49 @@ func SignWebhook(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 type WebhookOption func(*webhookConfig) error
 
 type webhookConfig struct {
-	dedupCapacity int // 0: no de-duplication
+	store DedupStore // nil: no de-duplication
 }
 
-// WithDeduplication makes the handler remember the last capacity webhooks (TransactionID,
-// Status) whose fn returned nil, and answer 200 without calling fn again for:
+// WithDeduplication makes the handler de-duplicate in memory, remembering the last capacity
+// settled statuses: it is [WithDedupStore] with a [NewMemoryDedupStore] of that capacity.
+// Its memory is per handler and per process: with several instances behind a load balancer,
+// across restarts, or to share it with the return page ([SettleOnce]), give the handler a
+// store of your own with [WithDedupStore]. capacity must be at least 1.
+func WithDeduplication(capacity int) WebhookOption {
+	return func(c *webhookConfig) error {
+		store, err := NewMemoryDedupStore(capacity)
+		if err != nil {
+			return err
+		}
+		c.store = store
+		return nil
+	}
+}
+
+// WithDedupStore makes the handler settle each webhook through [SettleOnce] on store, keyed
+// by its TransactionID and Status, and answer 200 without calling fn for:
 //
-//   - a duplicate: the same pair again;
+//   - a duplicate: a status of the transaction settled before, by this handler, another
+//     instance sharing the store, or the return page calling [SettleOnce] on it;
 //   - a stale webhook: another status openapi.yaml knows, of a transaction whose final status
-//     (SUCCESS, FAILED, CANCELLED, which never change) fn already accepted, such as a PENDING
-//     that arrives after the SUCCESS.
+//     (SUCCESS, FAILED, CANCELLED, which never change) was settled, such as a PENDING that
+//     arrives after the SUCCESS.
 //
 // A status the SDK does not know (LakiPay added it later, such as a REFUNDED after the
 // SUCCESS) is never taken for stale, since the SDK cannot tell what it means: it reaches fn
-// once per transaction, de-duplicated like any pair, and makes no transaction final.
+// once per transaction, de-duplicated like any status, and makes no transaction final.
 //
-// A pair whose fn failed is not remembered, so LakiPay's retry reaches fn again; while fn runs
-// for a pair, a concurrent delivery of the same pair waits for its outcome instead of calling
-// fn a second time. Memory is bounded by capacity (the oldest pair is forgotten first). It is
-// per handler and per process: with several instances behind a load balancer, or across
-// restarts, fn must still be idempotent. capacity must be at least 1.
-func WithDeduplication(capacity int) WebhookOption {
+// While fn runs for a transaction, another delivery of it (on any instance sharing the store)
+// waits for its outcome instead of calling fn concurrently; one whose request ends first is
+// answered 503. fn runs under a context that ends with the claim's [DedupLease]. A status
+// whose fn failed or panicked is not recorded, so LakiPay's retry reaches fn again; when the
+// store fails, fn is not called and the answer is 503, so LakiPay delivers again.
+func WithDedupStore(store DedupStore) WebhookOption {
 	return func(c *webhookConfig) error {
-		if capacity < 1 {
-			return fmt.Errorf("lakipay: webhook handler: deduplication capacity must be at least 1, got %d", capacity)
+		if store == nil {
+			return errors.New("lakipay: webhook handler: the de-duplication store is nil")
 		}
-		c.dedupCapacity = capacity
+		c.store = store
 		return nil
 	}
 }
@@ -248,9 +264,9 @@ func WithDeduplication(capacity int) WebhookOption {
 // WebhookHandler is the http.Handler to mount at your callback_url; [NewWebhookHandler]
 // builds it.
 type WebhookHandler struct {
-	key  *rsa.PublicKey
-	fn   func(context.Context, *WebhookEvent) error
-	seen *deduplicator // nil: no de-duplication
+	key   *rsa.PublicKey
+	fn    func(context.Context, *WebhookEvent) error
+	store DedupStore // nil: no de-duplication
 }
 
 // NewWebhookHandler returns the handler for LakiPay's webhooks, verified with LakiPay's
@@ -270,9 +286,9 @@ type WebhookHandler struct {
 //   - fn failed: 500, so that LakiPay delivers the webhook again.
 //   - otherwise 200.
 //
-// Without [WithDeduplication] the handler does not de-duplicate: LakiPay may deliver a
-// webhook more than once and out of order, so fn must be idempotent on TransactionID plus
-// Status and ignore a status older than one it has applied.
+// Without [WithDedupStore] (or [WithDeduplication], its store in memory) the handler does not
+// de-duplicate: LakiPay may deliver a webhook more than once and out of order, so fn must be
+// idempotent on TransactionID plus Status and ignore a status older than one it has applied.
 func NewWebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEvent) error, opts ...WebhookOption) (*WebhookHandler, error) {
 	if err := webhook.CheckKey(key); err != nil {
 		return nil, fmt.Errorf("lakipay: webhook handler: %w", err)
@@ -289,11 +305,7 @@ func NewWebhookHandler(key *rsa.PublicKey, fn func(context.Context, *WebhookEven
 			return nil, err
 		}
 	}
-	h := &WebhookHandler{key: key, fn: fn}
-	if cfg.dedupCapacity > 0 {
-		h.seen = newDeduplicator(cfg.dedupCapacity)
-	}
-	return h, nil
+	return &WebhookHandler{key: key, fn: fn, store: cfg.store}, nil
 }
 
 // ServeHTTP verifies one webhook and hands it to the handler's function.
@@ -318,135 +330,29 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
 		return
 	}
-	call := func() error { return h.fn(r.Context(), event) }
-	if h.seen == nil {
-		if call() != nil {
+	if h.store == nil {
+		if h.fn(r.Context(), event) != nil {
 			textReply(w, http.StatusInternalServerError, "webhook processing failed")
 			return
 		}
 		textReply(w, http.StatusOK, "ok")
 		return
 	}
-	switch h.seen.do(r.Context(), webhookKey{event.TransactionID, event.Status}, call) {
-	case dedupDone:
-		textReply(w, http.StatusOK, "ok")
-	case dedupDuplicate:
-		textReply(w, http.StatusOK, "ok (duplicate)")
-	case dedupStale:
-		textReply(w, http.StatusOK, "ok (stale: the transaction is already final)")
-	case dedupFailed:
-		textReply(w, http.StatusInternalServerError, "webhook processing failed")
-	case dedupAbandoned:
+	result, err := SettleOnce(r.Context(), h.store, event.TransactionID, event.Status,
+		func(ctx context.Context) error { return h.fn(ctx, event) })
+	switch {
+	case errors.Is(err, ErrClaimHeld):
 		textReply(w, http.StatusServiceUnavailable, "the same webhook is being processed")
-	}
-}
-
-// webhookKey identifies a webhook for de-duplication: LakiPay's documented key.
-type webhookKey struct {
-	transactionID string
-	status        TransactionStatus
-}
-
-// dedupResult is what happened to one delivery in a deduplicator.
-type dedupResult int
-
-const (
-	dedupDone      dedupResult = iota // fn ran and returned nil
-	dedupDuplicate                    // an earlier delivery's fn returned nil: fn not called
-	dedupStale                        // fn accepted a final status of the transaction: fn not called
-	dedupFailed                       // fn ran and failed: the pair is not remembered
-	dedupAbandoned                    // the request ended while the same pair was processed
-)
-
-// deduplicator remembers the pairs whose fn succeeded, and the final status of each
-// transaction among them, the oldest forgotten first; it runs fn at most once at a time per
-// pair. It is safe for concurrent use.
-type deduplicator struct {
-	capacity int
-
-	mu       sync.Mutex
-	done     map[webhookKey]struct{}
-	final    map[string]TransactionStatus // transaction id → the final status fn accepted
-	order    []webhookKey                 // ring of the remembered pairs, next is the oldest once full
-	next     int
-	inflight map[webhookKey]chan struct{} // closed when that pair's fn returns
-}
-
-func newDeduplicator(capacity int) *deduplicator {
-	return &deduplicator{
-		capacity: capacity,
-		done:     map[webhookKey]struct{}{},
-		final:    map[string]TransactionStatus{},
-		inflight: map[webhookKey]chan struct{}{},
-	}
-}
-
-// do runs fn for k unless k was already processed successfully, or its transaction reached a
-// final status that fn accepted; a concurrent call for the same k waits for the running one
-// (or for ctx) and then decides again.
-func (d *deduplicator) do(ctx context.Context, k webhookKey, fn func() error) dedupResult {
-	for {
-		d.mu.Lock()
-		if _, ok := d.done[k]; ok {
-			d.mu.Unlock()
-			return dedupDuplicate
-		}
-		if _, ok := d.final[k.transactionID]; ok && k.status.Valid() {
-			d.mu.Unlock()
-			return dedupStale
-		}
-		running, busy := d.inflight[k]
-		if !busy {
-			finished := make(chan struct{})
-			d.inflight[k] = finished
-			d.mu.Unlock()
-			return d.run(k, finished, fn)
-		}
-		d.mu.Unlock()
-		select {
-		case <-running:
-		case <-ctx.Done():
-			return dedupAbandoned
-		}
-	}
-}
-
-// run calls fn for k and records its outcome, even if fn panics.
-func (d *deduplicator) run(k webhookKey, finished chan struct{}, fn func() error) (result dedupResult) {
-	result = dedupFailed
-	defer func() {
-		d.mu.Lock()
-		delete(d.inflight, k)
-		if result == dedupDone {
-			d.rememberLocked(k)
-		}
-		d.mu.Unlock()
-		close(finished)
-	}()
-	if fn() == nil {
-		result = dedupDone
-	}
-	return result
-}
-
-// rememberLocked adds k, forgetting the oldest pair when full; the caller holds d.mu. It keeps
-// its own copy of the transaction id, not the event's text (which holds the signature too).
-func (d *deduplicator) rememberLocked(k webhookKey) {
-	k.transactionID = strings.Clone(k.transactionID)
-	if len(d.order) < d.capacity {
-		d.order = append(d.order, k)
-	} else {
-		old := d.order[d.next]
-		delete(d.done, old)
-		if d.final[old.transactionID] == old.status {
-			delete(d.final, old.transactionID)
-		}
-		d.order[d.next] = k
-		d.next = (d.next + 1) % d.capacity
-	}
-	d.done[k] = struct{}{}
-	if k.status.IsFinal() {
-		d.final[k.transactionID] = k.status
+	case errors.Is(err, ErrDedupStore):
+		textReply(w, http.StatusServiceUnavailable, "webhook de-duplication is unavailable")
+	case err != nil:
+		textReply(w, http.StatusInternalServerError, "webhook processing failed")
+	case result == SettledBefore:
+		textReply(w, http.StatusOK, "ok (duplicate)")
+	case result == Stale:
+		textReply(w, http.StatusOK, "ok (stale: the transaction is already final)")
+	default:
+		textReply(w, http.StatusOK, "ok")
 	}
 }
 

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -133,19 +134,28 @@ func TestDecodeEventEnumsAndText(t *testing.T) {
 	assert.Equal(t, "ETB", event.Currency)
 }
 
-// TestDeduplicationKeepsItsOwnCopy: a remembered pair holds a copy of the transaction id, not
-// a slice of the event's text, which also holds the signature (bounded memory per pair).
+// TestDeduplicationKeepsItsOwnCopy: the memory store keeps its own copy of a transaction id
+// and status, never a slice of the event's text, which also holds the signature (bounded
+// memory per settled status).
 func TestDeduplicationKeepsItsOwnCopy(t *testing.T) {
 	text := "TXN-1" + strings.Repeat("s", 344) // an id sharing its memory with a long signature
 	id := text[:5]
-	d := newDeduplicator(2)
-	require.Equal(t, dedupDone, d.do(t.Context(), webhookKey{id, TransactionStatusSUCCESS}, func() error { return nil }))
-	for k := range d.done {
-		assert.Equal(t, id, k.transactionID)
-		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(k.transactionID))
-	}
-	for remembered := range d.final {
+	statusText := "SUCCESS" + strings.Repeat("s", 344)
+	status := TransactionStatus(statusText[:7])
+	store, err := NewMemoryDedupStore(2)
+	require.NoError(t, err)
+	result, err := SettleOnce(t.Context(), store, id, status, func(context.Context) error { return nil })
+	require.NoError(t, err)
+	require.Equal(t, Settled, result)
+	require.Len(t, store.settled, 1)
+	for remembered, statuses := range store.settled {
+		assert.Equal(t, id, remembered)
 		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(remembered))
+		require.Equal(t, []TransactionStatus{status}, statuses)
+		assert.NotSame(t, unsafe.StringData(string(status)), unsafe.StringData(string(statuses[0])))
 	}
-	assert.Len(t, d.done, 1)
+	for _, p := range store.order {
+		assert.NotSame(t, unsafe.StringData(id), unsafe.StringData(p.id))
+	}
+	assert.Empty(t, store.claims, "the claim ended with the settlement")
 }

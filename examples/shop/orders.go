@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -52,27 +51,25 @@ func (o Order) sessionOpen() bool {
 // orderID is the form of an order id: safe in a URL path and in a LakiPay reference.
 var orderID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// referencePrefix starts every reference of this shop.
+// referencePrefix starts every reference of this shop: another system's references on the
+// same LakiPay account are told apart by it.
 const referencePrefix = "ORDER-"
 
 // Reference is the LakiPay reference of an order's payment attempt: ORDER-42-1, then
-// ORDER-42-2, ... LakiPay refuses a reference it has seen, so each attempt needs its own;
-// [ParseReference] maps a webhook's reference back to the order.
+// ORDER-42-2, ... ([client.AttemptReference]), "" for an attempt below 1. LakiPay refuses a
+// reference it has seen, so each attempt needs its own; [ParseReference] maps a webhook's
+// reference back to the order.
 func Reference(orderID string, attempt int) string {
-	return referencePrefix + orderID + "-" + strconv.Itoa(attempt)
+	ref, _ := client.AttemptReference(referencePrefix+orderID, attempt)
+	return ref
 }
 
 // ParseReference returns the order and attempt of a reference made by [Reference]; ok is
 // false for any other reference (another system's, on the same LakiPay account).
 func ParseReference(ref string) (id string, attempt int, ok bool) {
-	rest, found := strings.CutPrefix(ref, referencePrefix)
-	i := strings.LastIndexByte(rest, '-')
-	if !found || i < 0 {
-		return "", 0, false
-	}
-	id, n := rest[:i], rest[i+1:]
-	attempt, err := strconv.Atoi(n)
-	if err != nil || attempt < 1 || strconv.Itoa(attempt) != n || !orderID.MatchString(id) {
+	order, attempt, err := client.ParseAttemptReference(ref)
+	id, ours := strings.CutPrefix(order, referencePrefix)
+	if err != nil || !ours || !orderID.MatchString(id) {
 		return "", 0, false
 	}
 	return id, attempt, true

@@ -34,6 +34,12 @@ type Config struct {
 	// Logger receives what needs a person's attention (a payment that does not match its
 	// order, an order paid twice) and LakiPay's failures. Optional.
 	Logger *slog.Logger
+	// Dedup is where the shop remembers which payment statuses it settled: the webhook
+	// receiver and the return page both settle through it, so that they never both settle
+	// one payment. Optional: when nil, a client.NewMemoryDedupStore, which serves one
+	// instance and forgets on restart; give several instances one durable store
+	// (examples/sqldedup).
+	Dedup client.DedupStore
 }
 
 // Shop is the shop's HTTP service: order pages, payment through LakiPay's hosted checkout,
@@ -44,6 +50,7 @@ type Shop struct {
 	mediums   []client.Medium
 	onPaid    func(Order)
 	log       *slog.Logger
+	dedup     client.DedupStore
 	orders    orders
 	mux       *http.ServeMux
 }
@@ -66,15 +73,23 @@ func New(cfg Config) (*Shop, error) {
 		mediums:   cfg.Mediums,
 		onPaid:    cfg.OnPaid,
 		log:       cfg.Logger,
+		dedup:     cfg.Dedup,
 		mux:       http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.dedup == nil {
+		memory, err := client.NewMemoryDedupStore(10_000)
+		if err != nil {
+			return nil, fmt.Errorf("shop: %w", err)
+		}
+		s.dedup = memory
+	}
 	// The handler verifies every webhook before receive runs, answers 400 to a forgery and
-	// 500 when receive fails (LakiPay delivers again), and answers a repeat 200 without
-	// calling receive: LakiPay may deliver a webhook more than once.
-	webhooks, err := client.NewWebhookHandler(cfg.WebhookKey, s.receive, client.WithDeduplication(10_000))
+	// 500 when receive fails (LakiPay delivers again), and answers a repeat, or a status
+	// the return page settled already, 200 without calling receive.
+	webhooks, err := client.NewWebhookHandler(cfg.WebhookKey, s.receive, client.WithDedupStore(s.dedup))
 	if err != nil {
 		return nil, fmt.Errorf("shop: %w", err)
 	}
@@ -129,11 +144,13 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 		// The current attempt has a session that may still be paid: send the shopper back
 		// to it. Opening a second one could let both be paid.
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
+		if err == nil {
+			err = s.apply(r.Context(), tx)
+		}
 		if err != nil {
 			s.unavailable(w, o, err)
 			return
 		}
-		s.apply(tx)
 		if !tx.Status.IsFinal() {
 			http.Redirect(w, r, checkoutURL, http.StatusSeeOther)
 			return
@@ -147,54 +164,29 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 
 	// A new attempt after one whose session ended (failed, cancelled); the same attempt
 	// again after one whose outcome is unknown (its answer never came), so that LakiPay's
-	// reference check tells whether that one created a session.
+	// answer to its reference tells whether that one created a session: if it did, nobody
+	// can pay it, and the SDK opens the next attempt.
 	attempt := o.Attempt
 	if attempt == 0 || o.TransactionID != "" {
 		attempt++
 	}
-	for retried := false; ; retried = true {
-		s.orders.begin(e, attempt)
-		session, err := s.lakipay.CreateCheckout(r.Context(), s.checkoutRequest(o, attempt, phone))
-		switch {
-		case err == nil:
-			s.orders.opened(e, session)
-			http.Redirect(w, r, session.CheckoutURL, http.StatusSeeOther)
-			return
-		case duplicateReference(err) && !retried:
-			// An earlier try of this attempt created a session whose answer was lost.
-			// LakiPay has no lookup by reference, and nobody ever saw that session's
-			// checkout_url, so nobody can pay it: open the next attempt instead.
-			s.log.Warn("shop: reference already used; opening the next attempt",
-				"reference", Reference(o.ID, attempt), "order", o.ID)
-			attempt++
-			continue
-		}
+	session, _, err := s.lakipay.CreateCheckoutAttempt(r.Context(), referencePrefix+o.ID, attempt, s.checkoutRequest(o, phone),
+		func(_ context.Context, n int) error { s.orders.begin(e, n); return nil })
+	if err != nil {
 		s.refused(w, o, phone, err)
 		return
 	}
+	s.orders.opened(e, session)
+	http.Redirect(w, r, session.CheckoutURL, http.StatusSeeOther)
 }
 
-// duplicateReference reports LakiPay's refusal of a reference it has seen. LakiPay documents
-// no error_code for it: DUPLICATE_REFERENCE is the SDK's (and its fake's), and a 409, or a
-// 400 about the reference alone, is taken as the same answer (see Errors in package client).
-func duplicateReference(err error) bool {
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	fields := apiErr.Fields()
-	return apiErr.Code == client.ErrorCodeDuplicateReference || apiErr.StatusCode == http.StatusConflict ||
-		(apiErr.StatusCode == http.StatusBadRequest && len(fields) == 1 && len(fields["reference"]) > 0)
-}
-
-// checkoutRequest is the checkout for one attempt to pay order o.
-func (s *Shop) checkoutRequest(o Order, attempt int, phone string) client.CheckoutRequest {
+// checkoutRequest is the checkout of order o; its reference is the attempt's.
+func (s *Shop) checkoutRequest(o Order, phone string) client.CheckoutRequest {
 	back := s.publicURL + "/orders/" + url.PathEscape(o.ID) + "/return"
 	return client.CheckoutRequest{
 		Amount:      o.Amount,
 		Currency:    o.Currency,
 		PhoneNumber: phone,
-		Reference:   Reference(o.ID, attempt),
 		Description: "Order " + o.ID,
 		CallbackURL: s.publicURL + WebhookPath,
 		// One return page for both outcomes: it asks LakiPay what happened, because anyone
@@ -204,27 +196,15 @@ func (s *Shop) checkoutRequest(o Order, attempt int, phone string) client.Checko
 	}
 }
 
-// refused answers a checkout LakiPay did not open: the shopper's phone number is wrong (400,
-// with the reasons), LakiPay is unavailable or the outcome is unknown (503: try again), or
+// refused answers a checkout LakiPay did not open: LakiPay is unavailable or the outcome is
+// unknown (503: try again), the shopper's phone number is wrong (400, with the reasons), or
 // the shop is misconfigured (500).
 func (s *Shop) refused(w http.ResponseWriter, o Order, phone string, err error) {
-	var (
-		verr   *client.ValidationError
-		apiErr *client.APIError
-		fields map[string][]string
-	)
-	switch {
-	case errors.As(err, &verr):
-		fields = verr.Fields()
-	case errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests:
-		fields = apiErr.Fields()
-		if apiErr.Code == client.ErrorCodeInvalidPhone && len(fields["phone_number"]) == 0 {
-			fields = map[string][]string{"phone_number": {apiErr.Message}}
-		}
-	default: // 429, 5xx, or no answer: LakiPay may work again in a moment
+	if client.OutcomeUnknown(err) { // LakiPay may work again in a moment
 		s.unavailable(w, o, err)
 		return
 	}
+	fields := client.FieldMessages(err)
 	if problems := fields["phone_number"]; len(problems) > 0 && len(fields) == 1 {
 		page := orderPage(o)
 		page.Phone, page.PhoneProblems = phone, problems
@@ -263,6 +243,9 @@ func (s *Shop) confirm(w http.ResponseWriter, r *http.Request) {
 	o, _ := s.orders.read(e)
 	if o.sessionOpen() {
 		tx, err := s.lakipay.GetTransaction(r.Context(), o.TransactionID)
+		if err == nil {
+			err = s.apply(r.Context(), tx)
+		}
 		if err != nil {
 			s.log.Warn("shop: cannot confirm the payment", "order", o.ID, "error", err)
 			page := orderPage(o)
@@ -270,7 +253,6 @@ func (s *Shop) confirm(w http.ResponseWriter, r *http.Request) {
 			render(w, http.StatusServiceUnavailable, page)
 			return
 		}
-		s.apply(tx)
 		o, _ = s.orders.read(e)
 	}
 	render(w, http.StatusOK, orderPage(o))
@@ -285,9 +267,14 @@ func (s *Shop) receive(_ context.Context, ev *client.WebhookEvent) error {
 	return nil
 }
 
-// apply settles what transaction detail says.
-func (s *Shop) apply(tx *client.Transaction) {
-	s.settle(tx.Reference, tx.TransactionID, tx.Status, tx.Amount, tx.Currency)
+// apply settles what transaction detail says, through the store the webhook receiver settles
+// through: a status the webhook settled is not settled again here, nor the other way round.
+func (s *Shop) apply(ctx context.Context, tx *client.Transaction) error {
+	_, err := client.SettleOnce(ctx, s.dedup, tx.TransactionID, tx.Status, func(context.Context) error {
+		s.settle(tx.Reference, tx.TransactionID, tx.Status, tx.Amount, tx.Currency)
+		return nil
+	})
+	return err
 }
 
 // settle updates the order a transaction belongs to and ships it when it became paid.

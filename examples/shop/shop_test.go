@@ -62,14 +62,16 @@ func newClient(t *testing.T, baseURL string, opts ...client.Option) *client.Clie
 	return c
 }
 
-func startShop(t *testing.T, lakipay *contracttest.Server, c *client.Client) *world {
+// startShop starts the shop on LakiPay (the fake) through c; configure, if any, completes its
+// Config.
+func startShop(t *testing.T, lakipay *contracttest.Server, c *client.Client, configure ...func(*shop.Config)) *world {
 	t.Helper()
 	w := &world{lakipay: lakipay}
 	// The shop needs its own URL (for callback_url and the redirects) before its handler
 	// exists: an unstarted server has its address already.
 	srv := httptest.NewUnstartedServer(nil)
 	w.url = "http://" + srv.Listener.Addr().String()
-	s, err := shop.New(shop.Config{
+	cfg := shop.Config{
 		LakiPay:    c,
 		WebhookKey: lakipay.PublicKey(),
 		PublicURL:  w.url,
@@ -79,7 +81,11 @@ func startShop(t *testing.T, lakipay *contracttest.Server, c *client.Client) *wo
 			defer w.mu.Unlock()
 			w.shipped = append(w.shipped, o)
 		},
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	s, err := shop.New(cfg)
 	require.NoError(t, err)
 	w.shop = s
 	srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
