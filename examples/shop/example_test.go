@@ -14,6 +14,13 @@ import (
 // ship sends a paid order on its way, in the snippets.
 func ship(shop.Order) {}
 
+// sharedDedupStore stands, in the snippets, for a store in the database every instance
+// shares (examples/sqldedup is one on database/sql).
+func sharedDedupStore() client.DedupStore {
+	store, _ := client.NewMemoryDedupStore(10_000)
+	return store
+}
+
 // The shop in production, as README.md shows it: compiled, never run (it serves on :8080).
 //
 //nolint:ineffassign // the snippet shows the calls, not their error handling
@@ -22,9 +29,10 @@ func Example_production() {
 	c, err := client.NewFromEnv()                  // LAKIPAY_API_KEY=PUBLICKEY:SECRETKEY
 	pem, err := os.ReadFile("lakipay-webhook.pem") // from LakiPay's dashboard
 	key, err := client.ParsePublicKey(pem)
+	store := sharedDedupStore() // a client.DedupStore every instance shares: examples/sqldedup on your database
 	s, err := shop.New(shop.Config{LakiPay: c, WebhookKey: key, PublicURL: "https://shop.example",
 		Mediums: []client.Medium{client.MediumMPESA, client.MediumTELEBIRR, client.MediumCBE},
-		OnPaid:  ship, Logger: slog.Default()})
+		OnPaid:  ship, Logger: slog.Default(), Dedup: store})
 	srv := &http.Server{Addr: ":8080", Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	err = srv.ListenAndServe()
 	// end snippet
