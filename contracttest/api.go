@@ -182,7 +182,8 @@ func (f *Fake) handle(r *http.Request, body []byte, op string, violations []cont
 		return a
 	}
 	if len(violations) > 0 {
-		return errorAnswer(http.StatusBadRequest, client.ErrorCodeValidation, "Validation failed", fieldErrors(violations))
+		fields := fieldErrors(violations)
+		return errorAnswer(http.StatusBadRequest, validationCode(fields), "Validation failed", fields)
 	}
 	switch Operation(op) {
 	case OpCreateCheckout:
@@ -210,7 +211,9 @@ func (f *Fake) authorize(r *http.Request, violations []contract.Violation) (answ
 	return answer{}, false
 }
 
-// fieldErrors groups violations by request field, in LakiPay's errors map form.
+// fieldErrors groups violations under the keys of LakiPay's errors map (see
+// [contract.Violation.ErrorKey]); a message says where below its key the rule broke
+// ("supported_mediums.1: must be one of ...") when the key does not say it all.
 func fieldErrors(violations []contract.Violation) map[string][]string {
 	out := map[string][]string{}
 	for _, v := range violations {
@@ -218,9 +221,28 @@ func fieldErrors(violations []contract.Violation) map[string][]string {
 		if v.Reason != "" {
 			msg = v.Reason + " (" + v.Rule + ")"
 		}
-		out[v.Field()] = append(out[v.Field()], msg)
+		key := v.ErrorKey()
+		if field := v.Field(); field != key {
+			msg = field + ": " + msg
+		}
+		out[key] = append(out[key], msg)
 	}
 	return out
+}
+
+// validationCode is the error_code of a 400 naming fields (openapi.yaml's BadRequest): LakiPay's
+// documented INVALID_AMOUNT or INVALID_PHONE when the amount or the phone number alone is
+// broken, VALIDATION_ERROR otherwise.
+func validationCode(fields map[string][]string) client.ErrorCode {
+	if len(fields) == 1 {
+		switch {
+		case fields["amount"] != nil:
+			return client.ErrorCodeInvalidAmount
+		case fields["phone_number"] != nil:
+			return client.ErrorCodeInvalidPhone
+		}
+	}
+	return client.ErrorCodeValidation
 }
 
 func (f *Fake) createCheckout(r *http.Request, body []byte) answer {

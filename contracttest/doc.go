@@ -37,9 +37,13 @@
 //
 //   - POST /payment/checkout: creates an INITIATED session with checkout_url = the fake's own
 //     origin + /checkout/{token}. 401 INVALID_API_KEY without a well-formed X-API-Key (or
-//     without the one pinned by [WithAPIKey]); 400 VALIDATION_ERROR naming every broken field
-//     in errors ("redirects.success": ["... (pattern)"]); 400 DUPLICATE_REFERENCE for a
-//     reference already used.
+//     without the one pinned by [WithAPIKey]); 400 naming every broken field in errors
+//     ("redirects.success": ["... (pattern)"]), with LakiPay's INVALID_AMOUNT when the amount
+//     alone is broken, INVALID_PHONE when the phone number alone is, VALIDATION_ERROR
+//     otherwise; 400 DUPLICATE_REFERENCE for a reference already used. The keys of errors are
+//     those openapi.yaml's ErrorEnvelope decides: a field's name, "redirects.success" for a
+//     nested one, never an array index ("supported_mediums", whose message names the item),
+//     "id" for the path parameter.
 //   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id. It
 //     echoes every field of the checkout request that Transaction declares under the same JSON
 //     name and type (reference, amount, currency, description, and any field openapi.yaml adds
