@@ -170,6 +170,7 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 			return
 		}
 		header := f.header(a)
+		f.markScripted(header, a.scripted)
 		f.selfCheck(op, a, header, out)
 		writeBytes(w, a.status, header, out)
 		f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
@@ -454,6 +455,12 @@ func (f *Fake) extendDeadlines(w http.ResponseWriter, d time.Duration) {
 // are deliberate and not checked against the spec.
 func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, op string, sc script, violations []contract.Violation) {
 	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
+	// Every answer below is broken on purpose: marked so, for a Transport in front of the fake.
+	what := "fault " + sc.fault.String()
+	if sc.fault == 0 {
+		what = "fail-next " + strconv.Itoa(sc.status)
+	}
+	f.markAnswer(w.Header(), what)
 	if a, ok := scriptedError(sc); ok {
 		f.record(op, a)
 		f.write(w, a)

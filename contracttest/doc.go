@@ -29,6 +29,22 @@
 // Request and response bodies reach the caller intact; a transport error or a body cut short
 // reaches it unchanged.
 //
+// # Expected violations
+//
+// Some violations are the point of a test. A fake marks each answer it breaks on purpose (a
+// scripted fault such as [FaultBadGateway]'s HTML 502, a status forced by [Fake.FailNext],
+// the values scripted with [Fake.SetStatus]) with a header carrying its secret token, and a
+// [Transport] in front of it logs the violations the mark covers as expected (t.Logf)
+// instead of failing the test: every violation of a faulted or forced answer, and of a
+// SetStatus answer exactly the scripted status or medium in its own field (another violation
+// of the same answer still fails). **Decision:** a mark is honoured only with the token of a
+// fake of this process that is not closed (128 random bits per fake, which LakiPay, a proxy or
+// a stub cannot produce), so the same transport in front of live LakiPay judges every answer,
+// header or not. A test's own purpose goes through [ExpectViolation] (operation, rule and
+// field, for the transports given it, until the test ends; the test fails if it never came,
+// so it cannot hide a real violation forever). [OnExpected] receives the expected ones:
+// [NewTransport] drops them without it.
+//
 // # Fake LakiPay
 //
 // [NewServer] starts a [Fake] on loopback for one test (closed by t.Cleanup); [NewFake] returns
@@ -62,7 +78,8 @@
 // Every response the fake makes itself, and every webhook body, is validated against the spec:
 // a violation is a bug in the fake and fails the test ([NewServer]) or goes to
 // [WithViolationHook] and the logger ([NewFake]). Requests the fake refuses and scripted
-// faults do not fail the test: they are the point of some tests. State lives in memory and
+// faults do not fail the test: they are the point of some tests (a [Transport] in front of
+// the fake logs a scripted fault's violations as expected, see Expected violations). State lives in memory and
 // is safe for concurrent use; transaction ids ("TXN-" + 16 hex digits) and checkout tokens are
 // deterministic from [WithSeed], and never handed out twice by one fake, resets included.
 //

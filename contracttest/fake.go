@@ -271,6 +271,9 @@ type Fake struct {
 
 	now    func() time.Time
 	router *router
+	// token is the secret the fake marks its deliberately broken answers with (see
+	// markHeader).
+	token string
 
 	mu         sync.Mutex
 	rng        *mrand.Rand
@@ -335,6 +338,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		now:      time.Now,
 		keyReady: make(chan struct{}),
 		history:  newHistory(),
+		token:    newMarkToken(),
 	}
 	f.router = f.routes()
 	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
@@ -699,6 +703,7 @@ func (f *Fake) Close() error {
 	f.mu.Lock()
 	if !f.closed {
 		f.closed = true
+		markTokens.Delete(f.token)
 		f.cancel()
 		f.hooks.closeLocked()
 		f.notifyLocked()
