@@ -124,9 +124,27 @@
 //     what a merchant's test waits for before checking that the order was settled. It fails
 //     fast with [ErrWebhookNotAccepted], describing the last refused attempt, once no webhook
 //     is pending and fewer than n were accepted.
+//   - [Fake.WaitForDelivery] waits until a receiver accepted one transaction's genuine
+//     webhook of one status, and returns that delivery: what a test of one order waits for,
+//     whatever else the fake sends meanwhile. It fails fast the same way once none of that
+//     transaction's webhooks is pending.
 //   - [Fake.WaitForDeliveries] waits until n attempts ended, accepted or not (and dropped
 //     webhooks), for tests of retries and refusals.
-//   - [Fake.WaitIdle] waits until no webhook is pending.
+//   - [Fake.WaitIdle] waits until no webhook is pending but those held back.
+//
+// To make a webhook late without racing the retry budget, hold it: after [Fake.HoldWebhooks]
+// (POST /_mock/transactions/{id}/hold) a transaction's webhooks, new ones, retries and those
+// waiting for their next attempt alike, are kept unsent and listed by [Fake.HeldWebhooks],
+// until [Fake.ReleaseWebhooks] sends them in the order they were held, each once the one
+// before it was attempted:
+//
+//	srv.HoldWebhooks(id)
+//	back, _ := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
+//	// the shopper is back on the return page and no webhook came: the order must wait
+//	srv.ReleaseWebhooks(id)
+//	srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
+//
+// Held webhooks stay pending: they count against [WithWebhookQueue], and a reset drops them.
 //
 // Every request the fake sends to a callback_url (genuine, retried, copied or hostile)
 // carries the header X-Lakipay-Mock-Webhook: 1, which LakiPay does not send (never rely on
@@ -331,6 +349,16 @@
 //   - POST /_mock/transactions/{id}/status with {"status": "REFUNDED", "medium": "AWASH"}: set
 //     a status and optionally a medium the spec may not know ([Fake.SetStatus]); answers the
 //     transaction.
+//   - POST /_mock/transactions/{id}/hold, POST /_mock/transactions/{id}/release, GET
+//     /_mock/transactions/{id}/held: hold the transaction's webhooks back, send what was held
+//     ([Fake.HoldWebhooks], [Fake.ReleaseWebhooks]), or list it; each answers
+//     {"transaction_id": "TXN-...", "holding": true, "webhooks": [...]}, the webhooks held (or
+//     released) as GET /_mock/deliveries writes them, with "held": true. Releasing a
+//     transaction that is not held is refused with 400.
+//   - GET /_mock/transactions/{id}/delivery?status=SUCCESS[&timeout=10s]: wait (up to timeout,
+//     default 30s, at most 5m) until a receiver accepted the transaction's genuine webhook of
+//     that status and answer that delivery ([Fake.WaitForDelivery]); 409 when none can come
+//     any more (none pending, none accepted), 504 when timeout ran out first.
 //   - POST /_mock/fail-next with {"operation": "createCheckout", "status": 503,
 //     "error_code": "PROVIDER_ERROR"}: force the next answer (status 400..599).
 //   - POST /_mock/faults with {"operation": "getTransaction", "fault": "rate_limited",

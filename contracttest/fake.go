@@ -667,11 +667,11 @@ func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error)
 }
 
 // WaitIdle waits until no webhook delivery is pending (every one succeeded, used up its
-// attempts or was dropped), or ctx ends.
+// attempts or was dropped) but those [Fake.HoldWebhooks] holds back, or ctx ends.
 func (f *Fake) WaitIdle(ctx context.Context) error {
 	for {
 		f.mu.Lock()
-		if f.hooks.pending == 0 {
+		if f.hooks.pending == f.hooks.heldCount {
 			f.mu.Unlock()
 			return nil
 		}

@@ -65,6 +65,16 @@ func (f *Fake) mockRoutes(router *router) {
 		mockJSON(w, http.StatusOK, tx)
 	})
 	rt.handle("POST /_mock/transactions/{id}/{action}", f.mockTransition)
+	rt.handle("GET /_mock/transactions/{id}/held", func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		holding, known := f.holding(id)
+		if !holding && !known {
+			mockError(w, fmt.Errorf("%w %q", ErrUnknownTransaction, id))
+			return
+		}
+		mockJSON(w, http.StatusOK, holdAnswer{TransactionID: id, Holding: holding, Webhooks: f.HeldWebhooks(id)})
+	})
+	rt.handle("GET /_mock/transactions/{id}/delivery", f.mockWaitForDelivery)
 	rt.handle("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Operation Operation        `json:"operation"`
@@ -173,13 +183,18 @@ func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // mockTransition pays, fails, cancels or declines a session, or sets its status (any
-// upper-case word, with a medium) as [Fake.SetStatus] does.
+// upper-case word, with a medium) as [Fake.SetStatus] does; or holds or releases its
+// webhooks.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var in struct {
 		Medium client.Medium `json:"medium"`
 	}
 	action := r.PathValue("action")
+	if action == "hold" || action == "release" {
+		f.mockHold(w, r, id, action == "hold")
+		return
+	}
 	needsMedium := action == "pay" || action == "fail"
 	// status reads its own body below; the others take a medium or nothing.
 	if action != "status" && (needsMedium && !decodeMock(w, r, &in) || !needsMedium && !noInput(w, r)) {
@@ -212,7 +227,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		}
 		tx, err = f.setStatus(id, set.Status, set.Medium)
 	default:
-		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, status)", errMockInput, action))
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, status, hold, release)", errMockInput, action))
 		return
 	}
 	if err != nil {
@@ -220,6 +235,91 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mockJSON(w, http.StatusOK, tx)
+}
+
+// holdAnswer is what the hold endpoints answer: whether the transaction's webhooks are held
+// back, and the webhooks held (or, for release, released).
+type holdAnswer struct {
+	TransactionID string     `json:"transaction_id"`
+	Holding       bool       `json:"holding"`
+	Webhooks      []Delivery `json:"webhooks"`
+}
+
+// holding reports whether [Fake.HoldWebhooks] holds back transaction id's webhooks, and
+// whether the fake knows the transaction.
+func (f *Fake) holding(id string) (holding, known bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, holding = f.hooks.held[id]
+	_, known = f.sessions.byID[id]
+	return holding, known
+}
+
+// mockHold answers POST /_mock/transactions/{id}/hold and /release.
+func (f *Fake) mockHold(w http.ResponseWriter, r *http.Request, id string, hold bool) {
+	if !noInput(w, r) {
+		return
+	}
+	var (
+		list []Delivery
+		err  error
+	)
+	if hold {
+		if err = f.HoldWebhooks(id); err == nil {
+			list = f.HeldWebhooks(id)
+		}
+	} else {
+		list, err = f.ReleaseWebhooks(id)
+	}
+	if err != nil {
+		mockError(w, err)
+		return
+	}
+	mockJSON(w, http.StatusOK, holdAnswer{TransactionID: id, Holding: hold, Webhooks: list})
+}
+
+// The bounds of GET /_mock/transactions/{id}/delivery's wait.
+const (
+	defaultDeliveryWait = 30 * time.Second
+	maxDeliveryWait     = 5 * time.Minute
+)
+
+// mockWaitForDelivery answers GET /_mock/transactions/{id}/delivery?status=S[&timeout=D]:
+// [Fake.WaitForDelivery], waiting at most timeout (default 30s, at most 5m); 504 when it
+// ran out, 409 when the webhook can no longer be accepted.
+func (f *Fake) mockWaitForDelivery(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	for name, values := range query {
+		if name != "status" && name != "timeout" {
+			mockError(w, fmt.Errorf("%w: unknown query parameter %q (status, timeout)", errMockInput, name))
+			return
+		}
+		if len(values) > 1 {
+			mockError(w, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values)))
+			return
+		}
+	}
+	wait := defaultDeliveryWait
+	if query.Has("timeout") {
+		d, err := time.ParseDuration(query.Get("timeout"))
+		if err != nil || d <= 0 || d > maxDeliveryWait {
+			mockError(w, fmt.Errorf("%w: timeout %q is not a duration in (0s, %s] such as \"10s\"", errMockInput, query.Get("timeout"), maxDeliveryWait))
+			return
+		}
+		wait = d
+	}
+	f.extendDeadlines(w, wait)
+	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	defer cancel()
+	d, err := f.WaitForDelivery(ctx, r.PathValue("id"), client.TransactionStatus(query.Get("status")))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
+	case err != nil:
+		mockError(w, err)
+	default:
+		mockJSON(w, http.StatusOK, d)
+	}
 }
 
 // mockDeliveries answers GET /_mock/deliveries[?transaction_id=ID][&limit=N]: the newest
@@ -310,7 +410,7 @@ func mockError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownTransaction):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrFinal):
+	case errors.Is(err, ErrFinal), errors.Is(err, ErrWebhookNotAccepted):
 		status = http.StatusConflict
 	}
 	mockJSON(w, status, map[string]string{"error": err.Error()})
