@@ -391,7 +391,9 @@ type TransactionResponseStatus string
 // `PENDING`: payment under way at the provider. `SUCCESS`, `FAILED` and `CANCELLED` are
 // final and never change again. **Decision:** a reader takes any other value as a status
 // it does not know yet (see "Decision (values LakiPay adds)" in the API description),
-// which it cannot tell to be final or not.
+// which it cannot tell to be final or not. **Decision (expiry):** an `INITIATED` session
+// left unpaid expires into `CANCELLED`, with its webhook (see `createCheckout`); there is
+// no separate expired status.
 //
 // Example: INITIATED
 type TransactionStatus string

@@ -266,6 +266,7 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		status:  client.TransactionStatusINITIATED,
 		created: now,
 		updated: now,
+		expires: time.Now().Add(f.cfg.sessionTTL),
 	}
 	if forgot := f.sessions.add(s); forgot != nil {
 		f.log.Info("lakipay fake: session cap reached, forgot a session", "transaction_id", forgot.id,
@@ -273,6 +274,7 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		f.noteForgottenLocked(forgot)
 	}
 	f.noteCreatedLocked(s)
+	f.armExpiryLocked(s.expires)
 	for _, m := range req.SupportedMediums {
 		f.cov.enum("Medium", string(m))
 	}

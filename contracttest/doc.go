@@ -92,6 +92,18 @@
 // failed). A medium the session does not offer gets a 400 page; a session that is already
 // final gets a 409 page that says so, and is never paid twice.
 //
+// # Session lifecycle
+//
+// LakiPay's sources do not say how long a session stays payable; openapi.yaml decides it
+// (createCheckout's description) and the fake keeps to it: a session stays INITIATED and
+// payable for [WithSessionTTL] after its checkout (default [DefaultSessionTTL], 30 minutes;
+// `lakipay mock --session-ttl`), counted from its creation, then expires: its status becomes
+// CANCELLED (no medium), its webhook is sent, and its page answers that it can no longer be
+// paid (409 on a payment). A PENDING session, a payment under way, does not expire.
+// [Fake.Expire] (POST /_mock/transactions/{id}/expire) expires an INITIATED session now, so a
+// test checks that a shop releases the seats or stock it held for an unpaid session without
+// waiting for the TTL.
+//
 // A test scripts a provider failure with [Fake.Decline] (or POST /_mock/transactions/{id}/decline):
 // the shopper's next payment on the page fails, the status becomes FAILED and the shopper goes
 // to redirects.failed. [Fake.Pay], [Fake.Fail] and [Fake.Cancel] change a session without a
@@ -336,7 +348,7 @@
 //
 // Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
 // Errors answer {"error": "..."} with 400 (bad input), 404 (unknown transaction) or 409
-// (already final). A body is read strictly: unknown fields, a repeated key or anything after
+// (already final, or a webhook that can no longer be accepted). A body is read strictly: unknown fields, a repeated key or anything after
 // the JSON value are refused, and the endpoints that take no input (cancel, decline, reset)
 // refuse any body but none or {}.
 //
@@ -346,6 +358,8 @@
 //   - POST /_mock/transactions/{id}/fail with {"medium": "MPESA"}: fail at the provider.
 //   - POST /_mock/transactions/{id}/cancel: cancel.
 //   - POST /_mock/transactions/{id}/decline: make the next payment on the hosted page fail.
+//   - POST /_mock/transactions/{id}/expire: expire an INITIATED session now ([Fake.Expire]):
+//     CANCELLED, with its webhook; answers the transaction.
 //   - POST /_mock/transactions/{id}/status with {"status": "REFUNDED", "medium": "AWASH"}: set
 //     a status and optionally a medium the spec may not know ([Fake.SetStatus]); answers the
 //     transaction.

@@ -62,6 +62,7 @@ type fakeConfig struct {
 	webhookTimeout time.Duration
 	server         ServerLimits
 	behaviour      DeliveryBehaviour
+	sessionTTL     time.Duration
 }
 
 // Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
@@ -289,8 +290,12 @@ type Fake struct {
 	ctx        context.Context // cancelled by Reset and Close: stops pending deliveries
 	cancel     context.CancelFunc
 	generation int // bumped by Reset: deliveries of an older generation record nothing
-	wg         sync.WaitGroup
-	closed     bool
+	// expiry runs expireDue at expiryDue, when the oldest open session's time is up (nil: no
+	// session is open).
+	expiry    *time.Timer
+	expiryDue time.Time
+	wg        sync.WaitGroup
+	closed    bool
 }
 
 // session is one checkout session and its transaction.
@@ -301,6 +306,7 @@ type session struct {
 	medium    client.Medium // "" until the shopper chose one
 	created   time.Time
 	updated   time.Time
+	expires   time.Time // when an INITIATED session expires (monotonic: immune to f.now)
 	decline   bool
 	history   txHistory
 	scripted  scripted
@@ -316,7 +322,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase,
 		maxSessions: DefaultMaxSessions, maxDeliveries: DefaultMaxDeliveries,
 		webhookWorkers: DefaultWebhookWorkers, webhookQueue: DefaultWebhookQueue, webhookTimeout: DefaultWebhookTimeout,
-		server: DefaultServerLimits(),
+		server: DefaultServerLimits(), sessionTTL: DefaultSessionTTL,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -393,6 +399,7 @@ func (f *Fake) resetLocked() {
 	if f.cancel != nil {
 		f.cancel()
 	}
+	f.stopExpiryLocked()
 	f.sessions = newSessionStore(f.cfg.maxSessions)
 	f.scripts = map[string][]script{}
 	f.requests = map[string]int{}
@@ -704,6 +711,7 @@ func (f *Fake) Close() error {
 	if !f.closed {
 		f.closed = true
 		markTokens.Delete(f.token)
+		f.stopExpiryLocked()
 		f.cancel()
 		f.hooks.closeLocked()
 		f.notifyLocked()

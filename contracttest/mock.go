@@ -182,7 +182,7 @@ func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// mockTransition pays, fails, cancels or declines a session, or sets its status (any
+// mockTransition pays, fails, cancels, declines or expires a session, or sets its status (any
 // upper-case word, with a medium) as [Fake.SetStatus] does; or holds or releases its
 // webhooks.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
@@ -217,6 +217,8 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		tx, err = f.complete(id, "", client.TransactionStatusCANCELLED)
 	case "decline":
 		tx, err = f.decline(id)
+	case "expire":
+		tx, err = f.expire(id)
 	case "status":
 		var set struct {
 			Status client.TransactionStatus `json:"status"`
@@ -227,7 +229,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		}
 		tx, err = f.setStatus(id, set.Status, set.Medium)
 	default:
-		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, status, hold, release)", errMockInput, action))
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, expire, status, hold, release)", errMockInput, action))
 		return
 	}
 	if err != nil {

@@ -86,12 +86,15 @@ const maxAnswerShown = 200
 // attempts before it do not count, nor do the webhooks of other transactions or statuses:
 // this is what a test waits for before checking that the merchant settled one order.
 //
-// Call it after the status change whose webhook you await: it fails fast, with an error
-// wrapping [ErrWebhookNotAccepted] that describes the transaction's last refused attempt,
-// once none of its webhooks is pending; a webhook held back ([Fake.HoldWebhooks]) is pending
-// until released. An id the fake does not know and never delivered for is an error wrapping
-// [ErrUnknownTransaction]; status "" one wrapping [ErrScript]. It returns ctx's error when
-// ctx ends first. Only the deliveries the fake keeps ([WithMaxDeliveries]) are searched.
+// It may be called before the status change (a shopper paying in another goroutine, a session
+// left to expire): it waits while the session is INITIATED with a callback_url, since a
+// webhook is still to come (a payment, a cancel, or its expiry). Otherwise it fails fast,
+// with an error wrapping [ErrWebhookNotAccepted] that describes the transaction's last
+// refused attempt, once none of its webhooks is pending; a webhook held back
+// ([Fake.HoldWebhooks]) is pending until released. An id the fake does not know and never
+// delivered for is an error wrapping [ErrUnknownTransaction]; status "" one wrapping
+// [ErrScript]. It returns ctx's error when ctx ends first. Only the deliveries the fake keeps
+// ([WithMaxDeliveries]) are searched.
 func (f *Fake) WaitForDelivery(ctx context.Context, id string, status client.TransactionStatus) (Delivery, error) {
 	if status == "" {
 		return Delivery{}, fmt.Errorf("%w: a status to wait for is required", ErrScript)
@@ -100,7 +103,8 @@ func (f *Fake) WaitForDelivery(ctx context.Context, id string, status client.Tra
 		f.mu.Lock()
 		list := f.deliveries.list(id, f.cfg.maxDeliveries)
 		pending, held := f.hooks.pendingOf[id], len(f.hooks.held[id])
-		_, known := f.sessions.byID[id]
+		s, known := f.sessions.byID[id]
+		toCome := known && s.status == client.TransactionStatusINITIATED && s.req.CallbackURL != ""
 		changed := f.changed
 		f.mu.Unlock()
 		var refused *Delivery
@@ -113,7 +117,7 @@ func (f *Fake) WaitForDelivery(ctx context.Context, id string, status client.Tra
 				refused = &list[i]
 			}
 		}
-		if pending == 0 {
+		if pending == 0 && !toCome {
 			if !known && len(list) == 0 {
 				return Delivery{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
 			}
@@ -125,8 +129,12 @@ func (f *Fake) WaitForDelivery(ctx context.Context, id string, status client.Tra
 		}
 		select {
 		case <-ctx.Done():
-			return Delivery{}, fmt.Errorf("contracttest: waiting for %s's %s webhook to be accepted (%d pending, %d of them held back): %w",
-				id, status, pending, held, ctx.Err())
+			still := ""
+			if toCome {
+				still = "; the session is still INITIATED"
+			}
+			return Delivery{}, fmt.Errorf("contracttest: waiting for %s's %s webhook to be accepted (%d pending, %d of them held back%s): %w",
+				id, status, pending, held, still, ctx.Err())
 		case <-changed:
 		}
 	}

@@ -11,7 +11,7 @@
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
 //	        [--signing-key FILE] [--verbose] [--max-sessions N] [--max-deliveries N]
 //	        [--webhook-workers N] [--webhook-queue N] [--webhook-timeout D]
-//	        [--max-connections N] [--webhook-copies N] [--webhook-spacing D]
+//	        [--max-connections N] [--session-ttl D] [--webhook-copies N] [--webhook-spacing D]
 //	        [--webhook-order in_order|stale_after_final|final_late] [--webhook-order-delay D]
 //	        [--webhook-hostile CASE,...]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \

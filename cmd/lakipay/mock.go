@@ -52,6 +52,9 @@ beyond waits until another closes); they are cut after %s without complete heade
 without a complete request, %s without taking an answer and %s idle. Request headers are
 limited to %d bytes (431 with the error envelope beyond).
 
+An unpaid (INITIATED) session stays payable for --session-ttl after its checkout, then
+expires: CANCELLED, with its webhook (LakiPay documents no lifetime: openapi.yaml decides it).
+
 Webhooks arrive once, in order and genuine unless the --webhook-... flags make every status
 change meet what hurts receivers (also POST /_mock/webhook-behaviour): --webhook-copies
 copies of each webhook (--webhook-spacing apart, or at once), --webhook-order
@@ -236,6 +239,7 @@ type mockLimits struct {
 	maxSessions, maxDeliveries, webhookWorkers, webhookQueue int
 	webhookTimeout                                           time.Duration
 	maxConnections                                           int // the server's (contracttest.ServerLimits)
+	sessionTTL                                               time.Duration
 }
 
 func defaultMockLimits() *mockLimits {
@@ -246,6 +250,7 @@ func defaultMockLimits() *mockLimits {
 		webhookQueue:   contracttest.DefaultWebhookQueue,
 		webhookTimeout: contracttest.DefaultWebhookTimeout,
 		maxConnections: contracttest.DefaultServerLimits().MaxConnections,
+		sessionTTL:     contracttest.DefaultSessionTTL,
 	}
 }
 
@@ -264,6 +269,7 @@ var limitFlags = map[string]string{
 	"WithWebhookWorkers": "--webhook-workers",
 	"WithWebhookQueue":   "--webhook-queue",
 	"WithWebhookTimeout": "--webhook-timeout",
+	"WithSessionTTL":     "--session-ttl",
 }
 
 func (l *mockLimits) addFlags(cmd *cobra.Command) {
@@ -274,6 +280,7 @@ func (l *mockLimits) addFlags(cmd *cobra.Command) {
 	fl.IntVar(&l.webhookQueue, "webhook-queue", l.webhookQueue, "webhooks pending at once (queued or waiting to be retried); beyond it a webhook is recorded as dropped")
 	fl.DurationVar(&l.webhookTimeout, "webhook-timeout", l.webhookTimeout, "bound on one webhook attempt: dial, request, answer")
 	fl.IntVar(&l.maxConnections, "max-connections", l.maxConnections, "connections open at once; one beyond waits until another closes (keeps file descriptors bounded)")
+	fl.DurationVar(&l.sessionTTL, "session-ttl", l.sessionTTL, "how long an unpaid (INITIATED) session stays payable; then it expires: CANCELLED, with its webhook")
 }
 
 func (l *mockLimits) options() []contracttest.ServerOption {
@@ -284,6 +291,7 @@ func (l *mockLimits) options() []contracttest.ServerOption {
 		contracttest.WithWebhookQueue(l.webhookQueue),
 		contracttest.WithWebhookTimeout(l.webhookTimeout),
 		contracttest.WithServerLimits(l.server()),
+		contracttest.WithSessionTTL(l.sessionTTL),
 	}
 }
 
@@ -301,8 +309,8 @@ func (l *mockLimits) flagError(err error) error {
 
 // String summarises the limits for the start-up banner.
 func (l *mockLimits) String() string {
-	return fmt.Sprintf("%d sessions, %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt, %d connections",
-		l.maxSessions, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout, l.maxConnections)
+	return fmt.Sprintf("%d sessions (each payable for %s), %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt, %d connections",
+		l.maxSessions, l.sessionTTL, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout, l.maxConnections)
 }
 
 // checkAddr refuses an address that is not host:port with a port number in 0..65535: wrong
