@@ -92,6 +92,36 @@
 // failed). A medium the session does not offer gets a 400 page; a session that is already
 // final gets a 409 page that says so, and is never paid twice.
 //
+// The form, for a test in any language that would rather not read HTML (checkout_url is
+// {origin}/checkout/{token}):
+//
+//	POST /checkout/{token}
+//	Content-Type: application/x-www-form-urlencoded
+//
+//	action=pay&medium=MPESA    pay with one of the session's supported_mediums
+//	action=cancel              cancel (medium, if sent, is ignored)
+//
+//	303 See Other, Location: redirects.success   paid
+//	303 See Other, Location: redirects.failed    cancelled, or declined ([Fake.Decline])
+//	400 page   action missing or not pay/cancel, a medium the session does not offer, a form
+//	           that cannot be read; nothing changes
+//	404 page   no session has this token
+//	409 page   the session is already final (paid, failed, cancelled or expired); nothing changes
+//
+// Every page is text/html with Cache-Control: no-store; its words are in elements with ids
+// (amount, currency, description, reference, and message or status for what went wrong).
+// The 303 is the whole answer a browser follows: the fake never redirects otherwise.
+//
+// # Testing a merchant's pages
+//
+// A merchant's flow runs through its own server too: the pay button that creates the
+// checkout and redirects to checkout_url, the return page, the webhook. [NewMerchantServer]
+// starts the merchant's server before its handler exists, so its URL can go into the
+// checkout's callback_url and redirects ([MerchantServer.Handle] then serves the shop); a
+// [Browser] opens the shop's pages and submits its forms as a shopper does, keeping cookies
+// and reporting a redirect's Location instead of following it; the [Shopper] does the part on
+// LakiPay's page. ExampleNewMerchantServer puts them together.
+//
 // # Session lifecycle
 //
 // LakiPay's sources do not say how long a session stays payable; openapi.yaml decides it
