@@ -43,10 +43,10 @@ func (s *exampleShop) routes(webhooks http.Handler) http.Handler {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.paid {
-			fmt.Fprint(w, "Order 42 is paid.")
+			_, _ = fmt.Fprint(w, "Order 42 is paid.")
 			return
 		}
-		fmt.Fprint(w, "Order 42 awaits LakiPay's confirmation.")
+		_, _ = fmt.Fprint(w, "Order 42 awaits LakiPay's confirmation.")
 	})
 	mux.Handle("POST /webhook", webhooks)
 	return mux

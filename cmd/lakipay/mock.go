@@ -71,13 +71,19 @@ transaction detail call) and the contract coverage; it follows new events as the
 
 It logs one line per request to standard error (with --verbose also the fake's events:
 webhook attempts, status changes, and the dashboard's reads) and shuts down cleanly on
-SIGINT or SIGTERM.`,
+SIGINT or SIGTERM.
+
+Its commands script a mock already running (--mock): pay, fail, cancel, decline, expire or
+set-status a session, hold and release its webhooks, wait for one, deliver a case now,
+inject faults (fault, fail-next), latency, reset. 'lakipay mock COMMAND --help' says more.`,
 			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout,
 			serverLimits.MaxHeaderBytes),
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
   LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
-    lakipay transaction get TXN-...`,
-		Args: exactArgs(),
+    lakipay transaction get TXN-...
+  lakipay mock hold TXN-... && lakipay mock pay TXN-... --medium MPESA
+  lakipay mock release TXN-... && lakipay mock wait TXN-... SUCCESS`,
+		Args: noArgs,
 		RunE: op(func(cmd *cobra.Command, _ []string) (err error) {
 			if err := checkAddr(addr); err != nil {
 				return usagef("--addr: %w", err)
@@ -166,6 +172,7 @@ SIGINT or SIGTERM.`,
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	limits.addFlags(cmd)
 	delivery.addFlags(cmd)
+	cmd.AddCommand(a.scriptCommands()...)
 	return cmd
 }
 

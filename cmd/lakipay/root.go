@@ -258,6 +258,7 @@ var blankFlags = []struct{ name, hint string }{
 	{"effects-url", "leave the flag out to not check your receiver's effects"},
 	{"key-out", "leave the flag out to write no key file"},
 	{"signing-key", "leave the flag out to sign with a fresh key"},
+	{"mock", "leave the flag out to use the mock at " + defaultMockURL},
 }
 
 // refuseBlankFlags refuses, before cmd runs, any of blankFlags given empty or blank.
