@@ -2,7 +2,6 @@ package contracttest_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,22 +17,6 @@ import (
 
 // markHeader is the header by which a fake marks the answers it broke on purpose.
 const markHeader = "X-Lakipay-Mock-Expected"
-
-// send makes one request through hc, reads the whole answer (which the transport judged)
-// and returns its status and header.
-func send(t *testing.T, hc *http.Client, method, url string, body []byte) (int, http.Header) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-API-Key", testKey)
-	resp, err := hc.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	_, err = io.Copy(io.Discard, resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, resp.Header
-}
 
 // TestScriptedFaultsAreExpected: the package documentation promises that scripted faults do
 // not fail the test; a Transport in front of the fake keeps it. Every fault that answers is
@@ -54,9 +37,9 @@ func TestScriptedFaultsAreExpected(t *testing.T) {
 				hc := &http.Client{Transport: contracttest.Transport(rec, nil), Timeout: time.Minute}
 				require.NoError(t, srv.InjectFault(op, fault))
 				if i == 0 {
-					send(t, hc, http.MethodPost, srv.URL()+"/payment/checkout", checkoutBody(t, "R-"+fault.String(), ""))
+					call(t, hc, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-"+fault.String(), ""))
 				} else {
-					send(t, hc, http.MethodGet, srv.URL()+"/payment/transaction/"+id, nil)
+					call(t, hc, http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
 				}
 				assert.Empty(t, rec.recorded(&rec.errors), "a scripted fault fails no test")
 				logs := rec.recorded(&rec.logs)
@@ -72,7 +55,7 @@ func TestScriptedFaultsAreExpected(t *testing.T) {
 	t.Run("fail-next", func(t *testing.T) {
 		rec := &recordingTB{TB: t}
 		require.NoError(t, srv.FailNext(contracttest.OpGetTransaction, http.StatusServiceUnavailable, "PROVIDER_ERROR"))
-		status, header := send(t, &http.Client{Transport: contracttest.Transport(rec, nil)}, http.MethodGet, srv.URL()+"/payment/transaction/"+id, nil)
+		status, header, _ := call(t, &http.Client{Transport: contracttest.Transport(rec, nil)}, http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
 		assert.Equal(t, http.StatusServiceUnavailable, status)
 		assert.Contains(t, header.Get(markHeader), "answer=fail-next+503", "a forced answer is marked too")
 		assert.Empty(t, rec.recorded(&rec.errors))
@@ -89,7 +72,7 @@ func TestMarksAreHonouredOnlyFromAFake(t *testing.T) {
 	closedSrv := httptest.NewServer(closed)
 	defer closedSrv.Close()
 	require.NoError(t, closed.InjectFault(contracttest.OpCreateCheckout, contracttest.FaultBadGateway))
-	_, header := send(t, http.DefaultClient, http.MethodPost, closedSrv.URL+"/api/v2/payment/checkout", checkoutBody(t, "R-closed", ""))
+	_, header, _ := call(t, http.DefaultClient, http.MethodPost, closedSrv.URL+"/api/v2/payment/checkout", testKey, checkoutBody(t, "R-closed", ""))
 	genuine := header.Get(markHeader)
 	require.Contains(t, genuine, "token=", "the fake marks its bad gateway")
 	require.NoError(t, closed.Close())
@@ -113,7 +96,7 @@ func TestMarksAreHonouredOnlyFromAFake(t *testing.T) {
 			var judged, expected collector
 			hc := &http.Client{Transport: contracttest.NewTransport(nil, judged.add,
 				contracttest.OnExpected(func(v contracttest.Violation, _ string) { expected.add(v) }))}
-			send(t, hc, http.MethodPost, live.URL+"/api/v2/payment/checkout", checkoutBody(t, "R-live", ""))
+			call(t, hc, http.MethodPost, live.URL+"/api/v2/payment/checkout", testKey, checkoutBody(t, "R-live", ""))
 			assert.NotEmpty(t, judged.all(), "the HTML 502 breaks the contract")
 			assert.Empty(t, expected.all(), "and nothing is excused")
 		})
@@ -141,7 +124,7 @@ func TestSetStatusMarksExcuseExactlyTheScriptedValues(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	id := createCheckout(t, srv, "R-marks", "").LakipayTransactionID
 	require.NoError(t, srv.SetStatus(id, "REFUNDED", "AWASH"))
-	_, header := send(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+id, nil)
+	_, header, _ := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+id, testKey, nil)
 	genuine := header.Get(markHeader)
 	require.Contains(t, genuine, "status=REFUNDED")
 
@@ -166,7 +149,7 @@ func TestSetStatusMarksExcuseExactlyTheScriptedValues(t *testing.T) {
 			var judged, expected collector
 			hc := &http.Client{Transport: contracttest.NewTransport(nil, judged.add,
 				contracttest.OnExpected(func(v contracttest.Violation, _ string) { expected.add(v) }))}
-			send(t, hc, http.MethodGet, stub.URL+"/api/v2/payment/transaction/"+id, nil)
+			call(t, hc, http.MethodGet, stub.URL+"/api/v2/payment/transaction/"+id, testKey, nil)
 			assert.ElementsMatch(t, tt.expected, expected.rules())
 			assert.ElementsMatch(t, tt.judged, judged.rules())
 		})
@@ -182,7 +165,7 @@ func TestExpectViolation(t *testing.T) {
 	body := bytes.Replace(checkoutBody(t, "R-expect", ""), []byte(`"251911111111"`), []byte(`"+251911111111"`), 1)
 	body = bytes.Replace(body, []byte(`"ETB"`), []byte(`"etb"`), 1) // the same rule, pattern, at another field
 	post := func(rec *recordingTB, opts ...contracttest.TransportOption) {
-		send(t, &http.Client{Transport: contracttest.Transport(rec, nil, opts...)}, http.MethodPost, srv.URL()+"/payment/checkout", body)
+		call(t, &http.Client{Transport: contracttest.Transport(rec, nil, opts...)}, http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
 	}
 
 	t.Run("expected", func(t *testing.T) {
@@ -213,7 +196,7 @@ func TestExpectViolation(t *testing.T) {
 		never = &recordingTB{TB: t}
 		valid := &http.Client{Transport: contracttest.Transport(never, nil,
 			contracttest.ExpectViolation(never, contracttest.OpCreateCheckout, "pattern", "phone_number"))}
-		send(t, valid, http.MethodPost, srv.URL()+"/payment/checkout", checkoutBody(t, "R-valid", ""))
+		call(t, valid, http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-valid", ""))
 		assert.Empty(t, never.recorded(&never.errors), "not before the test ends")
 	})
 	assert.Equal(t, []string{"contracttest: the expected violation createCheckout phone_number pattern never came"},
@@ -241,9 +224,9 @@ func TestExpectedViolationsKeepTheSecretOut(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	rec := &recordingTB{TB: t}
 	body := checkoutBody(t, secret+"&x", "") // the reference echoes the key's secret and breaks its pattern
-	send(t, &http.Client{Transport: contracttest.Transport(rec, nil,
+	call(t, &http.Client{Transport: contracttest.Transport(rec, nil,
 		contracttest.ExpectViolation(rec, contracttest.OpCreateCheckout, "pattern", "reference"))},
-		http.MethodPost, srv.URL()+"/payment/checkout", body)
+		http.MethodPost, srv.URL()+"/payment/checkout", testKey, body)
 	logs := rec.recorded(&rec.logs)
 	require.NotEmpty(t, logs)
 	for _, l := range logs {

@@ -33,6 +33,17 @@ func (r *receiver) got(t *testing.T) []string {
 	return out
 }
 
+// newReceiver starts a receiver answering answers, then 200, for the test; it returns the
+// receiver and its URL.
+func newReceiver(t *testing.T, answers ...int) (*receiver, string) {
+	t.Helper()
+	rcv := &receiver{answers: answers}
+	hook := httptest.NewServer(rcv)
+	t.Cleanup(hook.Close)
+	return rcv, hook.URL
+}
+
+// waitCtx bounds a test's waits.
 func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -45,10 +56,8 @@ func waitCtx(t *testing.T) context.Context {
 func TestHoldMakesAWebhookLate(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t)
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	id := createCheckout(t, srv, "R-hold", hook.URL).LakipayTransactionID
+	rcv, hook := newReceiver(t)
+	id := createCheckout(t, srv, "R-hold", hook).LakipayTransactionID
 
 	require.NoError(t, srv.HoldWebhooks(id))
 	require.NoError(t, srv.Pay(id, client.MediumMPESA))
@@ -83,10 +92,8 @@ func TestHoldMakesAWebhookLate(t *testing.T) {
 func TestHoldCatchesRetries(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(2, time.Minute))
-	rcv := &receiver{answers: []int{http.StatusInternalServerError}}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	id := createCheckout(t, srv, "R-retry", hook.URL).LakipayTransactionID
+	_, hook := newReceiver(t, http.StatusInternalServerError)
+	id := createCheckout(t, srv, "R-retry", hook).LakipayTransactionID
 	require.NoError(t, srv.Pay(id, client.MediumMPESA))
 	_, err := srv.WaitForDeliveries(ctx, 1)
 	require.NoError(t, err)
@@ -161,11 +168,9 @@ func TestHoldIsPerTransactionAndKeepsOrder(t *testing.T) {
 // holds it too: with room for one, the next status change's webhook is dropped.
 func TestHeldWebhooksCountAgainstTheQueue(t *testing.T) {
 	srv := contracttest.NewServer(t, contracttest.WithWebhookQueue(1))
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	a := createCheckout(t, srv, "R-qa", hook.URL).LakipayTransactionID
-	b := createCheckout(t, srv, "R-qb", hook.URL).LakipayTransactionID
+	_, hook := newReceiver(t)
+	a := createCheckout(t, srv, "R-qa", hook).LakipayTransactionID
+	b := createCheckout(t, srv, "R-qb", hook).LakipayTransactionID
 	require.NoError(t, srv.HoldWebhooks(a))
 	require.NoError(t, srv.Pay(a, client.MediumMPESA))
 	require.NoError(t, srv.Pay(b, client.MediumMPESA))
@@ -179,10 +184,8 @@ func TestHeldWebhooksCountAgainstTheQueue(t *testing.T) {
 func TestResetDropsHeldWebhooks(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookQueue(1))
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	a := createCheckout(t, srv, "R-reset", hook.URL).LakipayTransactionID
+	rcv, hook := newReceiver(t)
+	a := createCheckout(t, srv, "R-reset", hook).LakipayTransactionID
 	require.NoError(t, srv.HoldWebhooks(a))
 	require.NoError(t, srv.Pay(a, client.MediumMPESA))
 	srv.Reset()
@@ -190,7 +193,7 @@ func TestResetDropsHeldWebhooks(t *testing.T) {
 	_, err := srv.ReleaseWebhooks(a)
 	assert.ErrorIs(t, err, contracttest.ErrUnknownTransaction, "the reset forgot the session and its hold")
 
-	b := createCheckout(t, srv, "R-after", hook.URL).LakipayTransactionID
+	b := createCheckout(t, srv, "R-after", hook).LakipayTransactionID
 	require.NoError(t, srv.Pay(b, client.MediumMPESA))
 	_, err = srv.WaitForDelivery(ctx, b, client.TransactionStatusSUCCESS)
 	require.NoError(t, err, "the queue's room came back with the reset")
@@ -200,10 +203,8 @@ func TestResetDropsHeldWebhooks(t *testing.T) {
 // TestDeliverIsNotHeld: a delivery a test asks for now goes now.
 func TestDeliverIsNotHeld(t *testing.T) {
 	srv := contracttest.NewServer(t)
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	id := createCheckout(t, srv, "R-deliver", hook.URL).LakipayTransactionID
+	_, hook := newReceiver(t)
+	id := createCheckout(t, srv, "R-deliver", hook).LakipayTransactionID
 	require.NoError(t, srv.HoldWebhooks(id))
 	got, err := srv.Deliver(waitCtx(t), contracttest.DeliverRequest{TransactionID: id, Case: contracttest.CaseUnsigned})
 	require.NoError(t, err)
@@ -217,12 +218,10 @@ func TestDeliverIsNotHeld(t *testing.T) {
 func TestWaitForDeliveryCountsOnlyGenuineAcceptedWebhooks(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t, contracttest.WithWebhookRetry(2, time.Millisecond))
-	naive := &receiver{} // accepts anything
-	hook := httptest.NewServer(naive)
-	defer hook.Close()
+	_, hook := newReceiver(t) // accepts anything
 
 	t.Run("a forgery accepted is not the webhook", func(t *testing.T) {
-		id := createCheckout(t, srv, "R-forged", hook.URL).LakipayTransactionID
+		id := createCheckout(t, srv, "R-forged", hook).LakipayTransactionID
 		forged, err := srv.Deliver(ctx, contracttest.DeliverRequest{TransactionID: id, Case: contracttest.CaseForgedSignature})
 		require.NoError(t, err)
 		require.True(t, forged[0].OK())
@@ -238,17 +237,15 @@ func TestWaitForDeliveryCountsOnlyGenuineAcceptedWebhooks(t *testing.T) {
 		assert.Contains(t, err.Error(), "did its status change?")
 	})
 	t.Run("refused attempts do not count", func(t *testing.T) {
-		refusing := &receiver{answers: []int{http.StatusInternalServerError, http.StatusServiceUnavailable}}
-		bad := httptest.NewServer(refusing)
-		defer bad.Close()
-		id := createCheckout(t, srv, "R-refused", bad.URL).LakipayTransactionID
+		_, bad := newReceiver(t, http.StatusInternalServerError, http.StatusServiceUnavailable)
+		id := createCheckout(t, srv, "R-refused", bad).LakipayTransactionID
 		require.NoError(t, srv.Pay(id, client.MediumMPESA))
 		_, err := srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS)
 		require.ErrorIs(t, err, contracttest.ErrWebhookNotAccepted)
 		assert.Contains(t, err.Error(), "attempt 2: HTTP 503")
 	})
 	t.Run("another status does not count", func(t *testing.T) {
-		id := createCheckout(t, srv, "R-cancelled", hook.URL).LakipayTransactionID
+		id := createCheckout(t, srv, "R-cancelled", hook).LakipayTransactionID
 		require.NoError(t, srv.Cancel(id))
 		d, err := srv.WaitForDelivery(ctx, id, client.TransactionStatusCANCELLED)
 		require.NoError(t, err)
@@ -273,10 +270,8 @@ func TestWaitForDeliveryCountsOnlyGenuineAcceptedWebhooks(t *testing.T) {
 // TestHoldOverHTTP: the /_mock/ endpoints of holding and waiting, for other languages.
 func TestHoldOverHTTP(t *testing.T) {
 	srv := contracttest.NewServer(t)
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	id := createCheckout(t, srv, "R-http-hold", hook.URL).LakipayTransactionID
+	_, hook := newReceiver(t)
+	id := createCheckout(t, srv, "R-http-hold", hook).LakipayTransactionID
 	mock := srv.Origin() + "/_mock/transactions/" + id
 
 	type holdAnswer struct {

@@ -3,7 +3,6 @@ package contracttest_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -20,12 +19,10 @@ import (
 func TestSessionsExpire(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t, contracttest.WithSessionTTL(300*time.Millisecond))
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	paid := createCheckout(t, srv, "R-paid", hook.URL).LakipayTransactionID
-	pending := createCheckout(t, srv, "R-pending", hook.URL).LakipayTransactionID
-	left := createCheckout(t, srv, "R-left", hook.URL)
+	_, hook := newReceiver(t)
+	paid := createCheckout(t, srv, "R-paid", hook).LakipayTransactionID
+	pending := createCheckout(t, srv, "R-pending", hook).LakipayTransactionID
+	left := createCheckout(t, srv, "R-left", hook)
 	require.NoError(t, srv.Pay(paid, client.MediumMPESA))
 	require.NoError(t, srv.SetStatus(pending, client.TransactionStatusPENDING, ""))
 
@@ -52,11 +49,9 @@ func TestSessionsExpire(t *testing.T) {
 func TestExpire(t *testing.T) {
 	ctx := waitCtx(t)
 	srv := contracttest.NewServer(t)
-	rcv := &receiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
+	_, hook := newReceiver(t)
 
-	id := createCheckout(t, srv, "R-expire", hook.URL).LakipayTransactionID
+	id := createCheckout(t, srv, "R-expire", hook).LakipayTransactionID
 	require.NoError(t, srv.Expire(id))
 	_, err := srv.WaitForDelivery(ctx, id, client.TransactionStatusCANCELLED)
 	require.NoError(t, err)

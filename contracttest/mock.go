@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -290,16 +289,10 @@ const (
 // [Fake.WaitForDelivery], waiting at most timeout (default 30s, at most 5m); 504 when it
 // ran out, 409 when the webhook can no longer be accepted.
 func (f *Fake) mockWaitForDelivery(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
-	for name, values := range query {
-		if name != "status" && name != "timeout" {
-			mockError(w, fmt.Errorf("%w: unknown query parameter %q (status, timeout)", errMockInput, name))
-			return
-		}
-		if len(values) > 1 {
-			mockError(w, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values)))
-			return
-		}
+	query, err := checkQuery(r, "status", "timeout")
+	if err != nil {
+		mockError(w, err)
+		return
 	}
 	wait := defaultDeliveryWait
 	if query.Has("timeout") {
@@ -310,42 +303,39 @@ func (f *Fake) mockWaitForDelivery(w http.ResponseWriter, r *http.Request) {
 		}
 		wait = d
 	}
+	f.answerWithin(w, r, wait, func(ctx context.Context) (any, error) {
+		return f.WaitForDelivery(ctx, r.PathValue("id"), client.TransactionStatus(query.Get("status")))
+	})
+}
+
+// answerWithin answers what fn returns, given up to wait (the connection's deadlines
+// extended to match): 504 when wait ran out first, the status mockError gives an error.
+func (f *Fake) answerWithin(w http.ResponseWriter, r *http.Request, wait time.Duration, fn func(context.Context) (any, error)) {
 	f.extendDeadlines(w, wait)
 	ctx, cancel := context.WithTimeout(r.Context(), wait)
 	defer cancel()
-	d, err := f.WaitForDelivery(ctx, r.PathValue("id"), client.TransactionStatus(query.Get("status")))
+	out, err := fn(ctx)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
 	case err != nil:
 		mockError(w, err)
 	default:
-		mockJSON(w, http.StatusOK, d)
+		mockJSON(w, http.StatusOK, out)
 	}
 }
 
 // mockDeliveries answers GET /_mock/deliveries[?transaction_id=ID][&limit=N]: the newest
 // limit recorded deliveries (of that transaction), newest last; [] when there are none.
 func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
-	for name, values := range query {
-		if name != "transaction_id" && name != "limit" {
-			mockError(w, fmt.Errorf("%w: unknown query parameter %q (transaction_id, limit)", errMockInput, name))
-			return
-		}
-		if len(values) > 1 {
-			mockError(w, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values)))
-			return
-		}
+	limit := 0
+	query, err := checkQuery(r, "transaction_id", "limit")
+	if err == nil {
+		limit, err = intParam(query, "limit", defaultDeliveriesLimit, 1, maxDeliveriesLimit)
 	}
-	limit := defaultDeliveriesLimit
-	if query.Has("limit") {
-		n, err := strconv.Atoi(query.Get("limit"))
-		if err != nil || n < 1 || n > maxDeliveriesLimit {
-			mockError(w, fmt.Errorf("%w: limit %q is not an integer in 1..%d", errMockInput, query.Get("limit"), maxDeliveriesLimit))
-			return
-		}
-		limit = n
+	if err != nil {
+		mockError(w, err)
+		return
 	}
 	id := query.Get("transaction_id")
 	if query.Has("transaction_id") && id == "" {
@@ -451,18 +441,7 @@ func (f *Fake) mockDeliver(w http.ResponseWriter, r *http.Request) {
 		req.Timeout = d
 	}
 	wait := max(req.Timeout, f.cfg.webhookTimeout) + deliverQueueWait
-	f.extendDeadlines(w, wait)
-	ctx, cancel := context.WithTimeout(r.Context(), wait)
-	defer cancel()
-	got, err := f.Deliver(ctx, req)
-	switch {
-	case err != nil && ctx.Err() != nil:
-		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
-	case err != nil:
-		mockError(w, err)
-	default:
-		mockJSON(w, http.StatusOK, got)
-	}
+	f.answerWithin(w, r, wait, func(ctx context.Context) (any, error) { return f.Deliver(ctx, req) })
 }
 
 // behaviourJSON is a [DeliveryBehaviour] as /_mock/webhook-behaviour reads and writes it:
