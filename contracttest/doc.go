@@ -351,8 +351,9 @@
 // [FaultFlatShape], [FaultLostAnswer]); [Fake.Requests] counts the requests of each
 // operation that reached the fake; [Fake.SetLatency] delays every API answer;
 // [Fake.Deliver] sends a [DeliveryCase] on demand and [Fake.SetDeliveryBehaviour] changes how
-// webhooks are delivered; [Fake.Reset] forgets everything but the signing key and the
-// configuration. An operation is named by its operationId ([OpCreateCheckout],
+// webhooks are delivered; [Fake.HoldWebhooks] and [Fake.ReleaseWebhooks] make a transaction's
+// webhooks late; [Fake.Expire] expires an unpaid session; [Fake.Reset] forgets everything but
+// the signing key and the configuration. An operation is named by its operationId ([OpCreateCheckout],
 // [OpGetTransaction]); any other name, in any case, is an error wrapping [ErrScript], never a
 // script that silently does nothing.
 //
@@ -431,7 +432,8 @@
 //     ["forged_signature", "unsigned"]}: read or replace the [DeliveryBehaviour] (an absent
 //     field takes its default; reset restores the configured one).
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
-//     counts, coverage, and drop pending webhooks (ids go on: none is handed out twice).
+//     counts, holds, coverage, and drop pending webhooks, held ones included (ids go on: none
+//     is handed out twice).
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //   - GET /_mock/dashboard (also GET /_mock/): the dashboard (see below), with the JSON it
 //     reads: GET /_mock/sessions, GET /_mock/transactions/{id}/timeline and GET

@@ -693,7 +693,7 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 }
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
-// count and the coverage, and stops pending webhooks. The signing key, the limits and the
+// count, hold and the coverage, and stops pending webhooks (held ones included). The signing key, the limits and the
 // [WithDeliveryBehaviour] stay (one set by [Fake.SetDeliveryBehaviour] is forgotten), and so
 // does the sequence of ids: a fake never hands out a transaction id or a checkout token
 // twice, so an id stored before the reset never names a session made after it.
