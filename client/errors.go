@@ -165,7 +165,7 @@ func (e *APIError) Error() string {
 }
 
 // Fields returns LakiPay's messages per request field ("amount": ["amount must be a decimal
-// with 2 places"]), nil when the answer named none: the same shape as
+// with 2 places"]), nil when the answer named none: the same shape and keys as
 // [ValidationError.Fields], so one piece of code can show either.
 func (e *APIError) Fields() map[string][]string { return e.Errors }
 
@@ -344,11 +344,14 @@ func newValidationError(violations []contract.Violation) *ValidationError {
 }
 
 // Fields returns the reasons per field ("phone_number": ["must be 7 to 15 digits: ..."]), in
-// words fit to show a person: the same shape as [APIError.Fields].
+// words fit to show a person: the same shape and the same keys as [APIError.Fields], the keys
+// of LakiPay's errors map that openapi.yaml's ErrorEnvelope decides (a field's name,
+// "redirects.success" for a nested one, never an array index, "id" for the path parameter).
 func (e *ValidationError) Fields() map[string][]string {
 	out := make(map[string][]string, len(e.Violations))
 	for _, v := range e.Violations {
-		out[v.Field()] = append(out[v.Field()], v.Reason)
+		key := contract.Violation(v).ErrorKey()
+		out[key] = append(out[key], v.Reason)
 	}
 	return out
 }

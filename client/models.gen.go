@@ -263,6 +263,18 @@ type ErrorEnvelope struct {
 	ErrorCode string `json:"error_code,omitempty,omitzero"`
 
 	// Errors Per-field messages, keyed by the request field's name.
+	// **Decision (keys):** a key is a request field's name as LakiPay's field table writes
+	// it: a top-level field by its name (`amount`, `supported_mediums`), a field of a
+	// nested object by its dotted path (`redirects.success`, as the hosted-checkout
+	// page's table names it; `redirects` when the object itself is missing or not an
+	// object), never with an array index (a bad item of `supported_mediums` is reported
+	// under `supported_mediums`, its message saying which item); a path parameter by its
+	// name (`id`); a header by its name in lower snake case without `X-` (`api_key` for
+	// `X-API-Key`, as LakiPay's own example writes it; `content_type`); and `body` for
+	// the body as a whole (not JSON, too large). A field the request should not have is
+	// keyed by its own name. The messages are for people: match on keys and
+	// `error_code`, never on message text.
+	//
 	//
 	// Example: {"api_key":["API key is required"]}
 	Errors map[string][]string `json:"errors,omitempty,omitzero"`
@@ -379,7 +391,9 @@ type TransactionResponseStatus string
 // `PENDING`: payment under way at the provider. `SUCCESS`, `FAILED` and `CANCELLED` are
 // final and never change again. **Decision:** a reader takes any other value as a status
 // it does not know yet (see "Decision (values LakiPay adds)" in the API description),
-// which it cannot tell to be final or not.
+// which it cannot tell to be final or not. **Decision (expiry):** an `INITIATED` session
+// left unpaid expires into `CANCELLED`, with its webhook (see `createCheckout`); there is
+// no separate expired status.
 //
 // Example: INITIATED
 type TransactionStatus string

@@ -170,6 +170,7 @@ func (f *Fake) serveAPI(op string) http.HandlerFunc {
 			return
 		}
 		header := f.header(a)
+		f.markScripted(header, a.scripted)
 		f.selfCheck(op, a, header, out)
 		writeBytes(w, a.status, header, out)
 		f.log.Info("lakipay fake: answered", "operation", op, "status", a.status)
@@ -182,7 +183,8 @@ func (f *Fake) handle(r *http.Request, body []byte, op string, violations []cont
 		return a
 	}
 	if len(violations) > 0 {
-		return errorAnswer(http.StatusBadRequest, client.ErrorCodeValidation, "Validation failed", fieldErrors(violations))
+		fields := fieldErrors(violations)
+		return errorAnswer(http.StatusBadRequest, validationCode(fields), "Validation failed", fields)
 	}
 	switch Operation(op) {
 	case OpCreateCheckout:
@@ -210,7 +212,9 @@ func (f *Fake) authorize(r *http.Request, violations []contract.Violation) (answ
 	return answer{}, false
 }
 
-// fieldErrors groups violations by request field, in LakiPay's errors map form.
+// fieldErrors groups violations under the keys of LakiPay's errors map (see
+// [contract.Violation.ErrorKey]); a message says where below its key the rule broke
+// ("supported_mediums.1: must be one of ...") when the key does not say it all.
 func fieldErrors(violations []contract.Violation) map[string][]string {
 	out := map[string][]string{}
 	for _, v := range violations {
@@ -218,9 +222,28 @@ func fieldErrors(violations []contract.Violation) map[string][]string {
 		if v.Reason != "" {
 			msg = v.Reason + " (" + v.Rule + ")"
 		}
-		out[v.Field()] = append(out[v.Field()], msg)
+		key := v.ErrorKey()
+		if field := v.Field(); field != key {
+			msg = field + ": " + msg
+		}
+		out[key] = append(out[key], msg)
 	}
 	return out
+}
+
+// validationCode is the error_code of a 400 naming fields (openapi.yaml's BadRequest): LakiPay's
+// documented INVALID_AMOUNT or INVALID_PHONE when the amount or the phone number alone is
+// broken, VALIDATION_ERROR otherwise.
+func validationCode(fields map[string][]string) client.ErrorCode {
+	if len(fields) == 1 {
+		switch {
+		case fields["amount"] != nil:
+			return client.ErrorCodeInvalidAmount
+		case fields["phone_number"] != nil:
+			return client.ErrorCodeInvalidPhone
+		}
+	}
+	return client.ErrorCodeValidation
 }
 
 func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
@@ -243,6 +266,7 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		status:  client.TransactionStatusINITIATED,
 		created: now,
 		updated: now,
+		expires: time.Now().Add(f.cfg.sessionTTL),
 	}
 	if forgot := f.sessions.add(s); forgot != nil {
 		f.log.Info("lakipay fake: session cap reached, forgot a session", "transaction_id", forgot.id,
@@ -250,6 +274,7 @@ func (f *Fake) createCheckout(r *http.Request, body []byte) answer {
 		f.noteForgottenLocked(forgot)
 	}
 	f.noteCreatedLocked(s)
+	f.armExpiryLocked(s.expires)
 	for _, m := range req.SupportedMediums {
 		f.cov.enum("Medium", string(m))
 	}
@@ -432,6 +457,12 @@ func (f *Fake) extendDeadlines(w http.ResponseWriter, d time.Duration) {
 // are deliberate and not checked against the spec.
 func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, op string, sc script, violations []contract.Violation) {
 	f.log.Info("lakipay fake: scripted answer", "operation", op, "fault", sc.fault.String(), "status", sc.status)
+	// Every answer below is broken on purpose: marked so, for a Transport in front of the fake.
+	what := "fault " + sc.fault.String()
+	if sc.fault == 0 {
+		what = "fail-next " + strconv.Itoa(sc.status)
+	}
+	f.markAnswer(w.Header(), what)
 	if a, ok := scriptedError(sc); ok {
 		f.record(op, a)
 		f.write(w, a)

@@ -15,8 +15,9 @@ import (
 
 // TestFakeRefusesBodiesReadersDisagreeOn sends the fake checkout bodies that encoding/json
 // would read one way and another reader another way (a repeated key, invalid UTF-8) and
-// amounts kin-openapi would round into range: each is refused with 400 VALIDATION_ERROR
-// naming the field and the rule in words, and no session is created.
+// amounts kin-openapi would round into range: each is refused with 400 naming the field and
+// the rule in words (INVALID_AMOUNT when the amount alone is broken, VALIDATION_ERROR
+// otherwise), and no session is created.
 func TestFakeRefusesBodiesReadersDisagreeOn(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	plain := &http.Client{}
@@ -53,7 +54,11 @@ func TestFakeRefusesBodiesReadersDisagreeOn(t *testing.T) {
 			require.Equal(t, http.StatusBadRequest, status, string(body))
 			var env client.ErrorEnvelope
 			require.NoError(t, json.Unmarshal(body, &env))
-			assert.Equal(t, "VALIDATION_ERROR", env.ErrorCode)
+			code := "VALIDATION_ERROR"
+			if tt.field == "amount" {
+				code = "INVALID_AMOUNT"
+			}
+			assert.Equal(t, code, env.ErrorCode)
 			messages := env.Errors[tt.field]
 			require.NotEmpty(t, messages, "the refusal names %s: %s", tt.field, body)
 			assert.Contains(t, strings.Join(messages, "; "), tt.words)

@@ -53,6 +53,10 @@ type Delivery struct {
 	// Dropped is set for a webhook the fake never sent because [WithWebhookQueue] webhooks
 	// were already pending.
 	Dropped bool `json:"dropped,omitempty"`
+	// Held is set for a webhook the fake holds back ([Fake.HoldWebhooks]): listed by
+	// [Fake.HeldWebhooks], never recorded as a delivery until it is sent. Attempt counts the
+	// attempts made before it was held.
+	Held bool `json:"held,omitempty"`
 	// Answer is the start of the receiver's answer body, as text: at most its first 1 KiB,
 	// cut at a character boundary, invalid UTF-8 replaced by U+FFFD ("" without an answer).
 	Answer string `json:"answer,omitempty"`
@@ -91,7 +95,13 @@ type dispatcher struct {
 	retries jobHeap
 	timer   *time.Timer // runs fireRetries when the earliest retry is due
 	pending int
-	started bool
+	// pendingOf counts the pending webhooks per transaction (absent: none).
+	pendingOf map[string]int
+	// held are the webhooks held back per transaction a test holds ([Fake.HoldWebhooks]);
+	// heldCount counts them with the webhooks chained after them.
+	held      map[string][]*job
+	heldCount int
+	started   bool
 	// behaviour is what [Fake.SetDeliveryBehaviour] set; nil: the configured one.
 	behaviour *DeliveryBehaviour
 	// last is the latest genuine webhook queued, which a fake-wide [CaseReplayed] replays to
@@ -126,6 +136,8 @@ type job struct {
 // forgotten.
 func (h *dispatcher) resetLocked() {
 	h.pending = 0
+	h.pendingOf = map[string]int{}
+	h.held, h.heldCount = map[string][]*job{}, 0
 	h.retries = nil
 	h.behaviour = nil
 	h.last.id, h.last.body = "", nil
@@ -149,7 +161,7 @@ func (h *dispatcher) closeLocked() {
 // with the copies, earlier status and hostile deliveries of the [DeliveryBehaviour]; the
 // caller holds f.mu.
 func (f *Fake) startWebhookLocked(s *session) {
-	if s.req.CallbackURL == "" || s.held || f.closed {
+	if s.req.CallbackURL == "" || s.muted || f.closed {
 		return
 	}
 	body, err := f.webhookBody(s)
@@ -189,13 +201,25 @@ func (f *Fake) newJob(d Delivery, attempts int) *job {
 func (f *Fake) queueLocked(first []*job, n int) {
 	f.startWorkersLocked()
 	f.hooks.pending += n
+	f.hooks.pendingOf[first[0].d.TransactionID] += n
 	f.scheduleLocked(first, time.Now())
 }
 
+// endLocked ends a pending webhook of transaction id: accepted, attempts used up.
+func (f *Fake) endLocked(id string) {
+	f.hooks.pending--
+	if f.hooks.pendingOf[id]--; f.hooks.pendingOf[id] <= 0 {
+		delete(f.hooks.pendingOf, id)
+	}
+}
+
 // scheduleLocked makes each of jobs due its offset after now: at once through ready, later
-// through the timer heap.
+// through the timer heap; a webhook of a transaction held back is held instead.
 func (f *Fake) scheduleLocked(jobs []*job, now time.Time) {
 	for _, j := range jobs {
+		if f.holdLocked(j) {
+			continue
+		}
 		if j.offset <= 0 {
 			f.hooks.ready <- j
 			continue
@@ -259,7 +283,7 @@ func (f *Fake) worker(ready <-chan *job, quit <-chan struct{}) {
 // or its attempts are used up.
 func (f *Fake) attempt(j *job) {
 	f.mu.Lock()
-	if j.generation != f.generation || f.closed {
+	if j.generation != f.generation || f.closed || f.holdLocked(j) {
 		f.mu.Unlock()
 		return
 	}
@@ -293,7 +317,7 @@ func (f *Fake) attempt(j *job) {
 		j.then = nil
 	}
 	if j.d.OK() || j.d.Attempt >= j.attempts {
-		f.hooks.pending--
+		f.endLocked(j.d.TransactionID)
 		return
 	}
 	j.offset = j.wait

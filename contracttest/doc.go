@@ -29,6 +29,22 @@
 // Request and response bodies reach the caller intact; a transport error or a body cut short
 // reaches it unchanged.
 //
+// # Expected violations
+//
+// Some violations are the point of a test. A fake marks each answer it breaks on purpose (a
+// scripted fault such as [FaultBadGateway]'s HTML 502, a status forced by [Fake.FailNext],
+// the values scripted with [Fake.SetStatus]) with a header carrying its secret token, and a
+// [Transport] in front of it logs the violations the mark covers as expected (t.Logf)
+// instead of failing the test: every violation of a faulted or forced answer, and of a
+// SetStatus answer exactly the scripted status or medium in its own field (another violation
+// of the same answer still fails). **Decision:** a mark is honoured only with the token of a
+// fake of this process that is not closed (128 random bits per fake, which LakiPay, a proxy or
+// a stub cannot produce), so the same transport in front of live LakiPay judges every answer,
+// header or not. A test's own purpose goes through [ExpectViolation] (operation, rule and
+// field, for the transports given it, until the test ends; the test fails if it never came,
+// so it cannot hide a real violation forever). [OnExpected] receives the expected ones:
+// [NewTransport] drops them without it.
+//
 // # Fake LakiPay
 //
 // [NewServer] starts a [Fake] on loopback for one test (closed by t.Cleanup); [NewFake] returns
@@ -37,9 +53,13 @@
 //
 //   - POST /payment/checkout: creates an INITIATED session with checkout_url = the fake's own
 //     origin + /checkout/{token}. 401 INVALID_API_KEY without a well-formed X-API-Key (or
-//     without the one pinned by [WithAPIKey]); 400 VALIDATION_ERROR naming every broken field
-//     in errors ("redirects.success": ["... (pattern)"]); 400 DUPLICATE_REFERENCE for a
-//     reference already used.
+//     without the one pinned by [WithAPIKey]); 400 naming every broken field in errors
+//     ("redirects.success": ["... (pattern)"]), with LakiPay's INVALID_AMOUNT when the amount
+//     alone is broken, INVALID_PHONE when the phone number alone is, VALIDATION_ERROR
+//     otherwise; 400 DUPLICATE_REFERENCE for a reference already used. The keys of errors are
+//     those openapi.yaml's ErrorEnvelope decides: a field's name, "redirects.success" for a
+//     nested one, never an array index ("supported_mediums", whose message names the item),
+//     "id" for the path parameter.
 //   - GET /payment/transaction/{id}: transaction detail; 404 NOT_FOUND for an unknown id. It
 //     echoes every field of the checkout request that Transaction declares under the same JSON
 //     name and type (reference, amount, currency, description, and any field openapi.yaml adds
@@ -58,7 +78,8 @@
 // Every response the fake makes itself, and every webhook body, is validated against the spec:
 // a violation is a bug in the fake and fails the test ([NewServer]) or goes to
 // [WithViolationHook] and the logger ([NewFake]). Requests the fake refuses and scripted
-// faults do not fail the test: they are the point of some tests. State lives in memory and
+// faults do not fail the test: they are the point of some tests (a [Transport] in front of
+// the fake logs a scripted fault's violations as expected, see Expected violations). State lives in memory and
 // is safe for concurrent use; transaction ids ("TXN-" + 16 hex digits) and checkout tokens are
 // deterministic from [WithSeed], and never handed out twice by one fake, resets included.
 //
@@ -70,6 +91,48 @@
 // answers 303 See Other to redirects.success (paid) or redirects.failed (cancelled or
 // failed). A medium the session does not offer gets a 400 page; a session that is already
 // final gets a 409 page that says so, and is never paid twice.
+//
+// The form, for a test in any language that would rather not read HTML (checkout_url is
+// {origin}/checkout/{token}):
+//
+//	POST /checkout/{token}
+//	Content-Type: application/x-www-form-urlencoded
+//
+//	action=pay&medium=MPESA    pay with one of the session's supported_mediums
+//	action=cancel              cancel (medium, if sent, is ignored)
+//
+//	303 See Other, Location: redirects.success   paid
+//	303 See Other, Location: redirects.failed    cancelled, or declined ([Fake.Decline])
+//	400 page   action missing or not pay/cancel, a medium the session does not offer, a form
+//	           that cannot be read; nothing changes
+//	404 page   no session has this token
+//	409 page   the session is already final (paid, failed, cancelled or expired); nothing changes
+//
+// Every page is text/html with Cache-Control: no-store; its words are in elements with ids
+// (amount, currency, description, reference, and message or status for what went wrong).
+// The 303 is the whole answer a browser follows: the fake never redirects otherwise.
+//
+// # Testing a merchant's pages
+//
+// A merchant's flow runs through its own server too: the pay button that creates the
+// checkout and redirects to checkout_url, the return page, the webhook. [NewMerchantServer]
+// starts the merchant's server before its handler exists, so its URL can go into the
+// checkout's callback_url and redirects ([MerchantServer.Handle] then serves the shop); a
+// [Browser] opens the shop's pages and submits its forms as a shopper does, keeping cookies
+// and reporting a redirect's Location instead of following it; the [Shopper] does the part on
+// LakiPay's page. ExampleNewMerchantServer puts them together.
+//
+// # Session lifecycle
+//
+// LakiPay's sources do not say how long a session stays payable; openapi.yaml decides it
+// (createCheckout's description) and the fake keeps to it: a session stays INITIATED and
+// payable for [WithSessionTTL] after its checkout (default [DefaultSessionTTL], 30 minutes;
+// `lakipay mock --session-ttl`), counted from its creation, then expires: its status becomes
+// CANCELLED (no medium), its webhook is sent, and its page answers that it can no longer be
+// paid (409 on a payment). A PENDING session, a payment under way, does not expire.
+// [Fake.Expire] (POST /_mock/transactions/{id}/expire) expires an INITIATED session now, so a
+// test checks that a shop releases the seats or stock it held for an unpaid session without
+// waiting for the TTL.
 //
 // A test scripts a provider failure with [Fake.Decline] (or POST /_mock/transactions/{id}/decline):
 // the shopper's next payment on the page fails, the status becomes FAILED and the shopper goes
@@ -103,9 +166,27 @@
 //     what a merchant's test waits for before checking that the order was settled. It fails
 //     fast with [ErrWebhookNotAccepted], describing the last refused attempt, once no webhook
 //     is pending and fewer than n were accepted.
+//   - [Fake.WaitForDelivery] waits until a receiver accepted one transaction's genuine
+//     webhook of one status, and returns that delivery: what a test of one order waits for,
+//     whatever else the fake sends meanwhile. It fails fast the same way once none of that
+//     transaction's webhooks is pending.
 //   - [Fake.WaitForDeliveries] waits until n attempts ended, accepted or not (and dropped
 //     webhooks), for tests of retries and refusals.
-//   - [Fake.WaitIdle] waits until no webhook is pending.
+//   - [Fake.WaitIdle] waits until no webhook is pending but those held back.
+//
+// To make a webhook late without racing the retry budget, hold it: after [Fake.HoldWebhooks]
+// (POST /_mock/transactions/{id}/hold) a transaction's webhooks, new ones, retries and those
+// waiting for their next attempt alike, are kept unsent and listed by [Fake.HeldWebhooks],
+// until [Fake.ReleaseWebhooks] sends them in the order they were held, each once the one
+// before it was attempted:
+//
+//	srv.HoldWebhooks(id)
+//	back, _ := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
+//	// the shopper is back on the return page and no webhook came: the order must wait
+//	srv.ReleaseWebhooks(id)
+//	srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
+//
+// Held webhooks stay pending: they count against [WithWebhookQueue], and a reset drops them.
 //
 // Every request the fake sends to a callback_url (genuine, retried, copied or hostile)
 // carries the header X-Lakipay-Mock-Webhook: 1, which LakiPay does not send (never rely on
@@ -317,8 +398,9 @@
 // [FaultFlatShape], [FaultLostAnswer]); [Fake.Requests] counts the requests of each
 // operation that reached the fake; [Fake.SetLatency] delays every API answer;
 // [Fake.Deliver] sends a [DeliveryCase] on demand and [Fake.SetDeliveryBehaviour] changes how
-// webhooks are delivered; [Fake.Reset] forgets everything but the signing key and the
-// configuration. An operation is named by its operationId ([OpCreateCheckout],
+// webhooks are delivered; [Fake.HoldWebhooks] and [Fake.ReleaseWebhooks] make a transaction's
+// webhooks late; [Fake.Expire] expires an unpaid session; [Fake.Reset] forgets everything but
+// the signing key and the configuration. An operation is named by its operationId ([OpCreateCheckout],
 // [OpGetTransaction]); any other name, in any case, is an error wrapping [ErrScript], never a
 // script that silently does nothing.
 //
@@ -344,7 +426,7 @@
 //
 // Black-box users (other languages, `lakipay mock`) script the fake with JSON over HTTP.
 // Errors answer {"error": "..."} with 400 (bad input), 404 (unknown transaction) or 409
-// (already final). A body is read strictly: unknown fields, a repeated key or anything after
+// (already final, or a webhook that can no longer be accepted). A body is read strictly: unknown fields, a repeated key or anything after
 // the JSON value are refused, and the endpoints that take no input (cancel, decline, reset)
 // refuse any body but none or {}.
 //
@@ -354,11 +436,23 @@
 //   - POST /_mock/transactions/{id}/fail with {"medium": "MPESA"}: fail at the provider.
 //   - POST /_mock/transactions/{id}/cancel: cancel.
 //   - POST /_mock/transactions/{id}/decline: make the next payment on the hosted page fail.
-//   - POST /_mock/transactions/{id}/hold: send no webhook of the session's own from now on
-//     ([Fake.HoldWebhooks]); deliver still sends.
+//   - POST /_mock/transactions/{id}/mute: send no webhook of the session's own from now on
+//     ([Fake.MuteWebhooks]); deliver still sends.
+//   - POST /_mock/transactions/{id}/expire: expire an INITIATED session now ([Fake.Expire]):
+//     CANCELLED, with its webhook; answers the transaction.
 //   - POST /_mock/transactions/{id}/status with {"status": "REFUNDED", "medium": "AWASH"}: set
 //     a status and optionally a medium the spec may not know ([Fake.SetStatus]); answers the
 //     transaction.
+//   - POST /_mock/transactions/{id}/hold, POST /_mock/transactions/{id}/release, GET
+//     /_mock/transactions/{id}/held: hold the transaction's webhooks back, send what was held
+//     ([Fake.HoldWebhooks], [Fake.ReleaseWebhooks]), or list it; each answers
+//     {"transaction_id": "TXN-...", "holding": true, "webhooks": [...]}, the webhooks held (or
+//     released) as GET /_mock/deliveries writes them, with "held": true. Releasing a
+//     transaction that is not held is refused with 400.
+//   - GET /_mock/transactions/{id}/delivery?status=SUCCESS[&timeout=10s]: wait (up to timeout,
+//     default 30s, at most 5m) until a receiver accepted the transaction's genuine webhook of
+//     that status and answer that delivery ([Fake.WaitForDelivery]); 409 when none can come
+//     any more (none pending, none accepted), 504 when timeout ran out first.
 //   - POST /_mock/fail-next with {"operation": "createCheckout", "status": 503,
 //     "error_code": "PROVIDER_ERROR"}: force the next answer (status 400..599).
 //   - POST /_mock/faults with {"operation": "getTransaction", "fault": "rate_limited",
@@ -387,7 +481,8 @@
 //     ["forged_signature", "unsigned"]}: read or replace the [DeliveryBehaviour] (an absent
 //     field takes its default; reset restores the configured one).
 //   - POST /_mock/reset: forget sessions, references, scripts, latency, deliveries, request
-//     counts, coverage, and drop pending webhooks (ids go on: none is handed out twice).
+//     counts, holds, coverage, and drop pending webhooks, held ones included (ids go on: none
+//     is handed out twice).
 //   - GET /_mock/coverage: the [Coverage] as JSON; ?format=text for the printable report.
 //   - GET /_mock/dashboard (also GET /_mock/): the dashboard (see below), with the JSON it
 //     reads: GET /_mock/sessions, GET /_mock/transactions/{id}/timeline and GET

@@ -62,6 +62,7 @@ type fakeConfig struct {
 	webhookTimeout time.Duration
 	server         ServerLimits
 	behaviour      DeliveryBehaviour
+	sessionTTL     time.Duration
 }
 
 // Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
@@ -271,6 +272,9 @@ type Fake struct {
 
 	now    func() time.Time
 	router *router
+	// token is the secret the fake marks its deliberately broken answers with (see
+	// markHeader).
+	token string
 
 	mu         sync.Mutex
 	rng        *mrand.Rand
@@ -286,8 +290,12 @@ type Fake struct {
 	ctx        context.Context // cancelled by Reset and Close: stops pending deliveries
 	cancel     context.CancelFunc
 	generation int // bumped by Reset: deliveries of an older generation record nothing
-	wg         sync.WaitGroup
-	closed     bool
+	// expiry runs expireDue at expiryDue, when the oldest open session's time is up (nil: no
+	// session is open).
+	expiry    *time.Timer
+	expiryDue time.Time
+	wg        sync.WaitGroup
+	closed    bool
 }
 
 // session is one checkout session and its transaction.
@@ -298,8 +306,9 @@ type session struct {
 	medium    client.Medium // "" until the shopper chose one
 	created   time.Time
 	updated   time.Time
+	expires   time.Time // when an INITIATED session expires (monotonic: immune to f.now)
 	decline   bool
-	held      bool // its status changes send no webhook of their own (HoldWebhooks)
+	muted     bool // its status changes send no webhook of their own (MuteWebhooks)
 	history   txHistory
 	scripted  scripted
 	// prev and next link the session into its store's list of open or of final sessions.
@@ -314,7 +323,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		seed: 1, attempts: defaultAttempts, retryBase: defaultRetryBase,
 		maxSessions: DefaultMaxSessions, maxDeliveries: DefaultMaxDeliveries,
 		webhookWorkers: DefaultWebhookWorkers, webhookQueue: DefaultWebhookQueue, webhookTimeout: DefaultWebhookTimeout,
-		server: DefaultServerLimits(),
+		server: DefaultServerLimits(), sessionTTL: DefaultSessionTTL,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -336,6 +345,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		now:      time.Now,
 		keyReady: make(chan struct{}),
 		history:  newHistory(),
+		token:    newMarkToken(),
 	}
 	f.router = f.routes()
 	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
@@ -390,6 +400,7 @@ func (f *Fake) resetLocked() {
 	if f.cancel != nil {
 		f.cancel()
 	}
+	f.stopExpiryLocked()
 	f.sessions = newSessionStore(f.cfg.maxSessions)
 	f.scripts = map[string][]script{}
 	f.requests = map[string]int{}
@@ -540,20 +551,21 @@ func (sc scripted) deliberate(v contract.Violation) bool {
 // or one openapi.yaml does not know (whose meaning the fake cannot tell).
 func (s *session) final() bool { return !s.status.Valid() || s.status.IsFinal() }
 
-// HoldWebhooks makes session id's status changes send no webhook of their own from now on
+// MuteWebhooks makes session id's status changes send no webhook of their own from now on
 // (no genuine webhook, copy, earlier status or hostile delivery of the [DeliveryBehaviour]):
-// only [Fake.Deliver] sends its webhooks. The receiver suite holds the sessions a merchant's
+// only [Fake.Deliver] sends its webhooks; unlike [Fake.HoldWebhooks], nothing is kept to be
+// released. The receiver suite mutes the sessions a merchant's
 // [SessionOpener] made, whose callback_url is the receiver, so that every delivery the
 // receiver gets is the one a case sends, when it sends it.
-func (f *Fake) HoldWebhooks(id string) error {
-	_, err := f.holdWebhooks(id)
+func (f *Fake) MuteWebhooks(id string) error {
+	_, err := f.muteWebhooks(id)
 	return err
 }
 
-// holdWebhooks is HoldWebhooks, returning the transaction.
-func (f *Fake) holdWebhooks(id string) (client.Transaction, error) {
+// muteWebhooks is MuteWebhooks, returning the transaction.
+func (f *Fake) muteWebhooks(id string) (client.Transaction, error) {
 	return f.change(id, func(s *session) error {
-		s.held = true
+		s.muted = true
 		return nil
 	})
 }
@@ -682,11 +694,11 @@ func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error)
 }
 
 // WaitIdle waits until no webhook delivery is pending (every one succeeded, used up its
-// attempts or was dropped), or ctx ends.
+// attempts or was dropped) but those [Fake.HoldWebhooks] holds back, or ctx ends.
 func (f *Fake) WaitIdle(ctx context.Context) error {
 	for {
 		f.mu.Lock()
-		if f.hooks.pending == 0 {
+		if f.hooks.pending == f.hooks.heldCount {
 			f.mu.Unlock()
 			return nil
 		}
@@ -701,7 +713,7 @@ func (f *Fake) WaitIdle(ctx context.Context) error {
 }
 
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
-// count and the coverage, and stops pending webhooks. The signing key, the limits and the
+// count, hold and the coverage, and stops pending webhooks (held ones included). The signing key, the limits and the
 // [WithDeliveryBehaviour] stay (one set by [Fake.SetDeliveryBehaviour] is forgotten), and so
 // does the sequence of ids: a fake never hands out a transaction id or a checkout token
 // twice, so an id stored before the reset never names a session made after it.
@@ -718,6 +730,8 @@ func (f *Fake) Close() error {
 	f.mu.Lock()
 	if !f.closed {
 		f.closed = true
+		markTokens.Delete(f.token)
+		f.stopExpiryLocked()
 		f.cancel()
 		f.hooks.closeLocked()
 		f.notifyLocked()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -141,9 +142,82 @@ func TestValidationErrorNamesEveryBrokenField(t *testing.T) {
 	for f := range env.Errors {
 		fields = append(fields, f)
 	}
-	assert.ElementsMatch(t, []string{"amount", "currency", "phone_number", "supported_mediums.1", "redirects.success", "redirects.failed", "colour"}, fields)
+	assert.ElementsMatch(t, []string{"amount", "currency", "phone_number", "supported_mediums", "redirects.success", "redirects.failed", "colour"}, fields)
 	assert.Contains(t, env.Errors["redirects.failed"][0], "(required)")
 	assert.Contains(t, env.Errors["currency"][0], "(pattern)")
+	assert.Equal(t, []string{"supported_mediums.1: must be one of " + strings.Join(contract.Enum("Medium"), ", ") + " (enum)"},
+		env.Errors["supported_mediums"], "the key is the field, the message says which item")
+}
+
+// TestValidationErrorCodes: the fake answers LakiPay's documented codes where they apply (an
+// amount alone broken INVALID_AMOUNT, the phone number alone INVALID_PHONE) and
+// VALIDATION_ERROR for anything else, several fields included, as openapi.yaml's BadRequest
+// decides; a path parameter is keyed by its name.
+func TestValidationErrorCodes(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	edit := func(edits map[string]any) []byte {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(checkoutBody(t, "R-codes", ""), &m))
+		for k, v := range edits {
+			if v == nil {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name  string
+		body  []byte
+		code  string
+		field []string
+	}{
+		{"three decimals", edit(map[string]any{"amount": json.Number("9.555")}), "INVALID_AMOUNT", []string{"amount"}},
+		{"zero", edit(map[string]any{"amount": 0}), "INVALID_AMOUNT", []string{"amount"}},
+		{"amount as a string", edit(map[string]any{"amount": "10"}), "INVALID_AMOUNT", []string{"amount"}},
+		{"no amount", edit(map[string]any{"amount": nil}), "INVALID_AMOUNT", []string{"amount"}},
+		{"phone with +", edit(map[string]any{"phone_number": "+251911111111"}), "INVALID_PHONE", []string{"phone_number"}},
+		{"phone with a leading 0", edit(map[string]any{"phone_number": "0911111111"}), "INVALID_PHONE", []string{"phone_number"}},
+		{"amount and phone", edit(map[string]any{"amount": json.Number("9.555"), "phone_number": "+251"}), "VALIDATION_ERROR", []string{"amount", "phone_number"}},
+		{"currency alone", edit(map[string]any{"currency": "etb"}), "VALIDATION_ERROR", []string{"currency"}},
+		{"a medium", edit(map[string]any{"supported_mediums": []string{"MPESA", "PAYPAL"}}), "VALIDATION_ERROR", []string{"supported_mediums"}},
+		{"a redirect", edit(map[string]any{"redirects": map[string]string{"success": "/ok", "failed": "https://e.com/ko"}}), "VALIDATION_ERROR", []string{"redirects.success"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, resp := call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, tt.body)
+			require.Equal(t, http.StatusBadRequest, status, string(resp))
+			env := errorEnvelope(t, resp)
+			assert.Equal(t, tt.code, env.ErrorCode, string(resp))
+			assert.ElementsMatch(t, tt.field, slices.Collect(maps.Keys(env.Errors)), string(resp))
+		})
+	}
+	t.Run("path parameter", func(t *testing.T) {
+		status, _, resp := call(t, http.DefaultClient, http.MethodGet, srv.URL()+"/payment/transaction/"+strings.Repeat("x", 101), testKey, nil)
+		require.Equal(t, http.StatusBadRequest, status, string(resp))
+		env := errorEnvelope(t, resp)
+		assert.Equal(t, "VALIDATION_ERROR", env.ErrorCode)
+		assert.Equal(t, []string{"id"}, slices.Collect(maps.Keys(env.Errors)), "keyed by the parameter's name: %s", resp)
+		assert.Contains(t, env.Errors["id"][0], "path parameter id: must be at most 100 characters long")
+	})
+	t.Run("the spec's own 400 example is what the fake answers", func(t *testing.T) {
+		s, err := spec.Load()
+		require.NoError(t, err)
+		example := s.Doc.Components.Responses["BadRequest"].Value.Content["application/json"].Examples["invalidAmount"].Value.Value
+		raw, err := json.Marshal(example)
+		require.NoError(t, err)
+		want := errorEnvelope(t, raw)
+		status, _, resp := call(t, http.DefaultClient, http.MethodPost, srv.URL()+"/payment/checkout", testKey, edit(map[string]any{"amount": json.Number("9.555")}))
+		require.Equal(t, http.StatusBadRequest, status)
+		got := errorEnvelope(t, resp)
+		assert.Equal(t, want.Status, got.Status)
+		assert.Equal(t, want.Message, got.Message)
+		assert.Equal(t, want.ErrorCode, got.ErrorCode)
+		assert.ElementsMatch(t, slices.Collect(maps.Keys(want.Errors)), slices.Collect(maps.Keys(got.Errors)))
+	})
 }
 
 func TestDuplicateReferenceIsRefused(t *testing.T) {

@@ -438,22 +438,22 @@ func expired() context.Context {
 	return ctx
 }
 
-// TestHoldWebhooks: a held session's status changes reach its callback_url with nothing
+// TestMuteWebhooks: a muted session's status changes reach its callback_url with nothing
 // (neither the genuine webhook nor the behaviour's copies and forgeries) while Deliver still
-// sends to it; a session that is not held is unchanged; over HTTP, hold takes no input.
-func TestHoldWebhooks(t *testing.T) {
+// sends to it; a session that is not muted is unchanged; over HTTP, mute takes no input.
+func TestMuteWebhooks(t *testing.T) {
 	srv := contracttest.NewServer(t, contracttest.WithDeliveryBehaviour(contracttest.DeliveryBehaviour{
 		Copies: 2, Hostile: []contracttest.DeliveryCase{contracttest.CaseUnsigned, contracttest.CaseTamperedTransaction}}))
 	in := &inbox{status: http.StatusOK}
 	hook := httptest.NewServer(in)
 	defer hook.Close()
-	held := createCheckout(t, srv, "R-held", hook.URL).LakipayTransactionID
-	require.NoError(t, srv.HoldWebhooks(held))
-	require.NoError(t, srv.Pay(held, client.MediumMPESA))
-	status, _, body := call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+held+"/hold", "", []byte(`{"x":1}`))
+	muted := createCheckout(t, srv, "R-held", hook.URL).LakipayTransactionID
+	require.NoError(t, srv.MuteWebhooks(muted))
+	require.NoError(t, srv.Pay(muted, client.MediumMPESA))
+	status, _, body := call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+muted+"/mute", "", []byte(`{"x":1}`))
 	assert.Equal(t, http.StatusBadRequest, status, string(body))
 	other := createCheckout(t, srv, "R-other", hook.URL).LakipayTransactionID
-	status, _, body = call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+other+"/hold", "", nil)
+	status, _, body = call(t, http.DefaultClient, http.MethodPost, srv.Origin()+"/_mock/transactions/"+other+"/mute", "", nil)
 	require.Equal(t, http.StatusOK, status, string(body))
 	require.NoError(t, srv.Cancel(other))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -461,9 +461,9 @@ func TestHoldWebhooks(t *testing.T) {
 	require.NoError(t, srv.WaitIdle(ctx))
 	assert.Empty(t, srv.Deliveries(), "nothing of its own")
 
-	d := deliverOne(t, srv, contracttest.DeliverRequest{TransactionID: held, Case: contracttest.CaseGenuine})
+	d := deliverOne(t, srv, contracttest.DeliverRequest{TransactionID: muted, Case: contracttest.CaseGenuine})
 	assert.Equal(t, hook.URL, d.URL, "Deliver still sends to the callback_url")
-	require.ErrorIs(t, srv.HoldWebhooks("TXN-NONE"), contracttest.ErrUnknownTransaction)
+	require.ErrorIs(t, srv.MuteWebhooks("TXN-NONE"), contracttest.ErrUnknownTransaction)
 
 	free := createCheckout(t, srv, "R-free", hook.URL).LakipayTransactionID
 	require.NoError(t, srv.Pay(free, client.MediumMPESA))

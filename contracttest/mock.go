@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -65,6 +64,16 @@ func (f *Fake) mockRoutes(router *router) {
 		mockJSON(w, http.StatusOK, tx)
 	})
 	rt.handle("POST /_mock/transactions/{id}/{action}", f.mockTransition)
+	rt.handle("GET /_mock/transactions/{id}/held", func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		holding, known := f.holding(id)
+		if !holding && !known {
+			mockError(w, fmt.Errorf("%w %q", ErrUnknownTransaction, id))
+			return
+		}
+		mockJSON(w, http.StatusOK, holdAnswer{TransactionID: id, Holding: holding, Webhooks: f.HeldWebhooks(id)})
+	})
+	rt.handle("GET /_mock/transactions/{id}/delivery", f.mockWaitForDelivery)
 	rt.handle("POST /_mock/fail-next", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Operation Operation        `json:"operation"`
@@ -172,14 +181,19 @@ func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// mockTransition pays, fails, cancels or declines a session, holds its webhooks, or sets its
-// status (any upper-case word, with a medium) as [Fake.SetStatus] does.
+// mockTransition pays, fails, cancels, declines or expires a session, mutes its webhooks, or
+// sets its status (any upper-case word, with a medium) as [Fake.SetStatus] does; or holds or
+// releases its webhooks.
 func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var in struct {
 		Medium client.Medium `json:"medium"`
 	}
 	action := r.PathValue("action")
+	if action == "hold" || action == "release" {
+		f.mockHold(w, r, id, action == "hold")
+		return
+	}
 	needsMedium := action == "pay" || action == "fail"
 	// status reads its own body below; the others take a medium or nothing.
 	if action != "status" && (needsMedium && !decodeMock(w, r, &in) || !needsMedium && !noInput(w, r)) {
@@ -202,8 +216,10 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		tx, err = f.complete(id, "", client.TransactionStatusCANCELLED)
 	case "decline":
 		tx, err = f.decline(id)
-	case "hold":
-		tx, err = f.holdWebhooks(id)
+	case "mute":
+		tx, err = f.muteWebhooks(id)
+	case "expire":
+		tx, err = f.expire(id)
 	case "status":
 		var set struct {
 			Status client.TransactionStatus `json:"status"`
@@ -214,7 +230,7 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 		}
 		tx, err = f.setStatus(id, set.Status, set.Medium)
 	default:
-		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, hold, status)", errMockInput, action))
+		mockError(w, fmt.Errorf("%w: unknown action %q (pay, fail, cancel, decline, expire, status, mute, hold, release)", errMockInput, action))
 		return
 	}
 	if err != nil {
@@ -224,28 +240,104 @@ func (f *Fake) mockTransition(w http.ResponseWriter, r *http.Request) {
 	mockJSON(w, http.StatusOK, tx)
 }
 
+// holdAnswer is what the hold endpoints answer: whether the transaction's webhooks are held
+// back, and the webhooks held (or, for release, released).
+type holdAnswer struct {
+	TransactionID string     `json:"transaction_id"`
+	Holding       bool       `json:"holding"`
+	Webhooks      []Delivery `json:"webhooks"`
+}
+
+// holding reports whether [Fake.HoldWebhooks] holds back transaction id's webhooks, and
+// whether the fake knows the transaction.
+func (f *Fake) holding(id string) (holding, known bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, holding = f.hooks.held[id]
+	_, known = f.sessions.byID[id]
+	return holding, known
+}
+
+// mockHold answers POST /_mock/transactions/{id}/hold and /release.
+func (f *Fake) mockHold(w http.ResponseWriter, r *http.Request, id string, hold bool) {
+	if !noInput(w, r) {
+		return
+	}
+	var (
+		list []Delivery
+		err  error
+	)
+	if hold {
+		if err = f.HoldWebhooks(id); err == nil {
+			list = f.HeldWebhooks(id)
+		}
+	} else {
+		list, err = f.ReleaseWebhooks(id)
+	}
+	if err != nil {
+		mockError(w, err)
+		return
+	}
+	mockJSON(w, http.StatusOK, holdAnswer{TransactionID: id, Holding: hold, Webhooks: list})
+}
+
+// The bounds of GET /_mock/transactions/{id}/delivery's wait.
+const (
+	defaultDeliveryWait = 30 * time.Second
+	maxDeliveryWait     = 5 * time.Minute
+)
+
+// mockWaitForDelivery answers GET /_mock/transactions/{id}/delivery?status=S[&timeout=D]:
+// [Fake.WaitForDelivery], waiting at most timeout (default 30s, at most 5m); 504 when it
+// ran out, 409 when the webhook can no longer be accepted.
+func (f *Fake) mockWaitForDelivery(w http.ResponseWriter, r *http.Request) {
+	query, err := checkQuery(r, "status", "timeout")
+	if err != nil {
+		mockError(w, err)
+		return
+	}
+	wait := defaultDeliveryWait
+	if query.Has("timeout") {
+		d, err := time.ParseDuration(query.Get("timeout"))
+		if err != nil || d <= 0 || d > maxDeliveryWait {
+			mockError(w, fmt.Errorf("%w: timeout %q is not a duration in (0s, %s] such as \"10s\"", errMockInput, query.Get("timeout"), maxDeliveryWait))
+			return
+		}
+		wait = d
+	}
+	f.answerWithin(w, r, wait, func(ctx context.Context) (any, error) {
+		return f.WaitForDelivery(ctx, r.PathValue("id"), client.TransactionStatus(query.Get("status")))
+	})
+}
+
+// answerWithin answers what fn returns, given up to wait (the connection's deadlines
+// extended to match): 504 when wait ran out first, the status mockError gives an error.
+func (f *Fake) answerWithin(w http.ResponseWriter, r *http.Request, wait time.Duration, fn func(context.Context) (any, error)) {
+	f.extendDeadlines(w, wait)
+	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	defer cancel()
+	out, err := fn(ctx)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
+	case err != nil:
+		mockError(w, err)
+	default:
+		mockJSON(w, http.StatusOK, out)
+	}
+}
+
 // mockDeliveries answers GET /_mock/deliveries[?transaction_id=ID][&limit=N]: the newest
 // limit recorded deliveries (of that transaction), newest last; [] when there are none.
 func (f *Fake) mockDeliveries(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
-	for name, values := range query {
-		if name != "transaction_id" && name != "limit" {
-			mockError(w, fmt.Errorf("%w: unknown query parameter %q (transaction_id, limit)", errMockInput, name))
-			return
-		}
-		if len(values) > 1 {
-			mockError(w, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values)))
-			return
-		}
+	limit := 0
+	query, err := checkQuery(r, "transaction_id", "limit")
+	if err == nil {
+		limit, err = intParam(query, "limit", defaultDeliveriesLimit, 1, maxDeliveriesLimit)
 	}
-	limit := defaultDeliveriesLimit
-	if query.Has("limit") {
-		n, err := strconv.Atoi(query.Get("limit"))
-		if err != nil || n < 1 || n > maxDeliveriesLimit {
-			mockError(w, fmt.Errorf("%w: limit %q is not an integer in 1..%d", errMockInput, query.Get("limit"), maxDeliveriesLimit))
-			return
-		}
-		limit = n
+	if err != nil {
+		mockError(w, err)
+		return
 	}
 	id := query.Get("transaction_id")
 	if query.Has("transaction_id") && id == "" {
@@ -312,7 +404,7 @@ func mockError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownTransaction):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrFinal):
+	case errors.Is(err, ErrFinal), errors.Is(err, ErrWebhookNotAccepted):
 		status = http.StatusConflict
 	}
 	mockJSON(w, status, map[string]string{"error": err.Error()})
@@ -351,18 +443,7 @@ func (f *Fake) mockDeliver(w http.ResponseWriter, r *http.Request) {
 		req.Timeout = d
 	}
 	wait := max(req.Timeout, f.cfg.webhookTimeout) + deliverQueueWait
-	f.extendDeadlines(w, wait)
-	ctx, cancel := context.WithTimeout(r.Context(), wait)
-	defer cancel()
-	got, err := f.Deliver(ctx, req)
-	switch {
-	case err != nil && ctx.Err() != nil:
-		mockJSON(w, http.StatusGatewayTimeout, map[string]string{"error": err.Error()})
-	case err != nil:
-		mockError(w, err)
-	default:
-		mockJSON(w, http.StatusOK, got)
-	}
+	f.answerWithin(w, r, wait, func(ctx context.Context) (any, error) { return f.Deliver(ctx, req) })
 }
 
 // behaviourJSON is a [DeliveryBehaviour] as /_mock/webhook-behaviour reads and writes it:

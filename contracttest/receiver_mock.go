@@ -61,7 +61,7 @@ func (d *fakeDriver) session(_ context.Context, id string) (suiteSession, error)
 	return suiteSession{id: id, amount: s.req.Amount, status: s.status, mediums: slices.Clone(s.req.SupportedMediums)}, nil
 }
 
-func (d *fakeDriver) hold(_ context.Context, id string) error { return d.f.HoldWebhooks(id) }
+func (d *fakeDriver) mute(_ context.Context, id string) error { return d.f.MuteWebhooks(id) }
 
 func (d *fakeDriver) change(_ context.Context, id string, to client.TransactionStatus, medium client.Medium) error {
 	switch to {
@@ -131,8 +131,8 @@ func (d *httpDriver) session(ctx context.Context, id string) (suiteSession, erro
 	return suiteSession{id: id, amount: amount, status: timeline.Session.Status, mediums: timeline.Session.Mediums}, nil
 }
 
-func (d *httpDriver) hold(ctx context.Context, id string) error {
-	return d.mockCall(ctx, http.MethodPost, d.transactionPath(id, "hold"), nil, nil)
+func (d *httpDriver) mute(ctx context.Context, id string) error {
+	return d.mockCall(ctx, http.MethodPost, d.transactionPath(id, "mute"), nil, nil)
 }
 
 func (d *httpDriver) change(ctx context.Context, id string, to client.TransactionStatus, medium client.Medium) error {

@@ -22,8 +22,8 @@ type suiteDriver interface {
 	open(ctx context.Context, reference string, amount client.Amount) (string, error)
 	// session reads what the suite needs of a session.
 	session(ctx context.Context, id string) (suiteSession, error)
-	// hold makes the session's status changes send no webhook of their own.
-	hold(ctx context.Context, id string) error
+	// mute makes the session's status changes send no webhook of their own.
+	mute(ctx context.Context, id string) error
 	// change pays, fails or cancels the session, or gives it a status the spec does not know.
 	change(ctx context.Context, id string, to client.TransactionStatus, medium client.Medium) error
 	deliver(ctx context.Context, req DeliverRequest) ([]Delivery, error)
@@ -248,8 +248,8 @@ func (r *suiteRun) openOne(ctx context.Context, c suiteCase, i int) (string, err
 		return "", fmt.Errorf("the session opener returned %s again: each call must open a new checkout", id)
 	}
 	r.opened[id] = true
-	if err := r.d.hold(ctx, id); err != nil {
-		return "", fmt.Errorf("the session opener returned %s, which this fake cannot hold (is it a session of this fake? "+
+	if err := r.d.mute(ctx, id); err != nil {
+		return "", fmt.Errorf("the session opener returned %s, which this fake cannot mute (is it a session of this fake? "+
 			"the application must create its checkouts against the fake's base URL): %w", id, err)
 	}
 	return id, nil

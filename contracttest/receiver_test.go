@@ -523,7 +523,7 @@ func TestReceiverSuiteOpener(t *testing.T) {
 		}, "case genuine: the session opener returned no transaction id"},
 		{"an id the fake does not know", func(*testing.T) contracttest.SessionOpener {
 			return func(context.Context) (string, error) { return "TXN-elsewhere", nil }
-		}, "case genuine: the session opener returned TXN-elsewhere, which this fake cannot hold (is it a session of this fake? the application must create its checkouts against the fake's base URL)"},
+		}, "case genuine: the session opener returned TXN-elsewhere, which this fake cannot mute (is it a session of this fake? the application must create its checkouts against the fake's base URL)"},
 		{"a paid session", func(t *testing.T) contracttest.SessionOpener {
 			return func(context.Context) (string, error) {
 				id := createCheckout(t, srv, "R-opener-paid", "").LakipayTransactionID

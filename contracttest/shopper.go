@@ -27,14 +27,7 @@ type Shopper struct {
 // NewShopper returns a shopper whose browser is hc (nil: a client with
 // [http.DefaultTransport]), for a fake served on a listener of your own ([NewFake]). The
 // client is copied and never follows redirects.
-func NewShopper(hc *http.Client) *Shopper {
-	c := http.Client{}
-	if hc != nil {
-		c = *hc
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Shopper{hc: &c}
-}
+func NewShopper(hc *http.Client) *Shopper { return &Shopper{hc: noRedirects(hc)} }
 
 // Shopper returns a shopper whose browser talks to this server.
 func (s *Server) Shopper() *Shopper { return NewShopper(s.srv.Client()) }

@@ -21,7 +21,9 @@ type Violation = client.Violation
 type TransportOption func(*transportConfig)
 
 type transportConfig struct {
-	strict bool
+	strict     bool
+	onExpected func(Violation, string)
+	expected   []*expectation
 }
 
 // Strict makes the transport also report properties that the spec neither declares nor rules
@@ -32,19 +34,26 @@ func Strict() TransportOption { return func(c *transportConfig) { c.strict = tru
 
 // Transport returns a round tripper for tests: every violation fails t with t.Errorf, and the
 // exchange still happens (a violating request is still sent), so the server's answer stays
-// visible. base nil means [http.DefaultTransport].
+// visible. base nil means [http.DefaultTransport]. A violation that is expected (an answer
+// a fake of this process broke on purpose, or [ExpectViolation]) is logged with t.Logf
+// instead (see [OnExpected]).
 func Transport(t testing.TB, base http.RoundTripper, opts ...TransportOption) http.RoundTripper {
 	t.Helper()
+	logExpected := OnExpected(func(v Violation, why string) {
+		t.Helper()
+		t.Logf("contract violation, expected (%s): %s", why, v)
+	})
 	return NewTransport(base, func(v Violation) {
 		t.Helper()
 		t.Errorf("contract violation: %s", v)
-	}, opts...)
+	}, append([]TransportOption{logExpected}, opts...)...)
 }
 
 // NewTransport returns a round tripper that hands every violation of the exchanges through it
 // to onViolation (which must be safe for concurrent use) and otherwise behaves as base: a
 // violating request is still sent, and the caller reads request and response bodies intact.
-// base nil means [http.DefaultTransport]; onViolation nil drops violations.
+// base nil means [http.DefaultTransport]; onViolation nil drops violations. The violations
+// that are expected go to [OnExpected]'s function instead, or nowhere.
 func NewTransport(base http.RoundTripper, onViolation func(Violation), opts ...TransportOption) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
@@ -54,7 +63,12 @@ func NewTransport(base http.RoundTripper, onViolation func(Violation), opts ...T
 	}
 	var cfg transportConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.onExpected == nil {
+		cfg.onExpected = func(Violation, string) {}
 	}
 	return &transport{base: base, onViolation: onViolation, cfg: cfg}
 }
@@ -78,7 +92,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// base path (LakiPay's /api/v2, a proxy's): operations are matched by the path's end.
 	opts := contract.Options{Strict: t.cfg.strict}
 	op, violations := contract.ValidateRequest(req.Method, req.URL.EscapedPath(), req.Header, body, opts)
-	t.report(violations, req)
+	t.report(violations, req, nil)
 	out := new(http.Request)
 	*out = *req
 	out.Body = bodyOf(body)
@@ -105,23 +119,50 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = bodyOf(respBody)
 	violations = contract.ValidateResponse(op, resp.StatusCode, resp.Header, respBody, opts)
 	violations = append(violations, legacyShape(op, resp.StatusCode, respBody)...)
-	t.report(violations, req)
+	var marked *mark
+	if m, ok := markOf(resp.Header); ok {
+		marked = &m
+	}
+	t.report(violations, req, marked)
 	return resp, nil
 }
 
-// report hands violations on with the secret half of the request's X-API-Key redacted from
-// every text field, however a body escaped it and where a value was cut short. A header
-// that is not a key the SDK would send (see package apikey: a secret under 8 characters, a
-// space, a control character) is no real key and has nothing redacted.
-func (t *transport) report(violations []contract.Violation, req *http.Request) {
+// report hands violations on, each to onExpected when the answer's mark (nil for a request,
+// or an answer without a fake's mark) or a test's expectation covers it, else to
+// onViolation, with the secret half of the request's X-API-Key redacted from every text
+// field, however a body escaped it and where a value was cut short. A header that is not a
+// key the SDK would send (see package apikey: a secret under 8 characters, a space, a
+// control character) is no real key and has nothing redacted.
+func (t *transport) report(violations []contract.Violation, req *http.Request, marked *mark) {
 	if len(violations) == 0 {
 		return
 	}
 	key, _ := apikey.Parse(req.Header.Get("X-API-Key")) // the zero Key redacts nothing
 	for _, v := range violations {
 		v.Pointer, v.Reason, v.Value = key.Redact(v.Pointer), key.Redact(v.Reason), key.Redact(v.Value)
+		if why, ok := t.expected(v, marked); ok {
+			t.cfg.onExpected(Violation(v), why)
+			continue
+		}
 		t.onViolation(Violation(v))
 	}
+}
+
+// expected says why v is expected, if it is: the answer's mark covers it, or a test expects
+// it.
+func (t *transport) expected(v contract.Violation, marked *mark) (string, bool) {
+	if marked != nil {
+		if why, ok := marked.covers(v); ok {
+			return why, true
+		}
+	}
+	for _, e := range t.cfg.expected {
+		if e.matches(v) {
+			e.came.Store(true)
+			return "expected by the test: " + e.String(), true
+		}
+	}
+	return "", false
 }
 
 func readRequestBody(req *http.Request) ([]byte, error) {

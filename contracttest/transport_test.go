@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -224,19 +225,36 @@ func TestViolationsNeverCarryTheSecret(t *testing.T) {
 	}
 }
 
-// recordingTB is a testing.TB that records Errorf instead of failing.
+// recordingTB is a testing.TB that records Errorf, Fatalf and Logf instead of failing or
+// logging; its Fatalf ends the calling goroutine, as testing's does.
 type recordingTB struct {
 	testing.TB
-	mu     sync.Mutex
-	errors []string
+	mu                   sync.Mutex
+	errors, fatals, logs []string
 }
 
 func (r *recordingTB) Helper() {}
 
-func (r *recordingTB) Errorf(format string, args ...any) {
+func (r *recordingTB) Errorf(format string, args ...any) { r.record(&r.errors, format, args) }
+
+func (r *recordingTB) Logf(format string, args ...any) { r.record(&r.logs, format, args) }
+
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.record(&r.fatals, format, args)
+	runtime.Goexit()
+}
+
+func (r *recordingTB) record(to *[]string, format string, args []any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+	*to = append(*to, fmt.Sprintf(format, args...))
+}
+
+// recorded returns a copy of what was recorded in list.
+func (r *recordingTB) recorded(list *[]string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), *list...)
 }
 
 func TestTransportFailsTheTestAndStillSends(t *testing.T) {

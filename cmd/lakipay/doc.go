@@ -11,9 +11,18 @@
 //	lakipay mock [--addr 127.0.0.1:12111] [--seed N] [--api-key KEY] [--key-out FILE]
 //	        [--signing-key FILE] [--verbose] [--max-sessions N] [--max-deliveries N]
 //	        [--webhook-workers N] [--webhook-queue N] [--webhook-timeout D]
-//	        [--max-connections N] [--webhook-copies N] [--webhook-spacing D]
+//	        [--max-connections N] [--session-ttl D] [--webhook-copies N] [--webhook-spacing D]
 //	        [--webhook-order in_order|stale_after_final|final_late] [--webhook-order-delay D]
 //	        [--webhook-hostile CASE,...]
+//	lakipay mock pay|fail ID --medium M [--mock URL] [--json]
+//	lakipay mock cancel|decline|expire|hold|release ID [--mock URL] [--json]
+//	lakipay mock set-status ID STATUS [--medium M] [--mock URL] [--json]
+//	lakipay mock wait ID STATUS [--timeout D] [--mock URL] [--json]
+//	lakipay mock deliver ID CASE [--url URL] [--copies N] [--replay-of ID] [--timeout D] [--mock URL] [--json]
+//	lakipay mock fault OPERATION FAULT [--count N] [--mock URL] [--json]
+//	lakipay mock fail-next OPERATION STATUS [--code CODE] [--mock URL] [--json]
+//	lakipay mock latency DURATION [--mock URL] [--json]
+//	lakipay mock reset [--mock URL] [--json]
 //	lakipay checkout create --amount A --currency C --phone P --reference R \
 //	        --success URL --failed URL --medium M [--medium M ...] [--callback URL] [--description S] [--json]
 //	lakipay transaction get ID [--json]
@@ -41,6 +50,16 @@
 // that the public key survives restarts and start-up skips generating an RSA-2048 key.
 // The --webhook-... flags set [contracttest.DeliveryBehaviour]: every webhook delivered in
 // copies, out of order, or behind hostile bodies.
+//
+// The subcommands of mock script a mock already running (--mock, default
+// http://127.0.0.1:12111, its origin or its API base URL) through its /_mock/ endpoints, as
+// `stripe trigger` scripts Stripe's test mode, so that a test in any language scripts the
+// fake from a shell: pay, fail, cancel or expire a session, decline its next payment on the
+// hosted page, give it a status LakiPay may add (set-status), hold its webhooks back and
+// release them, wait until the receiver accepted its webhook of a status, send a delivery
+// case now (deliver), make the next calls of an operation fail (fault, fail-next), delay
+// the API (latency), forget everything (reset). Each prints what the mock answered (the
+// transaction, the deliveries), or, with --json, the mock's JSON answer as it is.
 //
 // webhook test runs [contracttest.RunReceiverSuite] against a merchant's receiver in any
 // language, driving a running mock (--mock, default http://127.0.0.1:12111, whose public key
@@ -78,13 +97,19 @@
 //     whose signature does not verify, a transaction that ended FAILED or CANCELLED or was not
 //     final in time, a demo step that did not go as the contract says, a receiver that failed
 //     a case of webhook test (or a mock or an opener it could not drive), a file that cannot
-//     be read or written (--public-key, --key-out, --signing-key).
+//     be read or written (--public-key, --key-out, --signing-key), a mock that refused a
+//     scripting command (an unknown transaction, one already final, a value it does not take:
+//     its reason is printed) or could not be reached, a webhook that mock wait saw refused or
+//     not accepted in time.
 //   - 2: wrong usage, nothing attempted: an unknown command or flag, a missing required flag,
 //     a wrong number of arguments, a flag value of the wrong type (--timeout abc) or outside
 //     the CLI's own choices (--outcome), a missing or malformed LAKIPAY_API_KEY, a bad
 //     --base-url or LAKIPAY_BASE_URL, or one of the flags above given empty, a --addr that
-//     is not host:port; webhook test without either of --effects-url and --answers-only, or
-//     with both.
+//     is not host:port, a --mock that is not the mock's origin or base URL (or is empty), an
+//     argument the CLI itself reads that does not parse (fail-next's STATUS, latency's
+//     DURATION), webhook test without either of --effects-url and --answers-only, or with
+//     both. What a scripting command sends the mock (a medium, a fault's name, an operation)
+//     is the mock's to judge: its refusal is 1.
 //   - 3 (webhook test only): no case failed, but not every check was made (--answers-only,
 //     or the cases that need --open-url were not run): not a pass.
 //

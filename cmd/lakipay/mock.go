@@ -52,6 +52,9 @@ beyond waits until another closes); they are cut after %s without complete heade
 without a complete request, %s without taking an answer and %s idle. Request headers are
 limited to %d bytes (431 with the error envelope beyond).
 
+An unpaid (INITIATED) session stays payable for --session-ttl after its checkout, then
+expires: CANCELLED, with its webhook (LakiPay documents no lifetime: openapi.yaml decides it).
+
 Webhooks arrive once, in order and genuine unless the --webhook-... flags make every status
 change meet what hurts receivers (also POST /_mock/webhook-behaviour): --webhook-copies
 copies of each webhook (--webhook-spacing apart, or at once), --webhook-order
@@ -69,13 +72,19 @@ transaction detail call) and the contract coverage; it follows new events as the
 
 It logs one line per request to standard error (with --verbose also the fake's events:
 webhook attempts, status changes, and the dashboard's reads) and shuts down cleanly on
-SIGINT or SIGTERM.`,
+SIGINT or SIGTERM.
+
+Its commands script a mock already running (--mock): pay, fail, cancel, decline, expire or
+set-status a session, hold and release its webhooks, wait for one, deliver a case now,
+inject faults (fault, fail-next), latency, reset. 'lakipay mock COMMAND --help' says more.`,
 			serverLimits.ReadHeaderTimeout, serverLimits.ReadTimeout, serverLimits.WriteTimeout, serverLimits.IdleTimeout,
 			serverLimits.MaxHeaderBytes),
 		Example: `  lakipay mock --addr 127.0.0.1:12111 --seed 7 --key-out lakipay-mock.pem
   LAKIPAY_BASE_URL=http://127.0.0.1:12111/api/v2 LAKIPAY_API_KEY=pk_test_a:sk_test_b \
-    lakipay transaction get TXN-...`,
-		Args: exactArgs(),
+    lakipay transaction get TXN-...
+  lakipay mock hold TXN-... && lakipay mock pay TXN-... --medium MPESA
+  lakipay mock release TXN-... && lakipay mock wait TXN-... SUCCESS`,
+		Args: noArgs,
 		RunE: op(func(cmd *cobra.Command, _ []string) (err error) {
 			if err := checkAddr(addr); err != nil {
 				return usagef("--addr: %w", err)
@@ -164,6 +173,7 @@ SIGINT or SIGTERM.`,
 	fl.StringVar(&signingKey, "signing-key", "", "PEM RSA private key to sign webhooks with, created when the file does not exist, so the public key survives restarts (default: a fresh key per start)")
 	limits.addFlags(cmd)
 	delivery.addFlags(cmd)
+	cmd.AddCommand(a.scriptCommands()...)
 	return cmd
 }
 
@@ -237,6 +247,7 @@ type mockLimits struct {
 	maxSessions, maxDeliveries, webhookWorkers, webhookQueue int
 	webhookTimeout                                           time.Duration
 	maxConnections                                           int // the server's (contracttest.ServerLimits)
+	sessionTTL                                               time.Duration
 }
 
 func defaultMockLimits() *mockLimits {
@@ -247,6 +258,7 @@ func defaultMockLimits() *mockLimits {
 		webhookQueue:   contracttest.DefaultWebhookQueue,
 		webhookTimeout: contracttest.DefaultWebhookTimeout,
 		maxConnections: contracttest.DefaultServerLimits().MaxConnections,
+		sessionTTL:     contracttest.DefaultSessionTTL,
 	}
 }
 
@@ -265,6 +277,7 @@ var limitFlags = map[string]string{
 	"WithWebhookWorkers": "--webhook-workers",
 	"WithWebhookQueue":   "--webhook-queue",
 	"WithWebhookTimeout": "--webhook-timeout",
+	"WithSessionTTL":     "--session-ttl",
 }
 
 func (l *mockLimits) addFlags(cmd *cobra.Command) {
@@ -275,6 +288,7 @@ func (l *mockLimits) addFlags(cmd *cobra.Command) {
 	fl.IntVar(&l.webhookQueue, "webhook-queue", l.webhookQueue, "webhooks pending at once (queued or waiting to be retried); beyond it a webhook is recorded as dropped")
 	fl.DurationVar(&l.webhookTimeout, "webhook-timeout", l.webhookTimeout, "bound on one webhook attempt: dial, request, answer")
 	fl.IntVar(&l.maxConnections, "max-connections", l.maxConnections, "connections open at once; one beyond waits until another closes (keeps file descriptors bounded)")
+	fl.DurationVar(&l.sessionTTL, "session-ttl", l.sessionTTL, "how long an unpaid (INITIATED) session stays payable; then it expires: CANCELLED, with its webhook")
 }
 
 func (l *mockLimits) options() []contracttest.ServerOption {
@@ -285,6 +299,7 @@ func (l *mockLimits) options() []contracttest.ServerOption {
 		contracttest.WithWebhookQueue(l.webhookQueue),
 		contracttest.WithWebhookTimeout(l.webhookTimeout),
 		contracttest.WithServerLimits(l.server()),
+		contracttest.WithSessionTTL(l.sessionTTL),
 	}
 }
 
@@ -302,8 +317,8 @@ func (l *mockLimits) flagError(err error) error {
 
 // String summarises the limits for the start-up banner.
 func (l *mockLimits) String() string {
-	return fmt.Sprintf("%d sessions, %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt, %d connections",
-		l.maxSessions, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout, l.maxConnections)
+	return fmt.Sprintf("%d sessions (each payable for %s), %d deliveries, %d webhook workers, %d pending webhooks, %s per attempt, %d connections",
+		l.maxSessions, l.sessionTTL, l.maxDeliveries, l.webhookWorkers, l.webhookQueue, l.webhookTimeout, l.maxConnections)
 }
 
 // checkAddr refuses an address that is not host:port with a port number in 0..65535: wrong

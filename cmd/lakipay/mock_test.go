@@ -204,6 +204,7 @@ func TestMockRefusesBadLimits(t *testing.T) {
 		{"--webhook-queue", "0", "--webhook-queue: 0 not in 1..1000000"},
 		{"--webhook-timeout", "0s", "--webhook-timeout: 0s not in (0s, 2m0s]"},
 		{"--webhook-timeout", "soon", `invalid argument "soon" for "--webhook-timeout"`},
+		{"--session-ttl", "0s", "--session-ttl: 0s not in (0s, 720h0m0s]"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			r := runCLI(t, nil, "", "mock", "--addr", "127.0.0.1:0", tc.flag, tc.value)
@@ -219,7 +220,7 @@ func TestMockRefusesBadLimits(t *testing.T) {
 // base URL is wrong gets 404 instead of a checkout.
 func TestMockLimitsAndExactRoutes(t *testing.T) {
 	base, _, stop := startMockBanner(t, "--max-sessions", "1", "--max-deliveries", "5", "--webhook-workers", "2",
-		"--webhook-queue", "3", "--webhook-timeout", "1s")
+		"--webhook-queue", "3", "--webhook-timeout", "1s", "--session-ttl", "1h")
 	amount, err := client.ParseAmount("10")
 	require.NoError(t, err)
 	request := func(reference string) client.CheckoutRequest {
@@ -230,7 +231,7 @@ func TestMockLimitsAndExactRoutes(t *testing.T) {
 		}
 	}
 	t.Run("banner", func(t *testing.T) {
-		assert.Regexp(t, `limits\s+1 sessions, 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt, 1024 connections\n`, base.banner)
+		assert.Regexp(t, `limits\s+1 sessions \(each payable for 1h0m0s\), 5 deliveries, 2 webhook workers, 3 pending webhooks, 1s per attempt, 1024 connections\n`, base.banner)
 	})
 	t.Run("session cap", func(t *testing.T) {
 		c, err := client.New(testKey, client.WithBaseURL(base.url))

@@ -262,6 +262,7 @@ var blankFlags = []struct{ name, hint string }{
 	{"open-url", "leave the flag out to let the suite open its own sessions"},
 	{"key-out", "leave the flag out to write no key file"},
 	{"signing-key", "leave the flag out to sign with a fresh key"},
+	{"mock", "leave the flag out to use the mock at " + defaultMockURL},
 }
 
 // refuseBlankFlags refuses, before cmd runs, any of blankFlags given empty or blank.

@@ -263,3 +263,48 @@ func TestConcurrentValidation(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, "receivePaymentWebhook", contract.WebhookOperation())
 }
+
+// TestErrorKeys: the keys of the error envelope's errors map are what openapi.yaml's
+// ErrorEnvelope says, for the violations the validator really makes: a field's name, a nested
+// object's field dotted, never an array index, a path parameter by its name, a header in
+// LakiPay's snake case, and "body" for the body as a whole.
+func TestErrorKeys(t *testing.T) {
+	body := `{"amount":1e400,"currency":"etb","phone_number":"+251","reference":"A&B",` +
+		`"redirects":{"success":"/s","extra":1},"supported_mediums":["CBE","CBE","PAYPAL"],"tip":5}`
+	_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(body), contract.Options{})
+	keys := map[string]string{}
+	for _, v := range vs {
+		keys[v.Field()+" "+v.Rule] = v.ErrorKey()
+	}
+	assert.Equal(t, map[string]string{
+		"amount maximum":                       "amount",
+		"currency pattern":                     "currency",
+		"phone_number pattern":                 "phone_number",
+		"reference pattern":                    "reference",
+		"redirects.success pattern":            "redirects.success",
+		"redirects.success format":             "redirects.success",
+		"redirects.failed required":            "redirects.failed",
+		"redirects.extra additionalProperties": "redirects.extra",
+		"supported_mediums uniqueItems":        "supported_mediums",
+		"supported_mediums.2 enum":             "supported_mediums",
+		"tip additionalProperties":             "tip",
+	}, keys)
+
+	_, vs = contract.ValidateRequest(http.MethodGet, "/api/v2/payment/transaction/"+strings.Repeat("x", 101), header("pk:sk"), nil, contract.Options{})
+	require.Len(t, vs, 1)
+	assert.Equal(t, "path parameter id", vs[0].Field())
+	assert.Equal(t, "id", vs[0].ErrorKey(), "a path parameter by its name, never \"path parameter id\"")
+
+	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, http.Header{"Content-Type": {"text/plain"}, "X-Api-Key": {"nokey"}}, []byte(lakipaydocs.Request), contract.Options{})
+	got := map[string]string{}
+	for _, v := range vs {
+		got[v.Rule] = v.ErrorKey()
+	}
+	assert.Equal(t, map[string]string{"security": "api_key", "content type": "content_type"}, got)
+
+	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(`not json`), contract.Options{})
+	require.NotEmpty(t, vs)
+	assert.Equal(t, "body", vs[0].ErrorKey())
+	assert.Equal(t, "0", contract.Violation{Pointer: "/0"}.ErrorKey(), "a top-level field is a name even when it is digits")
+	assert.Equal(t, "a/b.c~d", contract.Violation{Pointer: "/a~1b/c~0d/3/e"}.ErrorKey())
+}

@@ -43,6 +43,41 @@ func (v Violation) Field() string {
 	return field
 }
 
+// ErrorKey returns the key of the error envelope's errors map that reports the violation, as
+// openapi.yaml's ErrorEnvelope decides it: a body field by its name in LakiPay's field table,
+// a field of a nested object dotted ("redirects.success"), never an array index (an item of
+// supported_mediums is reported under "supported_mediums"); a path parameter by its name
+// ("id"); a header by its name in lower snake case without an X- prefix ("api_key" for
+// X-API-Key, as LakiPay's own example writes it; "content_type"); anything else about a body
+// as a whole as "body". Field says where exactly, index included.
+func (v Violation) ErrorKey() string {
+	if v.Pointer != "" {
+		segments := strings.Split(strings.TrimPrefix(v.Pointer, "/"), "/")
+		for i, seg := range segments {
+			if i > 0 && isIndex(seg) {
+				segments = segments[:i]
+				break
+			}
+			segments[i] = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		}
+		return strings.Join(segments, ".")
+	}
+	if name, ok := strings.CutPrefix(v.In, "path parameter "); ok {
+		return name
+	}
+	if name, ok := strings.CutPrefix(v.In, "header "); ok {
+		name = strings.ToLower(name)
+		name = strings.TrimPrefix(name, "x-")
+		return strings.ReplaceAll(name, "-", "_")
+	}
+	return "body"
+}
+
+// isIndex reports whether a JSON pointer segment is an array index.
+func isIndex(seg string) bool {
+	return seg != "" && strings.Trim(seg, "0123456789") == ""
+}
+
 // String renders the violation on one line:
 // `createCheckout: request body /currency: pattern: must be three upper-case letters, ... (got "etb"; rule at openapi.yaml#/...)`.
 func (v Violation) String() string {

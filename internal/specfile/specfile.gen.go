@@ -90,6 +90,19 @@ paths:
         a reference that was already used is refused.
         **Decision:** the refusal is documented as HTTP 400 (what integrations report from the
         live API) with ` + "`" + `error_code` + "`" + ` ` + "`" + `DUPLICATE_REFERENCE` + "`" + ` (our choice; LakiPay documents none).
+
+        **Decision (session lifecycle):** LakiPay's sources do not say how long a session stays
+        payable. This contract takes it that a session stays ` + "`" + `INITIATED` + "`" + ` and payable for a
+        limited time after it was created (the session TTL), then expires: its status becomes
+        ` + "`" + `CANCELLED` + "`" + ` (no ` + "`" + `medium` + "`" + `, as when the shopper cancels), a webhook announces it, and the
+        hosted page no longer takes a payment. A ` + "`" + `PENDING` + "`" + ` session (a payment under way at the
+        provider) does not expire. This project's fake uses a TTL of 30 minutes unless
+        configured otherwise (` + "`" + `lakipay mock --session-ttl` + "`" + `, ` + "`" + `contracttest.WithSessionTTL` + "`" + `), and
+        can expire a session at once (` + "`" + `POST /_mock/transactions/{id}/expire` + "`" + `). A shop that
+        holds stock or seats for a session holds them until a final status arrives (webhook or
+        transaction detail), releasing them on ` + "`" + `CANCELLED` + "`" + ` or ` + "`" + `FAILED` + "`" + `; against the live API,
+        whose TTL is not documented, it should not release a hold on a timer of its own
+        without first reading transaction detail, since a payment may still complete.
       requestBody:
         required: true
         content:
@@ -279,6 +292,14 @@ components:
       description: |
         The request is malformed or breaks a rule; ` + "`" + `errors` + "`" + ` names each broken field. A reused
         ` + "`" + `reference` + "`" + ` is refused here with ` + "`" + `error_code` + "`" + ` ` + "`" + `DUPLICATE_REFERENCE` + "`" + `.
+        **Decision (error codes):** LakiPay documents ` + "`" + `INVALID_AMOUNT` + "`" + ` ("must be a decimal with
+        2 places") and ` + "`" + `INVALID_PHONE` + "`" + ` but not when several fields break at once. A request
+        whose only broken field is ` + "`" + `amount` + "`" + ` (more than two decimals, out of range, not a
+        number, missing) is refused with ` + "`" + `INVALID_AMOUNT` + "`" + `; one whose only broken field is
+        ` + "`" + `phone_number` + "`" + `, with ` + "`" + `INVALID_PHONE` + "`" + `; any other refusal that names fields, several
+        fields included (` + "`" + `amount` + "`" + ` and ` + "`" + `phone_number` + "`" + ` together too), with ` + "`" + `VALIDATION_ERROR` + "`" + `.
+        Whatever the code, ` + "`" + `errors` + "`" + ` names every broken field, so a client that reads
+        ` + "`" + `errors` + "`" + ` needs no code to know what to fix.
       content:
         application/json:
           schema:
@@ -418,7 +439,9 @@ components:
         ` + "`" + `PENDING` + "`" + `: payment under way at the provider. ` + "`" + `SUCCESS` + "`" + `, ` + "`" + `FAILED` + "`" + ` and ` + "`" + `CANCELLED` + "`" + ` are
         final and never change again. **Decision:** a reader takes any other value as a status
         it does not know yet (see "Decision (values LakiPay adds)" in the API description),
-        which it cannot tell to be final or not.
+        which it cannot tell to be final or not. **Decision (expiry):** an ` + "`" + `INITIATED` + "`" + ` session
+        left unpaid expires into ` + "`" + `CANCELLED` + "`" + `, with its webhook (see ` + "`" + `createCheckout` + "`" + `); there is
+        no separate expired status.
       enum: [INITIATED, PENDING, SUCCESS, FAILED, CANCELLED]
       example: INITIATED
     TransactionType:
@@ -694,7 +717,19 @@ components:
           example: INVALID_API_KEY
         errors:
           type: object
-          description: Per-field messages, keyed by the request field's name.
+          description: |
+            Per-field messages, keyed by the request field's name.
+            **Decision (keys):** a key is a request field's name as LakiPay's field table writes
+            it: a top-level field by its name (` + "`" + `amount` + "`" + `, ` + "`" + `supported_mediums` + "`" + `), a field of a
+            nested object by its dotted path (` + "`" + `redirects.success` + "`" + `, as the hosted-checkout
+            page's table names it; ` + "`" + `redirects` + "`" + ` when the object itself is missing or not an
+            object), never with an array index (a bad item of ` + "`" + `supported_mediums` + "`" + ` is reported
+            under ` + "`" + `supported_mediums` + "`" + `, its message saying which item); a path parameter by its
+            name (` + "`" + `id` + "`" + `); a header by its name in lower snake case without ` + "`" + `X-` + "`" + ` (` + "`" + `api_key` + "`" + ` for
+            ` + "`" + `X-API-Key` + "`" + `, as LakiPay's own example writes it; ` + "`" + `content_type` + "`" + `); and ` + "`" + `body` + "`" + ` for
+            the body as a whole (not JSON, too large). A field the request should not have is
+            keyed by its own name. The messages are for people: match on keys and
+            ` + "`" + `error_code` + "`" + `, never on message text.
           additionalProperties:
             type: array
             description: The messages for one field.
@@ -881,6 +916,19 @@ paths:
         a reference that was already used is refused.
         **Decision:** the refusal is documented as HTTP 400 (what integrations report from the
         live API) with ` + "`" + `error_code` + "`" + ` ` + "`" + `DUPLICATE_REFERENCE` + "`" + ` (our choice; LakiPay documents none).
+
+        **Decision (session lifecycle):** LakiPay's sources do not say how long a session stays
+        payable. This contract takes it that a session stays ` + "`" + `INITIATED` + "`" + ` and payable for a
+        limited time after it was created (the session TTL), then expires: its status becomes
+        ` + "`" + `CANCELLED` + "`" + ` (no ` + "`" + `medium` + "`" + `, as when the shopper cancels), a webhook announces it, and the
+        hosted page no longer takes a payment. A ` + "`" + `PENDING` + "`" + ` session (a payment under way at the
+        provider) does not expire. This project's fake uses a TTL of 30 minutes unless
+        configured otherwise (` + "`" + `lakipay mock --session-ttl` + "`" + `, ` + "`" + `contracttest.WithSessionTTL` + "`" + `), and
+        can expire a session at once (` + "`" + `POST /_mock/transactions/{id}/expire` + "`" + `). A shop that
+        holds stock or seats for a session holds them until a final status arrives (webhook or
+        transaction detail), releasing them on ` + "`" + `CANCELLED` + "`" + ` or ` + "`" + `FAILED` + "`" + `; against the live API,
+        whose TTL is not documented, it should not release a hold on a timer of its own
+        without first reading transaction detail, since a payment may still complete.
       requestBody:
         required: true
         content:
@@ -1119,6 +1167,14 @@ components:
       description: |
         The request is malformed or breaks a rule; ` + "`" + `errors` + "`" + ` names each broken field. A reused
         ` + "`" + `reference` + "`" + ` is refused here with ` + "`" + `error_code` + "`" + ` ` + "`" + `DUPLICATE_REFERENCE` + "`" + `.
+        **Decision (error codes):** LakiPay documents ` + "`" + `INVALID_AMOUNT` + "`" + ` ("must be a decimal with
+        2 places") and ` + "`" + `INVALID_PHONE` + "`" + ` but not when several fields break at once. A request
+        whose only broken field is ` + "`" + `amount` + "`" + ` (more than two decimals, out of range, not a
+        number, missing) is refused with ` + "`" + `INVALID_AMOUNT` + "`" + `; one whose only broken field is
+        ` + "`" + `phone_number` + "`" + `, with ` + "`" + `INVALID_PHONE` + "`" + `; any other refusal that names fields, several
+        fields included (` + "`" + `amount` + "`" + ` and ` + "`" + `phone_number` + "`" + ` together too), with ` + "`" + `VALIDATION_ERROR` + "`" + `.
+        Whatever the code, ` + "`" + `errors` + "`" + ` names every broken field, so a client that reads
+        ` + "`" + `errors` + "`" + ` needs no code to know what to fix.
       content:
         application/json:
           schema:
@@ -1258,7 +1314,9 @@ components:
         ` + "`" + `PENDING` + "`" + `: payment under way at the provider. ` + "`" + `SUCCESS` + "`" + `, ` + "`" + `FAILED` + "`" + ` and ` + "`" + `CANCELLED` + "`" + ` are
         final and never change again. **Decision:** a reader takes any other value as a status
         it does not know yet (see "Decision (values LakiPay adds)" in the API description),
-        which it cannot tell to be final or not.
+        which it cannot tell to be final or not. **Decision (expiry):** an ` + "`" + `INITIATED` + "`" + ` session
+        left unpaid expires into ` + "`" + `CANCELLED` + "`" + `, with its webhook (see ` + "`" + `createCheckout` + "`" + `); there is
+        no separate expired status.
       enum: [INITIATED, PENDING, SUCCESS, FAILED, CANCELLED]
       example: INITIATED
     TransactionType:
@@ -1534,7 +1592,19 @@ components:
           example: INVALID_API_KEY
         errors:
           type: object
-          description: Per-field messages, keyed by the request field's name.
+          description: |
+            Per-field messages, keyed by the request field's name.
+            **Decision (keys):** a key is a request field's name as LakiPay's field table writes
+            it: a top-level field by its name (` + "`" + `amount` + "`" + `, ` + "`" + `supported_mediums` + "`" + `), a field of a
+            nested object by its dotted path (` + "`" + `redirects.success` + "`" + `, as the hosted-checkout
+            page's table names it; ` + "`" + `redirects` + "`" + ` when the object itself is missing or not an
+            object), never with an array index (a bad item of ` + "`" + `supported_mediums` + "`" + ` is reported
+            under ` + "`" + `supported_mediums` + "`" + `, its message saying which item); a path parameter by its
+            name (` + "`" + `id` + "`" + `); a header by its name in lower snake case without ` + "`" + `X-` + "`" + ` (` + "`" + `api_key` + "`" + ` for
+            ` + "`" + `X-API-Key` + "`" + `, as LakiPay's own example writes it; ` + "`" + `content_type` + "`" + `); and ` + "`" + `body` + "`" + ` for
+            the body as a whole (not JSON, too large). A field the request should not have is
+            keyed by its own name. The messages are for people: match on keys and
+            ` + "`" + `error_code` + "`" + `, never on message text.
           additionalProperties:
             type: array
             description: The messages for one field.
