@@ -35,6 +35,7 @@ var proseBlocks = []string{
 	"fault                     operation", // client: what each fault does to each call
 	"getTransaction: response body",       // contracttest: a violation as printed
 	"genuine               2xx",           // contracttest: the receiver suite's cases
+	"POST /checkout/{token}",              // contracttest: the hosted page's form, over HTTP
 }
 
 // TestDocSnippets holds every Go snippet of the module's README.md files and of the doc

@@ -180,11 +180,14 @@
 // until [Fake.ReleaseWebhooks] sends them in the order they were held, each once the one
 // before it was attempted:
 //
-//	srv.HoldWebhooks(id)
-//	back, _ := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
-//	// the shopper is back on the return page and no webhook came: the order must wait
-//	srv.ReleaseWebhooks(id)
-//	srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
+//	require.NoError(t, srv.HoldWebhooks(id))
+//	back, err := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
+//	require.NoError(t, err)
+//	// the shopper is back on the return page (back) and no webhook came: the order must wait
+//	_, err = srv.ReleaseWebhooks(id)
+//	require.NoError(t, err)
+//	_, err = srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
+//	require.NoError(t, err)
 //
 // Held webhooks stay pending: they count against [WithWebhookQueue], and a reset drops them.
 //

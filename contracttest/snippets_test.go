@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +58,46 @@ func TestSnippetShopper(t *testing.T) {
 	// end snippet
 	require.NoError(t, err)
 	assert.Equal(t, req.Redirects.Success, back)
+}
+
+// TestSnippetExpectViolation runs README.md's expected violation: a test that posts a phone
+// number the spec refuses, on purpose, is not failed by the transport for it.
+func TestSnippetExpectViolation(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	// snippet: readme-expect-violation
+	tr := contracttest.Transport(t, nil, contracttest.ExpectViolation(t, contracttest.OpCreateCheckout, "pattern", "phone_number"))
+	// end snippet
+	body := `{"amount": 10, "currency": "ETB", "phone_number": "+251911111111", "reference": "R-expected",
+		"redirects": {"success": "https://shop.example/ok", "failed": "https://shop.example/ko"}, "supported_mediums": ["MPESA"]}`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+"/payment/checkout", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", "pk_test_shop:sk_test_shop_secret")
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the fake refuses it, as LakiPay would")
+}
+
+// TestSnippetHoldWebhooks runs the package documentation's late webhook: held while the
+// shopper comes back, then released and accepted.
+func TestSnippetHoldWebhooks(t *testing.T) {
+	srv := contracttest.NewServer(t)
+	c, err := client.New("pk_test_shop:sk_test_shop_secret", client.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	ctx := context.Background()
+	session, err := c.CreateCheckout(ctx, snippetRequest(t))
+	require.NoError(t, err)
+	id := session.LakipayTransactionID
+	// snippet: contracttest-doc-hold
+	require.NoError(t, srv.HoldWebhooks(id))
+	back, err := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
+	require.NoError(t, err)
+	// the shopper is back on the return page (back) and no webhook came: the order must wait
+	_, err = srv.ReleaseWebhooks(id)
+	require.NoError(t, err)
+	_, err = srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
+	require.NoError(t, err)
+	// end snippet
+	assert.Equal(t, "https://shop.example/ok", back)
 }
