@@ -257,10 +257,12 @@
 //     key but acts on the last accepts it; package client refuses any repeated key.
 //   - oversized: the genuine webhook padded with spaces to [OversizedBytes] (1 MiB + 1),
 //     streamed: valid JSON under a valid signature, so only a size limit refuses it.
-//   - foreign_amount, foreign_currency: a genuinely signed SUCCESS of a session the merchant
-//     never created (a transaction id the fake never hands out), naming this session's
-//     reference, for another amount or in another currency: what another LakiPay account
-//     can post if LakiPay's webhook key is shared by its merchants (see [CaseForeignAmount]).
+//   - foreign_amount, foreign_currency, foreign_session: a genuinely signed SUCCESS of a
+//     session the merchant never created (a transaction id the fake never hands out), naming
+//     this session's reference, for another amount, in another currency, or for the order's
+//     own amount and currency: what another LakiPay account can post if LakiPay's webhook key
+//     is shared by its merchants, paying the order's price into its own account (see
+//     [CaseForeignAmount]). Act only on a transaction id your own checkout got back.
 //
 // A receiver that refuses a body by closing or resetting the connection without an answer
 // is recorded with Closed set ("closed"): many servers and proxies refuse a body too large
@@ -297,10 +299,11 @@
 // A receiver that acts only on the orders of its own book (the right thing: examples/shop
 // does) ignores sessions it did not open. [WithSessionOpener] lets the merchant's application
 // open every session a case needs, as it would for a shopper; the suite holds each one's
-// webhooks ([Fake.HoldWebhooks]) and reads its amount and mediums back from the fake, so any
+// webhooks ([Fake.MuteWebhooks]) and reads its amount and mediums back from the fake, so any
 // amounts do. Without an opener the suite opens its own sessions (without a callback_url,
 // references no merchant issued) and the cases that test a receiver against its order book
-// (foreign_amount, foreign_currency) are not run; the report's Unproven says so. Over HTTP,
+// (foreign_amount, foreign_currency, foreign_session) are not run; the report's Unproven
+// says so. Over HTTP,
 // [SessionOpenerFromURL] and [EffectsFromURL] speak the suite's language-neutral protocol:
 //
 //   - open: POST {open-url} with the body {}: the application opens a checkout against the
@@ -340,6 +343,7 @@
 //	reused_amount         2xx (paid 1), non-2xx; paid 1
 //	foreign_amount        any (A nothing, B nothing), 2xx; A paid 1, B nothing
 //	foreign_currency      any (A nothing, B nothing), 2xx; A paid 1, B nothing
+//	foreign_session       any (A nothing, B nothing), 2xx; A paid 1, B nothing
 //
 // [ReceiverCases] says what each sends. duplicate_concurrent sends its three copies at once:
 // a receiver that checks and then acts without a lock may pass it by luck, but one that

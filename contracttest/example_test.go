@@ -166,5 +166,6 @@ func ExampleRunReceiverSuite() {
 	// reused_amount         2xx (paid 1), non-2xx; paid 1                                                      200 (paid 1), 400; paid 1                                                      passed   passed
 	// foreign_amount        any (A nothing, B nothing), 2xx; A paid 1, B nothing                               200 (A nothing, B nothing), 200; A paid 1, B nothing                           passed   passed
 	// foreign_currency      any (A nothing, B nothing), 2xx; A paid 1, B nothing                               200 (A nothing, B nothing), 200; A paid 1, B nothing                           passed   passed
+	// foreign_session       any (A nothing, B nothing), 2xx; A paid 1, B nothing                               200 (A nothing, B nothing), 200; A paid 1, B nothing                           passed   passed
 	// passed: true complete: true
 }

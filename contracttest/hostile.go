@@ -23,8 +23,8 @@ type DeliveryCase string
 
 // The delivery cases. The first four are webhooks LakiPay really sends (signed with the
 // fake's key, valid against the contract): a receiver must acknowledge them (2xx) and act on
-// a transaction's final status once. [CaseForeignAmount] and [CaseForeignCurrency] are
-// genuinely signed too, but about a session the merchant never created: any answer goes, no
+// a transaction's final status once. [CaseForeignAmount], [CaseForeignCurrency] and
+// [CaseForeignSession] are genuinely signed too, but about a session the merchant never created: any answer goes, no
 // action does. The others are hostile: a receiver must refuse them (non-2xx) and never act on
 // them, except [CaseReplayed], a genuine body it cannot tell from a duplicate, on which it
 // must not act a second time.
@@ -81,11 +81,16 @@ const (
 	// is its merchants' own or shared by all of them; if shared, any LakiPay account can
 	// make such a webhook (a checkout of its own with the victim's reference) and post it to
 	// the victim's callback_url. A receiver must act only on a transaction id its own
-	// checkout got back, or at least only for its order's amount and currency.
+	// checkout got back (and only for its order's amount and currency).
 	CaseForeignAmount DeliveryCase = "foreign_amount"
 	// CaseForeignCurrency is [CaseForeignAmount] for the session's own amount in another
 	// currency (USD, or ETB for a USD session).
 	CaseForeignCurrency DeliveryCase = "foreign_currency"
+	// CaseForeignSession is [CaseForeignAmount] for the session's own amount and currency:
+	// only its transaction id tells it apart. It is what such an attack costs nothing but
+	// fees: the attacker pays the order's price into an account of its own, and a receiver
+	// that checks the amount and currency but not the transaction id ships the order.
+	CaseForeignSession DeliveryCase = "foreign_session"
 )
 
 // OversizedBytes is the size of a [CaseOversized] body: 1 MiB and one byte, 16 times
@@ -99,6 +104,7 @@ var deliveryCases = []DeliveryCase{
 	CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseForgedSignature, CaseTamperedStatus,
 	CaseTamperedAmount, CaseTamperedTransaction, CaseReplayed, CaseUnsigned, CaseShiftedKey,
 	CaseShiftedValue, CaseDuplicateKey, CaseOversized, CaseForeignAmount, CaseForeignCurrency,
+	CaseForeignSession,
 }
 
 // DeliveryCases returns every delivery case.
@@ -108,7 +114,7 @@ func DeliveryCases() []DeliveryCase { return append([]DeliveryCase(nil), deliver
 // duplicate, resent, earlier, replayed and the foreign ones.
 func (c DeliveryCase) Hostile() bool {
 	switch c {
-	case CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseReplayed, CaseForeignAmount, CaseForeignCurrency:
+	case CaseGenuine, CaseDuplicate, CaseResent, CaseEarlier, CaseReplayed, CaseForeignAmount, CaseForeignCurrency, CaseForeignSession:
 		return false
 	}
 	return c.valid()
@@ -116,7 +122,9 @@ func (c DeliveryCase) Hostile() bool {
 
 // foreign reports whether c is about a session the merchant never created, whose transaction
 // id the body carries.
-func (c DeliveryCase) foreign() bool { return c == CaseForeignAmount || c == CaseForeignCurrency }
+func (c DeliveryCase) foreign() bool {
+	return c == CaseForeignAmount || c == CaseForeignCurrency || c == CaseForeignSession
+}
 
 // usesOther reports whether c is made of another transaction's genuine webhook
 // ([DeliverRequest] ReplayOf).
@@ -185,7 +193,7 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	case CaseReplayed:
 		d.Status = client.TransactionStatus(other.status)
 		body, err = f.webhookBody(other)
-	case CaseForeignAmount, CaseForeignCurrency:
+	case CaseForeignAmount, CaseForeignCurrency, CaseForeignSession:
 		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.foreignSuccess(s, c)
 	case CaseForgedSignature, CaseUnsigned:
@@ -256,11 +264,15 @@ func later(a, b time.Time) time.Time {
 }
 
 // foreignSuccess returns the genuinely signed SUCCESS of a session the merchant never made,
-// naming s's reference: another amount, or another currency; the caller holds f.mu.
+// naming s's reference: another amount, another currency, or s's own (CaseForeignSession);
+// the caller holds f.mu.
 func (f *Fake) foreignSuccess(s *session, c DeliveryCase) ([]byte, error) {
 	event := f.claimEvent(s)
 	event.TransactionID = f.newIDLocked("TXN-", 8) // never a session's: the fake hands it out once
-	if c == CaseForeignCurrency {
+	switch c {
+	case CaseForeignSession:
+		return f.signGenuine(event, s.scripted)
+	case CaseForeignCurrency:
 		event.Currency = "USD"
 		if s.req.Currency == "USD" {
 			event.Currency = "ETB"

@@ -248,6 +248,11 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.Equal(t, "1000.50", foreign.Amount.String(), "the session's own amount")
 			assert.Equal(t, "USD", foreign.Currency, "in another currency")
 		}},
+		{contracttest.DeliverRequest{TransactionID: unpaid, Case: contracttest.CaseForeignSession}, func(t *testing.T, _ contracttest.Delivery, received []byte) {
+			foreign := foreignOf(t, srv, key, received, unpaid)
+			assert.Equal(t, "1000.50", foreign.Amount.String(), "the session's own amount")
+			assert.Equal(t, "ETB", foreign.Currency, "and currency: only the transaction id differs")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.req.Case), func(t *testing.T) {
@@ -262,7 +267,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 				assert.Equal(t, len(d.Body), d.Size)
 			}
 			assert.Equal(t, tt.req.Case.Hostile(), !slices.Contains([]contracttest.DeliveryCase{contracttest.CaseDuplicate, contracttest.CaseResent,
-				contracttest.CaseEarlier, contracttest.CaseReplayed, contracttest.CaseForeignAmount, contracttest.CaseForeignCurrency}, tt.req.Case))
+				contracttest.CaseEarlier, contracttest.CaseReplayed, contracttest.CaseForeignAmount, contracttest.CaseForeignCurrency, contracttest.CaseForeignSession}, tt.req.Case))
 			tt.check(t, d, in.last())
 		})
 	}
@@ -286,7 +291,7 @@ func TestDeliverCasesFromTheAttackersSide(t *testing.T) {
 			assert.EqualValues(t, http.StatusTeapot, d["http_status"])
 		}
 		assert.Equal(t, []string{"forged_signature", "tampered_transaction", "replayed", "unsigned", "shifted_key", "shifted_value",
-			"foreign_amount", "foreign_currency"}, overHTTP)
+			"foreign_amount", "foreign_currency", "foreign_session"}, overHTTP)
 	})
 }
 

@@ -312,11 +312,11 @@ func WithMockAPIKey(key string) ReceiverOption {
 // WithSessionOpener has the merchant's application open every session a case needs, so that
 // a receiver that acts only on the orders and checkouts of its own order book is tested
 // unchanged (see [SessionOpener]). The suite reads each session's amount and mediums back
-// from the fake, holds its webhooks ([Fake.MuteWebhooks]: every delivery the receiver gets
+// from the fake, mutes its webhooks ([Fake.MuteWebhooks]: every delivery the receiver gets
 // is then the suite's) and refuses a transaction id the fake does not know or one that is
 // not a new checkout (INITIATED). Without an opener the suite opens its own sessions, with
 // references no merchant issued, and the cases that need an opener (foreign_amount,
-// foreign_currency) are not run.
+// foreign_currency, foreign_session) are not run.
 func WithSessionOpener(open SessionOpener) ReceiverOption {
 	return func(c *suiteConfig) error {
 		if open == nil {

@@ -193,4 +193,6 @@ var suiteCases = []suiteCase{
 		steps: foreignSteps(CaseForeignAmount, "another session's SUCCESS for this order's reference, for another amount")},
 	{name: "foreign_currency", needsOpener: true, sends: "the same with A's own amount in another currency", txs: 1,
 		steps: foreignSteps(CaseForeignCurrency, "another session's SUCCESS for this order's reference, in another currency")},
+	{name: "foreign_session", needsOpener: true, sends: "the same with A's own amount and currency: only its transaction_id is not A's", txs: 1,
+		steps: foreignSteps(CaseForeignSession, "another session's SUCCESS for this order's reference, amount and currency")},
 }

@@ -162,6 +162,7 @@ type bugs struct {
 	// payOn and releaseOn say which statuses it settles as paid and releases as not paid
 	// (nil: SUCCESS, and CANCELLED or FAILED).
 	payOn, releaseOn    func(client.TransactionStatus) bool
+	noTransactionCheck  bool // pays an order whatever session the payment was made to
 	noAmountCheck       bool // pays an order for any amount
 	noCurrencyCheck     bool // pays an order in any currency
 	refuseAll, ackAllDo bool // answers 400 to everything; answers 200 to everything and does nothing
@@ -361,8 +362,8 @@ func (m *mutant) repeatLocked(ev event, body []byte) bool {
 func (m *mutant) rememberLocked(ev event, body []byte) { m.seen[m.dedupKey(ev, body)] = true }
 
 // actLocked does what the receiver does about a webhook: settle its order as paid, or
-// release it, by its reference and only for the order's amount and currency when it keeps
-// an order book.
+// release it, by its reference and only for the order's own transaction, amount and currency
+// when it keeps an order book.
 func (m *mutant) actLocked(ev event) {
 	payOn, releaseOn := m.payOn, m.releaseOn
 	if payOn == nil {
@@ -380,7 +381,8 @@ func (m *mutant) actLocked(ev event) {
 		if o == nil {
 			return // not an order of this shop
 		}
-		if payOn(ev.Status) && (!m.noAmountCheck && ev.Amount.Cmp(o.amount) != 0 || !m.noCurrencyCheck && ev.Currency != o.currency) {
+		if payOn(ev.Status) && (!m.noTransactionCheck && ev.ID != o.txID ||
+			!m.noAmountCheck && ev.Amount.Cmp(o.amount) != 0 || !m.noCurrencyCheck && ev.Currency != o.currency) {
 			return // not this order's payment: a person looks at it
 		}
 		target = &o.effects

@@ -97,7 +97,7 @@ var receiverBugs = []struct {
 	{"refuses the oversized body by closing the connection", bugs{oversized: refuseByClosing}, nil},
 	{"refuses the oversized body by resetting the connection", bugs{oversized: refuseByResetting}, nil},
 	{"naive: verifies nothing, settles every delivery", bugs{verify: trustBody, oversized: readAnySize, dedup: noDedup,
-		payOn: func(client.TransactionStatus) bool { return true }, noAmountCheck: true, noCurrencyCheck: true}, casesBut("genuine")},
+		payOn: func(client.TransactionStatus) bool { return true }, noTransactionCheck: true, noAmountCheck: true, noCurrencyCheck: true}, casesBut("genuine")},
 	{"no de-duplication", bugs{dedup: noDedup}, []string{"duplicate", "duplicate_concurrent", "resent", "replayed"}},
 	{"de-duplicates on transaction_id alone", bugs{dedup: txOnlyDedup}, []string{"final_late"}},
 	{"de-duplicates on the body's bytes", bugs{dedup: bodyDedup}, []string{"resent"}},
@@ -113,13 +113,18 @@ var receiverBugs = []struct {
 	{"remembers a webhook before verifying it", bugs{dedupFirst: true},
 		[]string{"forged_signature", "tampered_amount", "unsigned", "shifted_key", "reused_transaction", "reused_status", "reused_amount"}},
 	{"settles a webhook before verifying it", bugs{settleFirst: true},
-		[]string{"forged_signature", "tampered_status", "tampered_amount", "unsigned", "shifted_key", "shifted_value", "duplicate_key", "reused_transaction"}},
+		// shifted_value's forged transaction_id is no order's session: the transaction check
+		// keeps even this receiver from settling it.
+		[]string{"forged_signature", "tampered_status", "tampered_amount", "unsigned", "shifted_key", "duplicate_key", "reused_transaction"}},
 	{"trusts a signature it has verified before", bugs{trustSeen: true}, []string{"reused_transaction", "reused_status", "reused_amount"}},
 	{"verifies without the ambiguity check", bugs{verify: naiveVerify}, []string{"shifted_key", "shifted_value"}},
 	{"verifies the first of a repeated key, reads the last", bugs{verify: firstKeyVerify}, []string{"duplicate_key"}},
 	{"reads any size", bugs{verify: rsaOnlyVerify, oversized: readAnySize}, []string{"oversized"}},
-	{"pays an order for any amount", bugs{noAmountCheck: true}, []string{"foreign_amount"}},
-	{"pays an order in any currency", bugs{noCurrencyCheck: true}, []string{"foreign_currency"}},
+	{"pays an order by its reference alone", bugs{noTransactionCheck: true, noAmountCheck: true, noCurrencyCheck: true},
+		[]string{"foreign_amount", "foreign_currency", "foreign_session"}},
+	{"checks the amount, not the transaction or currency", bugs{noTransactionCheck: true, noCurrencyCheck: true},
+		[]string{"foreign_currency", "foreign_session"}},
+	{"checks amount and currency, not the transaction", bugs{noTransactionCheck: true}, []string{"foreign_session"}},
 	{"refuses everything", bugs{refuseAll: true}, casesBut()},
 	{"accepts everything and does nothing", bugs{ackAllDo: true}, casesBut("unknown_status")},
 }
@@ -164,7 +169,7 @@ func TestReceiverSuiteCatchesEachBug(t *testing.T) {
 func TestReceiverSuiteSaysWhy(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	m := serveMutant(t, bugs{verify: trustBody, oversized: readAnySize, dedup: noDedup,
-		payOn: func(client.TransactionStatus) bool { return true }, noAmountCheck: true}, srv.PublicKey())
+		payOn: func(client.TransactionStatus) bool { return true }, noTransactionCheck: true, noAmountCheck: true}, srv.PublicKey())
 	rec := &suiteTB{TB: t}
 	report := contracttest.CheckReceiver(rec, srv, m.url, m.report, contracttest.WithEffectTimeout(0),
 		contracttest.WithSessionOpener(m.opener(t, srv)),

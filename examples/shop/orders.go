@@ -91,6 +91,10 @@ type entry struct {
 	// attempt's shopper pays: a privileged link, never logged.
 	order       Order
 	checkoutURL string
+	// sessions are the transaction ids LakiPay gave the order's attempts, every one of them:
+	// a payment to any other session (another LakiPay account's, naming this order's
+	// reference) pays nothing here.
+	sessions map[string]bool
 }
 
 func (b *orders) add(o Order) error {
@@ -141,14 +145,21 @@ func (b *orders) opened(e *entry, s *client.CheckoutSession) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	e.order.TransactionID, e.order.PaymentStatus, e.checkoutURL = s.LakipayTransactionID, s.Status, s.CheckoutURL
+	if e.sessions == nil {
+		e.sessions = map[string]bool{}
+	}
+	e.sessions[s.LakipayTransactionID] = true
 }
 
 // errMismatch reports a payment whose amount or currency is not the order's.
 var errMismatch = errors.New("the payment's amount or currency is not the order's")
 
-// errNotOurs reports a transaction whose reference names no order of this shop: another
-// system's, on the same LakiPay account.
-var errNotOurs = errors.New("the reference names no order of this shop")
+// errNotOurs reports a transaction whose reference names no order of this shop (another
+// system's, on the same LakiPay account), or whose session is none the shop opened: if
+// LakiPay signs every merchant's webhooks with one key, another account can open a checkout
+// with this shop's reference, pay the order's price into its own account and post the
+// genuine webhook here.
+var errNotOurs = errors.New("not a session this shop opened")
 
 // settle applies what LakiPay says about a transaction (from a verified webhook or from
 // transaction detail) to the order its reference names. It is idempotent and order-proof: a
@@ -164,6 +175,9 @@ func (b *orders) settle(ref, txID string, status client.TransactionStatus, amoun
 	e := b.byID[id]
 	if e == nil {
 		return nil, fmt.Errorf("%w: %q", errNotOurs, ref)
+	}
+	if !e.sessions[txID] {
+		return nil, fmt.Errorf("%w: transaction %s names order %s, whose checkouts never got it back", errNotOurs, txID, id)
 	}
 	o := &e.order
 	if txID == o.TransactionID && !o.PaymentStatus.IsFinal() {
