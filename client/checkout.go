@@ -28,6 +28,9 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	if ctx == nil {
 		return nil, errNilContext
 	}
+	if violations := invalidText(opCreateCheckout, req); violations != nil {
+		return nil, c.invalidRequest(violations)
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
