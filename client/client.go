@@ -93,7 +93,11 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		// The per-attempt deadline (WithTimeout) is applied as a context deadline by the
 		// doer and covers reading the body too; http.Client.Timeout would add a second timer.
-		cfg.httpClient = &http.Client{}
+		// The answer's headers are bounded as its body is (net/http's default is 10 MiB,
+		// all of which an error would quote and the redaction would search).
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxResponseHeaderBytes = maxResponseHeaderBytes
+		cfg.httpClient = &http.Client{Transport: transport}
 	} else {
 		copied := *cfg.httpClient
 		cfg.httpClient = &copied

@@ -316,3 +316,22 @@ func TestNilContext(t *testing.T) {
 	assert.ErrorContains(t, err, "nil context")
 	assert.Empty(t, srv.seen())
 }
+
+// TestAnswerHeadersAreBounded: a server (or whatever a wrong base URL reaches) that sends
+// megabytes of headers costs the client at most maxResponseHeaderBytes of them, never
+// net/http's 10 MiB, which an error would quote and the secret's redaction would search.
+func TestAnswerHeadersAreBounded(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		for i := range 200 { // 200 headers of 1 KiB: 200 KiB
+			w.Header().Set(fmt.Sprintf("X-Pad-%d", i), strings.Repeat("a", 1<<10))
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	c, err := New(testAPIKey, WithBaseURL(srv.baseURL()), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	_, err = c.GetTransaction(context.Background(), "TXN-1")
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "server response headers exceeded 65536 bytes")
+	var apiErr *APIError
+	assert.False(t, errors.As(err, &apiErr), "no answer was read")
+}

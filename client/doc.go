@@ -150,7 +150,9 @@
 //     X-API-Key to the new host), so a 3xx is an *APIError too. [APIError.Retryable] says
 //     whether the same request may succeed later.
 //   - Anything else is a transport error (wrapping net and context errors) or
-//     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB).
+//     [ErrUnexpectedResponse] / [ErrResponseTooLarge] (bodies are read up to 1 MiB; with the
+//     client's own HTTP client, headers up to 64 KiB, beyond which the attempt fails as a
+//     transport error).
 //
 // Both error types offer Fields(): the messages per request field ("phone_number": [...]), in
 // the same map shape. [FieldMessages] merges them into what a shop can show: the fields of a

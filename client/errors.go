@@ -52,6 +52,11 @@ var errNilContext = errors.New("lakipay: nil context (use context.Background())"
 // MaxResponseBytes is the largest response body the client reads (1 MiB).
 const MaxResponseBytes = 1 << 20
 
+// maxResponseHeaderBytes bounds an answer's headers (and status line) when the client makes
+// its own HTTP client: LakiPay's are a few hundred bytes. Beyond it the attempt fails with
+// net/http's "server response headers exceeded" error, like a network error.
+const maxResponseHeaderBytes = 64 << 10
+
 // maxErrorBody is how much of an error response [APIError.Body] keeps.
 const maxErrorBody = 4 << 10
 
