@@ -88,10 +88,12 @@ func ParseAttemptReference(ref string) (order string, attempt int, err error) {
 // (req.Reference must be empty). Pass the attempt whose answer never came, to repeat its
 // reference, or the next one after an attempt whose session ended (1 for the first).
 //
-// begin, when not nil, is called with the attempt's number before its request is sent: record
-// it with the order, and that nothing is known of its session yet, so that if the answer never
-// comes the next try repeats that attempt's reference. An error from begin stops the attempt
-// before anything is sent.
+// begin, when not nil, is called with the attempt's number before its request is sent (and
+// again with the next number when that attempt is opened): record it with the order, and that
+// nothing is known of its session yet, so that if the answer never comes the next try repeats
+// that attempt's reference. An error from begin stops the attempt before anything is sent.
+// Call it for one order at a time across all your instances (a row lock, or a lease on the
+// order): two concurrent calls for one order open two sessions, both payable.
 //
 // When LakiPay refuses the reference as one it has seen ([IsDuplicateReference]), an earlier
 // try of the attempt created a session whose answer was lost: nobody saw its checkout URL,

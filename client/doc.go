@@ -94,19 +94,31 @@
 // the contract refuses (over 100 characters, "&"). [ParseAttemptReference] maps a webhook's
 // or a transaction's Reference back to the order and attempt, and refuses any reference
 // AttemptReference does not make. Keep each attempt's LakipayTransactionID with the order,
-// and settle the order once, for a SUCCESS of its amount and currency whatever the attempt.
+// and settle the order once, for a SUCCESS of one of those transactions (whatever the
+// attempt), of the order's amount and currency. Never settle by the reference alone: if
+// LakiPay signs every merchant's webhooks with one key, another LakiPay account can open a
+// checkout with your reference, pay your price into its own account and post you the
+// genuine SUCCESS; only its transaction id, which no checkout of yours got back, tells it
+// apart (package contracttest's receiver suite tries exactly that).
 //
 // [Client.CreateCheckoutAttempt] opens one attempt: it records the attempt through your
 // function before the request is sent, sends the checkout with the attempt's reference, and
 // opens the next attempt, once, when LakiPay refuses the reference as spent. While an
 // attempt's session is INITIATED or PENDING, send a returning shopper back to its
-// CheckoutURL rather than opening another attempt: two open sessions could both be paid. The
+// CheckoutURL rather than opening another attempt: two open sessions could both be paid.
+// What you stored of its status may be late (the webhook not in yet), so when the shopper
+// presses Pay again, ask [Client.GetTransaction] first, settle what it says through the same
+// store as the webhook ([SettleOnce]), and open the next attempt only when that session is
+// final and not paid. Opening an order's checkout must be one at a time across all your
+// instances (a row lock, or a lease column on the order): two instances handling two clicks
+// at once would otherwise open two attempts, both payable. The
 // shop in examples/shop (github.com/lakipay/checkout-go/examples/shop) does all of this, with
 // its tests against package contracttest's fake.
 //
 // Where LakiPay should send webhooks is CallbackURL, usually under the same public URL as
 // the redirects, so the service that serves the webhook handler needs its own URL before it
-// exists. In a test, an unstarted httptest server has its address before it serves:
+// exists. In a test, an unstarted httptest server has its address before it serves
+// (contracttest.NewMerchantServer does the same, and answers 503 until your handler is set):
 //
 //	srv := httptest.NewUnstartedServer(nil)
 //	publicURL := "http://" + srv.Listener.Addr().String() // for CallbackURL and Redirects
@@ -203,8 +215,10 @@
 //  3. If it fails with DUPLICATE_REFERENCE ([IsDuplicateReference]), the first try did
 //     create a session, but LakiPay offers no way back to it (no lookup by reference) and
 //     nobody can pay it: open the next attempt with the next reference (ORDER-42-2) and send
-//     the shopper there. Should LakiPay send webhooks about the lost session, they carry its
-//     reference (ORDER-42-1) and map to the order like any attempt's.
+//     the shopper there. Should LakiPay send webhooks about the lost session (an expiry, say),
+//     they carry its reference (ORDER-42-1) under a transaction id no checkout of yours got
+//     back: ignore them (answer 2xx) like any other session you did not open; nobody can
+//     have paid it.
 //
 // Package contracttest's FaultLostAnswer produces exactly this case (the session is created,
 // the answer dropped); the lostAnswer example of [Client.CreateCheckoutAttempt] and

@@ -314,7 +314,8 @@ func WithMockAPIKey(key string) ReceiverOption {
 // unchanged (see [SessionOpener]). The suite reads each session's amount and mediums back
 // from the fake, mutes its webhooks ([Fake.MuteWebhooks]: every delivery the receiver gets
 // is then the suite's) and refuses a transaction id the fake does not know or one that is
-// not a new checkout (INITIATED). Without an opener the suite opens its own sessions, with
+// not a new checkout (INITIATED). Any amounts do, equal ones included: the suite uses each
+// session as it comes. Without an opener the suite opens its own sessions, with
 // references no merchant issued, and the cases that need an opener (foreign_amount,
 // foreign_currency, foreign_session) are not run.
 func WithSessionOpener(open SessionOpener) ReceiverOption {
