@@ -2,10 +2,8 @@ package shop_test
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,22 +47,20 @@ func TestReturnPageAndWebhookSettleThroughOneStore(t *testing.T) {
 	memory, err := client.NewMemoryDedupStore(100)
 	require.NoError(t, err)
 	store := &recordingStore{MemoryDedupStore: memory, dones: map[string]int{}}
-	lakipay := contracttest.NewServer(t, contracttest.WithWebhookRetry(5, 20*time.Millisecond))
+	lakipay := contracttest.NewServer(t)
 	w := startShop(t, lakipay, newClient(t, lakipay.URL()), func(c *shop.Config) { c.Dedup = store })
-	w.holdWebhooks.Store(true)
-	ctx := context.Background()
-	back, err := w.lakipay.Shopper().Pay(ctx, w.checkout(t), client.MediumMPESA)
+	checkoutURL := w.checkout(t)
+	w.holdWebhooks(t)
+	back, err := w.lakipay.Shopper().Pay(context.Background(), checkoutURL, client.MediumMPESA)
 	require.NoError(t, err)
 	txID := w.order(t).TransactionID
 
-	p := w.do(t, http.MethodGet, back, nil)
-	assert.Contains(t, p.body, "Paid. Thank you")
+	p := w.get(t, back)
+	assert.Contains(t, p.Text(), "Paid. Thank you")
 	assert.Equal(t, map[string]int{txID + "/SUCCESS": 1}, store.recorded(), "the return page settled through the store")
 
-	w.holdWebhooks.Store(false)
-	accepted, err := w.lakipay.WaitForSuccessfulDeliveries(ctx, 1)
-	require.NoError(t, err)
-	assert.Equal(t, "ok (duplicate)\n", accepted[0].Answer, "the webhook found the payment settled")
+	accepted := w.releaseWebhooks(t, client.TransactionStatusSUCCESS)
+	assert.Equal(t, "ok (duplicate)\n", accepted.Answer, "the webhook found the payment settled")
 	assert.Equal(t, map[string]int{txID + "/SUCCESS": 1}, store.recorded())
 	assert.Len(t, w.shippedOrders(), 1)
 }

@@ -5,14 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
-	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,10 +30,8 @@ const (
 type world struct {
 	lakipay *contracttest.Server
 	shop    *shop.Shop
-	url     string // the shop's public URL
-	// holdWebhooks makes the shop's address answer LakiPay's webhooks 503, as if they were
-	// late, so that only transaction detail can tell the shop what happened.
-	holdWebhooks atomic.Bool
+	url     string                // the shop's public URL
+	browser *contracttest.Browser // the shopper's browser on the shop's pages
 
 	mu      sync.Mutex
 	shipped []shop.Order
@@ -45,8 +40,7 @@ type world struct {
 // newWorld starts a fake LakiPay and the shop, with order 42 (1000.50 ETB) awaiting payment.
 func newWorld(t *testing.T, opts ...contracttest.ServerOption) *world {
 	t.Helper()
-	lakipay := contracttest.NewServer(t, append([]contracttest.ServerOption{
-		contracttest.WithWebhookRetry(5, 20*time.Millisecond)}, opts...)...)
+	lakipay := contracttest.NewServer(t, opts...)
 	return startShop(t, lakipay, newClient(t, lakipay.URL()))
 }
 
@@ -66,11 +60,11 @@ func newClient(t *testing.T, baseURL string, opts ...client.Option) *client.Clie
 // Config.
 func startShop(t *testing.T, lakipay *contracttest.Server, c *client.Client, configure ...func(*shop.Config)) *world {
 	t.Helper()
-	w := &world{lakipay: lakipay}
-	// The shop needs its own URL (for callback_url and the redirects) before its handler
-	// exists: an unstarted server has its address already.
-	srv := httptest.NewUnstartedServer(nil)
-	w.url = "http://" + srv.Listener.Addr().String()
+	// The shop needs its own URL (for callback_url and the redirects) before it exists: the
+	// merchant server listens before it has a handler.
+	server := contracttest.NewMerchantServer()
+	t.Cleanup(server.Close)
+	w := &world{lakipay: lakipay, url: server.URL, browser: contracttest.NewBrowser(nil)}
 	cfg := shop.Config{
 		LakiPay:    c,
 		WebhookKey: lakipay.PublicKey(),
@@ -88,74 +82,42 @@ func startShop(t *testing.T, lakipay *contracttest.Server, c *client.Client, con
 	s, err := shop.New(cfg)
 	require.NoError(t, err)
 	w.shop = s
-	srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == shop.WebhookPath && w.holdWebhooks.Load() {
-			http.Error(rw, "held back by the test", http.StatusServiceUnavailable)
-			return
-		}
-		s.ServeHTTP(rw, r)
-	})
-	srv.Start()
-	t.Cleanup(srv.Close)
+	server.Handle(s)
 	amount, err := client.ParseAmount("1000.50")
 	require.NoError(t, err)
 	require.NoError(t, s.AddOrder("42", amount, "ETB"))
 	return w
 }
 
-// browser never follows redirects: a test reads where each one goes.
-var browser = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// page is an answer of the shop.
-type page struct {
-	status   int
-	location string
-	header   http.Header
-	body     string // with HTML's character references resolved, as a shopper reads it
-}
-
-func (w *world) do(t *testing.T, method, target string, form url.Values) page {
+// get opens target, an absolute URL, in the shopper's browser.
+func (w *world) get(t *testing.T, target string) *contracttest.Page {
 	t.Helper()
-	p, err := w.try(method, target, form)
+	p, err := w.browser.Get(t.Context(), target)
 	require.NoError(t, err)
 	return p
 }
 
-// try is do for other goroutines than the test's: it returns its error.
-func (w *world) try(method, target string, form url.Values) (page, error) {
-	if !strings.HasPrefix(target, "http") {
-		target = w.url + target
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, target, strings.NewReader(form.Encode()))
-	if err != nil {
-		return page{}, err
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := browser.Do(req)
-	if err != nil {
-		return page{}, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(resp.Body)
-	return page{status: resp.StatusCode, location: resp.Header.Get("Location"), header: resp.Header,
-		body: html.UnescapeString(string(body))}, err
+// pay submits an order's pay form with phone.
+func (w *world) pay(t *testing.T, orderID, phone string) *contracttest.Page {
+	t.Helper()
+	p, err := w.browser.PostForm(t.Context(), w.url+"/orders/"+orderID+"/pay", url.Values{"phone": {phone}})
+	require.NoError(t, err)
+	return p
 }
 
 // clickPay submits order 42's pay form with phone.
-func (w *world) clickPay(t *testing.T, phone string) page {
+func (w *world) clickPay(t *testing.T, phone string) *contracttest.Page {
 	t.Helper()
-	return w.do(t, http.MethodPost, "/orders/42/pay", url.Values{"phone": {phone}})
+	return w.pay(t, "42", phone)
 }
 
 // checkout clicks Pay and requires the redirect to LakiPay's page.
 func (w *world) checkout(t *testing.T) string {
 	t.Helper()
 	p := w.clickPay(t, phone)
-	require.Equal(t, http.StatusSeeOther, p.status, p.body)
-	require.True(t, strings.HasPrefix(p.location, w.lakipay.Origin()+"/checkout/"), p.location)
-	return p.location
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Text())
+	require.True(t, strings.HasPrefix(p.Location, w.lakipay.Origin()+"/checkout/"), p.Location)
+	return p.Location
 }
 
 func (w *world) order(t *testing.T) shop.Order {
@@ -179,6 +141,29 @@ func (w *world) reference(t *testing.T) string {
 	return tx.Reference
 }
 
+// holdWebhooks makes the webhooks of order 42's current session late: the fake keeps them
+// until releaseWebhooks, so that only transaction detail can tell the shop what happened.
+func (w *world) holdWebhooks(t *testing.T) {
+	t.Helper()
+	require.NoError(t, w.lakipay.HoldWebhooks(w.order(t).TransactionID))
+}
+
+// releaseWebhooks sends the webhooks held back and waits until the shop accepted the one
+// announcing status, which it returns.
+func (w *world) releaseWebhooks(t *testing.T, status client.TransactionStatus) contracttest.Delivery {
+	t.Helper()
+	id := w.order(t).TransactionID
+	held := w.lakipay.HeldWebhooks(id)
+	require.Len(t, held, 1, "the session's one webhook was held back")
+	require.Equal(t, status, held[0].Status)
+	require.Zero(t, held[0].Attempt, "never sent before its release")
+	_, err := w.lakipay.ReleaseWebhooks(id)
+	require.NoError(t, err)
+	d, err := w.lakipay.WaitForDelivery(t.Context(), id, status)
+	require.NoError(t, err)
+	return d
+}
+
 func TestPay(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -195,23 +180,23 @@ func TestPay(t *testing.T) {
 	back, err := w.lakipay.Shopper().Pay(ctx, checkoutURL, client.MediumTELEBIRR)
 	require.NoError(t, err)
 	assert.Equal(t, w.url+"/orders/42/return", back)
-	accepted, err := w.lakipay.WaitForSuccessfulDeliveries(ctx, 1)
+	accepted, err := w.lakipay.WaitForDelivery(ctx, w.order(t).TransactionID, client.TransactionStatusSUCCESS)
 	require.NoError(t, err)
-	assert.Contains(t, string(accepted[0].Body), `"reference":"ORDER-42-1"`)
+	assert.Contains(t, string(accepted.Body), `"reference":"ORDER-42-1"`)
 
-	p := w.do(t, http.MethodGet, back, nil)
-	assert.Equal(t, http.StatusOK, p.status)
-	assert.Contains(t, p.body, "Paid. Thank you")
-	assert.NotContains(t, p.body, "<form", "a paid order offers no payment")
+	p := w.get(t, back)
+	assert.Equal(t, http.StatusOK, p.Status)
+	assert.Contains(t, p.Text(), "Paid. Thank you")
+	assert.NotContains(t, p.Text(), "<form", "a paid order offers no payment")
 	o := w.order(t)
 	assert.Equal(t, shop.Paid, o.Status)
-	assert.Equal(t, accepted[0].TransactionID, o.PaidBy)
+	assert.Equal(t, accepted.TransactionID, o.PaidBy)
 	require.Len(t, w.shippedOrders(), 1)
 	assert.Equal(t, o, w.shippedOrders()[0])
 
 	again := w.clickPay(t, phone)
-	assert.Equal(t, http.StatusOK, again.status, "a paid order is not charged again")
-	assert.Contains(t, again.body, "Paid. Thank you")
+	assert.Equal(t, http.StatusOK, again.Status, "a paid order is not charged again")
+	assert.Contains(t, again.Text(), "Paid. Thank you")
 	assert.Equal(t, 1, w.lakipay.Requests(contracttest.OpCreateCheckout))
 }
 
@@ -219,34 +204,38 @@ func TestPay(t *testing.T) {
 // next one has the next reference.
 func TestNotPaidCanBePaidAgain(t *testing.T) {
 	cases := []struct {
-		name  string
-		act   func(t *testing.T, w *world, checkoutURL string) (string, error)
-		state string
+		name   string
+		act    func(t *testing.T, w *world, checkoutURL string) (string, error)
+		status client.TransactionStatus // the attempt's, which its webhook announces
+		state  string
 	}{
 		{"cancelled", func(_ *testing.T, w *world, u string) (string, error) {
 			return w.lakipay.Shopper().Cancel(context.Background(), u)
-		}, "The payment was cancelled"},
+		}, client.TransactionStatusCANCELLED, "The payment was cancelled"},
 		{"declined by the provider", func(t *testing.T, w *world, u string) (string, error) {
 			require.NoError(t, w.lakipay.Decline(w.order(t).TransactionID))
 			return w.lakipay.Shopper().Pay(context.Background(), u, client.MediumMPESA)
-		}, "The payment failed. Nothing was charged"},
+		}, client.TransactionStatusFAILED, "The payment failed. Nothing was charged"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t)
 			back, err := tc.act(t, w, w.checkout(t))
 			require.NoError(t, err)
-			p := w.do(t, http.MethodGet, back, nil)
-			assert.Equal(t, http.StatusOK, p.status)
-			assert.Contains(t, p.body, tc.state)
-			assert.Contains(t, p.body, "Pay with LakiPay", "the shopper can try again")
+			first := w.order(t).TransactionID
+			p := w.get(t, back)
+			assert.Equal(t, http.StatusOK, p.Status)
+			assert.Contains(t, p.Text(), tc.state)
+			assert.Contains(t, p.Text(), "Pay with LakiPay", "the shopper can try again")
 			assert.Equal(t, shop.AwaitingPayment, w.order(t).Status)
 
 			next := w.checkout(t)
 			assert.Equal(t, "ORDER-42-2", w.reference(t))
 			_, err = w.lakipay.Shopper().Pay(context.Background(), next, client.MediumMPESA)
 			require.NoError(t, err)
-			_, err = w.lakipay.WaitForSuccessfulDeliveries(context.Background(), 2)
+			_, err = w.lakipay.WaitForDelivery(context.Background(), first, tc.status)
+			require.NoError(t, err)
+			_, err = w.lakipay.WaitForDelivery(context.Background(), w.order(t).TransactionID, client.TransactionStatusSUCCESS)
 			require.NoError(t, err)
 			assert.Equal(t, shop.Paid, w.order(t).Status)
 			assert.Len(t, w.shippedOrders(), 1)
@@ -261,28 +250,19 @@ func TestDuplicatedWebhookSettledOnce(t *testing.T) {
 	ctx := context.Background()
 	back, err := w.lakipay.Shopper().Pay(ctx, w.checkout(t), client.MediumMPESA)
 	require.NoError(t, err)
-	accepted, err := w.lakipay.WaitForSuccessfulDeliveries(ctx, 1)
+	id := w.order(t).TransactionID
+	_, err = w.lakipay.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS)
 	require.NoError(t, err)
 
-	var wg sync.WaitGroup
-	statuses := make([]int, 5)
-	for i := range statuses {
-		wg.Go(func() {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url+shop.WebhookPath, strings.NewReader(string(accepted[0].Body)))
-			if err != nil {
-				return
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return
-			}
-			_ = resp.Body.Close()
-			statuses[i] = resp.StatusCode
-		})
+	// The accepted webhook again, byte for byte, five copies at once.
+	copies, err := w.lakipay.Deliver(ctx, contracttest.DeliverRequest{TransactionID: id, Case: contracttest.CaseDuplicate, Copies: 5})
+	require.NoError(t, err)
+	statuses := make([]int, len(copies))
+	for i, d := range copies {
+		statuses[i] = d.HTTPStatus
 	}
-	wg.Wait()
 	assert.Equal(t, []int{200, 200, 200, 200, 200}, statuses, "a repeat is acknowledged, so LakiPay stops")
-	assert.Contains(t, w.do(t, http.MethodGet, back, nil).body, "Paid. Thank you")
+	assert.Contains(t, w.get(t, back).Text(), "Paid. Thank you")
 	assert.Len(t, w.shippedOrders(), 1)
 }
 
@@ -303,13 +283,19 @@ func TestLakiPayDown(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.fault.String(), func(t *testing.T) {
 			lakipay := contracttest.NewServer(t)
-			// A hung LakiPay is cut by the client's per-attempt timeout.
-			w := startShop(t, lakipay, newClient(t, lakipay.URL(), client.WithTimeout(300*time.Millisecond)))
+			var opts []client.Option
+			if tc.fault == contracttest.FaultTimeout {
+				// A hung LakiPay is cut by the client's per-attempt timeout: short, so the
+				// test does not wait long, and the other cases keep the default, so that
+				// the checkout after the fault never races it on a loaded machine.
+				opts = append(opts, client.WithTimeout(time.Second))
+			}
+			w := startShop(t, lakipay, newClient(t, lakipay.URL(), opts...))
 			require.NoError(t, lakipay.InjectFault(contracttest.OpCreateCheckout, tc.fault))
 			p := w.clickPay(t, phone)
-			assert.Equal(t, http.StatusServiceUnavailable, p.status)
-			assert.Equal(t, tc.retryAfter, p.header.Get("Retry-After"))
-			assert.Contains(t, p.body, "Nothing was charged; please try again in a minute.")
+			assert.Equal(t, http.StatusServiceUnavailable, p.Status)
+			assert.Equal(t, tc.retryAfter, p.Header.Get("Retry-After"))
+			assert.Contains(t, p.Text(), "Nothing was charged; please try again in a minute.")
 			assert.Equal(t, 1, lakipay.Requests(contracttest.OpCreateCheckout), "never repeated behind the shopper's back")
 
 			w.checkout(t)
@@ -323,8 +309,8 @@ func TestLakiPayDown(t *testing.T) {
 		gone.Close() // nothing listens at its address any more
 		w := startShop(t, lakipay, newClient(t, gone.URL+"/api/v2"))
 		p := w.clickPay(t, phone)
-		assert.Equal(t, http.StatusServiceUnavailable, p.status)
-		assert.Contains(t, p.body, "Nothing was charged")
+		assert.Equal(t, http.StatusServiceUnavailable, p.Status)
+		assert.Contains(t, p.Text(), "Nothing was charged")
 		assert.Equal(t, shop.AwaitingPayment, w.order(t).Status)
 	})
 }
@@ -335,21 +321,21 @@ func TestValidationErrorShownToShopper(t *testing.T) {
 	t.Run("refused by the SDK before sending", func(t *testing.T) {
 		w := newWorld(t)
 		p := w.clickPay(t, "0911 111 111")
-		assert.Equal(t, http.StatusBadRequest, p.status)
-		assert.Contains(t, p.body, "Phone number: must be 7 to 15 digits: country code and number, no +, spaces or leading 0")
-		assert.Contains(t, p.body, `value="0911111111"`, "what the shopper typed stays in the form")
-		assert.NotContains(t, p.body, "pattern", "no rule names or regular expressions for shoppers")
+		assert.Equal(t, http.StatusBadRequest, p.Status)
+		assert.Contains(t, p.Text(), "Phone number: must be 7 to 15 digits: country code and number, no +, spaces or leading 0")
+		assert.Contains(t, p.Text(), `value="0911111111"`, "what the shopper typed stays in the form")
+		assert.NotContains(t, p.Text(), "pattern", "no rule names or regular expressions for shoppers")
 		assert.Equal(t, 0, w.lakipay.Requests(contracttest.OpCreateCheckout), "nothing was sent")
 
-		assert.Equal(t, http.StatusSeeOther, w.clickPay(t, "+251 911-111-111").status, "spaces, dashes and + are tidied")
+		assert.Equal(t, http.StatusSeeOther, w.clickPay(t, "+251 911-111-111").Status, "spaces, dashes and + are tidied")
 		assert.Equal(t, "ORDER-42-1", w.reference(t))
 	})
 	t.Run("refused by LakiPay", func(t *testing.T) {
 		w := newWorld(t)
 		require.NoError(t, w.lakipay.FailNext(contracttest.OpCreateCheckout, http.StatusBadRequest, client.ErrorCodeInvalidPhone))
 		p := w.clickPay(t, phone)
-		assert.Equal(t, http.StatusBadRequest, p.status)
-		assert.Contains(t, p.body, "Phone number: Bad Request (forced by the test)")
+		assert.Equal(t, http.StatusBadRequest, p.Status)
+		assert.Contains(t, p.Text(), "Phone number: Bad Request (forced by the test)")
 		w.checkout(t)
 		assert.Equal(t, "ORDER-42-1", w.reference(t), "nothing was created: the reference is still free")
 	})
@@ -362,41 +348,40 @@ func TestReturnPageConfirmsThroughTransactionDetail(t *testing.T) {
 		w := newWorld(t)
 		w.checkout(t)
 		before := w.lakipay.Requests(contracttest.OpGetTransaction)
-		p := w.do(t, http.MethodGet, "/orders/42/return", nil)
-		assert.Equal(t, http.StatusOK, p.status)
-		assert.Contains(t, p.body, "We are waiting for LakiPay to confirm your payment")
+		p := w.get(t, w.url+"/orders/42/return")
+		assert.Equal(t, http.StatusOK, p.Status)
+		assert.Contains(t, p.Text(), "We are waiting for LakiPay to confirm your payment")
 		assert.Equal(t, before+1, w.lakipay.Requests(contracttest.OpGetTransaction), "it asked LakiPay")
 		assert.Equal(t, shop.AwaitingPayment, w.order(t).Status)
 		assert.Empty(t, w.shippedOrders())
 	})
 	t.Run("paid while the webhook is late", func(t *testing.T) {
 		w := newWorld(t)
-		w.holdWebhooks.Store(true)
-		ctx := context.Background()
-		back, err := w.lakipay.Shopper().Pay(ctx, w.checkout(t), client.MediumMPESA)
+		checkoutURL := w.checkout(t)
+		w.holdWebhooks(t)
+		back, err := w.lakipay.Shopper().Pay(context.Background(), checkoutURL, client.MediumMPESA)
 		require.NoError(t, err)
 		before := w.lakipay.Requests(contracttest.OpGetTransaction)
-		p := w.do(t, http.MethodGet, back, nil)
-		assert.Contains(t, p.body, "Paid. Thank you")
+		p := w.get(t, back)
+		assert.Contains(t, p.Text(), "Paid. Thank you")
 		assert.Equal(t, before+1, w.lakipay.Requests(contracttest.OpGetTransaction))
 		require.Len(t, w.shippedOrders(), 1)
 
-		w.holdWebhooks.Store(false) // the webhook comes at last: nothing more to do
-		_, err = w.lakipay.WaitForSuccessfulDeliveries(ctx, 1)
-		require.NoError(t, err)
+		w.releaseWebhooks(t, client.TransactionStatusSUCCESS) // the webhook comes at last: nothing more to do
 		assert.Len(t, w.shippedOrders(), 1)
 	})
 	t.Run("LakiPay unreachable", func(t *testing.T) {
 		w := newWorld(t)
-		w.holdWebhooks.Store(true)
-		back, err := w.lakipay.Shopper().Pay(context.Background(), w.checkout(t), client.MediumMPESA)
+		checkoutURL := w.checkout(t)
+		w.holdWebhooks(t)
+		back, err := w.lakipay.Shopper().Pay(context.Background(), checkoutURL, client.MediumMPESA)
 		require.NoError(t, err)
 		require.NoError(t, w.lakipay.InjectFaultN(contracttest.OpGetTransaction, contracttest.FaultUnavailable, 3))
-		p := w.do(t, http.MethodGet, back, nil)
-		assert.Equal(t, http.StatusServiceUnavailable, p.status)
-		assert.Contains(t, p.body, "We could not confirm your payment yet")
+		p := w.get(t, back)
+		assert.Equal(t, http.StatusServiceUnavailable, p.Status)
+		assert.Contains(t, p.Text(), "We could not confirm your payment yet")
 		assert.Equal(t, shop.AwaitingPayment, w.order(t).Status, "no confirmation, no shipping")
-		assert.Contains(t, w.do(t, http.MethodGet, back, nil).body, "Paid. Thank you", "a refresh confirms it")
+		assert.Contains(t, w.get(t, back).Text(), "Paid. Thank you", "a refresh confirms it")
 	})
 }
 
@@ -409,8 +394,8 @@ func TestLostAnswerRecovery(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, w.lakipay.InjectFault(contracttest.OpCreateCheckout, contracttest.FaultLostAnswer))
 	p := w.clickPay(t, phone)
-	assert.Equal(t, http.StatusServiceUnavailable, p.status)
-	assert.Contains(t, p.body, "Nothing was charged")
+	assert.Equal(t, http.StatusServiceUnavailable, p.Status)
+	assert.Contains(t, p.Text(), "Nothing was charged")
 	o := w.order(t)
 	assert.Equal(t, 1, o.Attempt)
 	assert.Empty(t, o.TransactionID, "the shop does not know the lost session")
@@ -422,9 +407,9 @@ func TestLostAnswerRecovery(t *testing.T) {
 
 	_, err := w.lakipay.Shopper().Pay(ctx, checkoutURL, client.MediumMPESA)
 	require.NoError(t, err)
-	accepted, err := w.lakipay.WaitForSuccessfulDeliveries(ctx, 1)
+	accepted, err := w.lakipay.WaitForDelivery(ctx, w.order(t).TransactionID, client.TransactionStatusSUCCESS)
 	require.NoError(t, err)
-	assert.Contains(t, string(accepted[0].Body), `"reference":"ORDER-42-2"`)
+	assert.Contains(t, string(accepted.Body), `"reference":"ORDER-42-2"`)
 	assert.Equal(t, shop.Paid, w.order(t).Status)
 	assert.Len(t, w.shippedOrders(), 1)
 }
@@ -448,9 +433,9 @@ func TestOneSessionPerOrder(t *testing.T) {
 		locations := make([]string, 4)
 		for i := range locations {
 			wg.Go(func() {
-				p, err := w.try(http.MethodPost, "/orders/42/pay", url.Values{"phone": {phone}})
+				p, err := w.browser.PostForm(t.Context(), w.url+"/orders/42/pay", url.Values{"phone": {phone}})
 				if err == nil {
-					locations[i] = p.location
+					locations[i] = p.Location
 				}
 			})
 		}
@@ -527,18 +512,18 @@ func TestWebhookReceiverSuite(t *testing.T) {
 	orders := map[string]string{} // transaction id → order id
 
 	// The shop opens each checkout the suite needs, as for a shopper who checks out a new order.
-	open := func(context.Context) (string, error) {
+	open := func(ctx context.Context) (string, error) {
 		id := fmt.Sprintf("suite-%d", len(orders)+1)
 		amount, _ := client.AmountFromMinor(100_050 + int64(len(orders)))
 		if err := w.shop.AddOrder(id, amount, "ETB"); err != nil {
 			return "", err
 		}
-		p, err := w.try(http.MethodPost, "/orders/"+id+"/pay", url.Values{"phone": {phone}})
+		p, err := w.browser.PostForm(ctx, w.url+"/orders/"+id+"/pay", url.Values{"phone": {phone}})
 		if err != nil {
 			return "", err
 		}
-		if p.status != http.StatusSeeOther {
-			return "", fmt.Errorf("order %s: no checkout (HTTP %d)", id, p.status)
+		if p.Status != http.StatusSeeOther {
+			return "", fmt.Errorf("order %s: no checkout (HTTP %d)", id, p.Status)
 		}
 		o, _ := w.shop.Order(id)
 		orders[o.TransactionID] = id
@@ -569,12 +554,12 @@ func TestWebhookReceiverSuite(t *testing.T) {
 
 func TestUnknownOrder(t *testing.T) {
 	w := newWorld(t)
-	for _, p := range []page{
-		w.do(t, http.MethodGet, "/orders/7", nil),
-		w.do(t, http.MethodPost, "/orders/7/pay", url.Values{"phone": {phone}}),
-		w.do(t, http.MethodGet, "/orders/7/return", nil),
+	for _, p := range []*contracttest.Page{
+		w.get(t, w.url+"/orders/7"),
+		w.pay(t, "7", phone),
+		w.get(t, w.url+"/orders/7/return"),
 	} {
-		assert.Equal(t, http.StatusNotFound, p.status)
+		assert.Equal(t, http.StatusNotFound, p.Status, p.URL)
 	}
 	assert.Equal(t, 0, w.lakipay.Requests(contracttest.OpCreateCheckout))
 }
@@ -624,22 +609,18 @@ func TestSetUpAgainstTheFake(t *testing.T) {
 	lakipay := contracttest.NewServer(t)
 	c, _ := client.New(key, client.WithBaseURL(lakipay.URL()),
 		client.WithHTTPClient(&http.Client{Transport: contracttest.Transport(t, nil)})) // judge every exchange
-	srv := httptest.NewUnstartedServer(nil)
+	server := contracttest.NewMerchantServer() // listening already; 503 until Handle
+	t.Cleanup(server.Close)
 	s, _ := shop.New(shop.Config{LakiPay: c, WebhookKey: lakipay.PublicKey(),
-		PublicURL: "http://" + srv.Listener.Addr().String(), Mediums: []client.Medium{client.MediumMPESA}})
-	srv.Config.Handler = s
-	srv.Start()
-	t.Cleanup(srv.Close)
+		PublicURL: server.URL, Mediums: []client.Medium{client.MediumMPESA}})
+	server.Handle(s)
+	browser := contracttest.NewBrowser(nil) // never follows a redirect: read where it goes
 	// end snippet
 	amount, err := client.ParseAmount("10.00")
 	require.NoError(t, err)
 	require.NoError(t, s.AddOrder("7", amount, "ETB"))
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/orders/7/pay", strings.NewReader("phone="+phone))
+	p, err := browser.PostForm(t.Context(), server.URL+"/orders/7/pay", url.Values{"phone": {phone}})
 	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := browser.Do(req)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), lakipay.Origin()+"/checkout/"))
+	assert.Equal(t, http.StatusSeeOther, p.Status)
+	assert.True(t, strings.HasPrefix(p.Location, lakipay.Origin()+"/checkout/"))
 }
