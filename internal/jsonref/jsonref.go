@@ -138,3 +138,70 @@ func ValidText(raw []byte) bool {
 	}
 	return true
 }
+
+// Size is how much a document holds, in the terms of package jsonscan's reading limits.
+type Size struct {
+	// Depth is how deep objects and arrays nest (the document itself is depth 1; a scalar
+	// document has depth 0).
+	Depth int
+	// Values counts the document itself, every member's value and every array item.
+	Values int
+	// Members is the most members one object has.
+	Members int
+	// NumberLength is the length of the longest number, as written.
+	NumberLength int
+	// CompactLength is the length of the document once compacted (json.Compact).
+	CompactLength int
+}
+
+// Measure returns the Size of data, and false when json.Valid refuses it.
+func Measure(data []byte) (Size, bool) {
+	if !json.Valid(data) {
+		return Size{}, false
+	}
+	var compact bytes.Buffer
+	_ = json.Compact(&compact, data) // valid
+	size := Size{CompactLength: compact.Len()}
+	type level struct {
+		object, wantKey bool
+		members         int
+	}
+	var stack []*level
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return size, true
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1].object {
+				stack[len(stack)-1].wantKey = true
+			}
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			top.wantKey = false
+			top.members++
+			size.Members = max(size.Members, top.members)
+			continue
+		}
+		size.Values++
+		if n, ok := tok.(json.Number); ok {
+			size.NumberLength = max(size.NumberLength, len(n))
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &level{object: d == '{', wantKey: d == '{'})
+			size.Depth = max(size.Depth, len(stack))
+			continue
+		}
+		if top != nil && top.object {
+			top.wantKey = true
+		}
+	}
+}
