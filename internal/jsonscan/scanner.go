@@ -28,6 +28,20 @@ type Options struct {
 	// MaxCompactLength, when set, is how many bytes the document may have besides the white
 	// space around its tokens: its length once compacted (json.Compact).
 	MaxCompactLength int
+	// Meter, when set, counts the work of reading (for tests that bound it).
+	Meter *Meter
+}
+
+// Meter counts the work of reading documents, in the units that can grow faster than a
+// document does if the reader goes wrong: each count only grows. Scanning is the rest, a
+// bounded step per byte.
+type Meter struct {
+	// Read is how many bytes scanners read, each time they read them.
+	Read int
+	// Compared is how many bytes of keys were compared, or hashed, to find duplicates.
+	Compared int
+	// Decoded is how many bytes of strings were decoded.
+	Decoded int
 }
 
 // Kind is the kind of a JSON value, as told by its first byte.
@@ -100,6 +114,7 @@ type Scanner struct {
 	maxMembers int // 0: no limit
 	maxNumber  int // 0: no limit
 	maxCompact int // 0: no limit
+	meter      *Meter
 	values     int // the values begun so far, the document itself included
 	blank      int // how many bytes of white space space skipped so far
 	// spaced says space skipped white space since it was last cleared.
@@ -148,6 +163,10 @@ const maxPooled = 4 << 10
 // Release returns s to the pool. Neither s nor the keys and strings it returned may be used
 // afterwards.
 func (s *Scanner) Release() {
+	if s.meter != nil {
+		s.meter.Read += s.pos
+		s.meter = nil
+	}
 	s.data = nil
 	if cap(s.frames) > maxPooled/64 || cap(s.keys) > maxPooled/24 {
 		s.frames, s.keys = nil, nil
@@ -168,7 +187,7 @@ func (s *Scanner) Reset(data []byte, opts Options) {
 		s.maxDepth = DefaultMaxDepth
 	}
 	s.maxValues, s.maxMembers, s.maxNumber = max(opts.MaxValues, 0), max(opts.MaxMembers, 0), max(opts.MaxNumberLength, 0)
-	s.maxCompact = max(opts.MaxCompactLength, 0)
+	s.maxCompact, s.meter = max(opts.MaxCompactLength, 0), opts.Meter
 	s.values, s.blank, s.spaced = 1, 0, false
 	s.frames, s.keys = s.frames[:0], s.keys[:0]
 	s.arena, s.scratch = s.arena[:0], s.scratch[:0]
@@ -180,7 +199,20 @@ func (s *Scanner) Offset() int { return s.pos }
 
 // Seek moves the scanner back to offset, the start of a value read before at the same depth,
 // so that the value can be read again.
-func (s *Scanner) Seek(offset int) { s.pos = offset }
+func (s *Scanner) Seek(offset int) {
+	if s.meter != nil && offset < s.pos {
+		s.meter.Read += s.pos - offset // read again
+	}
+	s.pos = offset
+}
+
+// decode appends the value of a string's text, which scanString accepted with these flags.
+func (s *Scanner) decode(dst, inner []byte, flags uint8) []byte {
+	if s.meter != nil {
+		s.meter.Decoded += len(inner)
+	}
+	return appendDecoded(dst, inner, flags)
+}
 
 // Err returns the syntax error the scanner stopped at, or nil while it reads on.
 func (s *Scanner) Err() error {
@@ -305,7 +337,7 @@ func (s *Scanner) ReadString() (Str, bool) {
 	}
 	str := Str{Value: s.data[start+1 : s.pos-1], Escaped: flags&flagEscaped != 0, ASCII: flags&flagMultiByte == 0}
 	if decoded(flags) {
-		s.scratch = appendDecoded(s.scratch[:0], str.Value, flags)
+		s.scratch = s.decode(s.scratch[:0], str.Value, flags)
 		str.Value = s.scratch
 		if str.Escaped && str.ASCII {
 			str.ASCII = isASCII(str.Value)
@@ -441,7 +473,7 @@ func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 	s.keyDecoded = decoded(flags)
 	if s.keyDecoded {
 		at := len(s.arena)
-		s.arena = appendDecoded(s.arena, key, flags)
+		s.arena = s.decode(s.arena, key, flags)
 		key = s.arena[at:len(s.arena):len(s.arena)]
 	}
 	f.inside, f.key = true, key
@@ -461,24 +493,34 @@ func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 	keys := s.keys[f.keysAt:]
 	dup := false
+	compared := 0
 	switch {
 	case f.seen != nil:
 		_, dup = f.seen[string(key)]
 		f.seen[string(key)] = struct{}{}
+		compared = 2 * len(key)
 	case len(keys) < bigObject:
 		for _, k := range keys {
-			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && string(k) == string(key) {
-				dup = true
-				break
+			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) {
+				compared += len(key)
+				if string(k) == string(key) {
+					dup = true
+					break
+				}
 			}
 		}
 	default:
 		f.seen = make(map[string]struct{}, 2*bigObject)
 		for _, k := range keys {
 			f.seen[string(k)] = struct{}{}
+			compared += len(k)
 		}
 		_, dup = f.seen[string(key)]
 		f.seen[string(key)] = struct{}{}
+		compared += 2 * len(key)
+	}
+	if s.meter != nil {
+		s.meter.Compared += compared
 	}
 	if f.seen == nil {
 		s.keys = append(s.keys, key)
@@ -754,8 +796,9 @@ type Member struct {
 
 // AppendMembers appends the members of the object data holds to dst, in document order, and
 // returns the extended slice. A document that is not one JSON value (under opts) is refused
-// with its [*Error]; a well-formed one that is not an object with a [NotObject] error. The
-// document is read once, and a string value that held escapes decoded once into its Text.
+// with its [*Error]; a well-formed one that is not an object with a [NotObject] error (with
+// the members read so far, whose Text may not be decoded). The document is read once, and a
+// string value that held escapes decoded once into its Text.
 func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
 	s := Acquire(data, opts)
 	defer s.Release()
@@ -793,14 +836,17 @@ func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
 		}
 		m.Value = data[m.Offset:s.pos]
 		m.Text = m.Value[1 : len(m.Value)-1]
-		if decoded(flags) {
+		if !s.checkCompact() {
+			break
+		}
+		if decoded(flags) && !(s.strict && s.pending != nil) { // a body refused already is not decoded
 			// Decoded into texts, which the first string that needs it sizes for the values
 			// of the rest of the document: the members keep their text after Release.
 			if texts == nil {
 				texts = make([]byte, 0, len(data)-m.Offset)
 			}
 			at := len(texts)
-			texts = appendDecoded(texts, m.Text, flags)
+			texts = s.decode(texts, m.Text, flags)
 			m.Text = texts[at:len(texts):len(texts)]
 		}
 		dst = append(dst, m)

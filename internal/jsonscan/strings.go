@@ -27,6 +27,11 @@ func decoded(flags uint8) bool { return flags&(flagEscaped|flagInvalid) != 0 }
 // is bounded whatever the mix.
 func (s *Scanner) scanString(key bool) (flags uint8, ok bool) {
 	b := s.data
+	// With a limit on the length besides white space, no further than one byte past it.
+	cut := s.maxCompact > 0 && s.maxCompact+s.blank+1 < len(b)
+	if cut {
+		b = b[:s.maxCompact+s.blank+1]
+	}
 	i := s.pos + 1
 	for i < len(b) {
 		c := b[i]
@@ -77,6 +82,9 @@ func (s *Scanner) scanString(key bool) (flags uint8, ok bool) {
 		}
 	}
 	s.pos = i
+	if cut {
+		return 0, s.checkCompact() // the string goes on past the limit
+	}
 	return 0, s.fail("unexpected end of input in a string")
 }
 
