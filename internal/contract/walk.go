@@ -20,9 +20,9 @@ type walker struct {
 	opts Options
 	out  []Violation
 	ptr  []byte // scratch for pointers
-	// prefix is the pointer of the value the scanner reads, when it reads one member's value
-	// on its own (members).
-	prefix []byte
+	// member is the key of the member whose value the scanner reads on its own (members),
+	// nil when it reads a whole document.
+	member []byte
 }
 
 // validateDocument validates body as the whole of part in against n and appends the violations to out.
@@ -94,7 +94,10 @@ func (w *walker) add(n *node, rule, value string) {
 // addAt records a violation at the member name of the value being read (name "" for the value
 // itself).
 func (w *walker) addAt(n *node, rule, value, name string) {
-	w.ptr = append(w.ptr[:0], w.prefix...)
+	w.ptr = w.ptr[:0]
+	if w.member != nil {
+		w.ptr = jsonscan.AppendPointerToken(append(w.ptr, '/'), w.member)
+	}
 	if w.sc != nil {
 		w.ptr = w.sc.AppendPointer(w.ptr)
 	}
@@ -316,16 +319,16 @@ func (w *walker) object(n *node) {
 			}
 			seen |= f.bit
 		}
-		w.member(n, f)
+		w.judge(n, f)
 	}
 	if sc.Err() == nil {
 		w.missing(n, seen)
 	}
 }
 
-// member judges the value at the scanner of a member of an object of n: f is the property it
+// judge judges the value at the scanner of a member of an object of n: f is the property it
 // declares (nil when it declares none).
-func (w *walker) member(n *node, f *field) {
+func (w *walker) judge(n *node, f *field) {
 	sc := w.sc
 	if f != nil && f.node != nil {
 		w.value(f.node)
@@ -388,11 +391,10 @@ func (w *walker) members(n *node, members []jsonscan.Member) {
 			seen |= f.bit
 		}
 		w.sc.Reset(m.Value, jsonscan.Options{}) // read strictly already
-		w.body = m.Value
-		w.prefix = jsonscan.AppendPointerToken(append(w.prefix[:0], '/'), m.Key)
-		w.member(n, f)
+		w.body, w.member = m.Value, m.Key
+		w.judge(n, f)
 	}
-	w.prefix = w.prefix[:0]
+	w.member = nil
 	w.missing(n, seen)
 }
 
