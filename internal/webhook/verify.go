@@ -55,7 +55,7 @@ func verifyFields(dst []Field, body []byte, key *rsa.PublicKey, m *meter) ([]Fie
 		defer buffers.Put(pooled)
 		c.text = (*pooled)[:0]
 	}
-	if err := canonicalize(&c, fields); err != nil {
+	if c, err = canonicalize(c, fields); err != nil {
 		return nil, err
 	}
 	m.wrote(len(c.text))
@@ -77,7 +77,7 @@ func verifyFields(dst []Field, body []byte, key *rsa.PublicKey, m *meter) ([]Fie
 	m.hashed(len(c.text))
 	m.rsaOp()
 	err = rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig)
-	if err == nil || errors.Is(err, rsa.ErrVerification) && verifiesInAnotherForm(key, &c, sig) {
+	if err == nil || errors.Is(err, rsa.ErrVerification) && verifiesInAnotherForm(key, c, sig) {
 		return fields, nil
 	}
 	return nil, ErrInvalidSignature
@@ -100,7 +100,7 @@ func getBuffer(size int) *[]byte {
 // enough, skipping a form that cannot write every top-level number exactly or that gives a
 // canonical string already tried. They all cost one RSA operation: sig is raised to the
 // public exponent once, and the result compared with the encoding of each form's digest.
-func verifiesInAnotherForm(key *rsa.PublicKey, c *canonicalString, sig []byte) bool {
+func verifiesInAnotherForm(key *rsa.PublicKey, c canonicalString, sig []byte) bool {
 	if len(c.numbers) == 0 || len(c.text) > maxRetryCanonical {
 		return false
 	}

@@ -93,8 +93,8 @@ func Canonical(body []byte) (canonical []byte, signature string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	c := canonicalString{text: make([]byte, 0, len(body))}
-	if err := canonicalize(&c, fields); err != nil {
+	c, err := canonicalize(canonicalString{text: make([]byte, 0, len(body))}, fields)
+	if err != nil {
 		return nil, "", err
 	}
 	if c.signature != nil {
@@ -112,23 +112,24 @@ type canonicalString struct {
 }
 
 // canonicalize appends the canonical string of fields to c.text, noting its top-level numbers
-// in c.numbers and its "signature" field in c.signature. It refuses an ambiguous body
-// (ErrAmbiguous) and a signature that is not a string (ErrMalformed). Its work is a copy of
-// each field: its text decoded already (strings) or compacted (objects and arrays).
-func canonicalize(c *canonicalString, fields []Field) error {
+// in c.numbers and its "signature" field in c.signature, and returns c. It refuses an
+// ambiguous body (ErrAmbiguous) and a signature that is not a string (ErrMalformed). Its work
+// is a copy of each field: its text decoded already (strings) or compacted (objects and
+// arrays). c goes by value, so that buffers on the caller's stack stay there.
+func canonicalize(c canonicalString, fields []Field) (canonicalString, error) {
 	first := true
 	for i := range fields {
 		field := &fields[i]
 		raw := field.Value
 		if string(field.Key) == SignatureField {
 			if raw[0] != '"' {
-				return fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
+				return c, fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
 			}
 			c.signature = field
 			continue
 		}
 		if ch := ambiguousKey(field.Key); ch != 0 {
-			return fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(ch))
+			return c, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(ch))
 		}
 		if !first {
 			c.text = append(c.text, '&')
@@ -156,10 +157,10 @@ func canonicalize(c *canonicalString, fields []Field) error {
 			continue // nor does a literal
 		}
 		if bytes.IndexByte(c.text[valueAt:], '&') >= 0 {
-			return fmt.Errorf("%w: the value of %s holds \"&\"", ErrAmbiguous, quoteKey(field.Key))
+			return c, fmt.Errorf("%w: the value of %s holds \"&\"", ErrAmbiguous, quoteKey(field.Key))
 		}
 	}
-	return nil
+	return c, nil
 }
 
 // ambiguousKey returns the first of '&' and '=' that key holds, 0 when it holds neither.
@@ -202,8 +203,8 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := canonicalString{text: make([]byte, 0, len(body))}
-	if err := canonicalize(&c, fields); err != nil {
+	c, err := canonicalize(canonicalString{text: make([]byte, 0, len(body))}, fields)
+	if err != nil {
 		return nil, err
 	}
 	digest := sha256.Sum256(c.text)
