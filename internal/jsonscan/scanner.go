@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"hash/maphash"
 	"strconv"
 	"sync"
 )
@@ -125,8 +126,9 @@ type Scanner struct {
 	arena  []byte   // decoded keys that held escapes
 	// keyDecoded says the last key NextKey returned was decoded into arena.
 	keyDecoded bool
-	keyOffset  int    // where the last key NextKey returned starts
-	scratch    []byte // decoded value of the last string that held escapes
+	keyOffset  int            // where the last key NextKey returned starts
+	scratch    []byte         // decoded value of the last string that held escapes
+	spare      map[uint64]int // a frame's seen map, cleared, for the next big object
 
 	err     *Error // the first syntax error: the scanner has stopped
 	pending *Error // the first strictness error
@@ -139,7 +141,9 @@ type frame struct {
 	count  int    // members or items begun so far
 	key    []byte // object: the current member's key, decoded
 	keysAt int    // strict: where this object's keys start in Scanner.keys
-	seen   map[string]struct{}
+	// seen maps the hash of each key of a big object to the first of its keys with that hash
+	// (an index into Scanner.keys).
+	seen map[uint64]int
 }
 
 // bigObject is how many keys an object holds before strict mode checks duplicates with a map
@@ -176,6 +180,7 @@ func (s *Scanner) Release() {
 	}
 	clear(s.frames[:cap(s.frames)]) // a scanner stopped at an error still holds keys of the document
 	clear(s.keys[:cap(s.keys)])
+	s.spare = nil // as large as the document's largest object
 	pool.Put(s)
 }
 
@@ -403,6 +408,10 @@ func (s *Scanner) pop() {
 		clear(s.keys[f.keysAt:])
 		s.keys = s.keys[:f.keysAt]
 	}
+	if f.seen != nil {
+		clear(f.seen)
+		s.spare = f.seen
+	}
 	*f = frame{}
 	s.frames = s.frames[:len(s.frames)-1]
 }
@@ -489,17 +498,15 @@ func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 	return key, true
 }
 
-// checkDuplicate records a DuplicateKey when the object of f already has key.
+// checkDuplicate records a DuplicateKey when the object of f already has key: compared with
+// each key so far while the object is small, then by the hash of its bytes (with a seed of
+// the process's own, so that no document can make keys collide on purpose), so that telling
+// keys apart costs about the bytes of the keys, whatever they are.
 func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 	keys := s.keys[f.keysAt:]
 	dup := false
 	compared := 0
-	switch {
-	case f.seen != nil:
-		_, dup = f.seen[string(key)]
-		f.seen[string(key)] = struct{}{}
-		compared = 2 * len(key)
-	case len(keys) < bigObject:
+	if f.seen == nil && len(keys) < bigObject {
 		for _, k := range keys {
 			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) {
 				compared += len(key)
@@ -509,26 +516,51 @@ func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 				}
 			}
 		}
-	default:
-		f.seen = make(map[string]struct{}, 2*bigObject)
-		for _, k := range keys {
-			f.seen[string(k)] = struct{}{}
-			compared += len(k)
+	} else {
+		if f.seen == nil {
+			f.seen, s.spare = s.spare, nil
+			if f.seen == nil {
+				f.seen = make(map[uint64]int, 4*bigObject)
+			}
+			for i, k := range keys {
+				h := keyHash(k)
+				if _, ok := f.seen[h]; !ok {
+					f.seen[h] = f.keysAt + i
+				}
+				compared += len(k)
+			}
 		}
-		_, dup = f.seen[string(key)]
-		f.seen[string(key)] = struct{}{}
-		compared += 2 * len(key)
+		h := keyHash(key)
+		compared += len(key)
+		if at, ok := f.seen[h]; ok {
+			compared += len(key)
+			if dup = string(s.keys[at]) == string(key); !dup { // another key with this hash
+				for _, k := range keys {
+					compared += len(key)
+					if dup = string(k) == string(key); dup {
+						break
+					}
+				}
+			}
+		} else {
+			f.seen[h] = len(s.keys)
+		}
 	}
+	s.keys = append(s.keys, key)
 	if s.meter != nil {
 		s.meter.Compared += compared
-	}
-	if f.seen == nil {
-		s.keys = append(s.keys, key)
 	}
 	if dup {
 		s.pend(DuplicateKey, offset, key, duplicateDetail(key))
 	}
 }
+
+// keyHash is the hash that tells the keys of a big object apart, with a seed of the
+// process's own (tests make keys collide on purpose through it).
+var keyHash = func() func([]byte) uint64 {
+	seed := maphash.MakeSeed()
+	return func(key []byte) uint64 { return maphash.Bytes(seed, key) }
+}()
 
 // NextItem moves to the next item of the array entered last; read the item next. It reports
 // false, having left the array, after its last item (or at a syntax error).

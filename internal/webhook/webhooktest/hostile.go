@@ -81,6 +81,10 @@ func HostileBodies(genuine []byte, size int) []Hostile {
 		{"escaped-keys", pad(with(`"x":{` + join(webhook.MaxFields, func(i int) string {
 			return fmt.Sprintf(`"%s%02d":0`, strings.Repeat(`\u006b`, room/webhook.MaxFields/6-2), i)
 		}) + "}")), forged, ""},
+		{"keys-in-full-objects", pad(with(`"x":[` + join(webhook.MaxValues/webhook.MaxFields-1, func(int) string {
+			return "{" + join(webhook.MaxFields-1, func(i int) string { return fmt.Sprintf(`"%02d":0`, i) }) + "}"
+		}) + "]")), forged, ""},
+		{"long-signature", pad(replace(genuine, webhook.SignatureField, `"`+strings.Repeat("QUJD", room/4)+`"`)), forged, ""},
 		// Nesting, values and numbers at their limits, with white space between every token.
 		{"values-spaced", pad(with(`"x":[ ` + strings.Repeat("0 , ", webhook.MaxValues-12) + "0 ]")), forged, ""},
 		{"numbers-spaced", pad(with(`"x":[ ` + strings.Repeat(number+" , ", room/(len(number)+1)-1) + number + " ]")), forged, ""},
