@@ -271,18 +271,21 @@ func (s *Scanner) pend(p Problem, offset int, key []byte, detail string) {
 	}
 }
 
-// space skips white space, eight bytes at a time in a long run of it.
+// space skips white space: a byte at a time, eight at a time once a run is long.
 func (s *Scanner) space() {
 	b, i := s.data, s.pos
 	if i >= len(b) || b[i] > ' ' {
 		return // no white space: the common case between tokens
 	}
-	for i+8 <= len(b) && blank[b[i]]&blank[b[i+1]]&blank[b[i+2]]&blank[b[i+3]]&
-		blank[b[i+4]]&blank[b[i+5]]&blank[b[i+6]]&blank[b[i+7]] != 0 {
-		i += 8
-	}
+	start := i
 	for i < len(b) && blank[b[i]] != 0 {
 		i++
+		if i-start == 8 {
+			for i+8 <= len(b) && blank[b[i]]&blank[b[i+1]]&blank[b[i+2]]&blank[b[i+3]]&
+				blank[b[i+4]]&blank[b[i+5]]&blank[b[i+6]]&blank[b[i+7]] != 0 {
+				i += 8
+			}
+		}
 	}
 	s.skipped(i)
 }

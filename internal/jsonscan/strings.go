@@ -355,17 +355,16 @@ func Unquote(raw []byte) (string, bool) {
 // tokens: what json.Compact writes. Strings are copied as written, escapes included.
 func AppendCompact(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); {
-		switch c := raw[i]; c {
-		case ' ', '\t', '\n', '\r':
+		switch c := raw[i]; {
+		case blank[c] != 0:
 			i++
-		case '"':
+		case c == '"':
 			end := stringEnd(raw, i)
 			dst = append(dst, raw[i:end]...)
 			i = end
-		default:
-			end := tokenEnd(raw, i+1)
-			dst = append(dst, raw[i:end]...)
-			i = end
+		default: // a byte of punctuation, a number or a literal: short, so a byte at a time
+			dst = append(dst, c)
+			i++
 		}
 	}
 	return dst
@@ -390,25 +389,4 @@ func stringEnd(raw []byte, i int) int {
 		j = q + 1
 	}
 	return len(raw)
-}
-
-// tokenEnd returns the offset of the first byte from raw[i] on that is a quote, white space
-// or any other byte below 0x21 (none is part of a number, a literal or punctuation), or
-// len(raw); eight bytes at a time.
-func tokenEnd(raw []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for i+8 <= len(raw) {
-		x := binary.LittleEndian.Uint64(raw[i:])
-		q := x ^ (ones * '"')
-		// A byte below 0x21 or equal to '"' sets its high bit here (x has none set: the
-		// bytes outside strings are ASCII); the lowest one is exactly the first such byte.
-		if m := ((x-ones*0x21)&^x | (q-ones)&^q) & highs; m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-		i += 8
-	}
-	for i < len(raw) && raw[i] > ' ' && raw[i] != '"' {
-		i++
-	}
-	return i
 }
