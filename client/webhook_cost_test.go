@@ -101,7 +101,7 @@ func BenchmarkWebhookHandlerHostile(b *testing.B) {
 		}
 		return func() {
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body)))
+			h.ServeHTTP(w, httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/webhook", bytes.NewReader(body)))
 			if w.Code != status {
 				b.Fatalf("status %d, want %d", w.Code, status)
 			}

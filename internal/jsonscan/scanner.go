@@ -874,7 +874,7 @@ func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
 		if !s.checkCompact() {
 			break
 		}
-		if decoded(flags) && !(s.strict && s.pending != nil) { // a body refused already is not decoded
+		if decoded(flags) && (!s.strict || s.pending == nil) { // a body refused already is not decoded
 			// Decoded into texts, which the first string that needs it sizes for the values
 			// of the rest of the document: the members keep their text after Release.
 			if texts == nil {

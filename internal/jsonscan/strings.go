@@ -125,15 +125,8 @@ func appendDecoded(dst, inner []byte, flags uint8) []byte {
 		}
 		r, _ := hex4(inner, i+2)
 		i += 6
-		switch {
-		case r < 0x80:
-			dst = append(dst, byte(r))
-			continue
-		case r < 0x800:
-			dst = append(dst, 0xc0|byte(r>>6), 0x80|byte(r)&0x3f)
-			continue
-		case !utf16.IsSurrogate(r):
-			dst = append(dst, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+		if !utf16.IsSurrogate(r) {
+			dst = utf8.AppendRune(dst, r)
 			continue
 		}
 		if r < 0xdc00 && i+6 <= len(inner) && inner[i] == '\\' && inner[i+1] == 'u' {
@@ -337,11 +330,11 @@ func AppendUnquote(dst, raw []byte) ([]byte, bool) {
 	if !ok || s.pos != len(raw) {
 		return dst, false
 	}
-	if inner := raw[1 : len(raw)-1]; decoded(flags) {
+	inner := raw[1 : len(raw)-1]
+	if decoded(flags) {
 		return appendDecoded(dst, inner, flags), true
-	} else {
-		return append(dst, inner...), true
 	}
+	return append(dst, inner...), true
 }
 
 // Unquote returns the value of raw, one JSON string literal with its quotes, decoded exactly as
