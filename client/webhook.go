@@ -22,7 +22,8 @@ import (
 var ErrAmbiguousWebhook = webhook.ErrAmbiguous
 
 // MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and a [WebhookHandler]
-// reads (64 KiB); LakiPay's webhooks are a few hundred bytes.
+// reads (64 KiB), white space included; besides white space, a body holds at most 16 KiB (see
+// Webhooks in the package documentation). LakiPay's webhooks are a few hundred bytes.
 const MaxWebhookBytes = 64 << 10
 
 // ParseWebhook verifies a webhook body with LakiPay's public key and only then checks it
