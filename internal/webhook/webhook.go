@@ -78,8 +78,9 @@ type Field = jsonscan.Member
 
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
 // "signature" field included). It refuses, with [ErrMalformed], a body that is not a single
-// JSON object with unique keys (see [Canonical]); unlike Canonical it does not judge the
-// fields: an ambiguous body or a "signature" that is not a string splits without error.
+// JSON object with unique keys, or is over a limit (see [Canonical]); unlike Canonical it
+// does not judge the fields: an ambiguous body or a "signature" that is not a string splits
+// without error.
 func Fields(body []byte) ([]Field, error) {
 	fields, _, err := scan(nil, body, nil)
 	return fields, err
@@ -184,7 +185,8 @@ func ambiguousKey(key []byte) byte {
 // write alike, so every verifier agrees on what was signed. A number they would not write
 // alike in any form (more than 15 significant digits, an integer of 1e21 or more, any other
 // number below 1e-4 in magnitude) is refused with [ErrMalformed]; an ambiguous body with
-// [ErrAmbiguous].
+// [ErrAmbiguous]; and so is a body over a limit of the package documentation's, before or
+// after its signature is set, since no verifier would accept it.
 func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if key == nil {
 		return nil, ErrNoKey
@@ -212,13 +214,22 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhook: sign: %w", err)
 	}
-	quoted := `"` + base64.StdEncoding.EncodeToString(sig) + `"`
+	signed := withSignature(body, fields, insertAt, `"`+base64.StdEncoding.EncodeToString(sig)+`"`)
+	if _, _, err := scan(fields, signed, nil); err != nil {
+		return nil, err // the signature took the body over a limit
+	}
+	return signed, nil
+}
+
+// withSignature returns body, whose fields are fields, with its "signature" field's value
+// replaced by quoted when present, or the field appended at insertAt otherwise.
+func withSignature(body []byte, fields []Field, insertAt int, quoted string) []byte {
 	out := make([]byte, 0, len(body)+len(quoted)+len(SignatureField)+4)
 	for _, f := range fields {
 		if string(f.Key) == SignatureField {
 			out = append(out, body[:f.Offset]...)
 			out = append(out, quoted...)
-			return append(out, body[f.Offset+len(f.Value):]...), nil
+			return append(out, body[f.Offset+len(f.Value):]...)
 		}
 	}
 	out = append(out, body[:insertAt]...)
@@ -227,7 +238,7 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	}
 	out = append(out, `"`+SignatureField+`":`...)
 	out = append(out, quoted...)
-	return append(out, body[insertAt:]...), nil
+	return append(out, body[insertAt:]...)
 }
 
 // shortestNumbers returns body with every top-level number of fields written in its shortest
