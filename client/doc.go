@@ -310,6 +310,16 @@
 // signature that is not base64, a body that is not one JSON object, has duplicate keys or
 // trailing data ([ErrMalformedWebhook]), or is larger than [MaxWebhookBytes].
 //
+// Your endpoint is public, so no body costs it much: whatever anyone posts, verifying it
+// costs a few times what a genuine webhook costs (README's Performance section has the
+// figures). The body is read once, and refused with [ErrMalformedWebhook], naming the limit,
+// as soon as it holds more than 16 KiB besides white space, an object with more than 64
+// members (the body's fields included), more than 1,024 values, nesting deeper than 32 levels
+// or a number longer than 64 characters: limits far above LakiPay's nine flat fields (new
+// fields and nested objects of a reasonable size pass), written down in openapi.yaml's
+// WebhookEvent. A forged signature costs at most two RSA operations, whatever the numbers of
+// the body (see below).
+//
 // LakiPay's canonical string escapes nothing, so a body whose top-level key holds "&" or "="
 // or whose value holds "&" could be re-split into other fields under the same genuine
 // signature: a CANCELLED webhook whose reference is "X&status=SUCCESS&..." would also verify
@@ -324,7 +334,10 @@
 // writes it), two decimals (100.00, as LakiPay's documentation does) or Python's float text
 // (100.0, as its Python SDK does). So a signature made over amount=100 verifies a body that
 // says 100.00: the same value. A form that changes a value (100.004 as 100.00, 1000.05 for
-// 1000.5) is never tried. An amount sent as a decimal string ("1000.50") is verified as its
+// 1000.5) is never tried, nor is any for a body whose canonical string is longer than 4 KiB
+// (a webhook's is a few hundred bytes); the other forms together cost one more RSA operation
+// (the signature is raised to LakiPay's public exponent once, and what it signed compared
+// with each form's). An amount sent as a decimal string ("1000.50") is verified as its
 // text and read as the number; the contract (openapi.yaml) still calls it a deviation.
 // [SignWebhook] and package contracttest's fake write every number in shortest form (1000.5,
 // 100), the one form on which LakiPay's JavaScript and Python SDKs and the raw text agree, so

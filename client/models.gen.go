@@ -436,8 +436,9 @@ type TransactionType string
 // receiver checks the body's own text first; only if that fails, it writes every top-level
 // number in one other exact form at a time (all numbers together): shortest (`100`,
 // `1000.5`), two decimals (`100.00`, when every number has at most two) or Python's float
-// text (`100.0`). A form that changes a value (`100.004` as `100.00`) is never tried.
-// Signers write every number in its shortest exact form, as LakiPay's checkout page does:
+// text (`100.0`). A form that changes a value (`100.004` as `100.00`) is never tried, nor
+// are other forms for a canonical string longer than 4 KiB (a webhook's is a few hundred
+// bytes). Signers write every number in its shortest exact form, as LakiPay's checkout page does:
 // it is the only form on which LakiPay's JavaScript SDK (`${value}` of the parsed JSON),
 // its Python SDK (`f"{value}"` of `json.loads`) and the raw text agree, for numbers of at
 // most 15 significant digits that are integers below 1e21 or at least 1e-4 in magnitude
@@ -447,6 +448,16 @@ type TransactionType string
 //
 // **Decision (required):** every field of LakiPay's webhook documentation, whose
 // canonical-string example signs them all, except `medium` (see its description).
+//
+// **Decision (limits):** anyone can post to `callback_url`, so a receiver bounds what
+// reading a body costs before its signature is checked. A body is refused, the limit
+// named, when it holds more than 16 KiB besides the white space around its tokens, an
+// object (the body included) with more than 64 members, more than 1,024 values in all,
+// objects and arrays nested deeper than 32 levels (the body being the first), or a number
+// longer than 64 characters. LakiPay's webhook is nine flat fields in a few hundred
+// bytes: each limit is far above anything it sends, new fields and nested objects of a
+// reasonable size included. Receivers read at most 64 KiB in all, white space included;
+// signers never write a body beyond these limits.
 type WebhookEvent struct {
 	// Amount The charge.
 	Amount Amount `json:"amount"`

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -10,9 +9,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/lakipay/checkout-go/internal/contract"
-	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -23,13 +22,16 @@ import (
 var ErrAmbiguousWebhook = webhook.ErrAmbiguous
 
 // MaxWebhookBytes is the largest webhook body [ParseWebhook] accepts and a [WebhookHandler]
-// reads (64 KiB); LakiPay's webhooks are a few hundred bytes.
+// reads (64 KiB), white space included; besides white space, a body holds at most 16 KiB (see
+// Webhooks in the package documentation). LakiPay's webhooks are a few hundred bytes.
 const MaxWebhookBytes = 64 << 10
 
 // ParseWebhook verifies a webhook body with LakiPay's public key and only then checks it
-// against the contract (openapi.yaml's WebhookEvent) and decodes it. A body over
-// [MaxWebhookBytes] is refused unread. Errors wrap [ErrNoWebhookKey], [ErrInvalidWebhookKey],
-// [ErrNoSignature], [ErrInvalidSignature], [ErrAmbiguousWebhook] or [ErrMalformedWebhook].
+// against the contract (openapi.yaml's WebhookEvent) and decodes it, reading the body once.
+// A body over [MaxWebhookBytes] is refused unread, one over a limit of WebhookEvent's (see
+// Webhooks in the package documentation) once the limit is reached, before any other work.
+// Errors wrap [ErrNoWebhookKey], [ErrInvalidWebhookKey], [ErrNoSignature],
+// [ErrInvalidSignature], [ErrAmbiguousWebhook] or [ErrMalformedWebhook].
 // Pass the raw body as received: the signature covers its text (numbers may have been signed
 // in another exact form, see Webhooks in the package documentation). An amount written as a
 // decimal string ("1000.50") is read as that number.
@@ -46,7 +48,7 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: webhook: %w", err)
 	}
-	if violations := contract.ValidateWebhook(body, readOptions); violations != nil {
+	if violations := contract.ValidateWebhookMembers(fields, readOptions); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
 			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
@@ -173,18 +175,12 @@ func enumValue(f webhook.Field) (string, error) {
 	return string(s), nil
 }
 
-// unquote returns the text of a string field: the raw bytes between its quotes when it has no
-// escapes (the body was read strictly already), its decoded value otherwise.
+// unquote returns the text of a string field, decoded when the body was read.
 func unquote(f webhook.Field) ([]byte, error) {
-	raw := f.Value
-	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1], nil
-	}
-	s, ok := jsonscan.AppendUnquote(nil, raw)
-	if !ok {
+	if f.Text == nil {
 		return nil, fmt.Errorf("field %q is not a string", f.Key)
 	}
-	return s, nil
+	return f.Text, nil
 }
 
 // ParsePublicKey reads LakiPay's webhook public key from PEM (PKIX "PUBLIC KEY" or PKCS#1
@@ -315,8 +311,10 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textReply(w, http.StatusMethodNotAllowed, "webhooks must be POSTed")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
-	if err != nil {
+	buf := bodyBuffers.Get().(*[MaxWebhookBytes + 1]byte)
+	n, err := io.ReadFull(http.MaxBytesReader(w, r.Body, MaxWebhookBytes), buf[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		bodyBuffers.Put(buf)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			textReply(w, http.StatusRequestEntityTooLarge, "webhook body is too large")
@@ -325,7 +323,8 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textReply(w, http.StatusBadRequest, "webhook body could not be read")
 		return
 	}
-	event, err := ParseWebhook(body, h.key)
+	event, err := ParseWebhook(buf[:n], h.key) // the event holds copies: buf can be reused
+	bodyBuffers.Put(buf)
 	if err != nil {
 		textReply(w, http.StatusBadRequest, "webhook refused: "+webhookReason(err))
 		return
@@ -355,6 +354,10 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textReply(w, http.StatusOK, "ok")
 	}
 }
+
+// bodyBuffers holds the buffers a WebhookHandler reads bodies into: one read of at most
+// MaxWebhookBytes (one byte more tells a body that is too large), with no garbage to collect.
+var bodyBuffers = sync.Pool{New: func() any { return new([MaxWebhookBytes + 1]byte) }}
 
 // webhookReason names why a webhook was refused without repeating anything from its body.
 func webhookReason(err error) string {

@@ -159,3 +159,27 @@ func TestDeduplicationKeepsItsOwnCopy(t *testing.T) {
 	}
 	assert.Empty(t, store.claims, "the claim ended with the settlement")
 }
+
+// TestEventOwnsItsText: an event shares no memory with the body it was parsed from, so that a
+// WebhookHandler reuses its buffer for the next body while the function still holds the
+// event. Each string is checked, escaped ones and values the SDK does not know included.
+func TestEventOwnsItsText(t *testing.T) {
+	body := []byte(sign(t, strings.NewReplacer(`"SUCCESS"`, `"REFUNDED"`, `"MPESA"`, `"AWASH"`, `"DEPOSIT"`, `"D\u0045POSIT"`,
+		`"ORDER-12345"`, `"ORDER-\u0031"`).Replace(webhookPayload), lakipayKey()))
+	event, err := ParseWebhook(body, &lakipayKey().PublicKey)
+	require.NoError(t, err)
+	want, err := ParseWebhook(bytes.Clone(body), &lakipayKey().PublicKey)
+	require.NoError(t, err)
+	for _, s := range []string{string(event.Status), string(event.Medium), string(event.Event), event.Reference, event.TransactionID,
+		event.Currency, event.Signature} {
+		require.NotEmpty(t, s)
+		data := unsafe.StringData(s)
+		inBody := uintptr(unsafe.Pointer(data)) >= uintptr(unsafe.Pointer(&body[0])) &&
+			uintptr(unsafe.Pointer(data)) < uintptr(unsafe.Pointer(&body[0]))+uintptr(len(body))
+		assert.False(t, inBody, "%q is a part of the body", s)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	assert.Equal(t, *want, *event)
+}

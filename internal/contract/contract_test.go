@@ -1,8 +1,10 @@
 package contract_test
 
 import (
+	"bytes"
 	"net/http"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
@@ -307,4 +310,45 @@ func TestErrorKeys(t *testing.T) {
 	assert.Equal(t, "body", vs[0].ErrorKey())
 	assert.Equal(t, "0", contract.Violation{Pointer: "/0"}.ErrorKey(), "a top-level field is a name even when it is digits")
 	assert.Equal(t, "a/b.c~d", contract.Violation{Pointer: "/a~1b/c~0d/3/e"}.ErrorKey())
+}
+
+// webhookBodies are webhook bodies at the corners of WebhookEvent's schema.
+var webhookBodies = []string{
+	`{"event":"DEPOSIT","transaction_id":"TXN-1","reference":"R","amount":100.5,"currency":"ETB","status":"SUCCESS",` +
+		`"medium":"MPESA","timestamp":"2024-01-15T10:30:00Z","signature":"AbC+/9=="}`,
+	`{"signature":"","amount":"100.50","currency":"etb","status":"REFUNDED","medium":"AWASH","event":1,"timestamp":"yesterday"}`,
+	`{"amount":1e400,"currency":["ETB"],"reference":{"a":[1,2]},"transaction_id":"","extra":{"k":"v"},"other":[1,"x"]}`,
+	`{"amount":100.004,"currency":null,"status":null,"timestamp":"2024-01-15T23:59:60Z","reference":"x\u0026y","signature":"a b"}`,
+	`{}`, `{"a/b~c":1,"x\u002fy":{"k":[]}}`, `{"amount":-0.01,"event":"WITHDRAWAL","status":"","medium":"","reference":"` + strings.Repeat("é", 120) + `"}`,
+}
+
+// TestValidateWebhookMembersAgrees holds the check of a body already split (the SDK's, which
+// reads a webhook once) to the check of the body's text: the same violations, in the same
+// order, under every option the harness and the SDK use.
+func TestValidateWebhookMembersAgrees(t *testing.T) {
+	for _, body := range webhookBodies {
+		checkWebhookMembers(t, []byte(body))
+	}
+}
+
+// FuzzWebhookMembers is TestValidateWebhookMembersAgrees on any body a strict scan splits.
+func FuzzWebhookMembers(f *testing.F) {
+	for _, body := range webhookBodies {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) { checkWebhookMembers(t, []byte(body)) })
+}
+
+func checkWebhookMembers(t *testing.T, body []byte) {
+	t.Helper()
+	members, err := jsonscan.AppendMembers(nil, body, jsonscan.Options{Strict: true})
+	if err != nil {
+		return
+	}
+	slices.SortFunc(members, func(a, b jsonscan.Member) int { return bytes.Compare(a.Key, b.Key) })
+	for _, opts := range []contract.Options{{}, {Strict: true}, {Lenient: true, OpenEnums: true}} {
+		want := contract.ValidateWebhook(body, opts)
+		got := contract.ValidateWebhookMembers(members, opts)
+		require.Equal(t, want, got, "options %+v, body %s", opts, body)
+	}
 }

@@ -15,7 +15,9 @@
 //
 // [ValidateRequest] judges a request by method, escaped path, headers and body;
 // [ValidateParameter] one path parameter; [ValidateResponse] a response of an operation;
-// [ValidateWebhook] a webhook body. Each returns every [Violation], nil when there is none.
+// [ValidateWebhook] a webhook body, and [ValidateWebhookMembers] one a strict scan has split
+// into its fields already (the SDK's, which reads a webhook once). Each returns every
+// [Violation], nil when there is none.
 // [Options] add strict mode (undeclared properties of open objects are reported), lenient
 // amounts (an amount may be a string holding a decimal number, as LakiPay sometimes writes
 // them), open enums (a string outside its enum is a value LakiPay added, not a violation: the

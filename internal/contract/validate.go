@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
 // Options tune a validation.
@@ -159,6 +161,15 @@ func ValidateResponse(operationID string, status int, header Header, body []byte
 func ValidateWebhook(body []byte, opts Options) []Violation {
 	w := loaded().webhook
 	return validateDocument(nil, w.body, body, w.data.id, "webhook body", opts)
+}
+
+// ValidateWebhookMembers is [ValidateWebhook] for a body that a strict scan has split into its
+// top-level members already (jsonscan.AppendMembers with Strict set, which refuses what the
+// contract's json, utf-8 and duplicate key rules refuse): the same violations, each member's
+// value read on its own, in any order of members.
+func ValidateWebhookMembers(members []jsonscan.Member, opts Options) []Violation {
+	w := loaded().webhook
+	return validateMembers(nil, w.body, members, w.data.id, "webhook body", opts)
 }
 
 // WebhookOperation is the operationId of the webhook callback, which its violations name.

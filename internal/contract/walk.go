@@ -20,6 +20,9 @@ type walker struct {
 	opts Options
 	out  []Violation
 	ptr  []byte // scratch for pointers
+	// member is the key of the member whose value the scanner reads on its own (members),
+	// nil when it reads a whole document.
+	member []byte
 }
 
 // validateDocument validates body as the whole of part in against n and appends the violations to out.
@@ -32,6 +35,17 @@ func validateDocument(out []Violation, n *node, body []byte, op, in string, opts
 	if err := w.sc.Finish(); err != nil {
 		return append(w.out[:start], ScanViolation(err, op, in))
 	}
+	sortByPointer(w.out[start:])
+	return w.out
+}
+
+// validateMembers is validateDocument for an object a strict scan has split into its members
+// already (see [ValidateWebhookMembers]).
+func validateMembers(out []Violation, n *node, members []jsonscan.Member, op, in string, opts Options) []Violation {
+	w := walker{sc: jsonscan.Acquire(nil, jsonscan.Options{}), op: op, in: in, opts: opts, out: out}
+	defer w.sc.Release()
+	start := len(w.out)
+	w.members(n, members)
 	sortByPointer(w.out[start:])
 	return w.out
 }
@@ -81,6 +95,9 @@ func (w *walker) add(n *node, rule, value string) {
 // itself).
 func (w *walker) addAt(n *node, rule, value, name string) {
 	w.ptr = w.ptr[:0]
+	if w.member != nil {
+		w.ptr = jsonscan.AppendPointerToken(append(w.ptr, '/'), w.member)
+	}
 	if w.sc != nil {
 		w.ptr = w.sc.AppendPointer(w.ptr)
 	}
@@ -301,31 +318,45 @@ func (w *walker) object(n *node) {
 				sc.RepeatedKey()
 			}
 			seen |= f.bit
-			if f.node != nil {
-				w.value(f.node)
-				continue
-			}
 		}
-		switch n.additional {
-		case additionalSchema:
-			w.value(n.extra)
-		case additionalFalse:
-			if shown, ok := w.skipShown(); ok {
-				w.add(n, RuleAdditionalProperties, shown)
-			}
-		case additionalOpen:
-			if !w.opts.Strict || n.kind != kindObject {
-				sc.Skip()
-				break
-			}
-			if shown, ok := w.skipShown(); ok {
-				w.add(n, RuleUndeclaredProperty, shown)
-			}
-		default:
-			sc.Skip()
-		}
+		w.judge(n, f)
 	}
-	if sc.Err() != nil || seen&n.requiredBits == n.requiredBits {
+	if sc.Err() == nil {
+		w.missing(n, seen)
+	}
+}
+
+// judge judges the value at the scanner of a member of an object of n: f is the property it
+// declares (nil when it declares none).
+func (w *walker) judge(n *node, f *field) {
+	sc := w.sc
+	if f != nil && f.node != nil {
+		w.value(f.node)
+		return
+	}
+	switch n.additional {
+	case additionalSchema:
+		w.value(n.extra)
+	case additionalFalse:
+		if shown, ok := w.skipShown(); ok {
+			w.add(n, RuleAdditionalProperties, shown)
+		}
+	case additionalOpen:
+		if !w.opts.Strict || n.kind != kindObject {
+			sc.Skip()
+			break
+		}
+		if shown, ok := w.skipShown(); ok {
+			w.add(n, RuleUndeclaredProperty, shown)
+		}
+	default:
+		sc.Skip()
+	}
+}
+
+// missing reports the required properties of n that seen (a bit per field) lacks.
+func (w *walker) missing(n *node, seen uint64) {
+	if seen&n.requiredBits == n.requiredBits {
 		return
 	}
 	for i, name := range n.required {
@@ -333,6 +364,38 @@ func (w *walker) object(n *node) {
 			w.addAt(n, RuleRequired, "", name)
 		}
 	}
+}
+
+// members judges an object already split into its members, with unique keys and well-formed
+// values, against n, exactly as value judges the object's text: each value read on its own.
+func (w *walker) members(n *node, members []jsonscan.Member) {
+	switch {
+	case n == nil || n.empty:
+		return
+	case len(n.allOf) > 0:
+		for _, part := range n.allOf {
+			w.members(part, members)
+		}
+		return
+	case n.kw.Enum != nil:
+		w.add(n, RuleEnum, shortKind(true, 0))
+		return
+	case !n.permits(kindObject):
+		w.add(n, RuleType, shortKind(true, 0))
+		return
+	}
+	var seen uint64
+	for _, m := range members {
+		f := n.fieldBytes(m.Key)
+		if f != nil {
+			seen |= f.bit
+		}
+		w.sc.Reset(m.Value, jsonscan.Options{}) // read strictly already
+		w.body, w.member = m.Value, m.Key
+		w.judge(n, f)
+	}
+	w.member = nil
+	w.missing(n, seen)
 }
 
 // skipShown reads any value and returns it rendered as a Violation's Value.

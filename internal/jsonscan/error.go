@@ -20,6 +20,9 @@ const (
 	DuplicateKey
 	// NotObject is a well-formed document whose value is not the object [AppendMembers] needs.
 	NotObject
+	// Limit is a document that exceeds a limit its reader set ([Options]): it is read no
+	// further, so nothing after it is judged.
+	Limit
 )
 
 // String names the problem in words.
@@ -33,6 +36,8 @@ func (p Problem) String() string {
 		return "duplicate key"
 	case NotObject:
 		return "not a JSON object"
+	case Limit:
+		return "over a limit"
 	}
 	return "problem " + strconv.Itoa(int(p))
 }

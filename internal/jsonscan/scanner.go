@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"hash/maphash"
 	"strconv"
 	"sync"
 )
@@ -14,8 +15,34 @@ type Options struct {
 	// Strict refuses invalid UTF-8, \u escapes of lone surrogates and duplicate keys (see the
 	// package documentation).
 	Strict bool
-	// MaxDepth is how many objects and arrays may nest; 0 means [DefaultMaxDepth].
+	// MaxDepth is how many objects and arrays may nest; 0 means [DefaultMaxDepth]. Deeper
+	// nesting is a [Limit] refusal when MaxDepth is set, a [Syntax] one at the default (which
+	// is encoding/json's).
 	MaxDepth int
+	// MaxValues, when set, is how many values the document may hold in all: itself, and every
+	// member's value and array item at any depth.
+	MaxValues int
+	// MaxMembers, when set, is how many members one object may have.
+	MaxMembers int
+	// MaxNumberLength, when set, is how many bytes the text of one number may have.
+	MaxNumberLength int
+	// MaxCompactLength, when set, is how many bytes the document may have besides the white
+	// space around its tokens: its length once compacted (json.Compact).
+	MaxCompactLength int
+	// Meter, when set, counts the work of reading (for tests that bound it).
+	Meter *Meter
+}
+
+// Meter counts the work of reading documents, in the units that can grow faster than a
+// document does if the reader goes wrong: each count only grows. Scanning is the rest, a
+// bounded step per byte.
+type Meter struct {
+	// Read is how many bytes scanners read, each time they read them.
+	Read int
+	// Compared is how many bytes of keys were compared, or hashed, to find duplicates.
+	Compared int
+	// Decoded is how many bytes of strings were decoded.
+	Decoded int
 }
 
 // Kind is the kind of a JSON value, as told by its first byte.
@@ -82,14 +109,26 @@ type Scanner struct {
 	pos      int
 	strict   bool
 	maxDepth int
+	// depthLimit says maxDepth was set by the caller (deeper is a Limit, not a Syntax error).
+	depthLimit bool
+	maxValues  int // 0: no limit
+	maxMembers int // 0: no limit
+	maxNumber  int // 0: no limit
+	maxCompact int // 0: no limit
+	meter      *Meter
+	values     int // the values begun so far, the document itself included
+	blank      int // how many bytes of white space space skipped so far
+	// spaced says space skipped white space since it was last cleared.
+	spaced bool
 
 	frames []frame  // the open objects and arrays, outermost first
 	keys   [][]byte // strict: the keys read so far in each open object
 	arena  []byte   // decoded keys that held escapes
 	// keyDecoded says the last key NextKey returned was decoded into arena.
 	keyDecoded bool
-	keyOffset  int    // where the last key NextKey returned starts
-	scratch    []byte // decoded value of the last string that held escapes
+	keyOffset  int            // where the last key NextKey returned starts
+	scratch    []byte         // decoded value of the last string that held escapes
+	spare      map[uint64]int // a frame's seen map, cleared, for the next big object
 
 	err     *Error // the first syntax error: the scanner has stopped
 	pending *Error // the first strictness error
@@ -102,7 +141,9 @@ type frame struct {
 	count  int    // members or items begun so far
 	key    []byte // object: the current member's key, decoded
 	keysAt int    // strict: where this object's keys start in Scanner.keys
-	seen   map[string]struct{}
+	// seen maps the hash of each key of a big object to the first of its keys with that hash
+	// (an index into Scanner.keys).
+	seen map[uint64]int
 }
 
 // bigObject is how many keys an object holds before strict mode checks duplicates with a map
@@ -126,6 +167,10 @@ const maxPooled = 4 << 10
 // Release returns s to the pool. Neither s nor the keys and strings it returned may be used
 // afterwards.
 func (s *Scanner) Release() {
+	if s.meter != nil {
+		s.meter.Read += s.pos
+		s.meter = nil
+	}
 	s.data = nil
 	if cap(s.frames) > maxPooled/64 || cap(s.keys) > maxPooled/24 {
 		s.frames, s.keys = nil, nil
@@ -135,16 +180,20 @@ func (s *Scanner) Release() {
 	}
 	clear(s.frames[:cap(s.frames)]) // a scanner stopped at an error still holds keys of the document
 	clear(s.keys[:cap(s.keys)])
+	s.spare = nil // as large as the document's largest object
 	pool.Put(s)
 }
 
 // Reset makes s read data from its start with opts, keeping its buffers.
 func (s *Scanner) Reset(data []byte, opts Options) {
 	s.data, s.pos, s.strict = data, 0, opts.Strict
-	s.maxDepth = opts.MaxDepth
-	if s.maxDepth <= 0 {
+	s.maxDepth, s.depthLimit = opts.MaxDepth, opts.MaxDepth > 0
+	if !s.depthLimit {
 		s.maxDepth = DefaultMaxDepth
 	}
+	s.maxValues, s.maxMembers, s.maxNumber = max(opts.MaxValues, 0), max(opts.MaxMembers, 0), max(opts.MaxNumberLength, 0)
+	s.maxCompact, s.meter = max(opts.MaxCompactLength, 0), opts.Meter
+	s.values, s.blank, s.spaced = 1, 0, false
 	s.frames, s.keys = s.frames[:0], s.keys[:0]
 	s.arena, s.scratch = s.arena[:0], s.scratch[:0]
 	s.err, s.pending = nil, nil
@@ -155,7 +204,20 @@ func (s *Scanner) Offset() int { return s.pos }
 
 // Seek moves the scanner back to offset, the start of a value read before at the same depth,
 // so that the value can be read again.
-func (s *Scanner) Seek(offset int) { s.pos = offset }
+func (s *Scanner) Seek(offset int) {
+	if s.meter != nil && offset < s.pos {
+		s.meter.Read += s.pos - offset // read again
+	}
+	s.pos = offset
+}
+
+// decode appends the value of a string's text, which scanString accepted with these flags.
+func (s *Scanner) decode(dst, inner []byte, flags uint8) []byte {
+	if s.meter != nil {
+		s.meter.Decoded += len(inner)
+	}
+	return appendDecoded(dst, inner, flags)
+}
 
 // Err returns the syntax error the scanner stopped at, or nil while it reads on.
 func (s *Scanner) Err() error {
@@ -172,6 +234,8 @@ func (s *Scanner) Finish() error {
 		s.space()
 		if s.pos < len(s.data) {
 			s.fail("data after the JSON value: " + describe(s.data, s.pos))
+		} else {
+			s.checkCompact()
 		}
 	}
 	if s.err != nil {
@@ -191,6 +255,15 @@ func (s *Scanner) fail(detail string) bool {
 	return false
 }
 
+// limit stops the scanner at the limit a document exceeds, at the current offset; it reports
+// false.
+func (s *Scanner) limit(detail string) bool {
+	if s.err == nil {
+		s.err = &Error{Problem: Limit, Offset: s.pos, Pointer: s.Pointer(), Detail: detail}
+	}
+	return false
+}
+
 // pend records a strictness error found at offset, unless one was recorded before.
 func (s *Scanner) pend(p Problem, offset int, key []byte, detail string) {
 	if s.pending == nil {
@@ -198,15 +271,41 @@ func (s *Scanner) pend(p Problem, offset int, key []byte, detail string) {
 	}
 }
 
+// space skips white space: a byte at a time, eight at a time once a run is long.
 func (s *Scanner) space() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
+	b, i := s.data, s.pos
+	if i >= len(b) || b[i] > ' ' {
+		return // no white space: the common case between tokens
+	}
+	start := i
+	for i < len(b) && blank[b[i]] != 0 {
+		i++
+		if i-start == 8 {
+			for i+8 <= len(b) && blank[b[i]]&blank[b[i+1]]&blank[b[i+2]]&blank[b[i+3]]&
+				blank[b[i+4]]&blank[b[i+5]]&blank[b[i+6]]&blank[b[i+7]] != 0 {
+				i += 8
+			}
 		}
 	}
+	s.skipped(i)
+}
+
+// blank is 1 for the bytes JSON allows as white space between tokens.
+var blank = [256]uint8{' ': 1, '\t': 1, '\n': 1, '\r': 1}
+
+// skipped moves the scanner past the white space up to i.
+func (s *Scanner) skipped(i int) {
+	s.blank += i - s.pos
+	s.pos, s.spaced = i, s.spaced || i > s.pos
+}
+
+// checkCompact stops the scanner when what it has read, white space aside, is longer than its
+// limit; it reports false then.
+func (s *Scanner) checkCompact() bool {
+	if s.maxCompact > 0 && s.pos-s.blank > s.maxCompact {
+		return s.limit("more than " + strconv.Itoa(s.maxCompact) + " bytes besides white space")
+	}
+	return true
 }
 
 // Peek skips white space and returns the kind of the next value, by its first byte, without
@@ -244,10 +343,9 @@ func (s *Scanner) ReadString() (Str, bool) {
 	if !ok {
 		return Str{}, false
 	}
-	inner := s.data[start+1 : s.pos-1]
-	str := Str{Value: inner, Escaped: flags&flagEscaped != 0, ASCII: flags&flagMultiByte == 0}
-	if flags&(flagEscaped|flagInvalid) != 0 {
-		s.scratch = appendDecoded(s.scratch[:0], inner)
+	str := Str{Value: s.data[start+1 : s.pos-1], Escaped: flags&flagEscaped != 0, ASCII: flags&flagMultiByte == 0}
+	if decoded(flags) {
+		s.scratch = s.decode(s.scratch[:0], str.Value, flags)
 		str.Value = s.scratch
 		if str.Escaped && str.ASCII {
 			str.ASCII = isASCII(str.Value)
@@ -297,7 +395,11 @@ func (s *Scanner) EnterArray() bool {
 func (s *Scanner) push(object bool) bool {
 	if len(s.frames) >= s.maxDepth {
 		s.pos--
-		return s.fail("nested deeper than " + strconv.Itoa(s.maxDepth) + " levels")
+		detail := "nested deeper than " + strconv.Itoa(s.maxDepth) + " levels"
+		if s.depthLimit {
+			return s.limit(detail)
+		}
+		return s.fail(detail)
 	}
 	s.frames = append(s.frames, frame{object: object, keysAt: len(s.keys)})
 	return true
@@ -308,6 +410,10 @@ func (s *Scanner) pop() {
 	if f.object && s.strict {
 		clear(s.keys[f.keysAt:])
 		s.keys = s.keys[:f.keysAt]
+	}
+	if f.seen != nil {
+		clear(f.seen)
+		s.spare = f.seen
 	}
 	*f = frame{}
 	s.frames = s.frames[:len(s.frames)-1]
@@ -367,19 +473,21 @@ func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 		return nil, s.fail("expected a string (a field name), found " + describe(s.data, s.pos))
 	}
+	if !s.begin(f) {
+		return nil, false
+	}
 	start := s.pos
 	flags, ok := s.scanString(true)
 	if !ok {
 		return nil, false
 	}
 	key := s.data[start+1 : s.pos-1]
-	s.keyDecoded = flags&(flagEscaped|flagInvalid) != 0
+	s.keyDecoded = decoded(flags)
 	if s.keyDecoded {
 		at := len(s.arena)
-		s.arena = appendDecoded(s.arena, key)
+		s.arena = s.decode(s.arena, key, flags)
 		key = s.arena[at:len(s.arena):len(s.arena)]
 	}
-	f.count++
 	f.inside, f.key = true, key
 	s.keyOffset = start
 	if s.strict && check {
@@ -393,36 +501,69 @@ func (s *Scanner) nextKey(check bool) ([]byte, bool) {
 	return key, true
 }
 
-// checkDuplicate records a DuplicateKey when the object of f already has key.
+// checkDuplicate records a DuplicateKey when the object of f already has key: compared with
+// each key so far while the object is small, then by the hash of its bytes (with a seed of
+// the process's own, so that no document can make keys collide on purpose), so that telling
+// keys apart costs about the bytes of the keys, whatever they are.
 func (s *Scanner) checkDuplicate(f *frame, key []byte, offset int) {
 	keys := s.keys[f.keysAt:]
 	dup := false
-	switch {
-	case f.seen != nil:
-		_, dup = f.seen[string(key)]
-		f.seen[string(key)] = struct{}{}
-	case len(keys) < bigObject:
+	compared := 0
+	if f.seen == nil && len(keys) < bigObject {
 		for _, k := range keys {
-			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && string(k) == string(key) {
-				dup = true
-				break
+			if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) {
+				compared += len(key)
+				if string(k) == string(key) {
+					dup = true
+					break
+				}
 			}
 		}
-	default:
-		f.seen = make(map[string]struct{}, 2*bigObject)
-		for _, k := range keys {
-			f.seen[string(k)] = struct{}{}
+	} else {
+		if f.seen == nil {
+			f.seen, s.spare = s.spare, nil
+			if f.seen == nil {
+				f.seen = make(map[uint64]int, 4*bigObject)
+			}
+			for i, k := range keys {
+				h := keyHash(k)
+				if _, ok := f.seen[h]; !ok {
+					f.seen[h] = f.keysAt + i
+				}
+				compared += len(k)
+			}
 		}
-		_, dup = f.seen[string(key)]
-		f.seen[string(key)] = struct{}{}
+		h := keyHash(key)
+		compared += len(key)
+		if at, ok := f.seen[h]; ok {
+			compared += len(key)
+			if dup = string(s.keys[at]) == string(key); !dup { // another key with this hash
+				for _, k := range keys {
+					compared += len(key)
+					if dup = string(k) == string(key); dup {
+						break
+					}
+				}
+			}
+		} else {
+			f.seen[h] = len(s.keys)
+		}
 	}
-	if f.seen == nil {
-		s.keys = append(s.keys, key)
+	s.keys = append(s.keys, key)
+	if s.meter != nil {
+		s.meter.Compared += compared
 	}
 	if dup {
 		s.pend(DuplicateKey, offset, key, duplicateDetail(key))
 	}
 }
+
+// keyHash is the hash that tells the keys of a big object apart, with a seed of the
+// process's own (tests make keys collide on purpose through it).
+var keyHash = func() func([]byte) uint64 {
+	seed := maphash.MakeSeed()
+	return func(key []byte) uint64 { return maphash.Bytes(seed, key) }
+}()
 
 // NextItem moves to the next item of the array entered last; read the item next. It reports
 // false, having left the array, after its last item (or at a syntax error).
@@ -446,9 +587,25 @@ func (s *Scanner) NextItem() bool {
 		}
 		s.pos++
 	}
-	f.count++
+	if !s.begin(f) {
+		return false
+	}
 	f.inside = true
 	return true
+}
+
+// begin counts one more member or item of f against the limits; it reports false, having
+// stopped the scanner, when that is one too many.
+func (s *Scanner) begin(f *frame) bool {
+	f.count++
+	s.values++
+	switch {
+	case s.maxValues > 0 && s.values > s.maxValues:
+		return s.limit("more than " + strconv.Itoa(s.maxValues) + " values in the document")
+	case f.object && s.maxMembers > 0 && f.count > s.maxMembers:
+		return s.limit("more than " + strconv.Itoa(s.maxMembers) + " members in an object")
+	}
+	return s.checkCompact()
 }
 
 // Skip reads one value of any kind, checking it as strictly as the other methods do, and
@@ -578,8 +735,13 @@ func (s *Scanner) scanLiteral(k Kind) bool {
 
 // scanNumber reads exactly JSON's number grammar at the current offset:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// With a length limit it reads no further than one byte past it.
 func (s *Scanner) scanNumber() bool {
 	b, i := s.data, s.pos
+	cut := s.maxNumber > 0 && len(b)-i > s.maxNumber
+	if cut {
+		b = b[:i+s.maxNumber+1] // a number that reaches this end is too long
+	}
 	if b[i] == '-' {
 		i++
 	}
@@ -589,14 +751,12 @@ func (s *Scanner) scanNumber() bool {
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		i = digits(b, i+1)
 	default:
-		s.pos = i
-		return s.fail("expected a digit in a number, found " + describe(b, i))
+		return s.badNumber(b, i, cut, "expected a digit in a number, found ")
 	}
 	if i < len(b) && b[i] == '.' {
 		j := digits(b, i+1)
 		if j == i+1 {
-			s.pos = j
-			return s.fail("expected a digit after the decimal point, found " + describe(b, j))
+			return s.badNumber(b, j, cut, "expected a digit after the decimal point, found ")
 		}
 		i = j
 	}
@@ -607,13 +767,30 @@ func (s *Scanner) scanNumber() bool {
 		}
 		j := digits(b, i)
 		if j == i {
-			s.pos = j
-			return s.fail("expected a digit in the exponent, found " + describe(b, j))
+			return s.badNumber(b, j, cut, "expected a digit in the exponent, found ")
 		}
 		i = j
 	}
+	if cut && i == len(b) {
+		return s.longNumber()
+	}
 	s.pos = i
 	return true
+}
+
+// badNumber stops the scanner at a number that breaks the grammar at b[i], or that reached
+// the end of the window b its length limit cut.
+func (s *Scanner) badNumber(b []byte, i int, cut bool, why string) bool {
+	if cut && i == len(b) {
+		return s.longNumber()
+	}
+	s.pos = i
+	return s.fail(why + describe(b, i))
+}
+
+// longNumber stops the scanner at a number longer than its limit (it stays at its start).
+func (s *Scanner) longNumber() bool {
+	return s.limit("a number longer than " + strconv.Itoa(s.maxNumber) + " characters")
 }
 
 func digits(b []byte, i int) int {
@@ -644,11 +821,19 @@ type Member struct {
 	Value []byte
 	// Offset is where Value starts in the document.
 	Offset int
+	// Text is the value of a string member, decoded: it aliases the document when the string
+	// held no escapes, else a copy AppendMembers made. It is nil for other members.
+	Text []byte
+	// Spaced says Value is an object or array with white space between its tokens: its
+	// compact text is not Value itself.
+	Spaced bool
 }
 
 // AppendMembers appends the members of the object data holds to dst, in document order, and
 // returns the extended slice. A document that is not one JSON value (under opts) is refused
-// with its [*Error]; a well-formed one that is not an object with a [NotObject] error.
+// with its [*Error]; a well-formed one that is not an object with a [NotObject] error (with
+// the members read so far, whose Text may not be decoded). The document is read once, and a
+// string value that held escapes decoded once into its Text.
 func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
 	s := Acquire(data, opts)
 	defer s.Release()
@@ -660,21 +845,46 @@ func AppendMembers(dst []Member, data []byte, opts Options) ([]Member, error) {
 		return dst, &Error{Problem: NotObject, Detail: "the document is not a JSON object"}
 	}
 	s.EnterObject()
+	var texts []byte // decoded string values
 	for {
 		key, ok := s.NextKey()
-		if !ok {
-			break
-		}
-		s.space()
-		offset := s.pos
-		raw, ok := s.Skip()
 		if !ok {
 			break
 		}
 		if s.keyDecoded {
 			key = append([]byte(nil), key...) // decoded into the scanner's arena, which is reused
 		}
-		dst = append(dst, Member{Key: key, Value: raw, Offset: offset})
+		s.space()
+		m := Member{Key: key, Offset: s.pos}
+		s.spaced = false
+		if s.Peek() != String {
+			if m.Value, ok = s.Skip(); !ok {
+				break
+			}
+			m.Spaced = s.spaced
+			dst = append(dst, m)
+			continue
+		}
+		flags, ok := s.scanString(false)
+		if !ok {
+			break
+		}
+		m.Value = data[m.Offset:s.pos]
+		m.Text = m.Value[1 : len(m.Value)-1]
+		if !s.checkCompact() {
+			break
+		}
+		if decoded(flags) && (!s.strict || s.pending == nil) { // a body refused already is not decoded
+			// Decoded into texts, which the first string that needs it sizes for the values
+			// of the rest of the document: the members keep their text after Release.
+			if texts == nil {
+				texts = make([]byte, 0, len(data)-m.Offset)
+			}
+			at := len(texts)
+			texts = s.decode(texts, m.Text, flags)
+			m.Text = texts[at:len(texts):len(texts)]
+		}
+		dst = append(dst, m)
 	}
 	if err := s.Finish(); err != nil {
 		return dst, err

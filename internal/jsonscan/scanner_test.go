@@ -1,6 +1,7 @@
 package jsonscan_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/jsonref"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -40,6 +42,24 @@ func TestValidAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestWhiteSpaceRuns reads runs of white space of every length up to a few words around every
+// token: long runs of spaces are skipped eight at a time.
+func TestWhiteSpaceRuns(t *testing.T) {
+	for n := range 26 {
+		for _, space := range []string{" ", "\t", " \n", "\r  "} {
+			ws := strings.Repeat(space, n)
+			doc := ws + `{` + ws + `"a"` + ws + `:` + ws + `[` + ws + `1` + ws + `,` + ws + `"x y"` + ws + `]` + ws + `,` + ws + `"b":true` + ws + `}` + ws
+			members, err := jsonscan.AppendMembers(nil, []byte(doc), jsonscan.Options{Strict: true})
+			require.NoError(t, err, "%q", doc)
+			require.Len(t, members, 2)
+			assert.Equal(t, `[`+ws+`1`+ws+`,`+ws+`"x y"`+ws+`]`, string(members[0].Value))
+			assert.Equal(t, n > 0, members[0].Spaced, "%q", doc)
+			assert.Equal(t, "true", string(members[1].Value))
+			assert.Error(t, jsonscan.Valid([]byte(doc+"x"), jsonscan.Options{}))
+		}
+	}
+}
+
 func TestDepthLimitIsEncodingJSONs(t *testing.T) {
 	for _, depth := range []int{jsonscan.DefaultMaxDepth, jsonscan.DefaultMaxDepth + 1} {
 		for _, open := range []string{"[", `{"a":`} {
@@ -52,14 +72,131 @@ func TestDepthLimitIsEncodingJSONs(t *testing.T) {
 			assert.Equal(t, json.Valid(doc), err == nil, "depth %d of %s: %v", depth, open, err)
 		}
 	}
-	t.Run("a lower limit is a syntax error naming it", func(t *testing.T) {
+	t.Run("a lower limit is a limit refusal naming it", func(t *testing.T) {
 		err := jsonscan.Valid([]byte(`{"a":[[1]]}`), jsonscan.Options{MaxDepth: 2})
 		var e *jsonscan.Error
 		require.ErrorAs(t, err, &e)
-		assert.Equal(t, jsonscan.Syntax, e.Problem)
+		assert.Equal(t, jsonscan.Limit, e.Problem)
 		assert.Equal(t, "/a/0", e.Pointer)
 		assert.Contains(t, e.Detail, "deeper than 2")
 		assert.NoError(t, jsonscan.Valid([]byte(`{"a":[1]}`), jsonscan.Options{MaxDepth: 2}))
+	})
+}
+
+// limited are the small limits the limit tests read with, so that short documents reach them.
+var limited = jsonscan.Options{MaxDepth: 3, MaxValues: 8, MaxMembers: 3, MaxNumberLength: 4, MaxCompactLength: 24}
+
+// checkLimits holds a scanner with limited options to jsonref.Measure on doc: a well-formed
+// document within every limit passes, one beyond any is refused as a Limit (never as a
+// syntax error), and a malformed one is refused.
+func checkLimits(t *testing.T, doc []byte) {
+	t.Helper()
+	for _, strict := range []bool{false, true} {
+		opts := limited
+		opts.Strict = strict
+		err := jsonscan.Valid(doc, opts)
+		size, valid := jsonref.Measure(doc)
+		if !valid {
+			require.Error(t, err, "json.Valid refuses %q", doc)
+			continue
+		}
+		within := size.Depth <= opts.MaxDepth && size.Values <= opts.MaxValues && size.Members <= opts.MaxMembers &&
+			size.NumberLength <= opts.MaxNumberLength && size.CompactLength <= opts.MaxCompactLength
+		if within {
+			if err != nil {
+				var e *jsonscan.Error
+				require.ErrorAs(t, err, &e)
+				require.True(t, strict, "%q is within %+v: %v", doc, size, err)
+				require.NotEqual(t, jsonscan.Limit, e.Problem, "%q is within %+v: %v", doc, size, err)
+			}
+			continue
+		}
+		var e *jsonscan.Error
+		require.ErrorAs(t, err, &e, "%q is beyond the limits: %+v", doc, size)
+		require.Equal(t, jsonscan.Limit, e.Problem, "%q: %v", doc, err)
+		checkOneBoundedLine(t, err.Error())
+	}
+}
+
+// checkCompact holds AppendCompact to json.Compact on what a strict scanner accepts; on
+// anything else it must not panic.
+func checkCompact(t *testing.T, doc []byte) {
+	t.Helper()
+	trimmed := bytes.TrimSpace(doc)
+	compact := jsonscan.AppendCompact([]byte("x"), trimmed)
+	if jsonscan.Valid(doc, jsonscan.Options{Strict: true}) != nil {
+		return
+	}
+	var want bytes.Buffer
+	require.NoError(t, json.Compact(&want, trimmed))
+	require.Equal(t, "x"+want.String(), string(compact))
+}
+
+func TestCompact(t *testing.T) {
+	for _, doc := range append(corpus, ` { "a" : [ 1 , "x \" y" , { } ] , "b\\" : "\\\"" } `, `"\\"`,
+		`"é\u00e9\ud83d\ude00\n"`, "[\"\\t\" ,\t\"\\\\\\\\\" ,\n\"a\\\\\\\"b\"]") {
+		checkCompact(t, []byte(doc))
+	}
+}
+
+func TestLimits(t *testing.T) {
+	for doc, detail := range map[string]string{
+		`[[[1]]]`:                           "",
+		`[[[[1]]]]`:                         "nested deeper than 3 levels",
+		`{"a":{"b":{"c":1}}}`:               "",
+		`{"a":{"b":{"c":{}}}}`:              "nested deeper than 3 levels",
+		`[1,2,3,4,5,6,7]`:                   "",
+		`[1,2,3,4,5,6,7,8]`:                 "more than 8 values in the document",
+		`[[1,2],[3,4],5]`:                   "",
+		`[[1,2],[3,4],[5]]`:                 "more than 8 values in the document",
+		`{"a":1,"b":2,"c":3}`:               "",
+		`{"a":1,"b":2,"c":3,"d":4}`:         "more than 3 members in an object",
+		`[1234,-123,1e99,1.25]`:             "",
+		`[12345]`:                           "a number longer than 4 characters",
+		`[-1234]`:                           "a number longer than 4 characters",
+		`[1.234]`:                           "a number longer than 4 characters",
+		`[1e-10]`:                           "a number longer than 4 characters",
+		`[1234 ]`:                           "",
+		`12345`:                             "a number longer than 4 characters",
+		`1234`:                              "",
+		`[1.]`:                              "expected a digit after the decimal point",
+		`[123.]`:                            "expected a digit after the decimal point",
+		`[1234.]`:                           "a number longer than 4 characters",
+		`[1234e]`:                           "a number longer than 4 characters",
+		`[1e+]`:                             "expected a digit in the exponent",
+		`"` + strings.Repeat("x", 22) + `"`: "",
+		`"` + strings.Repeat("x", 23) + `"`: "more than 24 bytes besides white space",
+		` [ "` + strings.Repeat("x", 20) + `" ] `:              "",
+		`["` + strings.Repeat("x", 20) + `",1]`:                "more than 24 bytes besides white space",
+		"\n{ \"k\" :\t\"" + strings.Repeat("x", 16) + "\" }\n": "",
+	} {
+		t.Run(doc, func(t *testing.T) {
+			checkLimits(t, []byte(doc))
+			err := jsonscan.Valid([]byte(doc), limited)
+			if detail == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var e *jsonscan.Error
+			require.ErrorAs(t, err, &e)
+			assert.Contains(t, e.Detail, detail)
+		})
+	}
+	t.Run("a limit stops reading where it is reached", func(t *testing.T) {
+		long := []byte(`[` + strings.Repeat("1", 50000) + `]`)
+		err := jsonscan.Valid(long, jsonscan.Options{MaxNumberLength: 64})
+		var e *jsonscan.Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, jsonscan.Limit, e.Problem)
+		assert.Equal(t, 1, e.Offset, "at the start of the number")
+		assert.Equal(t, "/0", e.Pointer)
+		err = jsonscan.Valid([]byte(`["`+strings.Repeat(`\n`, 50000)+`"]`), jsonscan.Options{MaxCompactLength: 64})
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, jsonscan.Limit, e.Problem)
+		assert.Contains(t, []int{65, 66}, e.Offset, "the first piece of the string past the limit")
+		err = jsonscan.Valid([]byte(`{"a":1,"b":2,"c":3,"d":4,"a":{`), limited)
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, jsonscan.Limit, e.Problem, "nothing after the limit is judged")
 	})
 }
 
@@ -358,8 +495,16 @@ func FuzzScanner(f *testing.F) {
 				require.Equal(t, keys[i], string(m.Key))
 				require.Equal(t, values[i], string(m.Value))
 				require.Equal(t, values[i], doc[m.Offset:m.Offset+len(m.Value)])
+				if text, ok := jsonscan.Unquote(m.Value); ok {
+					require.Equal(t, text, string(m.Text), "the decoded value of %s", m.Value)
+				} else {
+					require.Nil(t, m.Text)
+				}
 			}
 		}
+
+		checkLimits(t, data)
+		checkCompact(t, data)
 
 		strictErr := jsonscan.Valid(data, jsonscan.Options{Strict: true})
 		if !valid {

@@ -10,7 +10,8 @@
 // decoded), a number exactly as written (100.00 stays 100.00), true, false and null as
 // written, an object or array as compact JSON. This is the only rule that reproduces the
 // example of LakiPay's webhook documentation. Bodies that are not a single JSON object, that
-// repeat a key, are not UTF-8 or carry trailing data are refused with [ErrMalformed].
+// repeat a key, are not UTF-8, carry trailing data or exceed a limit (see Limits) are refused
+// with [ErrMalformed].
 //
 // # Ambiguity
 //
@@ -44,9 +45,30 @@
 // when that fails does it try each other exact form in turn, applied to every top-level number
 // of the body together: shortest (100), two decimals (100.00, only when every number has at
 // most two) and Python's float text (100.0, 1e+16). Forms are tried only for numbers within
-// the limits above; a form that would change a value (100.004 as 100.00) is never written,
+// the limits above, and only for a canonical string of at most 4 KiB (a webhook's is a few
+// hundred bytes); a form that would change a value (100.004 as 100.00) is never written,
 // so a signature verifies only a body that says the same values. Strings and nested values
-// are never rewritten: a decimal string ("1000.50") is signed as its text.
+// are never rewritten: a decimal string ("1000.50") is signed as its text. All the other
+// forms together cost one more RSA operation, whatever the body: the signature is raised to
+// the public exponent once, and what it signed compared, byte for byte as crypto/rsa compares
+// it, with the encoding of each form's digest. A forged body cannot buy more.
+//
+// # Limits
+//
+// Anyone can post a body to a webhook endpoint, so what reading one costs is bounded before
+// its signature is checked. A body is refused with [ErrMalformed], naming the limit, when it
+// has more than [MaxCompactBytes] (16 KiB) besides the white space around its tokens, more
+// than [MaxFields] (64) members in an object (its own fields included), more than
+// [MaxValues] (1,024) values in all, objects and arrays nested deeper than [MaxDepth] (32,
+// the body itself included) or a number longer than [MaxNumberLength] (64 characters).
+// LakiPay's webhook has nine flat fields in a few hundred bytes: each limit is far above
+// anything it sends, new fields and nested objects of reasonable size included. Reading stops
+// where the first limit is reached. Within them, a body is read once ([VerifyFields] returns
+// its fields for the caller to check and decode), its strings decoded and its objects
+// compacted at most once, its canonical string written and hashed once (plus the other forms
+// of a short one), and at most two RSA operations are done: verifying any body costs a
+// bounded multiple of verifying a genuine one. The same limits apply to [Sign], so that a
+// signer never writes a body a verifier refuses.
 //
 // # Signature
 //

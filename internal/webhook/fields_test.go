@@ -59,6 +59,12 @@ func referenceFields(t *testing.T, body []byte) (keys []string, values []string,
 func checkFields(t *testing.T, body []byte) {
 	t.Helper()
 	fields, err := webhook.Fields(body)
+	if size, valid := jsonref.Measure(body); valid && !withinLimits(size) {
+		require.Error(t, err, "%q is beyond the limits: %+v", body, size)
+		assert.ErrorIs(t, err, webhook.ErrMalformed)
+		assert.Contains(t, err.Error(), "over a limit")
+		return
+	}
 	keys, values, ok := referenceFields(t, body)
 	if !ok {
 		require.Error(t, err, "encoding/json refuses %q", body)
@@ -86,6 +92,12 @@ func checkFields(t *testing.T, body []byte) {
 	}
 }
 
+// withinLimits reports whether a body of this size is within the limits of a webhook body.
+func withinLimits(size jsonref.Size) bool {
+	return size.Depth <= webhook.MaxDepth && size.Values <= webhook.MaxValues && size.Members <= webhook.MaxFields &&
+		size.NumberLength <= webhook.MaxNumberLength && size.CompactLength <= webhook.MaxCompactBytes
+}
+
 func TestFieldsAgreeWithEncodingJSON(t *testing.T) {
 	deep := func(n int) string { return `{"a":` + strings.Repeat("[", n-1) + strings.Repeat("]", n-1) + `}` }
 	many := func(n int, extra string) string {
@@ -108,8 +120,19 @@ func TestFieldsAgreeWithEncodingJSON(t *testing.T) {
 		{name: "multi-byte UTF-8", body: "{\"é\":\"日本\U0001F600\uFFFD\"}"},
 		{name: "duplicate", body: `{"a":1,"a":2}`},
 		{name: "duplicate after decoding", body: `{"a":1,"\u0061":2}`},
+		{name: "nesting at the limit", body: deep(webhook.MaxDepth)},
+		{name: "nesting over the limit", body: deep(webhook.MaxDepth + 1)},
 		{name: "nesting at encoding/json's limit", body: deep(10000)},
 		{name: "nesting over encoding/json's limit", body: deep(10001)},
+		{name: "fields at the limit", body: many(webhook.MaxFields-1, "")},
+		{name: "fields over the limit", body: many(webhook.MaxFields, "")},
+		{name: "values at the limit", body: `{"a":[` + strings.Repeat("0,", webhook.MaxValues-3) + `0]}`},
+		{name: "values over the limit", body: `{"a":[` + strings.Repeat("0,", webhook.MaxValues-2) + `0]}`},
+		{name: "a number at the limit", body: `{"a":1` + strings.Repeat("0", webhook.MaxNumberLength-1) + `}`},
+		{name: "a number over the limit", body: `{"a":-1` + strings.Repeat("0", webhook.MaxNumberLength-1) + `}`},
+		{name: "a body at the compact limit", body: ` {"a": "` + strings.Repeat("é", (webhook.MaxCompactBytes-8)/2) + `"} `},
+		{name: "a body over the compact limit", body: `{"a":"` + strings.Repeat("x", webhook.MaxCompactBytes-7) + `"}`},
+		{name: "white space beyond the compact limit", body: `{"a":"x",` + strings.Repeat(" ", webhook.MaxCompactBytes) + `"b":1}`},
 		{name: "empty", body: ""},
 		{name: "white space only", body: " \t\r\n"},
 		{name: "not an object", body: `[{"a":1}]`},

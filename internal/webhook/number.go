@@ -19,8 +19,36 @@ const (
 // form is one way of writing a number.
 type form int
 
-// retryForms are the forms [VerifyFields] tries, in order, when the raw text does not verify.
+// retryForms are the forms [VerifyFields] tries, in order, when the raw text does not verify,
+// for a canonical string of at most maxRetryCanonical bytes.
 var retryForms = [...]form{formShortest, formTwoDecimals, formPython}
+
+// maxRetryCanonical bounds the canonical string for which other forms are tried, so that each
+// one costs little to write and hash: a webhook's is a few hundred bytes.
+const maxRetryCanonical = 4 << 10
+
+// numberSpan is where the text of a top-level number sits in a canonical string.
+type numberSpan struct{ start, end int }
+
+// appendInForm appends canonical, whose top-level numbers are at spans, with each of them
+// written in form f; false when f cannot write one of them exactly.
+func appendInForm(dst, canonical []byte, spans []numberSpan, f form) ([]byte, bool) {
+	at := 0
+	for _, sp := range spans {
+		dst = append(dst, canonical[at:sp.start]...)
+		var digits [MaxNumberLength]byte
+		n := parseNumber(canonical[sp.start:sp.end], digits[:])
+		if n.portable() != "" {
+			return nil, false
+		}
+		var ok bool
+		if dst, ok = n.appendForm(dst, f); !ok {
+			return nil, false
+		}
+		at = sp.end
+	}
+	return append(dst, canonical[at:]...), true
+}
 
 // Limits of the numbers whose written forms LakiPay's SDK rules agree on (see [number.portable]).
 const (
@@ -42,10 +70,11 @@ type number struct {
 	exp      int
 }
 
-// parseNumber reads JSON number text that the scanner accepted.
-func parseNumber(raw []byte) number {
+// parseNumber reads JSON number text that the scanner accepted, its digits appended to
+// buf[:0] (a number of a body within [MaxNumberLength] fits in an array of that size).
+func parseNumber(raw, buf []byte) number {
 	d, _ := decimal.Parse(raw)
-	n := number{negative: d.Sign() < 0, digits: d.AppendDigits(nil)}
+	n := number{negative: d.Sign() < 0, digits: d.AppendDigits(buf[:0])}
 	n.exp = int(d.Point()) - len(n.digits)
 	return n
 }

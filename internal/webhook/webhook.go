@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -52,16 +51,38 @@ const MinKeyBits = 2048
 // SignatureField is the name of the body field that carries the signature.
 const SignatureField = "signature"
 
+// The limits of a webhook body (see Limits in the package documentation): far above what
+// LakiPay sends, they bound what reading any body costs before its signature is checked.
+const (
+	// MaxCompactBytes is how many bytes the body may have besides the white space around its
+	// tokens (its length once compacted).
+	MaxCompactBytes = 16 << 10
+	// MaxFields is how many members one object may have, the body's own fields included.
+	MaxFields = 64
+	// MaxDepth is how deep objects and arrays may nest, the body itself being depth 1.
+	MaxDepth = 32
+	// MaxValues is how many values the body may hold in all: itself, its fields' values and
+	// every member and item nested in them.
+	MaxValues = 1024
+	// MaxNumberLength is how many characters one number may have.
+	MaxNumberLength = 64
+)
+
+// reading is how every body is read: strictly, within the limits.
+var reading = jsonscan.Options{Strict: true, MaxDepth: MaxDepth, MaxValues: MaxValues, MaxMembers: MaxFields,
+	MaxNumberLength: MaxNumberLength, MaxCompactLength: MaxCompactBytes}
+
 // Field is one top-level field of a webhook body: its decoded key, its raw JSON value (a
 // sub-slice of the body) and the value's offset in the body.
 type Field = jsonscan.Member
 
 // Fields splits a body into its top-level fields, sorted by key in byte order (the
 // "signature" field included). It refuses, with [ErrMalformed], a body that is not a single
-// JSON object with unique keys (see [Canonical]); unlike Canonical it does not judge the
-// fields: an ambiguous body or a "signature" that is not a string splits without error.
+// JSON object with unique keys, or is over a limit (see [Canonical]); unlike Canonical it
+// does not judge the fields: an ambiguous body or a "signature" that is not a string splits
+// without error.
 func Fields(body []byte) ([]Field, error) {
-	fields, _, err := scan(nil, body)
+	fields, _, err := scan(nil, body, nil)
 	return fields, err
 }
 
@@ -69,187 +90,90 @@ func Fields(body []byte) ([]Field, error) {
 // and the decoded value of its "signature" field ("" when absent). A "signature" that is not a
 // string is refused with ErrMalformed, an ambiguous body with [ErrAmbiguous].
 func Canonical(body []byte) (canonical []byte, signature string, err error) {
-	fields, _, err := scan(nil, body)
+	fields, _, err := scan(nil, body, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	canonical, raw, err := canonicalize(make([]byte, 0, len(body)), fields, formRaw)
-	if err != nil || raw == nil {
-		return canonical, "", err
-	}
-	signature, err = unquote(raw)
+	c, err := canonicalize(canonicalString{text: make([]byte, 0, len(body))}, fields)
 	if err != nil {
 		return nil, "", err
 	}
-	return canonical, signature, nil
+	if c.signature != nil {
+		signature = string(c.signature.Text)
+	}
+	return c.text, signature, nil
 }
 
-// errNoForm is canonicalize's answer when a top-level number cannot be written in the form
-// asked for without changing its value.
-var errNoForm = errors.New("a number has no such form")
+// canonicalString is a body's canonical string and what verifying it needs besides.
+type canonicalString struct {
+	text      []byte
+	signature *Field       // nil when the body has none
+	numbers   []numberSpan // where each top-level number is in text
+	meter     *meter       // counts the work (nil: not counted)
+}
 
-// canonicalize appends the canonical string of fields to dst, with every top-level number
-// written in form f, and returns it with the raw (quoted) value of the "signature" field, nil
-// when absent. It refuses an ambiguous body (ErrAmbiguous), and returns errNoForm when f
-// cannot write a number exactly.
-func canonicalize(dst []byte, fields []Field, f form) (out, signature []byte, err error) {
-	out = dst
+// canonicalize appends the canonical string of fields to c.text, noting its top-level numbers
+// in c.numbers and its "signature" field in c.signature, and returns c. It refuses an
+// ambiguous body (ErrAmbiguous) and a signature that is not a string (ErrMalformed). Its work
+// is a copy of each field: its text decoded already (strings) or compacted (objects and
+// arrays). c goes by value, so that buffers on the caller's stack stay there.
+func canonicalize(c canonicalString, fields []Field) (canonicalString, error) {
 	first := true
-	for _, field := range fields {
+	for i := range fields {
+		field := &fields[i]
 		raw := field.Value
 		if string(field.Key) == SignatureField {
 			if raw[0] != '"' {
-				return nil, nil, fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
+				return c, fmt.Errorf("%w: %q is not a string", ErrMalformed, SignatureField)
 			}
-			signature = raw
+			c.signature = field
 			continue
 		}
-		for _, c := range field.Key { // a short key: cheaper than bytes.IndexAny
-			if c == '&' || c == '=' {
-				return nil, nil, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(c))
-			}
+		if ch := ambiguousKey(field.Key); ch != 0 {
+			return c, fmt.Errorf("%w: key %s holds %q", ErrAmbiguous, quoteKey(field.Key), string(ch))
 		}
 		if !first {
-			out = append(out, '&')
+			c.text = append(c.text, '&')
 		}
 		first = false
-		out = append(out, field.Key...)
-		out = append(out, '=')
-		valueAt := len(out)
+		c.text = append(c.text, field.Key...)
+		c.text = append(c.text, '=')
+		valueAt := len(c.text)
 		switch {
 		case raw[0] == '"':
-			inner := raw[1 : len(raw)-1]
-			if bytes.IndexByte(inner, '\\') < 0 {
-				out = append(out, inner...)
-				break
-			}
-			s, err := unquote(raw)
-			if err != nil {
-				return nil, nil, err
-			}
-			out = append(out, s...)
+			c.text = append(c.text, field.Text...)
 		case raw[0] == '{' || raw[0] == '[':
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, raw); err != nil {
-				return nil, nil, fmt.Errorf("%w: field %s: %w", ErrMalformed, quoteKey(field.Key), err)
+			if field.Spaced {
+				c.meter.compacted(len(raw))
+				c.text = jsonscan.AppendCompact(c.text, raw)
+			} else {
+				c.text = append(c.text, raw...)
 			}
-			out = append(out, buf.Bytes()...)
-		case f != formRaw && isNumber(raw):
-			n := parseNumber(raw)
-			if n.portable() != "" {
-				return nil, nil, errNoForm
-			}
-			var ok bool
-			if out, ok = n.appendForm(out, f); !ok {
-				return nil, nil, errNoForm
-			}
+		case isNumber(raw):
+			c.text = append(c.text, raw...)
+			c.numbers = append(c.numbers, numberSpan{valueAt, len(c.text)})
 			continue // a number never holds '&'
 		default:
-			out = append(out, raw...)
+			c.text = append(c.text, raw...)
 			continue // nor does a literal
 		}
-		if bytes.IndexByte(out[valueAt:], '&') >= 0 {
-			return nil, nil, fmt.Errorf("%w: the value of %s holds \"&\"", ErrAmbiguous, quoteKey(field.Key))
+		if bytes.IndexByte(c.text[valueAt:], '&') >= 0 {
+			return c, fmt.Errorf("%w: the value of %s holds \"&\"", ErrAmbiguous, quoteKey(field.Key))
 		}
 	}
-	return out, signature, nil
+	return c, nil
 }
 
-// Verify checks the body's signature with key: RSA PKCS#1 v1.5 over the SHA-256 of
-// [Canonical]. When the body's own text does not verify, it tries again with every top-level
-// number written in one other exact form at a time (see the package documentation). It
-// returns nil only for an authentic, unambiguous body.
-func Verify(body []byte, key *rsa.PublicKey) error {
-	var buf [16]Field
-	_, err := VerifyFields(buf[:0], body, key)
-	return err
-}
-
-// VerifyFields is [Verify] that also returns the body's fields, as [Fields] does, so that a
-// caller decoding an authentic body need not split it again. They are appended to dst[:0]:
-// a caller can pass an array on its stack to spare an allocation.
-func VerifyFields(dst []Field, body []byte, key *rsa.PublicKey) ([]Field, error) {
-	if key == nil {
-		return nil, ErrNoKey
+// ambiguousKey returns the first of '&' and '=' that key holds, 0 when it holds neither.
+func ambiguousKey(key []byte) byte {
+	amp, eq := bytes.IndexByte(key, '&'), bytes.IndexByte(key, '=')
+	switch {
+	case amp >= 0 && (eq < 0 || amp < eq):
+		return '&'
+	case eq >= 0:
+		return '='
 	}
-	if err := checkSize(key); err != nil {
-		return nil, err
-	}
-	fields, _, err := scan(dst, body)
-	if err != nil {
-		return nil, err
-	}
-	// The canonical string of a webhook is a few hundred bytes: built on the stack.
-	var canonicalBuf [1024]byte
-	canonical, raw, err := canonicalize(canonicalBuf[:0], fields, formRaw)
-	if err != nil {
-		return nil, err
-	}
-	if raw == nil {
-		return nil, ErrNoSignature
-	}
-	encoded := raw[1 : len(raw)-1]
-	if bytes.IndexByte(encoded, '\\') >= 0 {
-		s, err := unquote(raw)
-		if err != nil {
-			return nil, err
-		}
-		encoded = []byte(s)
-	}
-	if len(encoded) == 0 {
-		return nil, ErrNoSignature
-	}
-	var sigBuf [512]byte // an RSA-4096 signature
-	sig := sigBuf[:]
-	if n := base64.StdEncoding.DecodedLen(len(encoded)); n > len(sig) {
-		sig = make([]byte, n)
-	}
-	n, err := base64.StdEncoding.Decode(sig, encoded)
-	if err != nil {
-		return nil, fmt.Errorf("%w: not standard base64", ErrInvalidSignature)
-	}
-	sig = sig[:n]
-	if verifies(key, canonical, sig) {
-		return fields, nil
-	}
-	if verifiesInAnotherForm(key, fields, canonical, sig) {
-		return fields, nil
-	}
-	return nil, ErrInvalidSignature
-}
-
-// verifiesInAnotherForm tries each of retryForms in turn, skipping a form that cannot write
-// every top-level number exactly or that gives a canonical string already tried.
-func verifiesInAnotherForm(key *rsa.PublicKey, fields []Field, rawCanonical, sig []byte) bool {
-	var bufs [len(retryForms)][1024]byte
-	var tried [len(retryForms)][]byte
-	for i, f := range retryForms {
-		canonical, _, err := canonicalize(bufs[i][:0], fields, f)
-		if err != nil || bytes.Equal(canonical, rawCanonical) || triedBefore(tried[:i], canonical) {
-			continue
-		}
-		if verifies(key, canonical, sig) {
-			return true
-		}
-		tried[i] = canonical
-	}
-	return false
-}
-
-// triedBefore reports whether canonical is one of tried.
-func triedBefore(tried [][]byte, canonical []byte) bool {
-	for _, t := range tried {
-		if bytes.Equal(t, canonical) {
-			return true
-		}
-	}
-	return false
-}
-
-// verifies reports whether sig is key's RSA PKCS#1 v1.5 signature of canonical's SHA-256.
-func verifies(key *rsa.PublicKey, canonical, sig []byte) bool {
-	digest := sha256.Sum256(canonical)
-	return rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) == nil
+	return 0
 }
 
 // Sign returns body, with every top-level number rewritten in its shortest exact form, and
@@ -261,7 +185,8 @@ func verifies(key *rsa.PublicKey, canonical, sig []byte) bool {
 // write alike, so every verifier agrees on what was signed. A number they would not write
 // alike in any form (more than 15 significant digits, an integer of 1e21 or more, any other
 // number below 1e-4 in magnitude) is refused with [ErrMalformed]; an ambiguous body with
-// [ErrAmbiguous].
+// [ErrAmbiguous]; and so is a body over a limit of the package documentation's, before or
+// after its signature is set, since no verifier would accept it.
 func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if key == nil {
 		return nil, ErrNoKey
@@ -269,33 +194,42 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	if err := checkSize(&key.PublicKey); err != nil {
 		return nil, err
 	}
-	fields, _, err := scan(nil, body)
+	fields, _, err := scan(nil, body, nil)
 	if err != nil {
 		return nil, err
 	}
 	if body, err = shortestNumbers(body, fields); err != nil {
 		return nil, err
 	}
-	fields, insertAt, err := scan(fields, body)
+	fields, insertAt, err := scan(fields, body, nil)
 	if err != nil {
 		return nil, err
 	}
-	canonical, _, err := canonicalize(make([]byte, 0, len(body)), fields, formRaw)
+	c, err := canonicalize(canonicalString{text: make([]byte, 0, len(body))}, fields)
 	if err != nil {
 		return nil, err
 	}
-	digest := sha256.Sum256(canonical)
+	digest := sha256.Sum256(c.text)
 	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:])
 	if err != nil {
 		return nil, fmt.Errorf("webhook: sign: %w", err)
 	}
-	quoted := `"` + base64.StdEncoding.EncodeToString(sig) + `"`
+	signed := withSignature(body, fields, insertAt, `"`+base64.StdEncoding.EncodeToString(sig)+`"`)
+	if _, _, err := scan(fields, signed, nil); err != nil {
+		return nil, err // the signature took the body over a limit
+	}
+	return signed, nil
+}
+
+// withSignature returns body, whose fields are fields, with its "signature" field's value
+// replaced by quoted when present, or the field appended at insertAt otherwise.
+func withSignature(body []byte, fields []Field, insertAt int, quoted string) []byte {
 	out := make([]byte, 0, len(body)+len(quoted)+len(SignatureField)+4)
 	for _, f := range fields {
 		if string(f.Key) == SignatureField {
 			out = append(out, body[:f.Offset]...)
 			out = append(out, quoted...)
-			return append(out, body[f.Offset+len(f.Value):]...), nil
+			return append(out, body[f.Offset+len(f.Value):]...)
 		}
 	}
 	out = append(out, body[:insertAt]...)
@@ -304,7 +238,7 @@ func Sign(body []byte, key *rsa.PrivateKey) ([]byte, error) {
 	}
 	out = append(out, `"`+SignatureField+`":`...)
 	out = append(out, quoted...)
-	return append(out, body[insertAt:]...), nil
+	return append(out, body[insertAt:]...)
 }
 
 // shortestNumbers returns body with every top-level number of fields written in its shortest
@@ -313,7 +247,8 @@ func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
 	numbers := make([]Field, 0, len(fields))
 	for _, f := range fields {
 		if isNumber(f.Value) {
-			n := parseNumber(f.Value)
+			var digits [MaxNumberLength]byte
+			n := parseNumber(f.Value, digits[:])
 			if why := n.portable(); why != "" {
 				return nil, fmt.Errorf("%w: field %s: a number with %s, which LakiPay's SDKs do not write alike",
 					ErrMalformed, quoteKey(f.Key), why)
@@ -326,7 +261,8 @@ func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
 	at := 0
 	for _, f := range numbers {
 		out = append(out, body[at:f.Offset]...)
-		out, _ = parseNumber(f.Value).appendForm(out, formShortest)
+		var digits [MaxNumberLength]byte
+		out, _ = parseNumber(f.Value, digits[:]).appendForm(out, formShortest)
 		at = f.Offset + len(f.Value)
 	}
 	return append(out, body[at:]...), nil
@@ -401,11 +337,16 @@ func checkSize(key *rsa.PublicKey) error {
 
 // scan splits a JSON object into its fields, appended to dst[:0] and sorted by key, and
 // returns where a new field goes: just after the last field's value, or at the closing brace
-// of an empty object. It reads with the module's strict JSON scanner: it refuses invalid JSON,
-// invalid UTF-8 (and escapes of lone surrogates, which would decode to the same U+FFFD),
-// non-objects, trailing data and duplicate keys.
-func scan(dst []Field, body []byte) ([]Field, int, error) {
-	fields, err := jsonscan.AppendMembers(dst[:0], body, jsonscan.Options{Strict: true})
+// of an empty object. It reads with the module's strict JSON scanner, within the limits: it
+// refuses invalid JSON, invalid UTF-8 (and escapes of lone surrogates, which would decode to
+// the same U+FFFD), non-objects, trailing data, duplicate keys and what exceeds a limit. m
+// counts its work (nil: not counted).
+func scan(dst []Field, body []byte, m *meter) ([]Field, int, error) {
+	opts := reading
+	if m != nil {
+		opts.Meter = &m.Meter
+	}
+	fields, err := jsonscan.AppendMembers(dst[:0], body, opts)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -414,19 +355,26 @@ func scan(dst []Field, body []byte) ([]Field, int, error) {
 		last := fields[len(fields)-1] // still in document order
 		insertAt = last.Offset + len(last.Value)
 	}
-	sortFields(fields)
+	sortFields(fields, m)
 	return fields, insertAt, nil
 }
 
 // sortFields sorts fields by key: a webhook's few by insertion, comparing first bytes inline.
-func sortFields(fields []Field) {
+func sortFields(fields []Field, m *meter) {
 	const few = 16
 	if len(fields) > few {
-		slices.SortFunc(fields, func(a, b Field) int { return bytes.Compare(a.Key, b.Key) })
+		slices.SortFunc(fields, func(a, b Field) int {
+			m.compared(a.Key, b.Key)
+			return bytes.Compare(a.Key, b.Key)
+		})
 		return
 	}
 	for i := 1; i < len(fields); i++ {
-		for j := i; j > 0 && keyLess(fields[j].Key, fields[j-1].Key); j-- {
+		for j := i; j > 0; j-- {
+			m.compared(fields[j].Key, fields[j-1].Key)
+			if !keyLess(fields[j].Key, fields[j-1].Key) {
+				break
+			}
 			fields[j], fields[j-1] = fields[j-1], fields[j]
 		}
 	}
@@ -437,15 +385,6 @@ func keyLess(a, b []byte) bool {
 		return a[0] < b[0]
 	}
 	return bytes.Compare(a, b) < 0
-}
-
-// unquote decodes a raw JSON string that scan has already read.
-func unquote(raw []byte) (string, error) {
-	s, ok := jsonscan.Unquote(raw)
-	if !ok {
-		return "", fmt.Errorf("%w: bad string", ErrMalformed)
-	}
-	return s, nil
 }
 
 // quoteKey quotes a field name for an error message, cut to a readable length.

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -245,6 +246,33 @@ func TestSignRefuses(t *testing.T) {
 	assert.ErrorIs(t, err, webhook.ErrInvalidKey)
 	_, err = webhook.Sign([]byte(`[1]`), testKey())
 	assert.ErrorIs(t, err, webhook.ErrMalformed)
+
+	// A body the signature takes over a limit: a verifier would refuse what a signer wrote.
+	fields := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = fmt.Sprintf(`"f%02d":%d`, i, i)
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	long := func(n int) string { return `{"r":"` + strings.Repeat("x", n) + `"}` }
+	for body, over := range map[string]bool{
+		fields(webhook.MaxFields - 1):       false,
+		fields(webhook.MaxFields):           true,
+		long(webhook.MaxCompactBytes - 400): false,
+		long(webhook.MaxCompactBytes - 300): true,
+	} {
+		signed, err := webhook.Sign([]byte(body), testKey())
+		if !over {
+			require.NoError(t, err)
+			require.NoError(t, webhook.Verify(signed, &testKey().PublicKey))
+			continue
+		}
+		require.ErrorIs(t, err, webhook.ErrMalformed)
+		assert.Contains(t, err.Error(), "over a limit")
+		_, _, err = webhook.Canonical([]byte(body))
+		assert.NoError(t, err, "within the limits before it is signed")
+	}
 }
 
 func TestVerify(t *testing.T) {
@@ -376,7 +404,9 @@ func FuzzCanonical(f *testing.F) {
 		signed, err := webhook.Sign(body, key)
 		if err != nil {
 			require.ErrorIs(t, err, webhook.ErrMalformed)
-			require.Contains(t, err.Error(), "which LakiPay's SDKs do not write alike")
+			if !strings.Contains(err.Error(), "over a limit") { // what the signature adds
+				require.Contains(t, err.Error(), "which LakiPay's SDKs do not write alike")
+			}
 			return
 		}
 		require.NoError(t, webhook.Verify(signed, &key.PublicKey))
