@@ -11,14 +11,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // hostileBodies are the bodies within MaxWebhookBytes built to cost a webhook endpoint most,
 // from the genuine webhook, and how the endpoint must answer each.
-func hostileBodies(t testing.TB) (genuine []byte, hostile []webhooktest.Hostile) {
+func hostileBodies(t testing.TB) (genuine []byte, hostile []forge.Hostile) {
 	genuine = []byte(sign(t, webhookPayload, lakipayKey()))
-	return genuine, webhooktest.HostileBodies(genuine, MaxWebhookBytes)
+	return genuine, forge.HostileBodies(genuine, MaxWebhookBytes)
 }
 
 // TestHostileBodies checks how ParseWebhook and WebhookHandler answer each hostile body (the

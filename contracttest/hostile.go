@@ -60,7 +60,7 @@ const (
 	CaseUnsigned DeliveryCase = "unsigned"
 	// CaseShiftedKey claims SUCCESS for the transaction with a genuine signature of the
 	// fake's key over an ambiguous CANCELLED webhook of another transaction, re-split so
-	// that its tail hides in an extra key (the forgery of issue 10; see package client's
+	// that its tail hides in an extra key (the boundary-shift forgery; see package client's
 	// ErrAmbiguousWebhook). A verifier without the ambiguity check accepts it.
 	CaseShiftedKey DeliveryCase = "shifted_key"
 	// CaseShiftedValue is [CaseShiftedKey] with the tail hidden in transaction_id's value.
@@ -326,7 +326,7 @@ func (f *Fake) claimSuccess(s *session, c DeliveryCase) ([]byte, error) {
 	return webhook.Sign(raw, key)
 }
 
-// shifted returns the forgery of issue 10 claiming SUCCESS for s, through a key or a value,
+// shifted returns the boundary-shift forgery claiming SUCCESS for s, through a key or a value,
 // carrying the fake's genuine signature over the shared canonical string.
 func (f *Fake) shifted(s *session, c DeliveryCase) ([]byte, error) {
 	claim := f.claimEvent(s)
