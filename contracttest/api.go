@@ -213,7 +213,7 @@ func (f *Fake) authorize(r *http.Request, violations []contract.Violation) (answ
 }
 
 // fieldErrors groups violations under the keys of LakiPay's errors map (see
-// [contract.Violation.ErrorKey]); a message says where below its key the rule broke
+// [contract.ErrorKey]); a message says where below its key the rule broke
 // ("supported_mediums.1: must be one of ...") when the key does not say it all.
 func fieldErrors(violations []contract.Violation) map[string][]string {
 	out := map[string][]string{}
@@ -222,8 +222,8 @@ func fieldErrors(violations []contract.Violation) map[string][]string {
 		if v.Reason != "" {
 			msg = v.Reason + " (" + v.Rule + ")"
 		}
-		key := v.ErrorKey()
-		if field := v.Field(); field != key {
+		key := contract.ErrorKey(v)
+		if field := contract.Field(v); field != key {
 			msg = field + ": " + msg
 		}
 		out[key] = append(out[key], msg)
@@ -394,7 +394,7 @@ func (f *Fake) selfCheck(op string, a answer, header http.Header, body []byte) {
 		if a.scripted.deliberate(v) {
 			continue
 		}
-		f.log.Error("lakipay fake: response breaks the contract", "violation", v.String())
+		f.log.Error("lakipay fake: response breaks the contract", "violation", contract.Format(v))
 		f.cfg.onViolation(Violation(v))
 	}
 }

@@ -396,7 +396,7 @@ func (f *Fake) signGenuine(event client.WebhookEvent, sc scripted) ([]byte, erro
 		if sc.deliberate(v) {
 			continue
 		}
-		f.log.Error("lakipay fake: webhook breaks the contract", "violation", v.String())
+		f.log.Error("lakipay fake: webhook breaks the contract", "violation", contract.Format(v))
 		f.cfg.onViolation(Violation(v))
 	}
 	return signed, nil
