@@ -120,22 +120,6 @@ func (b DeliveryBehaviour) warmUp() error {
 	return err
 }
 
-// WithDeliveryBehaviour sets how the fake delivers every webhook (see [DeliveryBehaviour]);
-// [Fake.SetDeliveryBehaviour] changes it while the fake runs and [Fake.Reset] restores this
-// one.
-func WithDeliveryBehaviour(b DeliveryBehaviour) ServerOption {
-	return func(c *fakeConfig) error {
-		if err := b.check(); err != nil {
-			return &OptionError{Option: "WithDeliveryBehaviour", Err: err}
-		}
-		if err := b.warmUp(); err != nil {
-			return &OptionError{Option: "WithDeliveryBehaviour", Err: err}
-		}
-		c.behaviour = b.normal()
-		return nil
-	}
-}
-
 // SetDeliveryBehaviour changes how the fake delivers the webhooks of later status changes
 // (also POST /_mock/webhook-behaviour); [Fake.Reset] restores the one of
 // [WithDeliveryBehaviour]. A behaviour it refuses is an error wrapping [ErrScript], and

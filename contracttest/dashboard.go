@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -329,48 +328,6 @@ func (f *Fake) mockTimeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mockJSON(w, http.StatusOK, v)
-}
-
-// checkQuery returns r's query parameters, refusing one not in allowed or given twice.
-func checkQuery(r *http.Request, allowed ...string) (url.Values, error) {
-	query := r.URL.Query()
-	for name, values := range query {
-		if !slices.Contains(allowed, name) {
-			if len(allowed) == 0 {
-				return nil, fmt.Errorf("%w: unknown query parameter %q (none taken)", errMockInput, name)
-			}
-			return nil, fmt.Errorf("%w: unknown query parameter %q (%s)", errMockInput, name, strings.Join(allowed, ", "))
-		}
-		if len(values) > 1 {
-			return nil, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values))
-		}
-	}
-	return query, nil
-}
-
-// intParam reads the integer parameter name of query, def when absent, refusing one outside
-// lo..hi.
-func intParam(query url.Values, name string, def, lo, hi int) (int, error) {
-	if !query.Has(name) {
-		return def, nil
-	}
-	n, err := strconv.Atoi(query.Get(name))
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%w: %s %q is not an integer in %d..%d", errMockInput, name, query.Get(name), lo, hi)
-	}
-	return n, nil
-}
-
-// cursorParam reads the cursor parameter name of query (a seq or a version), 0 when absent.
-func cursorParam(query url.Values, name string) (uint64, error) {
-	if !query.Has(name) {
-		return 0, nil
-	}
-	n, err := strconv.ParseUint(query.Get(name), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not a non-negative integer", errMockInput, name, query.Get(name))
-	}
-	return n, nil
 }
 
 // snapshot is the data a self-contained dashboard shows in place of the live fake's.
