@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lakipay/checkout-go/internal/fake/route"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -45,7 +46,7 @@ type Fake struct {
 	keyErr   error
 
 	now    func() time.Time
-	router *router
+	router *route.Router
 	// token is the secret the fake marks its deliberately broken answers with (see
 	// markHeader).
 	token string

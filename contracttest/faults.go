@@ -1,11 +1,9 @@
 package contracttest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/fake/faults"
 )
 
 // Fault is a failure the fake can inject into an operation's next answer (see
@@ -222,9 +221,9 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 		writeBytes(w, http.StatusOK, http.Header{"Content-Type": []string{"application/json"}}, []byte(`{"status":"SUCCESS","data":{"amount":`))
 	case FaultTruncatedBody:
 		f.record(op, answer{status: http.StatusOK})
-		truncate(w, []byte(`{"status":"SUCCESS","message":"this body is cut short by an injected fault","data":{}}`))
+		faults.Truncate(w, []byte(`{"status":"SUCCESS","message":"this body is cut short by an injected fault","data":{}}`))
 	case FaultConnectionReset:
-		resetConnection(w)
+		faults.Reset(w)
 	case FaultFlatShape:
 		a := f.handle(r, body, op, violations)
 		f.record(op, a)
@@ -237,11 +236,11 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	case FaultTimeout:
 		f.extendDeadlines(w, MaxHang)
 		if !f.hang(r.Context()) {
-			resetConnection(w) // the client is still there: leave it without an answer
+			faults.Reset(w) // the client is still there: leave it without an answer
 		}
 	case FaultBadGateway:
 		f.record(op, answer{status: http.StatusBadGateway})
-		writeBytes(w, http.StatusBadGateway, http.Header{"Content-Type": []string{"text/html"}}, []byte(badGatewayPage))
+		writeBytes(w, http.StatusBadGateway, http.Header{"Content-Type": []string{"text/html"}}, []byte(faults.BadGatewayPage))
 	case FaultWrongContentType:
 		a := f.handle(r, body, op, violations)
 		f.record(op, a)
@@ -253,13 +252,13 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 		writeBytes(w, a.status, http.Header{"Content-Type": []string{"text/html; charset=utf-8"}}, out)
 	case FaultHugeBody:
 		f.record(op, answer{status: http.StatusOK})
-		streamHugeBody(w, f.cfg.server.WriteTimeout)
+		faults.StreamHugeBody(w, HugeBodyBytes, f.cfg.server.WriteTimeout)
 	case FaultLostAnswer:
 		// The operation commits (a session is created, its reference used); its answer is
 		// never sent, so it counts in no status's coverage.
 		a := f.handle(r, body, op, violations)
 		f.log.Info("lakipay fake: answer lost on purpose", "operation", op, "status", a.status)
-		resetConnection(w)
+		faults.Reset(w)
 	}
 }
 
@@ -293,9 +292,6 @@ func scriptedError(sc script) (answer, bool) {
 	return a, true
 }
 
-// badGatewayPage is what a proxy in front of an unreachable LakiPay answers with.
-const badGatewayPage = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-
 // hang waits until ctx (the client's request) ends, the fake is reset or closed, or MaxHang
 // passes; it reports whether the client gave up.
 func (f *Fake) hang(ctx context.Context) bool {
@@ -311,30 +307,6 @@ func (f *Fake) hang(ctx context.Context) bool {
 	case <-timer.C:
 	}
 	return false
-}
-
-// streamHugeBody answers 200 with a JSON envelope of HugeBodyBytes whose message is filler,
-// written chunk by chunk; each chunk gets writeTimeout (the server's deadline would cut a
-// slow but reading client), so it stops as soon as the client stops reading or closes.
-func streamHugeBody(w http.ResponseWriter, writeTimeout time.Duration) {
-	rc := http.NewResponseController(w)
-	const prefix, suffix = `{"status":"SUCCESS","message":"`, `","data":{}}`
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(HugeBodyBytes))
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.WriteString(w, prefix); err != nil {
-		return
-	}
-	chunk := bytes.Repeat([]byte{'x'}, 32<<10)
-	for left := HugeBodyBytes - len(prefix) - len(suffix); left > 0; {
-		_ = rc.SetWriteDeadline(time.Now().Add(writeTimeout)) // unsupported by a recorder: no deadline to move
-		n, err := w.Write(chunk[:min(left, len(chunk))])
-		if err != nil {
-			return // the client gave up reading
-		}
-		left -= n
-	}
-	_, _ = io.WriteString(w, suffix)
 }
 
 // flatten renders an answer in the older flat shape LakiPay's live API is reported to send.
@@ -360,35 +332,4 @@ func flatten(a answer) ([]byte, error) {
 		legacy.Message = b.Message
 	}
 	return json.Marshal(legacy)
-}
-
-// truncate announces body in full (Content-Length) but sends only its first half and then
-// drops the connection, so the client reads an unexpected EOF.
-func truncate(w http.ResponseWriter, body []byte) {
-	conn, buf, err := http.NewResponseController(w).Hijack()
-	if err != nil { // HTTP/2: abort the stream instead
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(body[:len(body)/2])
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
-	}
-	defer func() { _ = conn.Close() }()
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(body))
-	b.Write(body[:len(body)/2])
-	_, _ = buf.Write(b.Bytes())
-	_ = buf.Flush()
-}
-
-// resetConnection closes the connection with a TCP reset and no answer at all.
-func resetConnection(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tcp, ok := conn.(interface{ SetLinger(int) error }); ok { // *net.TCPConn, or ServerLimits.Listener's
-		_ = tcp.SetLinger(0) // close sends RST instead of FIN
-	}
-	_ = conn.Close()
 }

@@ -1,15 +1,14 @@
 package contracttest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/fake/listener"
 )
 
 // ServerLimits are the timeouts and sizes of the HTTP server a fake runs on ([NewServer],
@@ -119,13 +118,6 @@ func (l ServerLimits) withDefaults() ServerLimits {
 // lists it with the fake's other codes).
 const codeHeadersTooLarge client.ErrorCode = "HEADERS_TOO_LARGE"
 
-// netHTTP431 is what net/http writes, on the connection itself and before any handler runs,
-// when a request's headers exceed http.Server.MaxHeaderBytes: a text/plain answer that the
-// spec does not declare (its error answers are the JSON envelope).
-const netHTTP431 = "HTTP/1.1 431 Request Header Fields Too Large\r\n" +
-	"Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" +
-	"431 Request Header Fields Too Large"
-
 // Listener returns ln limited for a fake: at most MaxConnections connections are open at
 // once (a connection beyond waits, not accepted, until one closes, so the fake's file
 // descriptors stay bounded), and a request whose headers exceed MaxHeaderBytes is answered
@@ -133,12 +125,6 @@ const netHTTP431 = "HTTP/1.1 431 Request Header Fields Too Large\r\n" +
 // plain text. A zero field takes its default ([DefaultServerLimits]). [NewServer] and
 // `lakipay mock` serve on it; serve a [NewFake] of your own on it too, with [ServerLimits.Apply]
 // on the server.
-//
-// **Decision:** the oversized headers are refused where net/http refuses them (it has read at
-// most MaxHeaderBytes and its 4 KiB read-ahead, so the memory a client can pin does not grow)
-// and the connection rewrites net/http's fixed answer, the only write net/http makes there,
-// into the envelope. Enforcing the limit in the handler instead would answer the envelope
-// only to headers that net/http lets through, and so need a higher net/http limit.
 func (l ServerLimits) Listener(ln net.Listener) net.Listener {
 	l = l.withDefaults()
 	body, err := json.Marshal(errorAnswer(http.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge,
@@ -148,78 +134,5 @@ func (l ServerLimits) Listener(ln net.Listener) net.Listener {
 	}
 	answer := fmt.Appendf(nil, "HTTP/1.1 431 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
 		http.StatusText(http.StatusRequestHeaderFieldsTooLarge), len(body), body)
-	return &limitListener{Listener: ln, slots: make(chan struct{}, l.MaxConnections), done: make(chan struct{}), tooLarge: answer}
-}
-
-// limitListener is what [ServerLimits.Listener] returns: each accepted connection holds one
-// of its slots until it is closed.
-type limitListener struct {
-	net.Listener
-	slots     chan struct{}
-	done      chan struct{} // closed by Close: Accept stops waiting for a slot
-	closeOnce sync.Once
-	tooLarge  []byte // the whole 431 answer
-}
-
-// Accept waits for a free slot, then for a connection.
-func (l *limitListener) Accept() (net.Conn, error) {
-	select {
-	case l.slots <- struct{}{}:
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
-	}
-	return &limitConn{Conn: c, l: l}, nil
-}
-
-// Close closes the listener and ends any Accept waiting for a slot.
-func (l *limitListener) Close() error {
-	l.closeOnce.Do(func() { close(l.done) })
-	return l.Listener.Close()
-}
-
-// limitConn is a connection of a limitListener.
-type limitConn struct {
-	net.Conn
-	l       *limitListener
-	release sync.Once
-}
-
-// Write passes p through, except net/http's own 431, which becomes the envelope.
-func (c *limitConn) Write(p []byte) (int, error) {
-	if len(p) == len(netHTTP431) && bytes.Equal(p, []byte(netHTTP431)) {
-		if _, err := c.Conn.Write(c.l.tooLarge); err != nil {
-			return 0, err
-		}
-		return len(p), nil
-	}
-	return c.Conn.Write(p)
-}
-
-// Close closes the connection and frees its slot.
-func (c *limitConn) Close() error {
-	err := c.Conn.Close()
-	c.release.Do(func() { <-c.l.slots })
-	return err
-}
-
-// CloseWrite passes a half-close through: net/http half-closes before it hangs up on a
-// request it refused, so that the client reads the answer.
-func (c *limitConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
-}
-
-// SetLinger passes through, for the faults that reset the connection.
-func (c *limitConn) SetLinger(sec int) error {
-	if tcp, ok := c.Conn.(interface{ SetLinger(int) error }); ok {
-		return tcp.SetLinger(sec)
-	}
-	return nil
+	return listener.Limit(ln, l.MaxConnections, answer)
 }

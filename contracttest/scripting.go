@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/fake/route"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/specfile"
 )
@@ -34,7 +35,7 @@ const webhookMarker = "X-Lakipay-Mock-Webhook"
 
 // mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go), each guarded
 // by control.
-func (f *Fake) mockRoutes(router *router) {
+func (f *Fake) mockRoutes(router *route.Router) {
 	rt := &controlRouter{router, f}
 	rt.handle("GET /_mock/openapi.yaml", serveContract(specfile.OpenAPI))
 	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(specfile.OpenAPI31))
@@ -158,14 +159,15 @@ func (f *Fake) mockRoutes(router *router) {
 
 var errMockInput = errors.New("contracttest: bad /_mock/ request")
 
-// controlRouter registers routes guarded by control.
+// controlRouter registers routes guarded by control (and no other way: it does not expose
+// the router's own Handle).
 type controlRouter struct {
-	*router
-	f *Fake
+	router *route.Router
+	f      *Fake
 }
 
 func (rt *controlRouter) handle(pattern string, h http.HandlerFunc) {
-	rt.router.handle(pattern, rt.f.control(h))
+	rt.router.Handle(pattern, rt.f.control(h))
 }
 
 // control refuses, with 403, a request to a /_mock/ endpoint that carries the marker of the
