@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 )
 
 // Delivery is one webhook delivery attempt of the fake, or a webhook the fake dropped.
@@ -63,6 +64,12 @@ type Delivery struct {
 
 // OK reports whether the receiver accepted the delivery (a 2xx answer).
 func (d Delivery) OK() bool { return d.HTTPStatus >= 200 && d.HTTPStatus < 300 }
+
+// attempted records in d what attempt a got.
+func (d *Delivery) attempted(a webhooks.Attempt) {
+	d.Attempt, d.Time, d.Latency = a.N, a.Time, a.Latency
+	d.HTTPStatus, d.Err, d.Closed, d.Answer, d.AnswerSize = a.Status, a.Err, a.Closed, a.Answer, a.AnswerSize
+}
 
 // recordLocked keeps d in the delivery log and its session's history, and wakes the
 // waiters; the caller holds f.mu.
@@ -143,7 +150,7 @@ func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error)
 func (f *Fake) WaitIdle(ctx context.Context) error {
 	for {
 		f.mu.Lock()
-		if f.hooks.pending == f.hooks.heldCount {
+		if f.queue.PendingLocked() == f.queue.HeldCountLocked() {
 			f.mu.Unlock()
 			return nil
 		}
@@ -177,7 +184,7 @@ func (f *Fake) WaitForSuccessfulDeliveries(ctx context.Context, n int) ([]Delive
 	for {
 		f.mu.Lock()
 		all := f.deliveries.list("", f.cfg.maxDeliveries)
-		pending, changed := f.hooks.pending, f.changed
+		pending, changed := f.queue.PendingLocked(), f.changed
 		f.mu.Unlock()
 		accepted := make([]Delivery, 0, len(all))
 		var refused *Delivery
@@ -213,7 +220,7 @@ func describeDelivery(d Delivery) string {
 	case d.Dropped:
 		return what + " was dropped: " + d.Err
 	case d.HTTPStatus != 0 && d.Answer != "":
-		answer := prefix(d.Answer, maxAnswerShown)
+		answer := webhooks.Excerpt(d.Answer, maxAnswerShown)
 		if answer != d.Answer {
 			answer += "..."
 		}
@@ -251,7 +258,7 @@ func (f *Fake) WaitForDelivery(ctx context.Context, id string, status client.Tra
 	for {
 		f.mu.Lock()
 		list := f.deliveries.list(id, f.cfg.maxDeliveries)
-		pending, held := f.hooks.pendingOf[id], len(f.hooks.held[id])
+		pending, held := f.queue.PendingOfLocked(id), len(f.queue.HeldLocked(id))
 		s, known := f.sessions.byID[id]
 		toCome := known && s.status == client.TransactionStatusINITIATED && s.req.CallbackURL != ""
 		changed := f.changed
@@ -338,7 +345,7 @@ func (f *Fake) Deliver(ctx context.Context, req DeliverRequest) ([]Delivery, err
 		return nil, err
 	}
 	if req.Case == CaseForgedSignature {
-		if _, err := forgerKey(); err != nil {
+		if _, err := webhooks.ForgerKey(); err != nil {
 			return nil, err
 		}
 	}
@@ -348,25 +355,25 @@ func (f *Fake) Deliver(ctx context.Context, req DeliverRequest) ([]Delivery, err
 		f.mu.Unlock()
 		return nil, err
 	}
-	if f.hooks.pending+len(jobs) > f.cfg.webhookQueue {
+	if f.queue.FullLocked(len(jobs)) {
 		out := make([]Delivery, len(jobs))
 		for i, j := range jobs {
-			j.d.Dropped, j.d.Time = true, f.now().UTC()
-			j.d.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.hooks.pending)
-			f.recordLocked(j.d)
-			out[i] = j.d
+			j.Record.Dropped, j.Record.Time = true, f.now().UTC()
+			j.Record.Err = fmt.Sprintf("dropped: %d webhooks already pending (the webhook queue's limit)", f.queue.PendingLocked())
+			f.recordLocked(j.Record)
+			out[i] = j.Record
 		}
 		f.mu.Unlock()
 		return out, nil
 	}
-	f.queueLocked(jobs, len(jobs))
+	f.queue.QueueLocked(jobs, len(jobs))
 	fakeCtx := f.ctx
 	f.mu.Unlock()
 
 	out := make([]Delivery, 0, len(jobs))
 	for _, j := range jobs {
 		select {
-		case d := <-j.done:
+		case d := <-j.Done:
 			out = append(out, d)
 		case <-ctx.Done():
 			return out, fmt.Errorf("contracttest: waiting for the receiver's answer: %w", ctx.Err())
@@ -408,7 +415,7 @@ func (req DeliverRequest) check(defaultTimeout time.Duration) error {
 
 // deliveryJobsLocked builds the copies of req, each tried once and reporting to its done
 // channel; the caller holds f.mu.
-func (f *Fake) deliveryJobsLocked(req DeliverRequest) ([]*job, error) {
+func (f *Fake) deliveryJobsLocked(req DeliverRequest) ([]*webhooks.Job[Delivery], error) {
 	if f.closed {
 		return nil, errors.New("contracttest: the fake is closed")
 	}
@@ -434,14 +441,14 @@ func (f *Fake) deliveryJobsLocked(req DeliverRequest) ([]*job, error) {
 		return nil, err
 	}
 	d.URL = target
-	jobs := make([]*job, req.Copies)
+	jobs := make([]*webhooks.Job[Delivery], req.Copies)
 	for i := range jobs {
 		copied := d
 		if i > 0 && d.Case == CaseGenuine {
 			copied.Case = CaseDuplicate
 		}
-		j := f.newJob(copied, 1)
-		j.timeout, j.pad, j.done = req.Timeout, pad, make(chan Delivery, 1)
+		j := f.jobLocked(copied, pad, 1)
+		j.Timeout, j.Done = req.Timeout, make(chan Delivery, 1)
 		jobs[i] = j
 	}
 	return jobs, nil

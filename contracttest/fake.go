@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lakipay/checkout-go/internal/fake/route"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -58,13 +59,16 @@ type Fake struct {
 	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
 	deliveries *deliveryLog
-	history    *history // what happened to each session, for the dashboard
-	hooks      dispatcher
-	cov        *Coverage
-	changed    chan struct{}   // closed and replaced on every change of deliveries or pending
-	ctx        context.Context // cancelled by Reset and Close: stops pending deliveries
-	cancel     context.CancelFunc
-	generation int // bumped by Reset: deliveries of an older generation record nothing
+	history    *history                  // what happened to each session, for the dashboard
+	queue      *webhooks.Queue[Delivery] // delivers the webhooks
+	behaviour  *DeliveryBehaviour        // set by SetDeliveryBehaviour; nil: the configured one
+	// lastGenuine is the transaction of the latest genuine webhook queued, whose webhook a
+	// fake-wide CaseReplayed replays to the next transaction's receiver.
+	lastGenuine string
+	cov         *Coverage
+	changed     chan struct{}   // closed and replaced on every change of deliveries or pending
+	ctx         context.Context // cancelled by Reset and Close: stops pending deliveries
+	cancel      context.CancelFunc
 	// expiry runs expireDue at expiryDue, when the oldest open session's time is up (nil: no
 	// session is open).
 	expiry    *time.Timer
@@ -106,6 +110,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		token:    newMarkToken(),
 	}
 	f.router = f.routes()
+	f.queue = f.newQueue()
 	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
 	// out an id or a checkout token twice.
 	seed := uint64(cfg.seed)                                       //nolint:gosec // any bit pattern is a fine seed
@@ -165,10 +170,10 @@ func (f *Fake) resetLocked() {
 	f.latency = 0
 	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
 	f.history.resetLocked()
-	f.hooks.resetLocked()
-	f.generation++
-	f.cov = newCoverage()
 	f.ctx, f.cancel = context.WithCancel(context.Background())
+	f.queue.ResetLocked(f.ctx)
+	f.behaviour, f.lastGenuine = nil, ""
+	f.cov = newCoverage()
 	f.notifyLocked()
 }
 
@@ -222,15 +227,12 @@ func (f *Fake) Close() error {
 		markTokens.Delete(f.token)
 		f.stopExpiryLocked()
 		f.cancel()
-		f.hooks.closeLocked()
+		f.queue.CloseLocked()
 		f.notifyLocked()
 	}
-	client := f.hooks.client
 	f.mu.Unlock()
 	f.wg.Wait()
-	if client != nil {
-		client.CloseIdleConnections()
-	}
+	f.queue.Wait()
 	return nil
 }
 

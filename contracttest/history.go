@@ -15,8 +15,6 @@ const (
 	// maxEventsPerTransaction is how many events one transaction keeps; its later events are
 	// counted, not kept, so that one chatty transaction cannot push the others out.
 	maxEventsPerTransaction = 200
-	// answerLimit is how much of a receiver's answer body a [Delivery] keeps, as text.
-	answerLimit = 1 << 10
 )
 
 // eventKind says what an event of a transaction's timeline is.

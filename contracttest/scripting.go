@@ -18,6 +18,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/fake/route"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/specfile"
 )
@@ -28,10 +29,6 @@ const (
 	defaultDeliveriesLimit = 1000
 	maxDeliveriesLimit     = 10_000
 )
-
-// webhookMarker is the header every request the fake sends to a callback_url carries, and
-// that every /_mock/ endpoint refuses (see control).
-const webhookMarker = "X-Lakipay-Mock-Webhook"
 
 // mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go), each guarded
 // by control.
@@ -176,11 +173,11 @@ func (rt *controlRouter) handle(pattern string, h http.HandlerFunc) {
 // session) when its webhook is sent.
 func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, marked := r.Header[webhookMarker]; marked {
+		if _, marked := r.Header[webhooks.MarkerHeader]; marked {
 			f.log.Warn("lakipay fake: a webhook of the fake reached its own control path", "path", r.URL.Path)
 			mockJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf(
 				"contracttest: %s %s is a control path of the fake, and this is one of its own webhooks (%s): a callback_url must not name it",
-				r.Method, r.URL.Path, webhookMarker)})
+				r.Method, r.URL.Path, webhooks.MarkerHeader)})
 			return
 		}
 		h(w, r)
@@ -259,7 +256,7 @@ type holdAnswer struct {
 func (f *Fake) holding(id string) (holding, known bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	_, holding = f.hooks.held[id]
+	holding = f.queue.HoldingLocked(id)
 	_, known = f.sessions.byID[id]
 	return holding, known
 }
