@@ -33,9 +33,7 @@ var docPackages = []string{"client", "contracttest", "examples/shop"}
 // start of their first line; a listed block that parses as Go is an error.
 var proseBlocks = []string{
 	"fault                     operation", // client: what each fault does to each call
-	"getTransaction: response body",       // contracttest: a violation as printed
 	"genuine               2xx",           // contracttest: the receiver suite's cases
-	"POST /checkout/{token}",              // contracttest: the hosted page's form, over HTTP
 }
 
 // TestDocSnippets holds every Go snippet of the module's README.md files and of the doc

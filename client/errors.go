@@ -131,9 +131,9 @@ type APIError struct {
 	// received, except that every span spelling the secret is replaced by [REDACTED]
 	// (redacted over the body up to 1 KiB past the cut, so no piece of the secret is left at
 	// the cut either), or "[withheld: it held the API key]" instead of the whole excerpt when
-	// that still shows a run of the secret. Decision: Body is an exported field that error
-	// reporters and dumpers show, so it follows the rule of every shown text; an answer is
-	// decoded from the bytes as received, never from Body.
+	// that still shows a run of the secret, as every text the client shows (error reporters
+	// and dumpers show an exported field); an answer is decoded from the bytes as received,
+	// never from Body.
 	Body []byte
 }
 

@@ -71,11 +71,11 @@ const (
 	// CaseForeignAmount is a genuinely signed SUCCESS webhook of a session the merchant
 	// never created, with a transaction id of its own (one the fake never hands out), that
 	// names this session's reference, currency and medium for amount 1.00 (2.00 when the
-	// session's amount is 1.00). **Decision:** LakiPay does not say whether its webhook key
-	// is its merchants' own or shared by all of them; if shared, any LakiPay account can
-	// make such a webhook (a checkout of its own with the victim's reference) and post it to
-	// the victim's callback_url. A receiver must act only on a transaction id its own
-	// checkout got back (and only for its order's amount and currency).
+	// session's amount is 1.00). LakiPay does not say whether its webhook key is each
+	// merchant's own or shared by all of them; if shared, any LakiPay account can make such a
+	// webhook (a checkout of its own with the victim's reference) and post it to the victim's
+	// callback_url. A receiver must act only on a transaction id its own checkout got back
+	// (and only for its order's amount and currency).
 	CaseForeignAmount DeliveryCase = "foreign_amount"
 	// CaseForeignCurrency is [CaseForeignAmount] for the session's own amount in another
 	// currency (USD, or ETB for a USD session).
