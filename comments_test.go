@@ -36,16 +36,7 @@ func TestCommentReferences(t *testing.T) {
 // one), and no true one (a checker that flags anything in brackets would flag them).
 func TestCommentReferencesChecker(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		file := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeFile(t, dir, name, text) }
 	write("go.mod", "module example.com/m\n\ngo 1.26.0\n")
 	write("lib/lib.go", `// Package lib is referred to.
 package lib
@@ -123,35 +114,37 @@ func checkReferences(t *testing.T, root string) []string {
 	t.Helper()
 	idx := newIndex(t, root)
 	var problems []string
+	walkFiles(t, root, func(rel string) {
+		switch {
+		case strings.HasSuffix(rel, ".go"):
+			problems = append(problems, idx.checkGoFile(t, root, rel)...)
+		case strings.HasSuffix(rel, ".md"):
+			problems = append(problems, idx.checkMarkdown(t, root, rel)...)
+		}
+	})
+	return problems
+}
+
+// walkFiles calls fn with the path, relative to root, of every file of the module's own:
+// not in a hidden directory (.git, .ci's tools), node_modules or test data.
+func walkFiles(t *testing.T, root string, fn func(rel string)) {
+	t.Helper()
 	err := filepath.WalkDir(root, func(file string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(root, file)
-		if d.IsDir() {
-			if skipDir(rel, d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch {
-		case strings.HasSuffix(file, ".go"):
-			problems = append(problems, idx.checkGoFile(t, root, rel)...)
-		case strings.HasSuffix(file, ".md"):
-			problems = append(problems, idx.checkMarkdown(t, root, rel)...)
+		switch name := d.Name(); {
+		case !d.IsDir():
+			fn(rel)
+		case rel != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata"):
+			return filepath.SkipDir
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return problems
-}
-
-// skipDir reports whether a directory holds nothing of the module's own to check: hidden
-// ones (.git, .ci's tools), node_modules, and test data.
-func skipDir(rel, name string) bool {
-	return rel != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata")
 }
 
 // index knows the names each package declares: by import path, the top-level names, and
@@ -170,48 +163,26 @@ func newIndex(t *testing.T, root string) *index {
 	t.Helper()
 	idx := &index{modules: map[string]string{}, names: map[string]map[string]bool{}, dirs: map[string]string{},
 		byName: map[string][]string{}, std: map[string][]string{}, fset: token.NewFileSet(), rootPath: root}
-	err := filepath.WalkDir(root, func(file string, d fs.DirEntry, err error) error {
+	walkFiles(t, root, func(rel string) {
+		if filepath.Base(rel) != "go.mod" {
+			return
+		}
+		data, err := os.ReadFile(filepath.Join(root, rel))
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(root, file)
-		if d.IsDir() {
-			if skipDir(rel, d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
+		if m := regexp.MustCompile(`(?m)^module\s+(\S+)`).FindSubmatch(data); m != nil {
+			idx.modules[filepath.Dir(rel)] = string(m[1])
 		}
-		if d.Name() == "go.mod" {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				return err
-			}
-			if m := regexp.MustCompile(`(?m)^module\s+(\S+)`).FindSubmatch(data); m != nil {
-				idx.modules[filepath.Dir(rel)] = string(m[1])
-			}
-		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = filepath.WalkDir(root, func(file string, d fs.DirEntry, err error) error {
+	// Every module's go.mod is known before a package's import path is worked out.
+	walkFiles(t, root, func(rel string) {
+		if !strings.HasSuffix(rel, ".go") {
+			return
+		}
+		f, err := parser.ParseFile(idx.fset, filepath.Join(root, rel), nil, parser.SkipObjectResolution)
 		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, file)
-		if d.IsDir() {
-			if skipDir(rel, d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(file, ".go") {
-			return nil
-		}
-		f, err := parser.ParseFile(idx.fset, file, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
+			t.Fatal(err)
 		}
 		importPath := idx.importPath(filepath.Dir(rel))
 		idx.dirs[importPath] = filepath.Dir(rel)
@@ -220,11 +191,7 @@ func newIndex(t *testing.T, root string) *index {
 			idx.byName[name] = append(idx.byName[name], importPath)
 		}
 		idx.declare(importPath, f)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return idx
 }
 
