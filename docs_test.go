@@ -33,9 +33,7 @@ var docPackages = []string{"client", "contracttest", "examples/shop"}
 // start of their first line; a listed block that parses as Go is an error.
 var proseBlocks = []string{
 	"fault                     operation", // client: what each fault does to each call
-	"getTransaction: response body",       // contracttest: a violation as printed
 	"genuine               2xx",           // contracttest: the receiver suite's cases
-	"POST /checkout/{token}",              // contracttest: the hosted page's form, over HTTP
 }
 
 // TestDocSnippets holds every Go snippet of the module's README.md files and of the doc
@@ -69,16 +67,7 @@ func TestDocSnippets(t *testing.T) {
 // refused with its file, line and what to do; a self-contained block builds.
 func TestDocSnippetsChecker(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeFile(t, dir, name, text) }
 	write("a/a_test.go", "package a\n\nfunc f() {\n\t// snippet: good\n\tx := 1\n\t_ = x\n\t// end snippet\n}\n\n"+
 		"/*\n// snippet: commented\nnot code\n// end snippet\n*/\n")
 	write("testdata/c_test.go", "package c\n\n// snippet: hidden\nvar z = 3\n// end snippet\n")
@@ -187,6 +176,18 @@ func scanModule(t *testing.T, root string) ([]snippetRegion, []docBlock) {
 		seen[r.name] = r
 	}
 	return regions, blocks
+}
+
+// writeFile writes text to the file name (a path, its directories made) under dir.
+func writeFile(t *testing.T, dir, name, text string) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func isFile(path string) bool {

@@ -13,10 +13,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/benchpair"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -49,43 +49,15 @@ func BenchmarkCreateCheckout(b *testing.B) {
 			}
 		}
 	})
-	// paired alternates the two calls in every iteration, so that load from other processes
-	// hits both alike, and reports their ratio.
+	// paired runs both calls in every iteration (benchpair), so that load from other processes
+	// hits both alike, and reports their ratio, sdk/base.
 	b.Run("paired", func(b *testing.B) {
 		c, _ := testClient(b, srv.baseURL())
 		hc := &http.Client{}
-		paired(b,
-			func() error { _, err := c.CreateCheckout(ctx, req); return err },
-			func() error { return handWritten(ctx, hc, srv.baseURL()+"/payment/checkout", req) })
+		benchpair.Run(b,
+			benchpair.Contender{Name: "base", Run: func() error { return handWritten(ctx, hc, srv.baseURL()+"/payment/checkout", req) }},
+			benchpair.Contender{Name: "sdk", Run: func() error { _, err := c.CreateCheckout(ctx, req); return err }})
 	})
-}
-
-// paired times sdk and baseline in each iteration, taking turns at going first (so that
-// neither always meets a connection or a scheduler the other just warmed), and reports both
-// times per operation and sdk/baseline.
-func paired(b *testing.B, sdk, baseline func() error) {
-	var sdkTime, baseTime time.Duration
-	timed := func(fn func() error) time.Duration {
-		start := time.Now()
-		if err := fn(); err != nil {
-			b.Fatal(err)
-		}
-		return time.Since(start)
-	}
-	odd := false
-	for b.Loop() {
-		if odd {
-			baseTime += timed(baseline)
-			sdkTime += timed(sdk)
-		} else {
-			sdkTime += timed(sdk)
-			baseTime += timed(baseline)
-		}
-		odd = !odd
-	}
-	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(b.N), "sdk-ns/op")
-	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "base-ns/op")
-	b.ReportMetric(float64(sdkTime)/float64(baseTime), "ratio")
 }
 
 // handWritten is the least a careful caller would write without the SDK.
@@ -151,10 +123,11 @@ func BenchmarkParseWebhook(b *testing.B) {
 			}
 		}
 	})
+	base := benchpair.Contender{Name: "base", Run: bare}
 	b.Run("paired-ParseWebhook", func(b *testing.B) {
-		paired(b, func() error { _, err := ParseWebhook(signed, pub); return err }, bare)
+		benchpair.Run(b, base, benchpair.Contender{Name: "sdk", Run: func() error { _, err := ParseWebhook(signed, pub); return err }})
 	})
 	b.Run("paired-Verify", func(b *testing.B) {
-		paired(b, func() error { return webhook.Verify(signed, pub) }, bare)
+		benchpair.Run(b, base, benchpair.Contender{Name: "sdk", Run: func() error { return webhook.Verify(signed, pub) }})
 	})
 }

@@ -30,8 +30,8 @@ var (
 // DedupLease is how long a settlement holds its claim on a transaction: the function
 // [SettleOnce] calls runs under a context that ends when the lease does, and after it another
 // webhook delivery or instance may claim the transaction (a holder that crashed is taken
-// over). Decision: one minute, far longer than LakiPay or a shopper's browser waits for an
-// answer; work that takes longer belongs in a queue, started by the function.
+// over). It is one minute, far longer than LakiPay or a shopper's browser waits for an
+// answer: work that takes longer belongs in a queue, started by the function.
 const DedupLease = time.Minute
 
 // DedupStore is the memory behind de-duplication: which statuses of each transaction were

@@ -131,9 +131,9 @@ type APIError struct {
 	// received, except that every span spelling the secret is replaced by [REDACTED]
 	// (redacted over the body up to 1 KiB past the cut, so no piece of the secret is left at
 	// the cut either), or "[withheld: it held the API key]" instead of the whole excerpt when
-	// that still shows a run of the secret. Decision: Body is an exported field that error
-	// reporters and dumpers show, so it follows the rule of every shown text; an answer is
-	// decoded from the bytes as received, never from Body.
+	// that still shows a run of the secret, as every text the client shows (error reporters
+	// and dumpers show an exported field); an answer is decoded from the bytes as received,
+	// never from Body.
 	Body []byte
 }
 
@@ -299,38 +299,43 @@ func cleanText(s string, limit int) string {
 	return s
 }
 
-// Violation is one broken rule of the contract (openapi.yaml) in a request the client
-// refused to send.
+// Violation is one broken rule of the contract (openapi.yaml): in a request the client
+// refused to send (see [ValidationError]), or, reported by package contracttest, in a
+// request, an answer or a webhook it judged.
 type Violation struct {
-	// Operation is the operationId of the call: "createCheckout" or "getTransaction".
+	// Operation is the operationId of the exchange: "createCheckout", "getTransaction" or
+	// "receivePaymentWebhook"; "" when no operation matched.
 	Operation string
-	// In is the part of the request: "request body", "path parameter id", ...
+	// In is the part of the exchange that broke the rule: "request body", "response body",
+	// "webhook body", "header X-API-Key", "header Content-Type", "path parameter id",
+	// "status", "route".
 	In string
 	// Pointer is the JSON pointer of the field within In ("/redirects/success"); "" for the
 	// part as a whole.
 	Pointer string
 	// Rule names the broken rule for code: the schema keyword ("pattern", "required",
 	// "maximum", "multipleOf", "enum", "uniqueItems", "additionalProperties", ...) or the
-	// contract's own ("duplicate key", "utf-8", "json").
+	// contract's own ("duplicate key", "utf-8", "json", "undeclared status", ...).
 	Rule string
 	// Reason says in words what was expected, fit to show a person: "must be 7 to 15 digits:
 	// country code and number, no +, spaces or leading 0".
 	Reason string
-	// Value is the offending value as short JSON text, "" when there is none to show.
+	// Value is the offending value as short JSON text, "" when there is none to show. It is
+	// never a secret: header values are not shown.
 	Value string
 	// Location is where the rule lives in openapi.yaml
 	// ("openapi.yaml#/components/schemas/Currency/pattern"), "" for a contract rule the file
-	// does not state.
+	// does not state (duplicate keys, UTF-8, well-formed JSON).
 	Location string
 }
 
 // Field returns the field in the dotted form LakiPay's error envelope uses
 // ("redirects.success", "supported_mediums.1"), or In when the violation is not about a body
 // field.
-func (v Violation) Field() string { return contract.Violation(v).Field() }
+func (v Violation) Field() string { return contract.Field(contract.Violation(v)) }
 
 // String renders the violation on one line, with its value and where the rule lives.
-func (v Violation) String() string { return contract.Violation(v).String() }
+func (v Violation) String() string { return contract.Format(contract.Violation(v)) }
 
 // ValidationError reports a request that breaks the contract (openapi.yaml); nothing was
 // sent. Violations lists every broken field and rule.
@@ -343,7 +348,7 @@ type ValidationError struct {
 func newValidationError(violations []contract.Violation) *ValidationError {
 	e := &ValidationError{Violations: make([]Violation, len(violations))}
 	for i, v := range violations {
-		e.Violations[i] = Violation(v)
+		e.Violations[i] = v
 	}
 	return e
 }
@@ -355,7 +360,7 @@ func newValidationError(violations []contract.Violation) *ValidationError {
 func (e *ValidationError) Fields() map[string][]string {
 	out := make(map[string][]string, len(e.Violations))
 	for _, v := range e.Violations {
-		key := contract.Violation(v).ErrorKey()
+		key := contract.ErrorKey(contract.Violation(v))
 		out[key] = append(out[key], v.Reason)
 	}
 	return out

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/webhook"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // signatureField matches the signature member of a signed body.
@@ -37,9 +37,9 @@ type forgery struct {
 func forgeries() []forgery {
 	// SignWebhook writes the amount 100.00 of webhookPayload as 100.
 	good := func(t *testing.T) string { return sign(t, webhookPayload, lakipayKey()) }
-	shift := func(pick func(webhooktest.Shift) string) func(t *testing.T) string {
+	shift := func(pick func(forge.Shift) string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			s, err := webhooktest.NewShift(lakipayKey())
+			s, err := forge.NewShift(lakipayKey(), forge.ReportedShift)
 			require.NoError(t, err)
 			return pick(s)
 		}
@@ -93,11 +93,11 @@ func forgeries() []forgery {
 		// Issue 10: a genuine signature over a CANCELLED webhook whose reference holds "&",
 		// re-split into a SUCCESS webhook for another transaction.
 		{name: "shifted through an extra key", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
-			body: shift(func(s webhooktest.Shift) string { return s.ThroughKey })},
+			body: shift(func(s forge.Shift) string { return s.ThroughKey })},
 		{name: "shifted through a value", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
-			body: shift(func(s webhooktest.Shift) string { return s.ThroughValue })},
+			body: shift(func(s forge.Shift) string { return s.ThroughValue })},
 		{name: "the genuine ambiguous original", want: ErrAmbiguousWebhook, status: 400, text: ambiguous,
-			body: shift(func(s webhooktest.Shift) string { return s.Original })},
+			body: shift(func(s forge.Shift) string { return s.Original })},
 		{name: "oversize body, authentic signature", want: ErrMalformedWebhook, status: 413, text: "webhook body is too large",
 			// Whitespace between tokens is outside the canonical string: the signature verifies.
 			body: func(t *testing.T) string {
@@ -170,9 +170,9 @@ func TestNumberFormsVerify(t *testing.T) {
 		t.Run("amount="+tt.signed+" for "+tt.body, func(t *testing.T) {
 			canonical, _, err := webhook.Canonical([]byte(withAmount(tt.signed)))
 			require.NoError(t, err)
-			sig, err := webhooktest.SignCanonical(lakipayKey(), string(canonical))
+			sig, err := forge.SignCanonical(lakipayKey(), string(canonical))
 			require.NoError(t, err)
-			body := webhooktest.WithSignature(withAmount(tt.body), sig)
+			body := forge.WithSignature(withAmount(tt.body), sig)
 			want, err := ParseAmount(tt.body)
 			require.NoError(t, err)
 

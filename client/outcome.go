@@ -17,14 +17,8 @@ import (
 // IsDuplicateReference reports whether err is LakiPay refusing a checkout's reference as one
 // it has seen: the attempt that used it created a session (see Retries in the package
 // documentation), so open the next attempt with the next reference ([AttemptReference]).
-//
-// Decision: LakiPay documents no error code for a reused reference, so besides the fake's
-// [ErrorCodeDuplicateReference] (any status), a 409 Conflict (LakiPay lists 409 for
-// duplicates; any code) and a 400 or 422 whose errors name the reference and no other field
-// (the form of a reference is checked before it is sent, so such an answer is about its use;
-// 422 with a field map is how frameworks answer a unique-field check) count as the same
-// answer. Taking one of them for a duplicate costs an unused reference; missing one would
-// leave the order repeating a reference LakiPay refuses, unpayable.
+// It recognizes [ErrorCodeDuplicateReference] (any status), a 409 Conflict (any code), and a
+// 400 or 422 whose errors name the reference and no other field (see client/DESIGN.md).
 func IsDuplicateReference(err error) bool {
 	var e *APIError
 	if !errors.As(err, &e) || e == nil {

@@ -51,7 +51,7 @@ func ParseWebhook(body []byte, key *rsa.PublicKey) (*WebhookEvent, error) {
 	if violations := contract.ValidateWebhookMembers(fields, readOptions); violations != nil {
 		parts := make([]string, len(violations))
 		for i, v := range violations {
-			parts[i] = v.Field() + ": " + v.Rule + ": " + v.Reason
+			parts[i] = contract.Field(v) + ": " + v.Rule + ": " + v.Reason
 		}
 		return nil, fmt.Errorf("lakipay: webhook: %w: %s", ErrMalformedWebhook, strings.Join(parts, "; "))
 	}

@@ -7,18 +7,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/benchpair"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // hostileBodies are the bodies within MaxWebhookBytes built to cost a webhook endpoint most,
 // from the genuine webhook, and how the endpoint must answer each.
-func hostileBodies(t testing.TB) (genuine []byte, hostile []webhooktest.Hostile) {
+func hostileBodies(t testing.TB) (genuine []byte, hostile []forge.Hostile) {
 	genuine = []byte(sign(t, webhookPayload, lakipayKey()))
-	return genuine, webhooktest.HostileBodies(genuine, MaxWebhookBytes)
+	return genuine, forge.HostileBodies(genuine, MaxWebhookBytes)
 }
 
 // TestHostileBodies checks how ParseWebhook and WebhookHandler answer each hostile body (the
@@ -45,31 +45,12 @@ func TestHostileBodies(t *testing.T) {
 	}
 }
 
-// pairedRatio times hostile and genuine in each iteration, taking turns at going first (so
-// that load from other processes hits both alike), and reports hostile's time as a ratio to
-// genuine's (x-genuine), and genuine's time per call.
+// pairedRatio times hostile and genuine in each iteration (benchpair) and reports hostile's
+// time as a ratio to genuine's (hostile/genuine), and genuine's time per call.
 func pairedRatio(b *testing.B, hostile, genuine func()) {
-	var hostileTime, genuineTime time.Duration
-	odd := false
-	for b.Loop() {
-		start := time.Now()
-		if odd {
-			genuine()
-			mid := time.Now()
-			hostile()
-			genuineTime += mid.Sub(start)
-			hostileTime += time.Since(mid)
-		} else {
-			hostile()
-			mid := time.Now()
-			genuine()
-			hostileTime += mid.Sub(start)
-			genuineTime += time.Since(mid)
-		}
-		odd = !odd
-	}
-	b.ReportMetric(float64(hostileTime)/float64(genuineTime), "x-genuine")
-	b.ReportMetric(float64(genuineTime.Nanoseconds())/float64(b.N), "genuine-ns/op")
+	benchpair.Run(b,
+		benchpair.Contender{Name: "genuine", Run: func() error { genuine(); return nil }},
+		benchpair.Contender{Name: "hostile", Run: func() error { hostile(); return nil }})
 }
 
 // BenchmarkParseWebhookHostile times ParseWebhook on each hostile body against the genuine

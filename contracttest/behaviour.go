@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 )
 
 // WebhookOrder is the order in which the fake delivers the webhooks of a status change.
@@ -116,24 +118,8 @@ func (b DeliveryBehaviour) warmUp() error {
 	if !slices.Contains(b.Hostile, CaseForgedSignature) {
 		return nil
 	}
-	_, err := forgerKey()
+	_, err := webhooks.ForgerKey()
 	return err
-}
-
-// WithDeliveryBehaviour sets how the fake delivers every webhook (see [DeliveryBehaviour]);
-// [Fake.SetDeliveryBehaviour] changes it while the fake runs and [Fake.Reset] restores this
-// one.
-func WithDeliveryBehaviour(b DeliveryBehaviour) ServerOption {
-	return func(c *fakeConfig) error {
-		if err := b.check(); err != nil {
-			return &OptionError{Option: "WithDeliveryBehaviour", Err: err}
-		}
-		if err := b.warmUp(); err != nil {
-			return &OptionError{Option: "WithDeliveryBehaviour", Err: err}
-		}
-		c.behaviour = b.normal()
-		return nil
-	}
 }
 
 // SetDeliveryBehaviour changes how the fake delivers the webhooks of later status changes
@@ -150,7 +136,7 @@ func (f *Fake) SetDeliveryBehaviour(b DeliveryBehaviour) error {
 	b = b.normal()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.hooks.behaviour = &b
+	f.behaviour = &b
 	return nil
 }
 
@@ -163,8 +149,8 @@ func (f *Fake) DeliveryBehaviour() DeliveryBehaviour {
 }
 
 func (f *Fake) behaviourLocked() DeliveryBehaviour {
-	if f.hooks.behaviour != nil {
-		return *f.hooks.behaviour
+	if f.behaviour != nil {
+		return *f.behaviour
 	}
 	return f.cfg.behaviour.normal()
 }
@@ -172,16 +158,16 @@ func (f *Fake) behaviourLocked() DeliveryBehaviour {
 // stepsLocked returns the deliveries of s's final webhook genuine under the fake's
 // behaviour, in steps: each step's webhooks start together (spaced by Spacing), each step
 // after the first webhook of the step before it was answered. The caller holds f.mu.
-func (f *Fake) stepsLocked(s *session, genuine Delivery) [][]*job {
+func (f *Fake) stepsLocked(s *session, genuine Delivery) [][]*webhooks.Job[Delivery] {
 	b := f.behaviourLocked().normal()
-	var steps [][]*job
+	var steps [][]*webhooks.Job[Delivery]
 	for _, c := range b.Hostile {
 		var other *session
 		if c.usesOther() {
-			if f.hooks.last.id == "" || f.hooks.last.id == s.id {
+			if f.lastGenuine == "" || f.lastGenuine == s.id {
 				continue // nothing to replay yet
 			}
-			if other = f.sessions.byID[f.hooks.last.id]; other == nil {
+			if other = f.sessions.byID[f.lastGenuine]; other == nil {
 				continue // forgotten since
 			}
 		}
@@ -191,19 +177,17 @@ func (f *Fake) stepsLocked(s *session, genuine Delivery) [][]*job {
 			continue
 		}
 		d.URL = genuine.URL
-		j := f.newJob(d, 1)
-		j.pad = pad
-		steps = append(steps, []*job{j})
+		steps = append(steps, []*webhooks.Job[Delivery]{f.jobLocked(d, pad, 1)})
 	}
-	copies := func(d Delivery, delay time.Duration) []*job {
-		jobs := make([]*job, b.Copies)
+	copies := func(d Delivery, delay time.Duration) []*webhooks.Job[Delivery] {
+		jobs := make([]*webhooks.Job[Delivery], b.Copies)
 		for i := range jobs {
 			copied := d
 			if i > 0 && d.Case == CaseGenuine {
 				copied.Case = CaseDuplicate
 			}
-			jobs[i] = f.newJob(copied, f.cfg.attempts)
-			jobs[i].offset = delay + time.Duration(i)*b.Spacing
+			jobs[i] = f.jobLocked(copied, 0, f.cfg.attempts)
+			jobs[i].Offset = delay + time.Duration(i)*b.Spacing
 		}
 		return jobs
 	}

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -19,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/contracttest"
+	"github.com/lakipay/checkout-go/internal/benchpair"
 	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/specfile"
 )
@@ -84,8 +84,8 @@ func benchRequest() *http.Request {
 // with the same round trip through the plain transport, against a server that answers a fixed
 // body ("stub", the worst case for the ratio: the server does no work) and against the fake
 // LakiPay (how this module's tests use the transport). The paired sub-benchmarks run both
-// transports in every iteration, taking turns at going first, and report both and their
-// ratio, so that load from other processes hits both sides alike.
+// transports in every iteration (benchpair) and report both and their ratio,
+// validated/unvalidated, so that load from other processes hits both sides alike.
 func BenchmarkRoundTrip(b *testing.B) {
 	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -131,26 +131,9 @@ func BenchmarkRoundTrip(b *testing.B) {
 		}
 	})
 	paired := func(b *testing.B, url string) {
-		var plainTime, validatedTime time.Duration
-		timed := func(client *http.Client) time.Duration {
-			start := time.Now()
-			roundTrip(b, client, url)
-			return time.Since(start)
-		}
-		odd := false // the two take turns at going first
-		for b.Loop() {
-			if odd {
-				validatedTime += timed(validated)
-				plainTime += timed(plain)
-			} else {
-				plainTime += timed(plain)
-				validatedTime += timed(validated)
-			}
-			odd = !odd
-		}
-		b.ReportMetric(float64(plainTime.Nanoseconds())/float64(b.N), "unvalidated-ns/op")
-		b.ReportMetric(float64(validatedTime.Nanoseconds())/float64(b.N), "validated-ns/op")
-		b.ReportMetric(float64(validatedTime)/float64(plainTime), "ratio")
+		benchpair.Run(b,
+			benchpair.Contender{Name: "unvalidated", Run: func() error { roundTrip(b, plain, url); return nil }},
+			benchpair.Contender{Name: "validated", Run: func() error { roundTrip(b, validated, url); return nil }})
 	}
 	b.Run("stub/paired", func(b *testing.B) { paired(b, stub.URL+"/api/v2") })
 	b.Run("fake/paired", func(b *testing.B) { paired(b, fake.URL()) })

@@ -155,3 +155,10 @@ func orNone(items []string) string {
 	}
 	return strings.Join(items, " ")
 }
+
+// Coverage returns a snapshot of what the fake has exercised so far.
+func (f *Fake) Coverage() *Coverage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cov.clone()
+}

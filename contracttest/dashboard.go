@@ -1,11 +1,8 @@
 package contracttest
 
 import (
-	"crypto/sha256"
 	_ "embed" // the dashboard's page, script and style sheet
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,24 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// The dashboard's files, served as they are (no build step, no framework).
-var (
-	//go:embed dashboard/index.html
-	dashboardHTML string
-	//go:embed dashboard/app.js
-	dashboardJS string
-	//go:embed dashboard/style.css
-	dashboardCSS string
+	"github.com/lakipay/checkout-go/internal/fake/dashboard"
+	"github.com/lakipay/checkout-go/internal/fake/route"
 )
-
-// dashboardPath is where the fake serves its dashboard (also at /_mock/).
-const dashboardPath = "/_mock/dashboard"
 
 // The bounds of the dashboard's JSON answers.
 const (
@@ -43,11 +29,6 @@ const (
 	maxSnapshotSessions = 500
 )
 
-// dashboardCSP is the Content-Security-Policy of the dashboard and its JSON: scripts and
-// styles from the fake's own origin only, never inline; nothing else loaded, no framing.
-const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
 // ReportDirEnv names the directory where a [Server] whose test failed writes its report (a
 // snapshot of the dashboard); the default is [os.TempDir].
 const ReportDirEnv = "LAKIPAY_REPORT_DIR"
@@ -55,50 +36,21 @@ const ReportDirEnv = "LAKIPAY_REPORT_DIR"
 // DashboardURL returns the address of the fake's dashboard: its sessions, each one's
 // timeline (webhook deliveries with the receiver's answers, transaction detail calls) and
 // the coverage, following new events as they happen.
-func (s *Server) DashboardURL() string { return s.srv.URL + dashboardPath }
+func (s *Server) DashboardURL() string { return s.srv.URL + dashboard.Path }
 
 // dashboardRoutes registers the dashboard and the JSON it reads.
-func (f *Fake) dashboardRoutes(router *router) {
+func (f *Fake) dashboardRoutes(router *route.Router) {
 	rt := &controlRouter{router, f}
-	rt.handle("GET /_mock/", serveDashboard)
-	rt.handle("GET "+dashboardPath, serveDashboard)
-	rt.handle("GET "+dashboardPath+"/{file}", f.serveDashboardFile)
+	rt.handle("GET /_mock/", dashboard.ServePage)
+	rt.handle("GET "+dashboard.Path, dashboard.ServePage)
+	rt.handle("GET "+dashboard.Path+"/{file}", func(w http.ResponseWriter, r *http.Request) {
+		if !dashboard.ServeFile(w, r.PathValue("file")) {
+			f.notFound(w, r)
+		}
+	})
 	rt.handle("GET /_mock/sessions", f.mockSessions)
 	rt.handle("GET /_mock/events", f.mockEvents)
 	rt.handle("GET /_mock/transactions/{id}/timeline", f.mockTimeline)
-}
-
-// dashboardHeaders sets the headers every answer of the dashboard carries: the policy that
-// keeps anything a merchant, shopper or receiver typed from running as code, and no
-// sniffing, framing, caching or referrer.
-func dashboardHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", dashboardCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	h.Set("Cache-Control", "no-store")
-}
-
-func serveDashboard(w http.ResponseWriter, _ *http.Request) {
-	dashboardHeaders(w)
-	writeBytes(w, http.StatusOK, http.Header{"Content-Type": []string{"text/html; charset=utf-8"}}, []byte(dashboardHTML))
-}
-
-func (f *Fake) serveDashboardFile(w http.ResponseWriter, r *http.Request) {
-	var body, contentType string
-	switch r.PathValue("file") {
-	case "app.js":
-		body, contentType = dashboardJS, "text/javascript; charset=utf-8"
-	case "style.css":
-		body, contentType = dashboardCSS, "text/css; charset=utf-8"
-	default:
-		f.notFound(w, r)
-		return
-	}
-	dashboardHeaders(w)
-	writeBytes(w, http.StatusOK, http.Header{"Content-Type": []string{contentType}}, []byte(body))
 }
 
 // sessionView is a session as the dashboard shows it.
@@ -260,7 +212,7 @@ func (f *Fake) eventsSinceLocked(since uint64, limit int) eventsPage {
 
 // mockSessions answers GET /_mock/sessions[?q=TEXT][&before=SEQ][&limit=N].
 func (f *Fake) mockSessions(w http.ResponseWriter, r *http.Request) {
-	dashboardHeaders(w)
+	dashboard.Headers(w)
 	query, err := checkQuery(r, "q", "before", "limit")
 	var (
 		before uint64
@@ -288,7 +240,7 @@ func (f *Fake) mockSessions(w http.ResponseWriter, r *http.Request) {
 
 // mockEvents answers GET /_mock/events[?since=VERSION][&limit=N].
 func (f *Fake) mockEvents(w http.ResponseWriter, r *http.Request) {
-	dashboardHeaders(w)
+	dashboard.Headers(w)
 	query, err := checkQuery(r, "since", "limit")
 	var (
 		since uint64
@@ -312,7 +264,7 @@ func (f *Fake) mockEvents(w http.ResponseWriter, r *http.Request) {
 
 // mockTimeline answers GET /_mock/transactions/{id}/timeline.
 func (f *Fake) mockTimeline(w http.ResponseWriter, r *http.Request) {
-	dashboardHeaders(w)
+	dashboard.Headers(w)
 	if _, err := checkQuery(r); err != nil {
 		mockError(w, err)
 		return
@@ -329,48 +281,6 @@ func (f *Fake) mockTimeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mockJSON(w, http.StatusOK, v)
-}
-
-// checkQuery returns r's query parameters, refusing one not in allowed or given twice.
-func checkQuery(r *http.Request, allowed ...string) (url.Values, error) {
-	query := r.URL.Query()
-	for name, values := range query {
-		if !slices.Contains(allowed, name) {
-			if len(allowed) == 0 {
-				return nil, fmt.Errorf("%w: unknown query parameter %q (none taken)", errMockInput, name)
-			}
-			return nil, fmt.Errorf("%w: unknown query parameter %q (%s)", errMockInput, name, strings.Join(allowed, ", "))
-		}
-		if len(values) > 1 {
-			return nil, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values))
-		}
-	}
-	return query, nil
-}
-
-// intParam reads the integer parameter name of query, def when absent, refusing one outside
-// lo..hi.
-func intParam(query url.Values, name string, def, lo, hi int) (int, error) {
-	if !query.Has(name) {
-		return def, nil
-	}
-	n, err := strconv.Atoi(query.Get(name))
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%w: %s %q is not an integer in %d..%d", errMockInput, name, query.Get(name), lo, hi)
-	}
-	return n, nil
-}
-
-// cursorParam reads the cursor parameter name of query (a seq or a version), 0 when absent.
-func cursorParam(query url.Values, name string) (uint64, error) {
-	if !query.Has(name) {
-		return 0, nil
-	}
-	n, err := strconv.ParseUint(query.Get(name), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not a non-negative integer", errMockInput, name, query.Get(name))
-	}
-	return n, nil
 }
 
 // snapshot is the data a self-contained dashboard shows in place of the live fake's.
@@ -404,51 +314,12 @@ func (f *Fake) writeSnapshot(w io.Writer, title string) error {
 	if err != nil {
 		return fmt.Errorf("contracttest: encode snapshot: %w", err)
 	}
-	out, err := snapshotPage(data)
+	out, err := dashboard.Snapshot(data)
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(out)
 	return err
-}
-
-// The tags of index.html that a snapshot replaces by what they load.
-const (
-	charsetTag    = `<meta charset="utf-8">`
-	stylesheetTag = `<link rel="stylesheet" href="dashboard/style.css">`
-	scriptTag     = `<script src="dashboard/app.js"></script>`
-)
-
-// snapshotPage returns index.html with its style sheet and script inlined, data (JSON, its
-// < > & escaped) in a non-executable block before the script, and a policy that lets exactly
-// the inlined style sheet and script run, by their hashes.
-func snapshotPage(data []byte) ([]byte, error) {
-	for _, tag := range []string{charsetTag, stylesheetTag, scriptTag} {
-		if strings.Count(dashboardHTML, tag) != 1 {
-			return nil, fmt.Errorf("contracttest: index.html holds %q %d times, want once", tag, strings.Count(dashboardHTML, tag))
-		}
-	}
-	lower := strings.ToLower(dashboardJS + dashboardCSS)
-	if strings.Contains(lower, "</script") || strings.Contains(lower, "</style") || strings.Contains(lower, "<!--") {
-		return nil, errors.New("contracttest: the dashboard's script or style sheet would end its inline element")
-	}
-	if strings.Contains(string(data), "<") {
-		return nil, errors.New("contracttest: the snapshot's data holds an unescaped <")
-	}
-	csp := "default-src 'none'; script-src '" + hashSource(dashboardJS) + "'; style-src '" + hashSource(dashboardCSS) +
-		"'; object-src 'none'; base-uri 'none'; form-action 'none'"
-	page := strings.NewReplacer(
-		charsetTag, charsetTag+"\n"+`<meta http-equiv="Content-Security-Policy" content="`+csp+`">`,
-		stylesheetTag, "<style>"+dashboardCSS+"</style>",
-		scriptTag, `<script id="snapshot" type="application/json">`+string(data)+"</script>\n<script>"+dashboardJS+"</script>",
-	).Replace(dashboardHTML)
-	return []byte(page), nil
-}
-
-// hashSource is the CSP source that allows an inline element whose text is text.
-func hashSource(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // reportIfFailed writes the dashboard's snapshot when t failed, and logs where: the one

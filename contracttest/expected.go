@@ -107,7 +107,7 @@ func (e *expectation) String() string {
 
 // matches reports whether v is the expected violation.
 func (e *expectation) matches(v contract.Violation) bool {
-	return v.Operation == string(e.op) && v.Rule == e.rule && v.Field() == e.field
+	return v.Operation == string(e.op) && v.Rule == e.rule && contract.Field(v) == e.field
 }
 
 // ExpectViolation says that the exchanges of the transport given this option will break rule

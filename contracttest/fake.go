@@ -4,243 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/internal/contract"
+	"github.com/lakipay/checkout-go/internal/fake/route"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
-
-// ServerOption configures [NewServer] and [NewFake]. An option with a bad argument makes
-// NewFake return an [*OptionError] (and NewServer fail the test).
-type ServerOption func(*fakeConfig) error
-
-// OptionError is the error of a [ServerOption] or a [ReceiverOption] given an argument it
-// refuses (or of an argument of [RunReceiverSuite]).
-type OptionError struct {
-	// Option is the option's name, such as "WithMaxSessions" (or the argument's, such as
-	// "receiverURL").
-	Option string
-	// Err says which rule the argument broke.
-	Err error
-}
-
-// Error names the option and the rule: "contracttest: WithMaxSessions: 0 not in 1..10000000".
-func (e *OptionError) Error() string { return "contracttest: " + e.Option + ": " + e.Err.Error() }
-
-// Unwrap returns the broken rule.
-func (e *OptionError) Unwrap() error { return e.Err }
-
-func optionError(option, format string, args ...any) error {
-	return &OptionError{Option: option, Err: fmt.Errorf(format, args...)}
-}
-
-type fakeConfig struct {
-	seed int64
-	// apiKey is the SHA-256 of the pinned key (nil: any well-formed key): the fake never
-	// holds the secret itself, so no dump of it can show one.
-	apiKey         []byte
-	signingKey     *rsa.PrivateKey
-	logger         *slog.Logger
-	attempts       int
-	retryBase      time.Duration
-	onViolation    func(Violation)
-	maxSessions    int
-	maxDeliveries  int
-	webhookWorkers int
-	webhookQueue   int
-	webhookTimeout time.Duration
-	server         ServerLimits
-	behaviour      DeliveryBehaviour
-	sessionTTL     time.Duration
-}
-
-// Webhook retry defaults: 5 attempts, 200ms, 400ms, 800ms, 1.6s apart.
-const (
-	defaultAttempts  = 5
-	defaultRetryBase = 200 * time.Millisecond
-	maxRetryWait     = 30 * time.Second
-	maxAttempts      = 20
-	maxBodyBytes     = 1 << 20
-)
-
-// The default limits of a fake: enough for a long CI day of checkouts and webhooks, small
-// enough that a fake left running holds at most about 150 MB of live data (see the package
-// documentation).
-const (
-	// DefaultMaxSessions is how many checkout sessions a fake stores ([WithMaxSessions]).
-	DefaultMaxSessions = 100_000
-	// DefaultMaxDeliveries is how many webhook deliveries a fake records ([WithMaxDeliveries]).
-	DefaultMaxDeliveries = 10_000
-	// DefaultWebhookWorkers is how many webhook attempts run at once ([WithWebhookWorkers]).
-	DefaultWebhookWorkers = 32
-	// DefaultWebhookQueue is how many webhooks may be pending at once ([WithWebhookQueue]).
-	DefaultWebhookQueue = 10_000
-	// DefaultWebhookTimeout bounds one webhook attempt ([WithWebhookTimeout]).
-	DefaultWebhookTimeout = 5 * time.Second
-)
-
-// The largest values the limit options take.
-const (
-	maxMaxSessions    = 10_000_000
-	maxMaxDeliveries  = 1_000_000
-	maxWebhookWorkers = 1024
-	maxWebhookQueue   = 1_000_000
-	maxWebhookTimeout = 2 * time.Minute
-)
-
-// WithSeed makes transaction ids and checkout tokens deterministic from seed (default 1): the
-// same seed and the same order of checkouts (and resets) give the same ids. A reset does not
-// start the ids again: one fake never hands out an id twice.
-func WithSeed(seed int64) ServerOption {
-	return func(c *fakeConfig) error { c.seed = seed; return nil }
-}
-
-// WithAPIKey pins the one X-API-Key the fake accepts (any other answers 401); without it any
-// well-formed PUBLICKEY:SECRETKEY passes.
-func WithAPIKey(key string) ServerOption {
-	return func(c *fakeConfig) error {
-		if err := contract.CheckAPIKey(key); err != nil {
-			return &OptionError{Option: "WithAPIKey", Err: err}
-		}
-		sum := sha256.Sum256([]byte(key))
-		c.apiKey = sum[:]
-		return nil
-	}
-}
-
-// WithSigningKey sets the RSA key (at least 2048 bits) webhooks are signed with; the default
-// is a fresh 2048-bit key per fake.
-func WithSigningKey(k *rsa.PrivateKey) ServerOption {
-	return func(c *fakeConfig) error {
-		if k == nil {
-			return optionError("WithSigningKey", "nil key")
-		}
-		if k.N.BitLen() < webhook.MinKeyBits {
-			return optionError("WithSigningKey", "%d-bit key, want at least %d", k.N.BitLen(), webhook.MinKeyBits)
-		}
-		c.signingKey = k
-		return nil
-	}
-}
-
-// WithLogger sets where the fake logs what it does (requests, state changes, deliveries,
-// violations of its own responses); the default discards. API keys are never logged.
-func WithLogger(l *slog.Logger) ServerOption {
-	return func(c *fakeConfig) error {
-		if l == nil {
-			return optionError("WithLogger", "nil logger")
-		}
-		c.logger = l
-		return nil
-	}
-}
-
-// WithWebhookRetry bounds webhook delivery to attempts tries (1 to 20), waiting base, 2*base,
-// 4*base ... (capped at 30s) between them. The default is 5 attempts from 200ms.
-func WithWebhookRetry(attempts int, base time.Duration) ServerOption {
-	return func(c *fakeConfig) error {
-		if attempts < 1 || attempts > maxAttempts {
-			return optionError("WithWebhookRetry", "attempts %d not in 1..%d", attempts, maxAttempts)
-		}
-		if base < 0 {
-			return optionError("WithWebhookRetry", "negative base %s", base)
-		}
-		c.attempts, c.retryBase = attempts, base
-		return nil
-	}
-}
-
-// WithMaxSessions bounds the checkout sessions the fake stores (1 to 10,000,000; default
-// [DefaultMaxSessions]). A checkout beyond the cap makes the fake forget the session that
-// became final longest ago (or, when none is final, the oldest open one); a forgotten
-// session's reference stays refused (see the package documentation).
-func WithMaxSessions(n int) ServerOption {
-	return func(c *fakeConfig) error {
-		if n < 1 || n > maxMaxSessions {
-			return optionError("WithMaxSessions", "%d not in 1..%d", n, maxMaxSessions)
-		}
-		c.maxSessions = n
-		return nil
-	}
-}
-
-// WithMaxDeliveries bounds the webhook deliveries the fake records for [Fake.Deliveries] and
-// GET /_mock/deliveries (1 to 1,000,000; default [DefaultMaxDeliveries]): beyond it the
-// oldest record is forgotten.
-func WithMaxDeliveries(n int) ServerOption {
-	return func(c *fakeConfig) error {
-		if n < 1 || n > maxMaxDeliveries {
-			return optionError("WithMaxDeliveries", "%d not in 1..%d", n, maxMaxDeliveries)
-		}
-		c.maxDeliveries = n
-		return nil
-	}
-}
-
-// WithWebhookWorkers sets how many webhook attempts run at once (1 to 1024; default
-// [DefaultWebhookWorkers]), which also bounds the connections to receivers.
-func WithWebhookWorkers(n int) ServerOption {
-	return func(c *fakeConfig) error {
-		if n < 1 || n > maxWebhookWorkers {
-			return optionError("WithWebhookWorkers", "%d not in 1..%d", n, maxWebhookWorkers)
-		}
-		c.webhookWorkers = n
-		return nil
-	}
-}
-
-// WithWebhookQueue bounds the webhooks pending at once, waiting for a worker or for their
-// next attempt (1 to 1,000,000; default [DefaultWebhookQueue]). A webhook beyond it is not
-// sent: it is recorded as a [Delivery] with Dropped set and the reason in Err.
-func WithWebhookQueue(n int) ServerOption {
-	return func(c *fakeConfig) error {
-		if n < 1 || n > maxWebhookQueue {
-			return optionError("WithWebhookQueue", "%d not in 1..%d", n, maxWebhookQueue)
-		}
-		c.webhookQueue = n
-		return nil
-	}
-}
-
-// WithWebhookTimeout bounds one webhook attempt, from dialling the receiver to reading its
-// answer (more than 0, at most 2m; default [DefaultWebhookTimeout]). An attempt that runs out
-// of time is a failed attempt, retried like any other.
-func WithWebhookTimeout(d time.Duration) ServerOption {
-	return func(c *fakeConfig) error {
-		if err := checkWebhookTimeout("WithWebhookTimeout", d); err != nil {
-			return err
-		}
-		c.webhookTimeout = d
-		return nil
-	}
-}
-
-// checkWebhookTimeout refuses a bound of one webhook attempt out of (0, 2m], as option's
-// error: the fake's attempts and the receiver suite's deliveries share the range.
-func checkWebhookTimeout(option string, d time.Duration) error {
-	if d <= 0 || d > maxWebhookTimeout {
-		return optionError(option, "%s not in (0s, %s]", d, maxWebhookTimeout)
-	}
-	return nil
-}
-
-// WithViolationHook receives every violation of the spec by something the fake itself
-// produced: an API response (not a scripted one) or a webhook body. Each is a bug in the fake.
-// [NewServer] installs a hook that fails the test.
-func WithViolationHook(fn func(Violation)) ServerOption {
-	return func(c *fakeConfig) error { c.onViolation = fn; return nil }
-}
 
 // Errors of the fake's scripting methods (and of the /_mock/ endpoints, as their messages).
 var (
@@ -271,7 +47,7 @@ type Fake struct {
 	keyErr   error
 
 	now    func() time.Time
-	router *router
+	router *route.Router
 	// token is the secret the fake marks its deliberately broken answers with (see
 	// markHeader).
 	token string
@@ -283,36 +59,22 @@ type Fake struct {
 	requests   map[string]int // operation → requests that reached the fake
 	latency    time.Duration
 	deliveries *deliveryLog
-	history    *history // what happened to each session, for the dashboard
-	hooks      dispatcher
-	cov        *Coverage
-	changed    chan struct{}   // closed and replaced on every change of deliveries or pending
-	ctx        context.Context // cancelled by Reset and Close: stops pending deliveries
-	cancel     context.CancelFunc
-	generation int // bumped by Reset: deliveries of an older generation record nothing
+	history    *history                  // what happened to each session, for the dashboard
+	queue      *webhooks.Queue[Delivery] // delivers the webhooks
+	behaviour  *DeliveryBehaviour        // set by SetDeliveryBehaviour; nil: the configured one
+	// lastGenuine is the transaction of the latest genuine webhook queued, whose webhook a
+	// fake-wide CaseReplayed replays to the next transaction's receiver.
+	lastGenuine string
+	cov         *Coverage
+	changed     chan struct{}   // closed and replaced on every change of deliveries or pending
+	ctx         context.Context // cancelled by Reset and Close: stops pending deliveries
+	cancel      context.CancelFunc
 	// expiry runs expireDue at expiryDue, when the oldest open session's time is up (nil: no
 	// session is open).
 	expiry    *time.Timer
 	expiryDue time.Time
 	wg        sync.WaitGroup
 	closed    bool
-}
-
-// session is one checkout session and its transaction.
-type session struct {
-	id, token string
-	req       client.CheckoutRequest
-	status    client.TransactionStatus
-	medium    client.Medium // "" until the shopper chose one
-	created   time.Time
-	updated   time.Time
-	expires   time.Time // when an INITIATED session expires (monotonic: immune to f.now)
-	decline   bool
-	muted     bool // its status changes send no webhook of their own (MuteWebhooks)
-	history   txHistory
-	scripted  scripted
-	// prev and next link the session into its store's list of open or of final sessions.
-	prev, next *session
 }
 
 // NewFake returns a fake LakiPay. Serve it on any listener (with [ServerLimits.Apply] on the
@@ -348,6 +110,7 @@ func NewFake(opts ...ServerOption) (*Fake, error) {
 		token:    newMarkToken(),
 	}
 	f.router = f.routes()
+	f.queue = f.newQueue()
 	// Seeded once: a reset keeps the sequence going, so that one running fake never hands
 	// out an id or a checkout token twice.
 	seed := uint64(cfg.seed)                                       //nolint:gosec // any bit pattern is a fine seed
@@ -407,10 +170,10 @@ func (f *Fake) resetLocked() {
 	f.latency = 0
 	f.deliveries = newDeliveryLog(f.cfg.maxDeliveries)
 	f.history.resetLocked()
-	f.hooks.resetLocked()
-	f.generation++
-	f.cov = newCoverage()
 	f.ctx, f.cancel = context.WithCancel(context.Background())
+	f.queue.ResetLocked(f.ctx)
+	f.behaviour, f.lastGenuine = nil, ""
+	f.cov = newCoverage()
 	f.notifyLocked()
 }
 
@@ -443,275 +206,6 @@ func (f *Fake) PublicKeyPEM() []byte {
 	return append([]byte(nil), f.pem...)
 }
 
-// Pay completes session id as paid with medium, as a shopper would on the hosted page: the
-// status becomes SUCCESS and a webhook goes to the callback_url.
-func (f *Fake) Pay(id string, medium client.Medium) error {
-	_, err := f.complete(id, medium, client.TransactionStatusSUCCESS)
-	return err
-}
-
-// Fail completes session id as failed at the provider for medium: the status becomes FAILED
-// and a webhook goes to the callback_url.
-func (f *Fake) Fail(id string, medium client.Medium) error {
-	_, err := f.complete(id, medium, client.TransactionStatusFAILED)
-	return err
-}
-
-// Cancel cancels session id, as a shopper would on the hosted page: the status becomes
-// CANCELLED and a webhook goes to the callback_url.
-func (f *Fake) Cancel(id string) error {
-	_, err := f.complete(id, "", client.TransactionStatusCANCELLED)
-	return err
-}
-
-// SetStatus scripts what LakiPay may send before openapi.yaml knows it: transaction id takes
-// status (any upper-case word, such as REFUNDED) and, unless medium is "", medium (any
-// upper-case word, such as AWASH, offered by the session or not), and a webhook goes to the
-// callback_url, signed. Transaction detail shows both from then on. It is how a test checks
-// that its code carries a status or a medium it does not know (Valid false) through, as
-// package client does.
-//
-// A value openapi.yaml does not know is sent on purpose, so the fake's self-check lets exactly
-// that value pass, while a [Transport] (and live mode) still reports it as a deviation from
-// the spec. A status the spec does not know leaves the fake unable to tell whether the
-// transaction is final: it takes no other change but another SetStatus. A session that is
-// final takes only a status the spec does not know (LakiPay's known statuses never leave a
-// final one): anything else is [ErrFinal]. A status or medium that is not an upper-case word
-// is [ErrScript].
-func (f *Fake) SetStatus(id string, status client.TransactionStatus, medium client.Medium) error {
-	_, err := f.setStatus(id, status, medium)
-	return err
-}
-
-// upperWord is what SetStatus takes as a status or medium: an upper-case word.
-var upperWord = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
-
-// setStatus is SetStatus, returning the transaction as it is afterwards.
-func (f *Fake) setStatus(id string, status client.TransactionStatus, medium client.Medium) (client.Transaction, error) {
-	if !upperWord.MatchString(string(status)) {
-		return client.Transaction{}, fmt.Errorf("%w: status %q is not an upper-case word such as REFUNDED", ErrScript, status)
-	}
-	if medium != "" && !upperWord.MatchString(string(medium)) {
-		return client.Transaction{}, fmt.Errorf("%w: medium %q is not an upper-case word such as AWASH", ErrScript, medium)
-	}
-	return f.change(id, func(s *session) error {
-		wasFinal := s.final()
-		if wasFinal && status.Valid() {
-			return fmt.Errorf("%w (%s): only a status openapi.yaml does not know may follow", ErrFinal, s.status)
-		}
-		f.setStatusLocked(s, status, medium)
-		if !wasFinal && s.final() {
-			f.sessions.finished(s)
-		}
-		f.startWebhookLocked(s)
-		return nil
-	})
-}
-
-// setStatusLocked gives s status and, unless it is "", medium, noting the values openapi.yaml
-// does not know as scripted; the caller holds f.mu.
-func (f *Fake) setStatusLocked(s *session, status client.TransactionStatus, medium client.Medium) {
-	s.status, s.scripted.status = status, ""
-	if !status.Valid() {
-		s.scripted.status = string(status)
-	}
-	if medium != "" {
-		s.medium, s.scripted.medium = medium, ""
-		if !medium.Valid() {
-			s.scripted.medium = string(medium)
-		}
-		f.cov.enum("Medium", string(medium))
-	}
-	s.updated = f.now().UTC()
-	f.cov.enum("TransactionStatus", string(status))
-	f.log.Info("lakipay fake: transaction status scripted", "transaction_id", s.id, "status", status, "medium", medium)
-}
-
-// scripted are the values [Fake.SetStatus] gave a session that openapi.yaml does not know.
-type scripted struct{ status, medium string }
-
-// deliberate reports whether v is the fake's own answer or webhook carrying one of the values
-// a test scripted on purpose: an enum violation of a status or medium field, with exactly the
-// scripted value.
-func (sc scripted) deliberate(v contract.Violation) bool {
-	if v.Rule != contract.RuleEnum {
-		return false
-	}
-	var want string
-	switch v.Pointer[strings.LastIndexByte(v.Pointer, '/')+1:] {
-	case "status":
-		want = sc.status
-	case "medium":
-		want = sc.medium
-	}
-	return want != "" && v.Value == strconv.Quote(want)
-}
-
-// final reports whether s takes no other change from a shopper or a test: its status is final,
-// or one openapi.yaml does not know (whose meaning the fake cannot tell).
-func (s *session) final() bool { return !s.status.Valid() || s.status.IsFinal() }
-
-// MuteWebhooks makes session id's status changes send no webhook of their own from now on
-// (no genuine webhook, copy, earlier status or hostile delivery of the [DeliveryBehaviour]):
-// only [Fake.Deliver] sends its webhooks; unlike [Fake.HoldWebhooks], nothing is kept to be
-// released. The receiver suite mutes the sessions a merchant's
-// [SessionOpener] made, whose callback_url is the receiver, so that every delivery the
-// receiver gets is the one a case sends, when it sends it.
-func (f *Fake) MuteWebhooks(id string) error {
-	_, err := f.muteWebhooks(id)
-	return err
-}
-
-// muteWebhooks is MuteWebhooks, returning the transaction.
-func (f *Fake) muteWebhooks(id string) (client.Transaction, error) {
-	return f.change(id, func(s *session) error {
-		s.muted = true
-		return nil
-	})
-}
-
-// Decline scripts a provider failure on the hosted page: the next payment the shopper makes
-// there for session id fails (FAILED, redirect to redirects.failed) instead of succeeding.
-func (f *Fake) Decline(id string) error {
-	_, err := f.decline(id)
-	return err
-}
-
-// decline is Decline, returning the transaction as it is afterwards.
-func (f *Fake) decline(id string) (client.Transaction, error) {
-	return f.change(id, func(s *session) error {
-		if s.final() {
-			return fmt.Errorf("%w (%s)", ErrFinal, s.status)
-		}
-		s.decline = true
-		return nil
-	})
-}
-
-// complete moves a session to a final status and starts its webhook; it returns the
-// transaction as it is afterwards.
-func (f *Fake) complete(id string, medium client.Medium, status client.TransactionStatus) (client.Transaction, error) {
-	return f.change(id, func(s *session) error { return f.completeLocked(s, medium, status) })
-}
-
-// change applies fn to session id under f.mu and returns the transaction as it is afterwards
-// (read under the same lock: the session may be forgotten right after). It waits for the
-// signing key first, outside f.mu, since fn may start a webhook: other calls are not held up.
-func (f *Fake) change(id string, fn func(*session) error) (client.Transaction, error) {
-	_, _ = f.signingKey()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions.byID[id]
-	if !ok {
-		return client.Transaction{}, fmt.Errorf("%w %q", ErrUnknownTransaction, id)
-	}
-	if err := fn(s); err != nil {
-		return client.Transaction{}, err
-	}
-	return transactionOf(s), nil
-}
-
-// completeLocked moves s to a final status, paid with medium ("" for none); the caller holds
-// f.mu.
-func (f *Fake) completeLocked(s *session, medium client.Medium, status client.TransactionStatus) error {
-	if s.final() {
-		return fmt.Errorf("%w (%s)", ErrFinal, s.status)
-	}
-	if medium != "" && !offers(s, medium) {
-		return fmt.Errorf("%w: %q (offered: %s)", ErrMediumNotOffered, medium, mediumList(s))
-	}
-	s.status = status
-	if medium != "" {
-		s.medium = medium
-		f.cov.enum("Medium", string(medium))
-	}
-	s.updated = f.now().UTC()
-	f.sessions.finished(s)
-	f.cov.enum("TransactionStatus", string(status))
-	f.log.Info("lakipay fake: transaction changed", "transaction_id", s.id, "status", status)
-	f.noteStatusLocked(s)
-	f.startWebhookLocked(s)
-	return nil
-}
-
-func offers(s *session, m client.Medium) bool {
-	for _, o := range s.req.SupportedMediums {
-		if o == m {
-			return true
-		}
-	}
-	return false
-}
-
-func mediumList(s *session) string { return joinNames(s.req.SupportedMediums) }
-
-// joinNames lists enum values for a message: "MPESA, CBE".
-func joinNames[T ~string](values []T) string {
-	names := make([]string, len(values))
-	for i, v := range values {
-		names[i] = string(v)
-	}
-	return strings.Join(names, ", ")
-}
-
-// SetLatency delays every API answer by d (0 turns it off); a request whose context ends
-// first gets no answer. The fake extends the server's read and write deadlines of a delayed
-// request by d, so a latency longer than [ServerLimits] still gets its answer.
-func (f *Fake) SetLatency(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.latency = max(d, 0)
-}
-
-// Deliveries returns the recorded webhook deliveries, oldest first: every attempt and every
-// dropped webhook, at most the last [WithMaxDeliveries] of them. It is never nil.
-func (f *Fake) Deliveries() []Delivery {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.deliveries.list("", f.cfg.maxDeliveries)
-}
-
-// WaitForDeliveries waits until at least n webhook deliveries (attempts that ended, and
-// dropped webhooks) have been recorded since the fake started or was last reset, and returns
-// the recorded ones as [Fake.Deliveries] does; it returns ctx's error (and the deliveries so
-// far) when ctx ends first.
-func (f *Fake) WaitForDeliveries(ctx context.Context, n int) ([]Delivery, error) {
-	for {
-		f.mu.Lock()
-		if f.deliveries.total >= n {
-			out := f.deliveries.list("", f.cfg.maxDeliveries)
-			f.mu.Unlock()
-			return out, nil
-		}
-		changed := f.changed
-		f.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return f.Deliveries(), fmt.Errorf("contracttest: waiting for %d webhook deliveries: %w", n, ctx.Err())
-		case <-changed:
-		}
-	}
-}
-
-// WaitIdle waits until no webhook delivery is pending (every one succeeded, used up its
-// attempts or was dropped) but those [Fake.HoldWebhooks] holds back, or ctx ends.
-func (f *Fake) WaitIdle(ctx context.Context) error {
-	for {
-		f.mu.Lock()
-		if f.hooks.pending == f.hooks.heldCount {
-			f.mu.Unlock()
-			return nil
-		}
-		changed := f.changed
-		f.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("contracttest: waiting for pending webhooks: %w", ctx.Err())
-		case <-changed:
-		}
-	}
-}
-
 // Reset forgets every session, used reference, script, fault, latency, delivery, request
 // count, hold and the coverage, and stops pending webhooks (held ones included). The signing key, the limits and the
 // [WithDeliveryBehaviour] stay (one set by [Fake.SetDeliveryBehaviour] is forgotten), and so
@@ -733,15 +227,12 @@ func (f *Fake) Close() error {
 		markTokens.Delete(f.token)
 		f.stopExpiryLocked()
 		f.cancel()
-		f.hooks.closeLocked()
+		f.queue.CloseLocked()
 		f.notifyLocked()
 	}
-	client := f.hooks.client
 	f.mu.Unlock()
 	f.wg.Wait()
-	if client != nil {
-		client.CloseIdleConnections()
-	}
+	f.queue.Wait()
 	return nil
 }
 
@@ -754,11 +245,4 @@ func (f *Fake) newIDLocked(prefix string, bytes int) string {
 		fmt.Fprintf(&b, "%016x", f.rng.Uint64())
 	}
 	return b.String()[:len(prefix)+2*bytes]
-}
-
-// Coverage returns a snapshot of what the fake has exercised so far.
-func (f *Fake) Coverage() *Coverage {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.cov.clone()
 }

@@ -1,12 +1,10 @@
 package contracttest
 
 import (
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The bounds of a fake's recorded history (see "Dashboard" in the package documentation).
@@ -17,8 +15,6 @@ const (
 	// maxEventsPerTransaction is how many events one transaction keeps; its later events are
 	// counted, not kept, so that one chatty transaction cannot push the others out.
 	maxEventsPerTransaction = 200
-	// answerLimit is how much of a receiver's answer body a [Delivery] keeps, as text.
-	answerLimit = 1 << 10
 )
 
 // eventKind says what an event of a transaction's timeline is.
@@ -270,27 +266,6 @@ func (f *Fake) noteScriptedDetail(op string, r *http.Request, sc script) {
 	if s := f.sessions.byID[r.PathValue("id")]; s != nil {
 		f.noteLocked(s, e)
 	}
-}
-
-// readAnswer reads a receiver's answer body, at most maxReceiverBody bytes, and returns its
-// start as text (at most answerLimit bytes, cut at a character boundary, invalid UTF-8
-// replaced) and how many bytes it read.
-func readAnswer(body io.Reader) (string, int) {
-	head := make([]byte, answerLimit+utf8.UTFMax) // whole the character the limit may cut
-	n, _ := io.ReadFull(body, head)
-	rest, _ := io.Copy(io.Discard, io.LimitReader(body, maxReceiverBody-int64(n)))
-	return strings.ToValidUTF8(prefix(string(head[:n]), answerLimit), "\uFFFD"), n + int(rest)
-}
-
-// prefix returns the longest start of text of at most n bytes that cuts no character.
-func prefix(text string, n int) string {
-	if len(text) <= n {
-		return text
-	}
-	for n > 0 && !utf8.RuneStart(text[n]) {
-		n--
-	}
-	return text[:n]
 }
 
 // mediumOf is the medium s was paid or failed with ("" when none was chosen).

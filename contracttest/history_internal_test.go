@@ -1,17 +1,16 @@
 package contracttest
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 )
 
@@ -65,7 +64,7 @@ func TestHistoryDefaultBounds(t *testing.T) {
 	h := newHistory()
 	assert.Equal(t, 10_000, h.maxEvents)
 	assert.Equal(t, 200, h.maxPerTx)
-	assert.Equal(t, 1024, answerLimit)
+	assert.Equal(t, 1024, webhooks.AnswerLimit)
 
 	// The global cap, at its real size: the ring never grows past it.
 	f := newTestFake(t)
@@ -210,35 +209,6 @@ func TestHistoryResetKeepsCursorsMoving(t *testing.T) {
 	require.Len(t, feed.Events, 2)
 	assert.Equal(t, eventReset, feed.Events[0].Kind)
 	assert.Equal(t, eventCreated, feed.Events[1].Kind)
-}
-
-// TestReadAnswer keeps at most 1 KiB of a receiver's answer, as valid UTF-8 cut at a
-// character boundary, and reads at most 64 KiB of it.
-func TestReadAnswer(t *testing.T) {
-	euro := "€" // three bytes
-	straddling := strings.Repeat("a", answerLimit-1) + euro + "tail"
-	for _, tc := range []struct {
-		name     string
-		body     string
-		want     string
-		wantSize int
-	}{
-		{"empty", "", "", 0},
-		{"short", "database is down", "database is down", 16},
-		{"exactly the limit", strings.Repeat("b", answerLimit), strings.Repeat("b", answerLimit), answerLimit},
-		{"a character across the limit is dropped whole", straddling, strings.Repeat("a", answerLimit-1), len(straddling)},
-		{"invalid UTF-8 is replaced", "ok\xff\xfe", "ok\uFFFD", 4},
-		{"a body cut inside a character", "ok\xe2\x82", "ok\uFFFD", 4},
-		{"read up to 64 KiB", strings.Repeat("c", 100<<10), strings.Repeat("c", answerLimit), maxReceiverBody},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, n := readAnswer(bytes.NewReader([]byte(tc.body)))
-			assert.Equal(t, tc.want, got)
-			assert.Equal(t, tc.wantSize, n)
-			assert.True(t, utf8.ValidString(got))
-			assert.LessOrEqual(t, len(got), answerLimit)
-		})
-	}
 }
 
 // TestNoteStatusRecordsTheMedium: the status event of a payment says which medium paid.

@@ -7,30 +7,9 @@ import (
 	"github.com/lakipay/checkout-go/client"
 )
 
-// A session's lifecycle: how long an INITIATED session stays payable, and what becomes of it
-// then (see openapi.yaml's createCheckout: LakiPay's sources are silent, this is the fake's
-// decision).
-
-// DefaultSessionTTL is how long a checkout session stays payable on a fake
-// ([WithSessionTTL]): long enough for a shopper to pay, short enough for a shop to bound a
-// seat or stock hold by it.
-const DefaultSessionTTL = 30 * time.Minute
-
-// maxSessionTTL is the longest [WithSessionTTL] takes.
-const maxSessionTTL = 30 * 24 * time.Hour
-
-// WithSessionTTL sets how long a session stays INITIATED and payable after its checkout was
-// created (more than 0, at most 30 days; default [DefaultSessionTTL]). Then the fake cancels
-// it as expired, as [Fake.Expire] does: CANCELLED, with its webhook.
-func WithSessionTTL(d time.Duration) ServerOption {
-	return func(c *fakeConfig) error {
-		if d <= 0 || d > maxSessionTTL {
-			return optionError("WithSessionTTL", "%s not in (0s, %s]", d, maxSessionTTL)
-		}
-		c.sessionTTL = d
-		return nil
-	}
-}
+// A session's lifecycle: how long an INITIATED session stays payable ([WithSessionTTL]), and
+// what becomes of it then (see openapi.yaml's createCheckout: LakiPay's sources are silent,
+// this is the fake's decision).
 
 // Expire makes session id expire now, as it does on its own [WithSessionTTL] after it was
 // created: the status becomes CANCELLED (no medium, as a shopper's cancel), a webhook goes to

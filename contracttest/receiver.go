@@ -225,6 +225,51 @@ type ReceiverCase struct {
 }
 
 // ReceiverCases returns the cases of the receiver suite, in the order they run.
+//
+// A correct receiver acknowledges (2xx) every genuine webhook, refuses every hostile body
+// (non-2xx, or the connection closed), and does what each genuine webhook asks exactly once:
+// a SUCCESS is paid once, a CANCELLED or FAILED released once and never paid; a PENDING, a
+// status it does not know, a forgery and another merchant's payment have no effect; a
+// duplicate, a status sent anew, a stale status or a replay no second one. Every delivery is
+// sent once (never retried) and its answer judged as it comes; a case's sessions are A and
+// B, in the order of their amounts; the [Effects] are read right after the answers (waiting
+// up to [WithEffectTimeout] for an expected one) and once more after the last case. The
+// cases, with what a correct receiver answers to each delivery (its effects right after it in
+// parentheses), then its effects at the end:
+//
+//	genuine               2xx; paid 1
+//	duplicate             2xx (paid 1), 2xx; paid 1
+//	duplicate_concurrent  2xx, 2xx, 2xx; paid 1
+//	resent                2xx (paid 1), 2xx; paid 1
+//	stale                 2xx (paid 1), 2xx; paid 1
+//	final_late            2xx (nothing), 2xx; paid 1
+//	not_paid              2xx (A released 1, B nothing), 2xx; A released 1, B released 1
+//	unknown_status        2xx; nothing
+//	replayed              2xx (A paid 1, B nothing), any; A paid 1, B nothing
+//	forged_signature      non-2xx (nothing), 2xx; paid 1
+//	tampered_status       non-2xx (nothing), 2xx; released 1
+//	tampered_amount       non-2xx (nothing), 2xx; paid 1
+//	unsigned              non-2xx (nothing), 2xx; paid 1
+//	shifted_key           non-2xx (nothing), 2xx; paid 1
+//	shifted_value         non-2xx (nothing), 2xx; paid 1
+//	duplicate_key         non-2xx (nothing), 2xx; released 1
+//	oversized             non-2xx (nothing), 2xx; paid 1
+//	reused_transaction    2xx (A paid 1, B nothing), non-2xx (A paid 1, B nothing), 2xx; A paid 1, B paid 1
+//	reused_status         2xx (released 1), non-2xx; released 1
+//	reused_amount         2xx (paid 1), non-2xx; paid 1
+//	foreign_amount        any (A nothing, B nothing), 2xx; A paid 1, B nothing
+//	foreign_currency      any (A nothing, B nothing), 2xx; A paid 1, B nothing
+//	foreign_session       any (A nothing, B nothing), 2xx; A paid 1, B nothing
+//
+// Each hostile case first sends its forgery, for an unpaid transaction where it can, then the
+// genuine webhook: a receiver that notes a webhook as seen before verifying it drops the real
+// one. The reused cases send their forgery after the genuine body was accepted: a receiver
+// that trusts a signature it verified before accepts it. duplicate_concurrent sends its
+// copies at once: a receiver that checks and then acts without a lock may pass it by luck,
+// but one that fails it has that race. resent fails a receiver that de-duplicates on the
+// body's bytes; replayed (A's webhook again while B is open) takes any answer, but no second
+// effect on A and none on B. In the foreign cases B is a session the merchant never opened,
+// whose webhook names A's reference.
 func ReceiverCases() []ReceiverCase {
 	out := make([]ReceiverCase, len(suiteCases))
 	for i, c := range suiteCases {

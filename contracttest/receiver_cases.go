@@ -109,8 +109,10 @@ var (
 const unknownStatus client.TransactionStatus = "COMPLETED"
 
 func changeStep(tx int, to client.TransactionStatus) suiteStep { return suiteStep{change: to, tx: tx} }
-func payStep(tx int) suiteStep                                 { return changeStep(tx, client.TransactionStatusSUCCESS) }
-func cancelStep(tx int) suiteStep                              { return changeStep(tx, client.TransactionStatusCANCELLED) }
+
+func payStep(tx int) suiteStep { return changeStep(tx, client.TransactionStatusSUCCESS) }
+
+func cancelStep(tx int) suiteStep { return changeStep(tx, client.TransactionStatusCANCELLED) }
 
 func deliverStep(c DeliveryCase, answer answerRule, what string, effects ...Effects) suiteStep {
 	return suiteStep{deliver: c, answer: answer, what: what, effects: effects, copies: 1}

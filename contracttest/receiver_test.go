@@ -580,7 +580,8 @@ func TestReceiverSuiteRefusesBadInput(t *testing.T) {
 	assert.Contains(t, rec.fatal, `contracttest: CheckReceiver: contracttest: receiverURL: "/hook"`)
 }
 
-// TestReceiverCasesAreDocumented keeps the case table of doc.go equal to ReceiverCases.
+// TestReceiverCasesAreDocumented keeps the case table of ReceiverCases' documentation equal
+// to ReceiverCases.
 func TestReceiverCasesAreDocumented(t *testing.T) {
 	var want strings.Builder
 	names := map[string]bool{}
@@ -589,9 +590,9 @@ func TestReceiverCasesAreDocumented(t *testing.T) {
 		names[c.Name] = true
 		fmt.Fprintf(&want, "//\t%-21s %s\n", c.Name, c.Expected)
 	}
-	doc, err := os.ReadFile("doc.go")
+	doc, err := os.ReadFile("receiver.go")
 	require.NoError(t, err)
 	if !strings.Contains(string(doc), want.String()) {
-		t.Errorf("contracttest/doc.go's # Testing a webhook receiver table differs from ReceiverCases; it should read:\n%s", want.String())
+		t.Errorf("contracttest/receiver.go's table of ReceiverCases differs from ReceiverCases; it should read:\n%s", want.String())
 	}
 }

@@ -29,9 +29,6 @@ type Shopper struct {
 // client is copied and never follows redirects.
 func NewShopper(hc *http.Client) *Shopper { return &Shopper{hc: noRedirects(hc)} }
 
-// Shopper returns a shopper whose browser talks to this server.
-func (s *Server) Shopper() *Shopper { return NewShopper(s.srv.Client()) }
-
 // CheckoutPage is the hosted payment page as the shopper sees it.
 type CheckoutPage struct {
 	// URL is the page's address, the session's checkout_url.

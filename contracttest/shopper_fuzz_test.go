@@ -6,20 +6,21 @@ import (
 	"testing"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/fake/page"
 )
 
 // FuzzReadPage feeds the shopper's page reader any bytes: it never panics, and a page it
 // calls payable always has a form target and a medium to submit.
 func FuzzReadPage(f *testing.F) {
 	desc := "Tea & <b>cake</b>"
-	for _, d := range []pageData{
+	for _, d := range []page.Data{
 		{Title: "LakiPay checkout", Amount: "1000.50", Currency: "ETB", Description: desc, Reference: "R-1",
 			Mediums: []client.Medium{client.MediumMPESA, client.MediumCBE}, Action: "/checkout/abc"},
 		{Title: "LakiPay checkout", Amount: "1.00", Currency: "ETB", Reference: "R-2", Status: client.TransactionStatusSUCCESS, Final: true},
 		{Title: "Checkout not found", Message: "This checkout link is not valid."},
 	} {
 		var b bytes.Buffer
-		if err := pageTemplate.Execute(&b, d); err != nil {
+		if err := page.Write(&b, d); err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b.Bytes())

@@ -79,8 +79,8 @@ func TestSnippetExpectViolation(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the fake refuses it, as LakiPay would")
 }
 
-// TestSnippetHoldWebhooks runs the package documentation's late webhook: held while the
-// shopper comes back, then released and accepted.
+// TestSnippetHoldWebhooks runs a late webhook: held while the shopper comes back, then
+// released and accepted.
 func TestSnippetHoldWebhooks(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	c, err := client.New("pk_test_shop:sk_test_shop_secret", client.WithBaseURL(srv.URL()))
@@ -89,7 +89,6 @@ func TestSnippetHoldWebhooks(t *testing.T) {
 	session, err := c.CreateCheckout(ctx, snippetRequest(t))
 	require.NoError(t, err)
 	id := session.LakipayTransactionID
-	// snippet: contracttest-doc-hold
 	require.NoError(t, srv.HoldWebhooks(id))
 	back, err := srv.Shopper().Pay(ctx, session.CheckoutURL, client.MediumMPESA)
 	require.NoError(t, err)
@@ -98,6 +97,5 @@ func TestSnippetHoldWebhooks(t *testing.T) {
 	require.NoError(t, err)
 	_, err = srv.WaitForDelivery(ctx, id, client.TransactionStatusSUCCESS) // the merchant took it
 	require.NoError(t, err)
-	// end snippet
 	assert.Equal(t, "https://shop.example/ok", back)
 }

@@ -1,6 +1,11 @@
 package contracttest
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"time"
+
+	"github.com/lakipay/checkout-go/client"
+)
 
 // sessionStore holds a fake's checkout sessions, at most max of them, and remembers the
 // references of the sessions it forgot so that they stay refused. The caller holds f.mu.
@@ -141,3 +146,24 @@ func (d *digestSet) add(reference string) {
 	}
 	d.set[h] = struct{}{}
 }
+
+// session is one checkout session and its transaction.
+type session struct {
+	id, token string
+	req       client.CheckoutRequest
+	status    client.TransactionStatus
+	medium    client.Medium // "" until the shopper chose one
+	created   time.Time
+	updated   time.Time
+	expires   time.Time // when an INITIATED session expires (monotonic: immune to f.now)
+	decline   bool
+	muted     bool // its status changes send no webhook of their own (MuteWebhooks)
+	history   txHistory
+	scripted  scripted
+	// prev and next link the session into its store's list of open or of final sessions.
+	prev, next *session
+}
+
+// final reports whether s takes no other change from a shopper or a test: its status is final,
+// or one openapi.yaml does not know (whose meaning the fake cannot tell).
+func (s *session) final() bool { return !s.status.Valid() || s.status.IsFinal() }

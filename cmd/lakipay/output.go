@@ -131,7 +131,7 @@ func timeText(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// flagOf maps a checkout request field (as [spec.Violation.Field] names it) to the flag of
+// flagOf maps a checkout request field (as [client.Violation.Field] names it) to the flag of
 // `checkout create` that sets it.
 var flagOf = map[string]string{
 	"amount":            "--amount",

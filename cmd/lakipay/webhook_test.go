@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // webhookBody is the docs' example webhook, unsigned.
@@ -102,7 +102,7 @@ func TestWebhookVerify(t *testing.T) {
 	}
 
 	t.Run("the forgery of issue 10 is refused", func(t *testing.T) {
-		shift, err := webhooktest.NewShift(lakipay)
+		shift, err := forge.NewShift(lakipay, forge.ReportedShift)
 		require.NoError(t, err)
 		for name, body := range map[string]string{"shifted through an extra key": shift.ThroughKey,
 			"shifted through a value": shift.ThroughValue, "the genuine ambiguous original": shift.Original} {
@@ -117,10 +117,10 @@ func TestWebhookVerify(t *testing.T) {
 		}
 	})
 	t.Run("an amount signed in another exact form verifies", func(t *testing.T) {
-		sig, err := webhooktest.SignCanonical(lakipay, "amount=100.00&currency=ETB&event=DEPOSIT&medium=MPESA&reference=ORDER-12345"+
+		sig, err := forge.SignCanonical(lakipay, "amount=100.00&currency=ETB&event=DEPOSIT&medium=MPESA&reference=ORDER-12345"+
 			"&status=SUCCESS&timestamp=2024-01-15T10:30:00Z&transaction_id=TXN-123456789")
 		require.NoError(t, err)
-		body := webhooktest.WithSignature(strings.Replace(webhookBody, `"amount":100.00`, `"amount":100`, 1), sig)
+		body := forge.WithSignature(strings.Replace(webhookBody, `"amount":100.00`, `"amount":100`, 1), sig)
 		r := runCLI(t, nil, body, "webhook", "verify", "--public-key", pkix)
 		assert.Equal(t, exitOK, r.code, r.output())
 		assert.Contains(t, r.stdout, "Signature verified.")

@@ -9,8 +9,9 @@
 // [MinSecretLen] characters. Its errors say which rule was broken and never repeat the key.
 //
 // Parse is the SDK's rule for the keys it sends. The contract's own rule, which the fake
-// LakiPay and the validating transport judge a request's header by (spec.CheckAPIKey: a
-// colon, both halves non-empty, no whitespace), is looser: every key Parse accepts passes it.
+// LakiPay and the validating transport judge a request's header by (contract.CheckAPIKey,
+// through contract.ValidateRequest: a colon, both halves non-empty, no whitespace), is
+// looser: every key Parse accepts passes it.
 //
 // Decision: secrets shorter than [MinSecretLen] are refused. Real LakiPay secrets are long
 // random strings, and redaction replaces every occurrence of the secret in shown text: a

@@ -60,7 +60,7 @@ func TestTheSecretKeyNeverShows(t *testing.T) {
 		require.NotEmpty(t, vs)
 		assert.Equal(t, "security", vs[0].Rule)
 		for _, v := range vs {
-			secrettest.Absent(t, v.String()+v.Value+v.Reason, secret, "violation")
+			secrettest.Absent(t, contract.Format(v)+v.Value+v.Reason, secret, "violation")
 		}
 	}
 	assert.ErrorIs(t, contract.CheckAPIKey("pk:"+secret+" "), contract.ErrAPIKeyShape)
@@ -111,7 +111,7 @@ func TestReadableReasons(t *testing.T) {
 	_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(body), contract.Options{})
 	got := map[string]string{}
 	for _, v := range vs {
-		got[v.Field()+" "+v.Rule] = v.Reason
+		got[contract.Field(v)+" "+v.Rule] = v.Reason
 	}
 	want := map[string]string{
 		"amount maximum":                "must be at most 999999999999.99",
@@ -224,13 +224,13 @@ func TestResponsesAndParameters(t *testing.T) {
 	vs = contract.ValidateResponse("getTransaction", http.StatusTooManyRequests, long, []byte(`{"status":"ERROR"}`), contract.Options{})
 	require.Len(t, vs, 2, "a bad header does not hide the body: %v", vs)
 	assert.Equal(t, "header Retry-After", vs[0].In)
-	assert.Equal(t, "message", vs[1].Field())
+	assert.Equal(t, "message", contract.Field(vs[1]))
 	assert.Equal(t, "undeclared operation", contract.ValidateResponse("refund", 200, nil, nil, contract.Options{})[0].Rule)
 
 	assert.Empty(t, contract.ValidateParameter("getTransaction", "id", "TXN-1"))
 	vs = contract.ValidateParameter("getTransaction", "id", "")
 	require.Len(t, vs, 1)
-	assert.Equal(t, "path parameter id", vs[0].Field())
+	assert.Equal(t, "path parameter id", contract.Field(vs[0]))
 	assert.Equal(t, "must not be empty", vs[0].Reason)
 	assert.Equal(t, "openapi.yaml#/paths/~1payment~1transaction~1{id}/get/parameters/0/schema/minLength", vs[0].Location)
 	assert.NotEmpty(t, contract.ValidateParameter("getTransaction", "nope", "x"))
@@ -240,11 +240,11 @@ func TestResponsesAndParameters(t *testing.T) {
 func TestViolationRendering(t *testing.T) {
 	v := contract.Violation{Operation: "createCheckout", In: "request body", Pointer: "/redirects/success", Rule: "pattern",
 		Reason: "must be an absolute http or https URL", Value: `"/x"`, Location: "openapi.yaml#/components/schemas/AbsoluteURL/pattern"}
-	assert.Equal(t, "redirects.success", v.Field())
-	assert.Equal(t, `createCheckout: request body /redirects/success: pattern: must be an absolute http or https URL (got "/x"; rule at openapi.yaml#/components/schemas/AbsoluteURL/pattern)`, v.String())
-	assert.Equal(t, "a/b.c~d", contract.Violation{Pointer: "/a~1b/c~0d"}.Field())
-	assert.Equal(t, "header X-API-Key", contract.Violation{In: "header X-API-Key"}.Field())
-	assert.Equal(t, "route: undeclared operation", contract.Violation{In: "route", Rule: "undeclared operation"}.String())
+	assert.Equal(t, "redirects.success", contract.Field(v))
+	assert.Equal(t, `createCheckout: request body /redirects/success: pattern: must be an absolute http or https URL (got "/x"; rule at openapi.yaml#/components/schemas/AbsoluteURL/pattern)`, contract.Format(v))
+	assert.Equal(t, "a/b.c~d", contract.Field(contract.Violation{Pointer: "/a~1b/c~0d"}))
+	assert.Equal(t, "header X-API-Key", contract.Field(contract.Violation{In: "header X-API-Key"}))
+	assert.Equal(t, "route: undeclared operation", contract.Format(contract.Violation{In: "route", Rule: "undeclared operation"}))
 }
 
 func TestConcurrentValidation(t *testing.T) {
@@ -277,7 +277,7 @@ func TestErrorKeys(t *testing.T) {
 	_, vs := contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(body), contract.Options{})
 	keys := map[string]string{}
 	for _, v := range vs {
-		keys[v.Field()+" "+v.Rule] = v.ErrorKey()
+		keys[contract.Field(v)+" "+v.Rule] = contract.ErrorKey(v)
 	}
 	assert.Equal(t, map[string]string{
 		"amount maximum":                       "amount",
@@ -295,21 +295,21 @@ func TestErrorKeys(t *testing.T) {
 
 	_, vs = contract.ValidateRequest(http.MethodGet, "/api/v2/payment/transaction/"+strings.Repeat("x", 101), header("pk:sk"), nil, contract.Options{})
 	require.Len(t, vs, 1)
-	assert.Equal(t, "path parameter id", vs[0].Field())
-	assert.Equal(t, "id", vs[0].ErrorKey(), "a path parameter by its name, never \"path parameter id\"")
+	assert.Equal(t, "path parameter id", contract.Field(vs[0]))
+	assert.Equal(t, "id", contract.ErrorKey(vs[0]), "a path parameter by its name, never \"path parameter id\"")
 
 	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, http.Header{"Content-Type": {"text/plain"}, "X-Api-Key": {"nokey"}}, []byte(lakipaydocs.Request), contract.Options{})
 	got := map[string]string{}
 	for _, v := range vs {
-		got[v.Rule] = v.ErrorKey()
+		got[v.Rule] = contract.ErrorKey(v)
 	}
 	assert.Equal(t, map[string]string{"security": "api_key", "content type": "content_type"}, got)
 
 	_, vs = contract.ValidateRequest(http.MethodPost, checkoutPath, header("pk:sk"), []byte(`not json`), contract.Options{})
 	require.NotEmpty(t, vs)
-	assert.Equal(t, "body", vs[0].ErrorKey())
-	assert.Equal(t, "0", contract.Violation{Pointer: "/0"}.ErrorKey(), "a top-level field is a name even when it is digits")
-	assert.Equal(t, "a/b.c~d", contract.Violation{Pointer: "/a~1b/c~0d/3/e"}.ErrorKey())
+	assert.Equal(t, "body", contract.ErrorKey(vs[0]))
+	assert.Equal(t, "0", contract.ErrorKey(contract.Violation{Pointer: "/0"}), "a top-level field is a name even when it is digits")
+	assert.Equal(t, "a/b.c~d", contract.ErrorKey(contract.Violation{Pointer: "/a~1b/c~0d/3/e"}))
 }
 
 // webhookBodies are webhook bodies at the corners of WebhookEvent's schema.

@@ -189,7 +189,7 @@ func marshalEqual(a, b string) bool {
 	return decode(a) == decode(b)
 }
 
-func FuzzCanonical(f *testing.F) {
+func FuzzUniqueKey(f *testing.F) {
 	pairs := [][2]string{{`"CBE"`, `"\u0043BE"`}, {`1`, `1.0`}, {`{"a":1,"b":[2]}`, `{"b":[2],"a":1}`}, {`"a\/b"`, `"a/b"`},
 		{`{"a\"":1}`, `{"a":"\":1}"}`}, {`[1,"1"]`, `["1",1]`}, {`null`, `"null"`}, {`"<"`, `"\u003c"`}}
 	for _, p := range pairs {
@@ -205,22 +205,22 @@ func FuzzCanonical(f *testing.F) {
 				return
 			}
 		}
-		require.Equal(t, marshalEqual(a, b), string(canonical([]byte(a))) == string(canonical([]byte(b))), "%s vs %s", a, b)
+		require.Equal(t, marshalEqual(a, b), string(uniqueKey([]byte(a))) == string(uniqueKey([]byte(b))), "%s vs %s", a, b)
 	})
 }
 
-func TestCanonicalIsLinear(t *testing.T) {
+func TestUniqueKeyIsLinear(t *testing.T) {
 	// An item nested as deep as the scanner allows, each level's members out of order, costs
 	// memory in proportion to its size (not to its size times its depth).
 	const depth = 9000
 	item := []byte(strings.Repeat(`{"b":1,"a":`, depth) + "1" + strings.Repeat("}", depth))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	key := canonical(item)
+	key := uniqueKey(item)
 	runtime.ReadMemStats(&after)
 	require.Equal(t, strings.Repeat(`{"a":`, depth)+"1"+strings.Repeat(`,"b":1}`, depth), string(key))
 	allocated := after.TotalAlloc - before.TotalAlloc
-	require.Less(t, allocated, uint64(64*len(item)), "canonical allocated %d bytes for a %d-byte item", allocated, len(item))
+	require.Less(t, allocated, uint64(64*len(item)), "uniqueKey allocated %d bytes for a %d-byte item", allocated, len(item))
 }
 
 func TestEveryPatternHasAReason(t *testing.T) {

@@ -111,7 +111,7 @@ type patternData struct {
 	final string
 }
 
-// Keywords are the validating keywords of one schema that a reason explains: what [Reason]
+// Keywords are the validating keywords of one schema that a reason explains: what [Keywords.Reason]
 // needs to say what a rule expects.
 type Keywords struct {
 	// Type is "string", "number", "object", "array", "boolean" or "" (any).

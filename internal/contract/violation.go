@@ -2,36 +2,17 @@ package contract
 
 import "strings"
 
-// Violation is one broken rule of the contract.
-type Violation struct {
-	// Operation is the operationId the exchange belongs to, or "" when no operation matched.
-	Operation string
-	// In says which part of the exchange broke the rule: "request body", "response body",
-	// "webhook body", "header X-API-Key", "header Content-Type", "path parameter id", "status",
-	// "route".
-	In string
-	// Pointer is the JSON pointer of the field within In ("/redirects/success"); "" for the
-	// part as a whole.
-	Pointer string
-	// Rule is the schema keyword or contract rule that was broken ("pattern", "required",
-	// "enum", "duplicate key", "undeclared status", ...): one of the Rule constants, for code.
-	Rule string
-	// Reason says what was expected, in words a person can read and a shop could show
-	// ("must be three upper-case letters, an ISO 4217 code such as ETB").
-	Reason string
-	// Value is the offending value as short JSON text, or "" when there is none to show. It is
-	// never a secret: header values are not shown.
-	Value string
-	// Location is where the rule lives in openapi.yaml, as a JSON pointer
-	// ("openapi.yaml#/components/schemas/Currency/pattern"), or "" for a contract rule that
-	// openapi.yaml does not state (duplicate keys, UTF-8, well-formed JSON).
-	Location string
+// Violation is one broken rule of the contract, as the validator reports it: the fields of
+// client.Violation, the one named type of the concept, which documents them. It is an
+// unnamed struct type so that client.Violation takes its values as they are, with no copy of
+// its declaration here; [Field], [ErrorKey] and [Format] read it.
+type Violation = struct {
+	Operation, In, Pointer, Rule, Reason, Value, Location string
 }
 
-// Field returns the field the violation concerns in the dotted form LakiPay uses in its error
-// envelope ("redirects.success", "supported_mediums.1"), or In when the violation is not about
-// a body field.
-func (v Violation) Field() string {
+// Field returns the field v concerns in the dotted form LakiPay uses in its error envelope
+// ("redirects.success", "supported_mediums.1"), or In when v is not about a body field.
+func Field(v Violation) string {
 	if v.Pointer == "" {
 		return v.In
 	}
@@ -43,14 +24,14 @@ func (v Violation) Field() string {
 	return field
 }
 
-// ErrorKey returns the key of the error envelope's errors map that reports the violation, as
+// ErrorKey returns the key of the error envelope's errors map that reports v, as
 // openapi.yaml's ErrorEnvelope decides it: a body field by its name in LakiPay's field table,
 // a field of a nested object dotted ("redirects.success"), never an array index (an item of
 // supported_mediums is reported under "supported_mediums"); a path parameter by its name
 // ("id"); a header by its name in lower snake case without an X- prefix ("api_key" for
 // X-API-Key, as LakiPay's own example writes it; "content_type"); anything else about a body
 // as a whole as "body". Field says where exactly, index included.
-func (v Violation) ErrorKey() string {
+func ErrorKey(v Violation) string {
 	if v.Pointer != "" {
 		segments := strings.Split(strings.TrimPrefix(v.Pointer, "/"), "/")
 		for i, seg := range segments {
@@ -78,9 +59,9 @@ func isIndex(seg string) bool {
 	return seg != "" && strings.Trim(seg, "0123456789") == ""
 }
 
-// String renders the violation on one line:
+// Format renders v on one line:
 // `createCheckout: request body /currency: pattern: must be three upper-case letters, ... (got "etb"; rule at openapi.yaml#/...)`.
-func (v Violation) String() string {
+func Format(v Violation) string {
 	var b strings.Builder
 	if v.Operation != "" {
 		b.WriteString(v.Operation)

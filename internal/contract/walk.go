@@ -447,7 +447,7 @@ func (w *walker) array(n *node) {
 		if !n.unique || duplicate || sc.Err() != nil {
 			continue
 		}
-		key := canonical(w.body[start:sc.Offset()])
+		key := uniqueKey(w.body[start:sc.Offset()])
 		switch {
 		case seen != nil:
 			_, duplicate = seen[string(key)]

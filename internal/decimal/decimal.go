@@ -1,7 +1,9 @@
 // Package decimal is the exact value of a JSON number, read from its text and never through
 // float64: 1e400 is a number far above any maximum (not an overflow), 1.0000000000000001 has
-// sixteen decimal places (not one). The contract validator judges amounts with it, the
-// webhook verifier rewrites numbers with it, and package money reads amounts with it.
+// sixteen decimal places (not one); and the one writer of a number without an exponent
+// ([Decimal.AppendFixed]: 1000.5, 100.00, 100.0). The contract validator judges amounts with
+// it, the webhook verifier rewrites numbers in other exact forms with it, and package client's
+// Amount reads and writes amounts with it.
 package decimal
 
 // Decimal is a JSON number as its exact value. It refers to the text it was parsed from and
@@ -171,11 +173,70 @@ func (d *Decimal) Point() int64 {
 	return d.pointAfter
 }
 
+// Significant is how many significant digits d has: 3 for 1.050e2, 0 for zero.
+func (d *Decimal) Significant() int { return d.hi - d.lo }
+
 // AppendDigits appends d's significant digits, without leading or trailing zeros, to dst:
 // "105" for 1.050e2, nothing for zero.
 func (d *Decimal) AppendDigits(dst []byte) []byte {
-	for i := d.lo; i < d.hi; i++ {
+	return d.appendDigits(dst, 0, int64(d.Significant()))
+}
+
+// maxFixedPoint bounds how far from the point [Decimal.AppendFixed] writes digits or zeros:
+// far more than any amount or webhook number needs, and a bound on what a number with a huge
+// exponent (1e400) would cost to write out.
+const maxFixedPoint = 100
+
+// AppendFixed appends d written without an exponent and with at least minDecimals decimals:
+// its shortest exact form for 0 (1000.5, 100, 0.07, 0), two decimals for 2 (1000.50, 100.00),
+// Python's float text for 1 (100.0). It reports false, appending nothing, when d's point is
+// more than 100 places from its digits (1e400, 1e-400), which no caller writes out.
+func (d *Decimal) AppendFixed(dst []byte, minDecimals int) ([]byte, bool) {
+	n, point := int64(d.Significant()), d.Point()
+	if point > maxFixedPoint || point < -maxFixedPoint {
+		return dst, false
+	}
+	if d.Sign() < 0 {
+		dst = append(dst, '-')
+	}
+	var decimals int64
+	switch {
+	case n == 0:
+		dst = append(dst, '0')
+	case point <= 0:
+		dst = append(dst, '0')
+		decimals = -point + n
+	case point >= n:
+		dst = d.AppendDigits(dst)
+		dst = appendZeros(dst, point-n)
+	default:
+		dst = d.appendDigits(dst, 0, point)
+		decimals = n - point
+	}
+	if max(decimals, int64(minDecimals)) == 0 {
+		return dst, true
+	}
+	dst = append(dst, '.')
+	if point < 0 && n > 0 {
+		dst = appendZeros(dst, -point)
+	}
+	if decimals > 0 {
+		dst = d.appendDigits(dst, max(point, 0), n)
+	}
+	return appendZeros(dst, int64(minDecimals)-decimals), true
+}
+
+// appendDigits appends the significant digits of d from the from-th to before the to-th.
+func (d *Decimal) appendDigits(dst []byte, from, to int64) []byte {
+	for i := d.lo + int(from); i < d.lo+int(to); i++ {
 		dst = append(dst, d.digit(i))
+	}
+	return dst
+}
+
+func appendZeros(dst []byte, count int64) []byte {
+	for range count {
+		dst = append(dst, '0')
 	}
 	return dst
 }

@@ -3,11 +3,12 @@ package jsonscan_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
+	"github.com/lakipay/checkout-go/internal/benchpair"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/webhook"
@@ -18,33 +19,21 @@ import (
 var signedWebhook = []byte(`{"event":"DEPOSIT","transaction_id":"TXN-123456789","reference":"ORDER-12345","amount":100.00,"currency":"ETB","status":"SUCCESS","medium":"MPESA","timestamp":"2024-01-15T10:30:00Z","signature":"` +
 	strings.Repeat("AbCd", 85) + `Ab==` + `"}`)
 
-// batch is how many calls one timing covers, so that reading the clock costs little.
-const batch = 16
-
-// paired runs every contender batch times per iteration, one after the other (so that all
-// meet the same machine load), and reports each one's time per call and its ratio to the
+// paired runs every contender in every iteration (benchpair, 16 calls per timing, so that
+// reading the clock costs little) and reports each one's time per call and its ratio to the
 // first: the figures to compare on a shared machine.
 func paired(b *testing.B, names []string, fns ...func() bool) {
 	b.Helper()
-	total := make([]time.Duration, len(fns))
-	for b.Loop() {
-		for i, fn := range fns {
-			start := time.Now()
-			for range batch {
-				if !fn() {
-					b.Fatalf("%s refused a valid document", names[i])
-				}
+	contenders := make([]benchpair.Contender, len(fns))
+	for i, fn := range fns {
+		contenders[i] = benchpair.Contender{Name: names[i], Run: func() error {
+			if !fn() {
+				return errors.New("refused a valid document")
 			}
-			total[i] += time.Since(start)
-		}
+			return nil
+		}}
 	}
-	calls := float64(b.N * batch)
-	for i, name := range names {
-		b.ReportMetric(float64(total[i])/calls, name+"-ns/op")
-		if i > 0 {
-			b.ReportMetric(float64(total[i])/float64(total[0]), name+"/"+names[0])
-		}
-	}
+	benchpair.RunBatched(b, 16, contenders...)
 }
 
 // BenchmarkValid times checking a whole document: the scanner (strict, and plain) against

@@ -3,14 +3,15 @@ package spec_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/benchpair"
 	"github.com/lakipay/checkout-go/internal/contract"
 )
 
@@ -88,9 +89,9 @@ func BenchmarkCompiledContract(b *testing.B) {
 	})
 }
 
-// BenchmarkCompiledContractPaired runs the compiled contract and kin-openapi one after the
-// other in every iteration, so that both meet the same machine load, and
-// reports each one's time per validation and the ratios (medians of -count=5 are the figures
+// BenchmarkCompiledContractPaired runs the compiled contract and kin-openapi in every
+// iteration (benchpair), so that both meet the same machine load, and reports each one's
+// time per validation and the ratio kin/compiled (medians of -count=5 are the figures
 // to quote on a shared machine).
 func BenchmarkCompiledContractPaired(b *testing.B) {
 	s := load(b)
@@ -126,24 +127,15 @@ func BenchmarkCompiledContractPaired(b *testing.B) {
 				return json.Unmarshal(webhook, &v) == nil && s.ValidateValue(webhookSchema, v, "receivePaymentWebhook", "webhook body") == nil
 			}},
 	}
-	for _, e := range exchanges {
-		b.Run(e.name, func(b *testing.B) {
-			var compiled, kin time.Duration
-			for b.Loop() {
-				t0 := time.Now()
-				ok := e.compiled()
-				t1 := time.Now()
-				ok = e.kin() && ok
-				t2 := time.Now()
-				if !ok {
-					b.Fatal("a valid exchange was refused")
-				}
-				compiled, kin = compiled+t1.Sub(t0), kin+t2.Sub(t1)
+	valid := func(what string, fn func() bool) benchpair.Contender {
+		return benchpair.Contender{Name: what, Run: func() error {
+			if !fn() {
+				return errors.New("a valid exchange was refused")
 			}
-			n := float64(b.N)
-			b.ReportMetric(float64(compiled)/n, "compiled-ns/op")
-			b.ReportMetric(float64(kin)/n, "kin-ns/op")
-			b.ReportMetric(float64(kin)/float64(compiled), "kin/compiled")
-		})
+			return nil
+		}}
+	}
+	for _, e := range exchanges {
+		b.Run(e.name, func(b *testing.B) { benchpair.Run(b, valid("compiled", e.compiled), valid("kin", e.kin)) })
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lakipay/checkout-go/internal/contract"
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/secrettest"
 	"github.com/lakipay/checkout-go/internal/spec"
@@ -264,7 +265,7 @@ func TestSecurityAndRouting(t *testing.T) {
 		require.Len(t, violations, 1, "key %q", key)
 		assert.Equal(t, "header X-API-Key", violations[0].In)
 		_, secret, _ := strings.Cut(key, ":")
-		secrettest.Absent(t, violations[0].String(), strings.TrimSpace(secret), "violation")
+		secrettest.Absent(t, contract.Format(violations[0]), strings.TrimSpace(secret), "violation")
 	}
 	_, violations := s.ValidateRequest(context.Background(), httptest.NewRequestWithContext(context.Background(), http.MethodDelete, "/api/v2/payment/checkout", nil))
 	require.Len(t, violations, 1)

@@ -173,7 +173,7 @@ func TestRequestHeadersAndRoutesAgree(t *testing.T) {
 				change(h)
 				got := requireSameRequest(t, s, http.MethodPost, checkoutPath, h, body, contract.Options{})
 				for _, v := range got {
-					assert.NotContains(t, v.String(), "sk", "a violation never shows the key")
+					assert.NotContains(t, contract.Format(v), "sk", "a violation never shows the key")
 				}
 			}
 		})

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/webhook"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // bodyLimit is the size of the hostile bodies: package client's MaxWebhookBytes.
@@ -51,7 +51,7 @@ func TestVerifyCostIsBounded(t *testing.T) {
 	cost := checkCost(t, genuine)
 	require.Equal(t, len(genuine), cost.Read)
 	require.Equal(t, 1, cost.RSAOps)
-	for _, hostile := range webhooktest.HostileBodies(genuine, bodyLimit) {
+	for _, hostile := range forge.HostileBodies(genuine, bodyLimit) {
 		t.Run(hostile.Name, func(t *testing.T) {
 			cost := checkCost(t, hostile.Body)
 			t.Logf("%d bytes: %+v", len(hostile.Body), cost)
@@ -63,7 +63,7 @@ func TestVerifyCostIsBounded(t *testing.T) {
 func FuzzVerifyCost(f *testing.F) {
 	genuine := genuineWebhook(f)
 	f.Add(genuine)
-	for _, hostile := range webhooktest.HostileBodies(genuine, 4<<10) {
+	for _, hostile := range forge.HostileBodies(genuine, 4<<10) {
 		f.Add(hostile.Body)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) { checkCost(t, body) })

@@ -77,10 +77,10 @@
 // [ParsePublicKey] reads from PEM (PKIX "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY");
 // [EncodePublicKey] writes one. [Sign] produces a signed body for tests and fakes; package
 // forge builds what Sign refuses to (bodies signed over a given canonical string, the
-// forgeries above), for tests (package webhooktest gives them their fixed inputs) and the
-// fake's hostile deliveries. [VerifyFields] is
-// [Verify] that also returns the body's top-level fields, which [Fields] splits without
-// verifying, so that a caller decoding an authentic body does not split it again.
+// forgeries above, bodies built to cost a verifier most), for tests and the fake's hostile
+// deliveries. [VerifyFields] is [Verify] that also returns the body's top-level fields, which
+// [Fields] splits without verifying, so that a caller decoding an authentic body does not
+// split it again.
 //
 // # Key size
 //

@@ -8,13 +8,12 @@ import (
 
 	"github.com/lakipay/checkout-go/internal/webhook"
 	"github.com/lakipay/checkout-go/internal/webhook/forge"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
 )
 
-// TestShiftIsIssue10 holds the shift builder, now parameterised for the fake's hostile
-// deliveries, to the bodies issue 10 reported, byte for byte.
-func TestShiftIsIssue10(t *testing.T) {
-	shift, err := webhooktest.NewShift(testKey())
+// TestShiftIsTheReportedForgery holds the shift builder, parameterised for the fake's hostile
+// deliveries, to the bodies of the forgery as it was reported (ReportedShift), byte for byte.
+func TestShiftIsTheReportedForgery(t *testing.T) {
+	shift, err := forge.NewShift(testKey(), forge.ReportedShift)
 	require.NoError(t, err)
 	sig := shift.Original[len(shift.Original)-len(`"}`)-344 : len(shift.Original)-len(`"}`)]
 	assert.Equal(t, `{"event":"DEPOSIT","transaction_id":"TXN-real","reference":"X&status=SUCCESS&timestamp=2026-01-01T00:00:00Z&transaction_id=TXN-victim&zz","amount":100,"currency":"ETB","status":"CANCELLED","timestamp":"2026-01-15T10:30:00Z","signature":"`+sig+`"}`, shift.Original)
@@ -28,16 +27,16 @@ func TestShiftRefusesWhatWouldSplitElsewhere(t *testing.T) {
 		func(p *forge.ShiftParams) { p.Reference = "A&B" },
 		func(p *forge.ShiftParams) { p.VictimID = "TXN-1&x=1" },
 	} {
-		params := webhooktest.Issue10
+		params := forge.ReportedShift
 		p(&params)
 		_, err := forge.NewShift(testKey(), params)
 		assert.Error(t, err)
 	}
-	params := webhooktest.Issue10
+	params := forge.ReportedShift
 	params.Amount = "not a number"
 	_, err := forge.NewShift(testKey(), params)
 	assert.Error(t, err, "a body that is not JSON has no canonical string")
-	_, err = forge.NewShift(nil, webhooktest.Issue10)
+	_, err = forge.NewShift(nil, forge.ReportedShift)
 	assert.ErrorIs(t, err, webhook.ErrNoKey)
 }
 

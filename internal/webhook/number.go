@@ -36,13 +36,12 @@ func appendInForm(dst, canonical []byte, spans []numberSpan, f form) ([]byte, bo
 	at := 0
 	for _, sp := range spans {
 		dst = append(dst, canonical[at:sp.start]...)
-		var digits [MaxNumberLength]byte
-		n := parseNumber(canonical[sp.start:sp.end], digits[:])
-		if n.portable() != "" {
+		d, _ := decimal.Parse(canonical[sp.start:sp.end]) // the scanner read exactly JSON's number grammar
+		if portable(&d) != "" {
 			return nil, false
 		}
 		var ok bool
-		if dst, ok = n.appendForm(dst, f); !ok {
+		if dst, ok = appendForm(dst, &d, f); !ok {
 			return nil, false
 		}
 		at = sp.end
@@ -50,7 +49,7 @@ func appendInForm(dst, canonical []byte, spans []numberSpan, f form) ([]byte, bo
 	return append(dst, canonical[at:]...), true
 }
 
-// Limits of the numbers whose written forms LakiPay's SDK rules agree on (see [number.portable]).
+// Limits of the numbers whose written forms LakiPay's SDK rules agree on (see [portable]).
 const (
 	// maxSignificant is how many significant digits a 64-bit float gives back exactly.
 	maxSignificant = 15
@@ -62,113 +61,54 @@ const (
 	maxPythonPoint = 16
 )
 
-// number is the exact value of a JSON number: digits × 10^exp, with digits holding no leading
-// or trailing zero ("" for zero).
-type number struct {
-	negative bool
-	digits   []byte
-	exp      int
-}
-
-// parseNumber reads JSON number text that the scanner accepted, its digits appended to
-// buf[:0] (a number of a body within [MaxNumberLength] fits in an array of that size).
-func parseNumber(raw, buf []byte) number {
-	d, _ := decimal.Parse(raw)
-	n := number{negative: d.Sign() < 0, digits: d.AppendDigits(buf[:0])}
-	n.exp = int(d.Point()) - len(n.digits)
-	return n
-}
-
-// point is where the decimal point sits relative to the first digit: the value is
-// 0.digits × 10^point.
-func (n number) point() int { return len(n.digits) + n.exp }
-
 // portable returns why LakiPay's SDK rules (JavaScript's `${value}`, Python's f"{value}" of
-// json.loads, the raw text) would not write n alike even in its shortest form, or "" when
+// json.loads, the raw text) would not write d alike even in its shortest form, or "" when
 // they would: at most 15 significant digits, an integer below 1e21, any other number at
 // least 1e-4 in magnitude.
-func (n number) portable() string {
+func portable(d *decimal.Decimal) string {
 	switch {
-	case len(n.digits) == 0:
+	case d.Significant() == 0:
 		return ""
-	case len(n.digits) > maxSignificant:
+	case d.Significant() > maxSignificant:
 		return fmt.Sprintf("more than %d significant digits", maxSignificant)
-	case n.exp >= 0 && n.point() > maxIntegerDigits:
+	case d.Places() == 0 && d.Point() > maxIntegerDigits:
 		return "an integer of 1e21 or more"
-	case n.exp < 0 && n.point() < minPoint:
+	case d.Places() > 0 && d.Point() < minPoint:
 		return "a magnitude below 1e-4"
 	}
 	return ""
 }
 
-// appendForm appends n written in form f (not formRaw); false when f cannot write n exactly.
-// n must be portable.
-func (n number) appendForm(dst []byte, f form) ([]byte, bool) {
+// appendForm appends d written in form f (not formRaw); false when f cannot write d exactly.
+// d must be portable.
+func appendForm(dst []byte, d *decimal.Decimal, f form) ([]byte, bool) {
 	switch f {
 	case formShortest:
-		return n.appendFixed(dst, 0), true
+		return d.AppendFixed(dst, 0)
 	case formTwoDecimals:
-		if n.exp < -2 {
+		if d.Places() > 2 {
 			return dst, false
 		}
-		return n.appendFixed(dst, 2), true
+		return d.AppendFixed(dst, 2)
 	case formPython:
-		if n.point() <= maxPythonPoint {
-			return n.appendFixed(dst, 1), true
+		if d.Point() <= maxPythonPoint {
+			return d.AppendFixed(dst, 1)
 		}
 		// repr of a float of 1e16 or more: 1e+16, 1.5e+20 (the exponent is 16 to 20 here, so
-		// it has the two digits Python writes at least).
-		if n.negative {
+		// it has the two digits Python writes at least): the digits, a point after the first.
+		if d.Sign() < 0 {
 			dst = append(dst, '-')
 		}
-		dst = append(dst, n.digits[0])
-		if len(n.digits) > 1 {
-			dst = append(append(dst, '.'), n.digits[1:]...)
+		start := len(dst)
+		dst = d.AppendDigits(dst)
+		if len(dst)-start > 1 {
+			dst = append(dst, 0)
+			copy(dst[start+2:], dst[start+1:len(dst)-1])
+			dst[start+1] = '.'
 		}
-		return strconv.AppendInt(append(dst, 'e', '+'), int64(n.point()-1), 10), true
+		return strconv.AppendInt(append(dst, 'e', '+'), d.Point()-1, 10), true
 	}
 	return dst, false
-}
-
-// appendFixed appends n without an exponent and with at least minDecimals decimals: the
-// shortest form for 0, "0.00" for 2, Python's "100.0" for 1.
-func (n number) appendFixed(dst []byte, minDecimals int) []byte {
-	if n.negative {
-		dst = append(dst, '-')
-	}
-	point := n.point()
-	decimals := 0
-	switch {
-	case len(n.digits) == 0:
-		dst = append(dst, '0')
-	case point <= 0:
-		dst = append(dst, '0')
-		decimals = -point + len(n.digits)
-	case point >= len(n.digits):
-		dst = append(dst, n.digits...)
-		dst = appendZeros(dst, point-len(n.digits))
-	default:
-		dst = append(dst, n.digits[:point]...)
-		decimals = len(n.digits) - point
-	}
-	if max(decimals, minDecimals) == 0 {
-		return dst
-	}
-	dst = append(dst, '.')
-	if point < 0 && len(n.digits) > 0 {
-		dst = appendZeros(dst, -point)
-	}
-	if decimals > 0 {
-		dst = append(dst, n.digits[max(point, 0):]...)
-	}
-	return appendZeros(dst, minDecimals-decimals)
-}
-
-func appendZeros(dst []byte, count int) []byte {
-	for range count {
-		dst = append(dst, '0')
-	}
-	return dst
 }
 
 // isNumber reports whether a field's raw value is a JSON number.

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/webhook"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // TestVerifyNumberForms is the vector table of issue 10: a signature made over the same
@@ -63,9 +63,9 @@ func TestVerifyNumberForms(t *testing.T) {
 	key := testKey()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sig, err := webhooktest.SignCanonical(key, "amount="+tt.signed+rest)
+			sig, err := forge.SignCanonical(key, "amount="+tt.signed+rest)
 			require.NoError(t, err)
-			body := webhooktest.WithSignature(`{"amount":`+tt.body+`,"currency":"ETB","status":"SUCCESS"}`, sig)
+			body := forge.WithSignature(`{"amount":`+tt.body+`,"currency":"ETB","status":"SUCCESS"}`, sig)
 			err = webhook.Verify([]byte(body), &key.PublicKey)
 			if tt.verifies {
 				assert.NoError(t, err)
@@ -100,9 +100,9 @@ func TestVerifyNumberFormsTogether(t *testing.T) {
 	key := testKey()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sig, err := webhooktest.SignCanonical(key, tt.signed)
+			sig, err := forge.SignCanonical(key, tt.signed)
 			require.NoError(t, err)
-			err = webhook.Verify([]byte(webhooktest.WithSignature(tt.body, sig)), &key.PublicKey)
+			err = webhook.Verify([]byte(forge.WithSignature(tt.body, sig)), &key.PublicKey)
 			if tt.verifies {
 				assert.NoError(t, err)
 			} else {

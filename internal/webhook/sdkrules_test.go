@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lakipay/checkout-go/internal/money"
+	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/internal/webhook"
 )
 
@@ -127,23 +127,26 @@ func fmt2(n int) string {
 	return strconv.Itoa(n)
 }
 
-// amountFromFuzz maps any int64 onto 1..MaxMinor minor units.
-func amountFromFuzz(t *testing.T, minor int64) money.Amount {
+// maxMinor is the largest amount in minor units: 999999999999.99, the spec's maximum.
+const maxMinor = 99_999_999_999_999
+
+// amountFromFuzz maps any int64 onto 1..maxMinor minor units.
+func amountFromFuzz(t *testing.T, minor int64) client.Amount {
 	t.Helper()
-	m := minor % money.MaxMinor
+	m := minor % maxMinor
 	if m < 0 {
 		m = -m
 	}
-	a, err := money.FromMinor(m + 1)
+	a, err := client.AmountFromMinor(m + 1)
 	require.NoError(t, err)
 	return a
 }
 
 // FuzzSDKRulesAgree checks, for every amount in range (1..99999999999999 minor units), that
 // the raw-text rule, JavaScript's and Python's give the same canonical text for the amount as
-// package money writes it and as Sign rewrites it (ShortestNumbers): the shortest exact form.
+// package client writes it and as Sign rewrites it (ShortestNumbers): the shortest exact form.
 func FuzzSDKRulesAgree(f *testing.F) {
-	for _, minor := range []int64{100050, 10000, 50, 25075, 7, 1230, 700, 1, money.MaxMinor, 32339, 810, 10, 100, 99_999_999_999_900} {
+	for _, minor := range []int64{100050, 10000, 50, 25075, 7, 1230, 700, 1, maxMinor, 32339, 810, 10, 100, 99_999_999_999_900} {
 		f.Add(minor - 1)
 	}
 	f.Fuzz(func(t *testing.T, minor int64) {
@@ -169,7 +172,7 @@ func FuzzSDKRulesAgree(f *testing.F) {
 // and on a stride across the whole range, so that the agreement does not rest on the fuzzer.
 func TestSDKRulesAgreeOnAmounts(t *testing.T) {
 	check := func(minor int64) {
-		a, err := money.FromMinor(minor)
+		a, err := client.AmountFromMinor(minor)
 		require.NoError(t, err)
 		wire, _ := a.MarshalJSON()
 		text := string(wire)
@@ -180,7 +183,7 @@ func TestSDKRulesAgreeOnAmounts(t *testing.T) {
 	for minor := int64(1); minor <= 200_000; minor++ {
 		check(minor)
 	}
-	for minor := int64(money.MaxMinor); minor > 0; minor -= 99_999_999_977 {
+	for minor := int64(maxMinor); minor > 0; minor -= 99_999_999_977 {
 		check(minor)
 	}
 }

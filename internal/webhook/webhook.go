@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/lakipay/checkout-go/internal/decimal"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
@@ -247,9 +248,8 @@ func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
 	numbers := make([]Field, 0, len(fields))
 	for _, f := range fields {
 		if isNumber(f.Value) {
-			var digits [MaxNumberLength]byte
-			n := parseNumber(f.Value, digits[:])
-			if why := n.portable(); why != "" {
+			d, _ := decimal.Parse(f.Value) // the scanner read exactly JSON's number grammar
+			if why := portable(&d); why != "" {
 				return nil, fmt.Errorf("%w: field %s: a number with %s, which LakiPay's SDKs do not write alike",
 					ErrMalformed, quoteKey(f.Key), why)
 			}
@@ -261,8 +261,8 @@ func shortestNumbers(body []byte, fields []Field) ([]byte, error) {
 	at := 0
 	for _, f := range numbers {
 		out = append(out, body[at:f.Offset]...)
-		var digits [MaxNumberLength]byte
-		out, _ = parseNumber(f.Value, digits[:]).appendForm(out, formShortest)
+		d, _ := decimal.Parse(f.Value)
+		out, _ = appendForm(out, &d, formShortest)
 		at = f.Offset + len(f.Value)
 	}
 	return append(out, body[at:]...), nil

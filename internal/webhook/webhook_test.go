@@ -23,7 +23,7 @@ import (
 
 	"github.com/lakipay/checkout-go/internal/lakipaydocs"
 	"github.com/lakipay/checkout-go/internal/webhook"
-	"github.com/lakipay/checkout-go/internal/webhook/webhooktest"
+	"github.com/lakipay/checkout-go/internal/webhook/forge"
 )
 
 // docsPayload is the payload of LakiPay's webhook documentation (without its signature), and
@@ -183,9 +183,9 @@ func TestSignDocsExampleCanonical(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, strings.Replace(docsCanonical, "amount=100.00", "amount=100", 1), string(canonical))
 
-	sig, err := webhooktest.SignCanonical(testKey(), docsCanonical)
+	sig, err := forge.SignCanonical(testKey(), docsCanonical)
 	require.NoError(t, err)
-	assert.NoError(t, webhook.Verify([]byte(webhooktest.WithSignature(docsPayload, sig)), &testKey().PublicKey))
+	assert.NoError(t, webhook.Verify([]byte(forge.WithSignature(docsPayload, sig)), &testKey().PublicKey))
 }
 
 // TestSignWritesShortestNumbers checks that Sign writes every top-level number in the form
@@ -281,7 +281,7 @@ func TestVerify(t *testing.T) {
 	good := string(signed)
 	_, sig, err := webhook.Canonical(signed)
 	require.NoError(t, err)
-	shift, err := webhooktest.NewShift(testKey())
+	shift, err := forge.NewShift(testKey(), forge.ReportedShift)
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -477,11 +477,11 @@ func canonicalText(t *testing.T, raw []byte) string {
 // signature that a verifier without the ambiguity check accepts, and Verify refuses them and
 // the original.
 func TestShiftForgery(t *testing.T) {
-	shift, err := webhooktest.NewShift(testKey())
+	shift, err := forge.NewShift(testKey(), forge.ReportedShift)
 	require.NoError(t, err)
 	for name, body := range map[string]string{"original": shift.Original, "through a key": shift.ThroughKey, "through a value": shift.ThroughValue} {
 		t.Run(name, func(t *testing.T) {
-			naive, err := webhooktest.NaiveCanonical(body)
+			naive, err := forge.NaiveCanonical(body)
 			require.NoError(t, err)
 			require.Equal(t, shift.Canonical, naive)
 			var parsed struct{ Signature string }

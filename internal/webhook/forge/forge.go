@@ -1,8 +1,9 @@
-// Package forge builds what webhook.Sign refuses to make: bodies signed over a canonical string
-// given verbatim, and the forgery an attacker builds from a genuine signature over an ambiguous
-// body (issue 10). Tests (through package webhooktest) and the fake LakiPay's hostile
-// deliveries (package contracttest) use it; nothing here verifies anything, and package
-// client never imports it: attack tools stay out of merchants' servers.
+// Package forge builds what an attacker posts to a webhook endpoint, which webhook.Sign refuses
+// to make: bodies signed over a canonical string given verbatim, the boundary-shift forgery
+// built from a genuine signature over an ambiguous body ([Shift]), and hostile bodies built to
+// cost a verifier most ([HostileBodies]). Tests and the fake LakiPay's hostile deliveries
+// (package contracttest) use it; nothing here verifies anything, and package client never
+// imports it: attack tools stay out of merchants' servers.
 package forge
 
 import (
@@ -88,7 +89,7 @@ func jsonText(v any) (string, error) {
 	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
-// Shift is the forgery of issue 10. Original is a CANCELLED webhook of the attacker's own
+// Shift is the boundary-shift forgery. Original is a CANCELLED webhook of the attacker's own
 // transaction whose reference the attacker chose; LakiPay signed it genuinely. The forged
 // bodies re-split the same canonical string into a SUCCESS webhook of the victim's
 // transaction, moving the rest of the original into an extra key (ThroughKey) or into
@@ -122,7 +123,16 @@ type ShiftParams struct {
 	ClaimedTime string
 }
 
-// NewShift builds the forgery of issue 10 from p, signing the original body's canonical
+// ReportedShift are the values of the forgery as it was first reported: a CANCELLED webhook
+// of TXN-real re-split into a SUCCESS webhook of TXN-victim. Tests hold [NewShift] to its
+// bodies byte for byte.
+var ReportedShift = ShiftParams{
+	OriginalID: "TXN-real", OriginalTime: "2026-01-15T10:30:00Z",
+	VictimID: "TXN-victim", Reference: "X", Amount: "100", Currency: "ETB",
+	ClaimedTime: "2026-01-01T00:00:00Z",
+}
+
+// NewShift builds the boundary-shift forgery from p, signing the original body's canonical
 // string with key as LakiPay would. It fails if p would not give three bodies that share one
 // canonical string.
 func NewShift(key *rsa.PrivateKey, p ShiftParams) (Shift, error) {

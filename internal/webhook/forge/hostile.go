@@ -1,4 +1,4 @@
-package webhooktest
+package forge
 
 import (
 	"fmt"
@@ -23,8 +23,8 @@ type Hostile struct {
 
 // HostileBodies returns the hostile bodies built from genuine, a signed webhook with an
 // "amount" and a "currency" field, for a body limit of size bytes (64 KiB: more than the
-// limits of webhook allow besides white space): the shapes of issue 20 (each over a limit),
-// and the costliest bodies within every limit that fuzzing and reading the code found, padded
+// limits of webhook allow besides white space): shapes that exceed a limit (each once cost a
+// verifier about a hundred times a genuine webhook), and the costliest bodies within every limit that fuzzing and reading the code found, padded
 // with white space to size. Two are genuine: genuine padded to size.
 func HostileBodies(genuine []byte, size int) []Hostile {
 	room := webhook.MaxCompactBytes - len(genuine) - 16 // for a field's content within the limits
@@ -56,7 +56,7 @@ func HostileBodies(genuine []byte, size int) []Hostile {
 	)
 	malformed, forged := webhook.ErrMalformed, webhook.ErrInvalidSignature
 	return []Hostile{
-		// Issue 20's shapes.
+		// Over a limit: each of these once cost a verifier about a hundred times a genuine webhook.
 		{"keys-5000", many(5000, func(i int) string { return fmt.Sprintf(`"k%05d":0`, i) }), malformed, limit},
 		{"objects-5000-deep", with(`"x":` + strings.Repeat(`{"":`, 5000) + "0" + strings.Repeat("}", 5000)), malformed, limit},
 		{"arrays-9999-deep", with(`"x":` + strings.Repeat("[", nestings) + strings.Repeat("]", nestings)), malformed, limit},

@@ -1,4 +1,4 @@
-package money_test
+package client
 
 import (
 	"encoding/json"
@@ -8,11 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/lakipay/checkout-go/internal/money"
 )
 
-func TestParse(t *testing.T) {
+func TestParseAmount(t *testing.T) {
 	cases := []struct {
 		in    string
 		minor int64
@@ -23,7 +21,7 @@ func TestParse(t *testing.T) {
 		{"8.1", 810, "8.10"},
 		{"323.39", 32339, "323.39"},
 		{"999999999.99", 99999999999, "999999999.99"},
-		{"999999999999.99", money.MaxMinor, "999999999999.99"},
+		{"999999999999.99", maxMinor, "999999999999.99"},
 		{"0", 0, "0.00"},
 		{"-0", 0, "0.00"},
 		{"0.0", 0, "0.00"},
@@ -38,7 +36,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			a, err := money.Parse(tc.in)
+			a, err := ParseAmount(tc.in)
 			require.NoError(t, err)
 			assert.Equal(t, tc.minor, a.Minor())
 			assert.Equal(t, tc.text, a.String())
@@ -46,66 +44,66 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestParseRefuses(t *testing.T) {
+func TestParseAmountRefuses(t *testing.T) {
 	cases := []struct {
 		in   string
 		want error
 	}{
-		{"9.555", money.ErrPrecision},
-		{"0.001", money.ErrPrecision},
-		{"1e-3", money.ErrPrecision},
-		{"1.0000000000000000000001", money.ErrPrecision},
-		{"-1", money.ErrNegative},
-		{"-0.01", money.ErrNegative},
-		{"1000000000000", money.ErrRange},
-		{"999999999999.991", money.ErrPrecision},
-		{"1e12", money.ErrRange},
-		{"1e99999999999999", money.ErrRange},
-		{"99999999999999999999999", money.ErrRange},
-		{"", money.ErrSyntax},
-		{"abc", money.ErrSyntax},
-		{"1.", money.ErrSyntax},
-		{".5", money.ErrSyntax},
-		{"01.5", money.ErrSyntax},
-		{"+1", money.ErrSyntax},
-		{"1,5", money.ErrSyntax},
-		{"1.5 ", money.ErrSyntax},
-		{" 1.5", money.ErrSyntax},
-		{"1e", money.ErrSyntax},
-		{"1e+", money.ErrSyntax},
-		{"0x10", money.ErrSyntax},
-		{"NaN", money.ErrSyntax},
-		{"Infinity", money.ErrSyntax},
-		{`"10"`, money.ErrSyntax},
-		{"null", money.ErrSyntax},
-		{"1" + strings.Repeat("0", 80), money.ErrSyntax},
+		{"9.555", errAmountPrecision},
+		{"0.001", errAmountPrecision},
+		{"1e-3", errAmountPrecision},
+		{"1.0000000000000000000001", errAmountPrecision},
+		{"-1", errAmountNegative},
+		{"-0.01", errAmountNegative},
+		{"1000000000000", errAmountRange},
+		{"999999999999.991", errAmountPrecision},
+		{"1e12", errAmountRange},
+		{"1e99999999999999", errAmountRange},
+		{"99999999999999999999999", errAmountRange},
+		{"", errAmountSyntax},
+		{"abc", errAmountSyntax},
+		{"1.", errAmountSyntax},
+		{".5", errAmountSyntax},
+		{"01.5", errAmountSyntax},
+		{"+1", errAmountSyntax},
+		{"1,5", errAmountSyntax},
+		{"1.5 ", errAmountSyntax},
+		{" 1.5", errAmountSyntax},
+		{"1e", errAmountSyntax},
+		{"1e+", errAmountSyntax},
+		{"0x10", errAmountSyntax},
+		{"NaN", errAmountSyntax},
+		{"Infinity", errAmountSyntax},
+		{`"10"`, errAmountSyntax},
+		{"null", errAmountSyntax},
+		{"1" + strings.Repeat("0", 80), errAmountSyntax},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			_, err := money.Parse(tc.in)
+			_, err := ParseAmount(tc.in)
 			require.ErrorIs(t, err, tc.want)
 			assert.Contains(t, err.Error(), "amount")
 		})
 	}
 }
 
-func TestFromMinor(t *testing.T) {
-	a, err := money.FromMinor(100050)
+func TestAmountFromMinor(t *testing.T) {
+	a, err := AmountFromMinor(100050)
 	require.NoError(t, err)
 	assert.Equal(t, "1000.50", a.String())
-	_, err = money.FromMinor(-1)
-	assert.ErrorIs(t, err, money.ErrNegative)
-	_, err = money.FromMinor(money.MaxMinor + 1)
-	assert.ErrorIs(t, err, money.ErrRange)
-	zero, err := money.FromMinor(0)
+	_, err = AmountFromMinor(-1)
+	assert.ErrorIs(t, err, errAmountNegative)
+	_, err = AmountFromMinor(maxMinor + 1)
+	assert.ErrorIs(t, err, errAmountRange)
+	zero, err := AmountFromMinor(0)
 	require.NoError(t, err)
 	assert.True(t, zero.IsZero())
-	assert.Equal(t, money.Amount{}, zero)
+	assert.Equal(t, Amount{}, zero)
 }
 
-// TestMarshalShortest checks the wire form: the shortest exact decimal, which LakiPay's page,
+// TestAmountMarshalShortest checks the wire form: the shortest exact decimal, which LakiPay's page,
 // its JavaScript SDK and its Python SDK all write alike; String keeps two decimals.
-func TestMarshalShortest(t *testing.T) {
+func TestAmountMarshalShortest(t *testing.T) {
 	cases := []struct{ in, wire, display string }{
 		{"1000.5", "1000.5", "1000.50"},
 		{"100", "100", "100.00"},
@@ -124,7 +122,7 @@ func TestMarshalShortest(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			a, err := money.Parse(tc.in)
+			a, err := ParseAmount(tc.in)
 			require.NoError(t, err)
 			js, err := a.MarshalJSON()
 			require.NoError(t, err)
@@ -137,9 +135,9 @@ func TestMarshalShortest(t *testing.T) {
 	}
 }
 
-func TestJSONRoundTrip(t *testing.T) {
+func TestAmountJSONRoundTrip(t *testing.T) {
 	type body struct {
-		Amount money.Amount `json:"amount"`
+		Amount Amount `json:"amount"`
 	}
 	for _, in := range []string{"1000.5", "0.07", "8.1", "323.39", "999999999.99", "999999999999.99", "1", "100.00"} {
 		t.Run(in, func(t *testing.T) {
@@ -147,7 +145,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(`{"amount":`+in+`}`), &b))
 			out, err := json.Marshal(b)
 			require.NoError(t, err)
-			want, err := money.Parse(in)
+			want, err := ParseAmount(in)
 			require.NoError(t, err)
 			wire, err := want.MarshalJSON()
 			require.NoError(t, err)
@@ -163,11 +161,11 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-// TestUnmarshalDecimalString checks the leniency for amounts sent as JSON strings: a string
+// TestAmountUnmarshalDecimalString checks the leniency for amounts sent as JSON strings: a string
 // holding a decimal in JSON number syntax reads exactly as that number, and nothing else does.
-func TestUnmarshalDecimalString(t *testing.T) {
+func TestAmountUnmarshalDecimalString(t *testing.T) {
 	type body struct {
-		Amount money.Amount `json:"amount"`
+		Amount Amount `json:"amount"`
 	}
 	accepted := []struct {
 		in    string
@@ -178,7 +176,7 @@ func TestUnmarshalDecimalString(t *testing.T) {
 		{`"100"`, 10000},
 		{`"0.07"`, 7},
 		{`"1e3"`, 100000},
-		{`"999999999999.99"`, money.MaxMinor},
+		{`"999999999999.99"`, maxMinor},
 		{`"\u0031"`, 100}, // escapes decode as JSON decodes them: the contract judges that text too
 	}
 	for _, tc := range accepted {
@@ -188,7 +186,7 @@ func TestUnmarshalDecimalString(t *testing.T) {
 			assert.Equal(t, tc.minor, b.Amount.Minor())
 			var text string
 			require.NoError(t, json.Unmarshal([]byte(tc.in), &text))
-			number, err := money.Parse(text)
+			number, err := ParseAmount(text)
 			require.NoError(t, err)
 			assert.Equal(t, number, b.Amount, "a decimal string reads exactly as the number")
 		})
@@ -197,21 +195,21 @@ func TestUnmarshalDecimalString(t *testing.T) {
 		in   string
 		want error
 	}{
-		{`"9.555"`, money.ErrPrecision},
-		{`"-5"`, money.ErrNegative},
-		{`"1000000000000"`, money.ErrRange},
-		{`""`, money.ErrSyntax},
-		{`"abc"`, money.ErrSyntax},
-		{`" 10"`, money.ErrSyntax},
-		{`"10 "`, money.ErrSyntax},
-		{`"1,5"`, money.ErrSyntax},
-		{`"\u0031\u002"`, money.ErrSyntax},
-		{`"NaN"`, money.ErrSyntax},
-		{`"\"10\""`, money.ErrSyntax},
+		{`"9.555"`, errAmountPrecision},
+		{`"-5"`, errAmountNegative},
+		{`"1000000000000"`, errAmountRange},
+		{`""`, errAmountSyntax},
+		{`"abc"`, errAmountSyntax},
+		{`" 10"`, errAmountSyntax},
+		{`"10 "`, errAmountSyntax},
+		{`"1,5"`, errAmountSyntax},
+		{`"\u0031\u002"`, errAmountSyntax},
+		{`"NaN"`, errAmountSyntax},
+		{`"\"10\""`, errAmountSyntax},
 	}
 	for _, tc := range refused {
 		t.Run(tc.in, func(t *testing.T) {
-			a, err := money.FromMinor(4200)
+			a, err := AmountFromMinor(4200)
 			require.NoError(t, err)
 			err = a.UnmarshalJSON([]byte(tc.in))
 			require.ErrorIs(t, err, tc.want)
@@ -221,37 +219,37 @@ func TestUnmarshalDecimalString(t *testing.T) {
 	}
 }
 
-func TestNeverThroughFloat(t *testing.T) {
+func TestAmountNeverThroughFloat(t *testing.T) {
 	// 1234567.89 as float32 is 1234567.875; 0.1+0.2 in float64 is 0.30000000000000004.
 	// Every cent from 0.00 to 9999.99, and a stride across the whole range, must round-trip
 	// the text exactly.
 	for minor := int64(0); minor < 1_000_000; minor++ {
-		a, err := money.FromMinor(minor)
+		a, err := AmountFromMinor(minor)
 		require.NoError(t, err)
 		text := a.String()
-		back, err := money.Parse(text)
+		back, err := ParseAmount(text)
 		require.NoError(t, err)
 		if back.Minor() != minor {
 			t.Fatalf("%d -> %s -> %d", minor, text, back.Minor())
 		}
 	}
-	for minor := int64(0); minor <= money.MaxMinor; minor += 99_999_999_989 {
-		a, err := money.FromMinor(minor)
+	for minor := int64(0); minor <= maxMinor; minor += 99_999_999_989 {
+		a, err := AmountFromMinor(minor)
 		require.NoError(t, err)
 		want := strconv.FormatInt(minor/100, 10) + "." + strconv.FormatInt(minor%100+100, 10)[1:]
 		assert.Equal(t, want, a.String())
 	}
-	a, err := money.Parse("1234567.89")
+	a, err := ParseAmount("1234567.89")
 	require.NoError(t, err)
 	assert.Equal(t, "1234567.89", a.String())
 }
 
-func TestText(t *testing.T) {
-	var a money.Amount
+func TestAmountText(t *testing.T) {
+	var a Amount
 	require.NoError(t, a.UnmarshalText([]byte("1000.5")))
 	out, err := a.MarshalText()
 	require.NoError(t, err)
 	assert.Equal(t, "1000.5", string(out))
-	assert.ErrorIs(t, a.UnmarshalText([]byte("1.234")), money.ErrPrecision)
+	assert.ErrorIs(t, a.UnmarshalText([]byte("1.234")), errAmountPrecision)
 	assert.Equal(t, "1000.50", a.String(), "a refused value leaves the amount unchanged")
 }

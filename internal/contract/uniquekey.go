@@ -7,7 +7,7 @@ import (
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 )
 
-// canonical returns a key for the JSON value raw (well-formed, strict) that is equal for equal
+// uniqueKey returns a key for the JSON value raw (well-formed, strict) that is equal for equal
 // values, as kin-openapi's uniqueItems compares them (json.Marshal of the decoded values):
 // strings by their decoded text, numbers by their text as written, objects whatever their key
 // order. A string without escapes is its own key, without allocating.
@@ -15,57 +15,57 @@ import (
 // The value is read once into a tree whose objects are then sorted and written once, so that
 // the key costs time and memory in proportion to raw however deep it nests (writing each
 // object's members sorted as they were read would copy every level into the one above it).
-func canonical(raw []byte) []byte {
+func uniqueKey(raw []byte) []byte {
 	if raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
 		return raw
 	}
 	s := jsonscan.Acquire(raw, jsonscan.Options{})
 	defer s.Release()
-	v := readCanonical(s)
+	v := readKeyValue(s)
 	return v.appendTo(make([]byte, 0, len(raw)))
 }
 
-// canonicalValue is a value read for canonical: a scalar's key (text), or an object's or
+// keyValue is a value read for uniqueKey: a scalar's key (text), or an object's or
 // array's items (open is '{' or '['), an object's sorted by their keys.
-type canonicalValue struct {
-	key   []byte // the member's name as canonical writes it, in an object
+type keyValue struct {
+	key   []byte // the member's name as uniqueKey writes it, in an object
 	text  []byte
 	open  byte
-	items []canonicalValue
+	items []keyValue
 }
 
-func readCanonical(s *jsonscan.Scanner) canonicalValue {
+func readKeyValue(s *jsonscan.Scanner) keyValue {
 	switch s.Peek() {
 	case jsonscan.String:
 		str, _ := s.ReadString()
-		return canonicalValue{text: appendCanonicalString(nil, str.Value)}
+		return keyValue{text: appendKeyString(nil, str.Value)}
 	case jsonscan.Object:
-		v := canonicalValue{open: '{'}
+		v := keyValue{open: '{'}
 		s.EnterObject()
 		for {
 			key, ok := s.NextKey()
 			if !ok {
 				break
 			}
-			name := appendCanonicalString(nil, key)
-			v.items = append(v.items, readCanonical(s))
+			name := appendKeyString(nil, key)
+			v.items = append(v.items, readKeyValue(s))
 			v.items[len(v.items)-1].key = name
 		}
-		slices.SortFunc(v.items, func(a, b canonicalValue) int { return bytes.Compare(a.key, b.key) })
+		slices.SortFunc(v.items, func(a, b keyValue) int { return bytes.Compare(a.key, b.key) })
 		return v
 	case jsonscan.Array:
-		v := canonicalValue{open: '['}
+		v := keyValue{open: '['}
 		s.EnterArray()
 		for s.NextItem() {
-			v.items = append(v.items, readCanonical(s))
+			v.items = append(v.items, readKeyValue(s))
 		}
 		return v
 	}
 	raw, _ := s.Skip()
-	return canonicalValue{text: raw}
+	return keyValue{text: raw}
 }
 
-func (v *canonicalValue) appendTo(dst []byte) []byte {
+func (v *keyValue) appendTo(dst []byte) []byte {
 	if v.open == 0 {
 		return append(dst, v.text...)
 	}
@@ -86,9 +86,9 @@ func (v *canonicalValue) appendTo(dst []byte) []byte {
 	return append(dst, ']')
 }
 
-// appendCanonicalString writes a decoded string as JSON: quoted, with only '"', '\' and
+// appendKeyString writes a decoded string as JSON: quoted, with only '"', '\' and
 // control characters escaped (one writing per text, so equal texts give equal keys).
-func appendCanonicalString(dst, s []byte) []byte {
+func appendKeyString(dst, s []byte) []byte {
 	dst = append(dst, '"')
 	for _, c := range s {
 		switch {

@@ -1,19 +1,13 @@
 package contracttest
 
 import (
-	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/internal/webhook"
-	"github.com/lakipay/checkout-go/internal/webhook/forge"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 )
 
 // DeliveryCase says what a webhook delivery carries: a genuine webhook, a repeat of one, an
@@ -60,7 +54,7 @@ const (
 	CaseUnsigned DeliveryCase = "unsigned"
 	// CaseShiftedKey claims SUCCESS for the transaction with a genuine signature of the
 	// fake's key over an ambiguous CANCELLED webhook of another transaction, re-split so
-	// that its tail hides in an extra key (the forgery of issue 10; see package client's
+	// that its tail hides in an extra key (the boundary-shift forgery; see package client's
 	// ErrAmbiguousWebhook). A verifier without the ambiguity check accepts it.
 	CaseShiftedKey DeliveryCase = "shifted_key"
 	// CaseShiftedValue is [CaseShiftedKey] with the tail hidden in transaction_id's value.
@@ -77,11 +71,11 @@ const (
 	// CaseForeignAmount is a genuinely signed SUCCESS webhook of a session the merchant
 	// never created, with a transaction id of its own (one the fake never hands out), that
 	// names this session's reference, currency and medium for amount 1.00 (2.00 when the
-	// session's amount is 1.00). **Decision:** LakiPay does not say whether its webhook key
-	// is its merchants' own or shared by all of them; if shared, any LakiPay account can
-	// make such a webhook (a checkout of its own with the victim's reference) and post it to
-	// the victim's callback_url. A receiver must act only on a transaction id its own
-	// checkout got back (and only for its order's amount and currency).
+	// session's amount is 1.00). LakiPay does not say whether its webhook key is each
+	// merchant's own or shared by all of them; if shared, any LakiPay account can make such a
+	// webhook (a checkout of its own with the victim's reference) and post it to the victim's
+	// callback_url. A receiver must act only on a transaction id its own checkout got back
+	// (and only for its order's amount and currency).
 	CaseForeignAmount DeliveryCase = "foreign_amount"
 	// CaseForeignCurrency is [CaseForeignAmount] for the session's own amount in another
 	// currency (USD, or ETB for a USD session).
@@ -134,16 +128,6 @@ func (c DeliveryCase) valid() bool { return slices.Contains(deliveryCases, c) }
 
 func caseList() string { return joinNames(deliveryCases) }
 
-// forgerKey is the other RSA-2048 key [CaseForgedSignature] bodies are signed with: made once
-// per process, the first time a forgery is asked for (before any lock is taken).
-var forgerKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
-	return rsa.GenerateKey(rand.Reader, webhook.MinKeyBits)
-})
-
-// shiftOriginalID is the attacker's transaction in a shifted body: the genuine CANCELLED
-// webhook the forgery re-splits was about it.
-const shiftOriginalID = "TXN-attacker"
-
 // caseDeliveryLocked returns the delivery of case c about s (URL not set) and the padding
 // of an oversized body; other is the transaction a replay replays. The signing keys are
 // ready; the caller holds f.mu.
@@ -184,8 +168,7 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	case CaseDuplicateKey:
 		d.Status = otherFinal(s.status)
 		if body, err = f.webhookBody(s); err == nil {
-			end := bytes.LastIndexByte(body, '}')
-			body = append(body[:end:end], `,"status":"`+string(d.Status)+`"}`...)
+			body = webhooks.RepeatField(body, "status", `"`+string(d.Status)+`"`)
 		}
 	case CaseTamperedTransaction:
 		d.Status = client.TransactionStatus(other.status)
@@ -196,9 +179,12 @@ func (f *Fake) caseDeliveryLocked(s *session, c DeliveryCase, other *session) (D
 	case CaseForeignAmount, CaseForeignCurrency, CaseForeignSession:
 		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.foreignSuccess(s, c)
-	case CaseForgedSignature, CaseUnsigned:
+	case CaseForgedSignature:
 		d.Status = client.TransactionStatusSUCCESS
-		body, err = f.claimSuccess(s, c)
+		body, err = webhooks.Forged(f.claimEvent(s))
+	case CaseUnsigned:
+		d.Status = client.TransactionStatusSUCCESS
+		body, err = webhooks.Unsigned(f.claimEvent(s))
 	case CaseShiftedKey, CaseShiftedValue:
 		d.Status = client.TransactionStatusSUCCESS
 		body, err = f.shifted(s, c)
@@ -230,18 +216,7 @@ func (f *Fake) tamper(s *session, field, value string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	fields, err := webhook.Fields(body)
-	if err != nil {
-		return nil, err
-	}
-	for _, fl := range fields {
-		if string(fl.Key) == field {
-			out := append([]byte(nil), body[:fl.Offset]...)
-			out = append(out, value...)
-			return append(out, body[fl.Offset+len(fl.Value):]...), nil
-		}
-	}
-	return nil, fmt.Errorf("the webhook has no %q field", field)
+	return webhooks.Tamper(body, field, value)
 }
 
 // tamperedAmount is amount raised by 1.00, or lowered by 1.00 when that is out of range, in
@@ -304,50 +279,12 @@ func (f *Fake) claimEvent(s *session) client.WebhookEvent {
 	return event
 }
 
-// claimSuccess returns s's claimed SUCCESS, signed by the forger's key or without a
-// signature field.
-func (f *Fake) claimSuccess(s *session, c DeliveryCase) ([]byte, error) {
-	raw, err := json.Marshal(f.claimEvent(s))
-	if err != nil {
-		return nil, err
-	}
-	if c == CaseUnsigned {
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			return nil, err
-		}
-		delete(fields, webhook.SignatureField)
-		return json.Marshal(fields)
-	}
-	key, err := forgerKey()
-	if err != nil {
-		return nil, err
-	}
-	return webhook.Sign(raw, key)
-}
-
-// shifted returns the forgery of issue 10 claiming SUCCESS for s, through a key or a value,
+// shifted returns the boundary-shift forgery claiming SUCCESS for s, through a key or a value,
 // carrying the fake's genuine signature over the shared canonical string.
 func (f *Fake) shifted(s *session, c DeliveryCase) ([]byte, error) {
-	claim := f.claimEvent(s)
-	amount, err := claim.Amount.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
 	key, err := f.signingKey()
 	if err != nil {
 		return nil, err
 	}
-	shift, err := forge.NewShift(key, forge.ShiftParams{
-		OriginalID: shiftOriginalID, OriginalTime: claim.Timestamp.Add(-time.Minute).Format(time.RFC3339),
-		VictimID: s.id, Reference: s.req.Reference, Amount: string(amount), Currency: s.req.Currency,
-		ClaimedTime: claim.Timestamp.Format(time.RFC3339),
-	})
-	if err != nil {
-		return nil, err
-	}
-	if c == CaseShiftedKey {
-		return []byte(shift.ThroughKey), nil
-	}
-	return []byte(shift.ThroughValue), nil
+	return webhooks.Shifted(key, f.claimEvent(s), c == CaseShiftedKey)
 }

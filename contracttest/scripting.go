@@ -3,16 +3,22 @@ package contracttest
 import (
 	"bytes"
 	"context"
+	_ "embed" // the dashboard's page, script and style sheet
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lakipay/checkout-go/client"
+	"github.com/lakipay/checkout-go/internal/fake/route"
+	"github.com/lakipay/checkout-go/internal/fake/webhooks"
 	"github.com/lakipay/checkout-go/internal/jsonscan"
 	"github.com/lakipay/checkout-go/internal/specfile"
 )
@@ -24,13 +30,9 @@ const (
 	maxDeliveriesLimit     = 10_000
 )
 
-// webhookMarker is the header every request the fake sends to a callback_url carries, and
-// that every /_mock/ endpoint refuses (see control).
-const webhookMarker = "X-Lakipay-Mock-Webhook"
-
 // mockRoutes registers the /_mock/ scripting endpoints (documented in doc.go), each guarded
 // by control.
-func (f *Fake) mockRoutes(router *router) {
+func (f *Fake) mockRoutes(router *route.Router) {
 	rt := &controlRouter{router, f}
 	rt.handle("GET /_mock/openapi.yaml", serveContract(specfile.OpenAPI))
 	rt.handle("GET /_mock/openapi-3.1.yaml", serveContract(specfile.OpenAPI31))
@@ -154,14 +156,15 @@ func (f *Fake) mockRoutes(router *router) {
 
 var errMockInput = errors.New("contracttest: bad /_mock/ request")
 
-// controlRouter registers routes guarded by control.
+// controlRouter registers routes guarded by control (and no other way: it does not expose
+// the router's own Handle).
 type controlRouter struct {
-	*router
-	f *Fake
+	router *route.Router
+	f      *Fake
 }
 
 func (rt *controlRouter) handle(pattern string, h http.HandlerFunc) {
-	rt.router.handle(pattern, rt.f.control(h))
+	rt.router.Handle(pattern, rt.f.control(h))
 }
 
 // control refuses, with 403, a request to a /_mock/ endpoint that carries the marker of the
@@ -170,11 +173,11 @@ func (rt *controlRouter) handle(pattern string, h http.HandlerFunc) {
 // session) when its webhook is sent.
 func (f *Fake) control(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, marked := r.Header[webhookMarker]; marked {
+		if _, marked := r.Header[webhooks.MarkerHeader]; marked {
 			f.log.Warn("lakipay fake: a webhook of the fake reached its own control path", "path", r.URL.Path)
 			mockJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf(
 				"contracttest: %s %s is a control path of the fake, and this is one of its own webhooks (%s): a callback_url must not name it",
-				r.Method, r.URL.Path, webhookMarker)})
+				r.Method, r.URL.Path, webhooks.MarkerHeader)})
 			return
 		}
 		h(w, r)
@@ -253,7 +256,7 @@ type holdAnswer struct {
 func (f *Fake) holding(id string) (holding, known bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	_, holding = f.hooks.held[id]
+	holding = f.queue.HoldingLocked(id)
 	_, known = f.sessions.byID[id]
 	return holding, known
 }
@@ -417,6 +420,48 @@ func mockJSON(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	writeBytes(w, status, http.Header{"Content-Type": []string{"application/json"}}, body)
+}
+
+// checkQuery returns r's query parameters, refusing one not in allowed or given twice.
+func checkQuery(r *http.Request, allowed ...string) (url.Values, error) {
+	query := r.URL.Query()
+	for name, values := range query {
+		if !slices.Contains(allowed, name) {
+			if len(allowed) == 0 {
+				return nil, fmt.Errorf("%w: unknown query parameter %q (none taken)", errMockInput, name)
+			}
+			return nil, fmt.Errorf("%w: unknown query parameter %q (%s)", errMockInput, name, strings.Join(allowed, ", "))
+		}
+		if len(values) > 1 {
+			return nil, fmt.Errorf("%w: %s given %d times, want it once", errMockInput, name, len(values))
+		}
+	}
+	return query, nil
+}
+
+// intParam reads the integer parameter name of query, def when absent, refusing one outside
+// lo..hi.
+func intParam(query url.Values, name string, def, lo, hi int) (int, error) {
+	if !query.Has(name) {
+		return def, nil
+	}
+	n, err := strconv.Atoi(query.Get(name))
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%w: %s %q is not an integer in %d..%d", errMockInput, name, query.Get(name), lo, hi)
+	}
+	return n, nil
+}
+
+// cursorParam reads the cursor parameter name of query (a seq or a version), 0 when absent.
+func cursorParam(query url.Values, name string) (uint64, error) {
+	if !query.Has(name) {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(query.Get(name), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s %q is not a non-negative integer", errMockInput, name, query.Get(name))
+	}
+	return n, nil
 }
 
 // deliverQueueWait bounds how long POST /_mock/deliver waits for a webhook worker, beyond

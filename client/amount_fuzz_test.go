@@ -1,12 +1,10 @@
-package money_test
+package client
 
 import (
 	"errors"
 	"math/big"
 	"regexp"
 	"testing"
-
-	"github.com/lakipay/checkout-go/internal/money"
 )
 
 // jsonNumber is the JSON number grammar (RFC 8259, section 6).
@@ -16,21 +14,21 @@ var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9
 // the point, no point without cents.
 var shortest = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]?[1-9])?$`)
 
-// FuzzParse checks Parse against exact rational arithmetic: whatever the text, Parse either
-// returns the exact value in minor units or a sentinel error that is the right one. An
+// FuzzParseAmount checks ParseAmount against exact rational arithmetic: whatever the text, it
+// either returns the exact value in minor units or an error wrapping the right sentinel. An
 // accepted amount is written back in its shortest form and read again unchanged, and the
 // same text in a JSON string reads as the same amount.
-func FuzzParse(f *testing.F) {
+func FuzzParseAmount(f *testing.F) {
 	for _, seed := range []string{"1000.5", "0.07", "8.1", "323.39", "999999999.99", "9.555", "0", "-1",
 		"1e2", "12345e-2", "1e-3", "999999999999.99", "1000000000000", "01", "1.", "", "NaN", `"10"`} {
 		f.Add(seed)
 	}
 	hundred := big.NewRat(100, 1)
-	maxMinor := big.NewRat(money.MaxMinor, 1)
+	maxMinor := big.NewRat(maxMinor, 1)
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := money.Parse(s)
+		a, err := ParseAmount(s)
 		if len(s) > 64 || !jsonNumber.MatchString(s) {
-			if !errors.Is(err, money.ErrSyntax) {
+			if !errors.Is(err, errAmountSyntax) {
 				t.Fatalf("Parse(%q) = %v, %v; want ErrSyntax", s, a, err)
 			}
 			return
@@ -47,22 +45,22 @@ func FuzzParse(f *testing.F) {
 		minor := new(big.Rat).Mul(exact, hundred)
 		switch {
 		case exact.Sign() < 0:
-			if !errors.Is(err, money.ErrNegative) {
+			if !errors.Is(err, errAmountNegative) {
 				t.Fatalf("Parse(%q): %v; want ErrNegative", s, err)
 			}
 		case !minor.IsInt():
-			if !errors.Is(err, money.ErrPrecision) {
+			if !errors.Is(err, errAmountPrecision) {
 				t.Fatalf("Parse(%q): %v; want ErrPrecision", s, err)
 			}
 		case minor.Cmp(maxMinor) > 0:
-			if !errors.Is(err, money.ErrRange) {
+			if !errors.Is(err, errAmountRange) {
 				t.Fatalf("Parse(%q): %v; want ErrRange", s, err)
 			}
 		default:
 			if err != nil || a.Minor() != minor.Num().Int64() {
 				t.Fatalf("Parse(%q) = %d, %v; want %s", s, a.Minor(), err, minor.Num())
 			}
-			back, err := money.Parse(a.String())
+			back, err := ParseAmount(a.String())
 			if err != nil || back != a {
 				t.Fatalf("String round trip of %q: %q -> %v, %v", s, a.String(), back, err)
 			}
@@ -70,10 +68,10 @@ func FuzzParse(f *testing.F) {
 			if !shortest.Match(wire) {
 				t.Fatalf("MarshalJSON of %q = %s: not the shortest form", s, wire)
 			}
-			if back, err := money.Parse(string(wire)); err != nil || back != a {
+			if back, err := ParseAmount(string(wire)); err != nil || back != a {
 				t.Fatalf("MarshalJSON round trip of %q: %s -> %v, %v", s, wire, back, err)
 			}
-			var fromString money.Amount
+			var fromString Amount
 			if err := fromString.UnmarshalJSON([]byte(`"` + s + `"`)); err != nil || fromString != a {
 				t.Fatalf("decimal string %q read as %v, %v; want %v", s, fromString, err, a)
 			}

@@ -1,19 +1,20 @@
-package contracttest
+// Package listener bounds the connections a fake LakiPay serves: at most so many open at once
+// (one beyond waits, not accepted, until another closes, so its file descriptors stay
+// bounded), and a request whose headers are too large answered with the API's error envelope
+// instead of net/http's plain text.
+//
+// The oversized headers are refused where net/http refuses them (it has read at most
+// http.Server.MaxHeaderBytes and its 4 KiB read-ahead, so the memory a client can pin does not
+// grow), and the connection rewrites net/http's fixed answer, the only write net/http makes
+// there, into the envelope. Enforcing the limit in a handler instead would answer the envelope
+// only to headers that net/http lets through, and so need a higher net/http limit.
+package listener
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"net"
-	"net/http"
 	"sync"
-
-	"github.com/lakipay/checkout-go/client"
 )
-
-// codeHeadersTooLarge is the error_code of the fake's 431 (openapi.yaml's ErrorEnvelope
-// lists it with the fake's other codes).
-const codeHeadersTooLarge client.ErrorCode = "HEADERS_TOO_LARGE"
 
 // netHTTP431 is what net/http writes, on the connection itself and before any handler runs,
 // when a request's headers exceed http.Server.MaxHeaderBytes: a text/plain answer that the
@@ -22,33 +23,14 @@ const netHTTP431 = "HTTP/1.1 431 Request Header Fields Too Large\r\n" +
 	"Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" +
 	"431 Request Header Fields Too Large"
 
-// Listener returns ln limited for a fake: at most MaxConnections connections are open at
-// once (a connection beyond waits, not accepted, until one closes, so the fake's file
-// descriptors stay bounded), and a request whose headers exceed MaxHeaderBytes is answered
-// 431 with the API's error envelope (error_code HEADERS_TOO_LARGE) rather than net/http's
-// plain text. A zero field takes its default ([DefaultServerLimits]). [NewServer] and
-// `lakipay mock` serve on it; serve a [NewFake] of your own on it too, with [ServerLimits.Apply]
-// on the server.
-//
-// **Decision:** the oversized headers are refused where net/http refuses them (it has read at
-// most MaxHeaderBytes and its 4 KiB read-ahead, so the memory a client can pin does not grow)
-// and the connection rewrites net/http's fixed answer, the only write net/http makes there,
-// into the envelope. Enforcing the limit in the handler instead would answer the envelope
-// only to headers that net/http lets through, and so need a higher net/http limit.
-func (l ServerLimits) Listener(ln net.Listener) net.Listener {
-	l = l.withDefaults()
-	body, err := json.Marshal(errorAnswer(http.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge,
-		fmt.Sprintf("request header fields too large: the request line and headers are limited to %d bytes", l.MaxHeaderBytes), nil).body)
-	if err != nil { // an envelope of strings always encodes
-		panic(err)
-	}
-	answer := fmt.Appendf(nil, "HTTP/1.1 431 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
-		http.StatusText(http.StatusRequestHeaderFieldsTooLarge), len(body), body)
-	return &limitListener{Listener: ln, slots: make(chan struct{}, l.MaxConnections), done: make(chan struct{}), tooLarge: answer}
+// Limit returns ln with at most maxConns connections open at once, whose connections answer
+// a request with oversized headers tooLarge (a whole HTTP answer) instead of net/http's 431.
+func Limit(ln net.Listener, maxConns int, tooLarge []byte) net.Listener {
+	return &limitListener{Listener: ln, slots: make(chan struct{}, maxConns), done: make(chan struct{}), tooLarge: tooLarge}
 }
 
-// limitListener is what [ServerLimits.Listener] returns: each accepted connection holds one
-// of its slots until it is closed.
+// limitListener is what [Limit] returns: each accepted connection holds one of its slots
+// until it is closed.
 type limitListener struct {
 	net.Listener
 	slots     chan struct{}
