@@ -292,7 +292,7 @@
 // [WithDeduplication] is [WithDedupStore] with a [MemoryDedupStore]: per process, bounded and
 // forgotten on restart. With several instances behind a load balancer, or to survive a
 // restart, give the handler and the return page one store in a database they share;
-// examples/sqldedup is one on database/sql (one table, one atomic statement per operation),
+// package sqldedup (github.com/lakipay/checkout-go/sqldedup) is one on database/sql (one table, one atomic statement per operation),
 // tested against SQLite, and package client/dedupstoretest holds any store to the contract.
 // A claim lapses after [DedupLease], so an instance that died while settling holds its
 // transaction only that long; your function then runs again for it, so keep its effects

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/lakipay/checkout-go/client"
-	"github.com/lakipay/checkout-go/examples/sqldedup"
+	"github.com/lakipay/checkout-go/sqldedup"
 )
 
 // One store for the webhook handler and the return page: whichever settles a payment first,
