@@ -37,7 +37,7 @@ const DedupLease = time.Minute
 // DedupStore is the memory behind de-duplication: which statuses of each transaction were
 // settled, and who is settling one now. [SettleOnce] and a [WebhookHandler] built with
 // [WithDedupStore] run on it; [NewMemoryDedupStore] is the one in memory that
-// [WithDeduplication] uses, and examples/sqldedup a durable one on database/sql. It serves
+// [WithDeduplication] uses, and package sqldedup a durable one on database/sql. It serves
 // several processes at once when it lives in a database they share: a claim is what keeps a
 // webhook delivered to two instances behind a load balancer, or a webhook and the shopper's
 // return page, from settling one payment twice.

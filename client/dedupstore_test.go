@@ -10,7 +10,7 @@ import (
 )
 
 // TestMemoryDedupStore holds the store WithDeduplication uses to the contract of every
-// DedupStore (examples/sqldedup runs the same suite against SQLite).
+// DedupStore (package sqldedup runs the same suite against SQLite).
 func TestMemoryDedupStore(t *testing.T) {
 	dedupstoretest.Run(t, func(t *testing.T) (client.DedupStore, client.DedupStore) {
 		store, err := client.NewMemoryDedupStore(1000)

@@ -196,7 +196,7 @@
 // deliveries of one transaction, on any instances sharing the store, never run it at once.
 // A claim lapses after [DedupLease], so keep your function's effects idempotent (an order
 // that is paid stays paid). [NewMemoryDedupStore] keeps one process's; with several
-// instances or across restarts, share a durable one (examples/sqldedup, on database/sql;
+// instances or across restarts, share a durable one (package sqldedup, on database/sql;
 // client/dedupstoretest holds any store to the contract).
 //
 //	store, _ := client.NewMemoryDedupStore(10_000) // or a durable one, shared by every instance

@@ -45,6 +45,6 @@
 //
 // A real shop keeps its orders in a database (each change one transaction, the checkout
 // step serialised per order by a row lock) beside a durable [client.DedupStore]
-// (examples/sqldedup), protects its forms against cross-site requests and knows who its
+// (package sqldedup), protects its forms against cross-site requests and knows who its
 // shoppers are. The orders here live in memory.
 package shop

@@ -1,6 +1,7 @@
 package shop_test
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -9,17 +10,11 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/examples/shop"
+	"github.com/lakipay/checkout-go/sqldedup"
 )
 
 // ship sends a paid order on its way, in the snippets.
 func ship(shop.Order) {}
-
-// sharedDedupStore stands, in the snippets, for a store in the database every instance
-// shares (examples/sqldedup is one on database/sql).
-func sharedDedupStore() client.DedupStore {
-	store, _ := client.NewMemoryDedupStore(10_000)
-	return store
-}
 
 // The shop in production, as README.md shows it: compiled, never run (it serves on :8080).
 //
@@ -29,10 +24,10 @@ func Example_production() {
 	c, err := client.NewFromEnv()                  // LAKIPAY_API_KEY=PUBLICKEY:SECRETKEY
 	pem, err := os.ReadFile("lakipay-webhook.pem") // from LakiPay's dashboard
 	key, err := client.ParsePublicKey(pem)
-	store := sharedDedupStore() // a client.DedupStore every instance shares: examples/sqldedup on your database
+	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL")) // sqldedup.Schema applied by your migrations
 	s, err := shop.New(shop.Config{LakiPay: c, WebhookKey: key, PublicURL: "https://shop.example",
 		Mediums: []client.Medium{client.MediumMPESA, client.MediumTELEBIRR, client.MediumCBE},
-		OnPaid:  ship, Logger: slog.Default(), Dedup: store})
+		OnPaid:  ship, Logger: slog.Default(), Dedup: sqldedup.New(db)})
 	srv := &http.Server{Addr: ":8080", Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	err = srv.ListenAndServe()
 	// end snippet

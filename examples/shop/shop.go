@@ -38,7 +38,7 @@ type Config struct {
 	// receiver and the return page both settle through it, so that they never both settle
 	// one payment. Optional: when nil, a client.NewMemoryDedupStore, which serves one
 	// instance and forgets on restart; give several instances one durable store
-	// (examples/sqldedup).
+	// (package sqldedup).
 	Dedup client.DedupStore
 }
 

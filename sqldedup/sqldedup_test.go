@@ -20,7 +20,7 @@ import (
 
 	"github.com/lakipay/checkout-go/client"
 	"github.com/lakipay/checkout-go/client/dedupstoretest"
-	"github.com/lakipay/checkout-go/examples/sqldedup"
+	"github.com/lakipay/checkout-go/sqldedup"
 )
 
 // openDB opens the SQLite database in file as one instance of a service would: its own
