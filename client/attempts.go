@@ -93,7 +93,9 @@ func ParseAttemptReference(ref string) (order string, attempt int, err error) {
 // nothing is known of its session yet, so that if the answer never comes the next try repeats
 // that attempt's reference. An error from begin stops the attempt before anything is sent.
 // Call it for one order at a time across all your instances (a row lock, or a lease on the
-// order): two concurrent calls for one order open two sessions, both payable.
+// order): two concurrent calls for one order open two sessions, both payable. After a refusal
+// that is certain ([OutcomeUnknown] false), nothing was opened: call it again with the same
+// attempt, once the input is fixed.
 //
 // When LakiPay refuses the reference as one it has seen ([IsDuplicateReference]), an earlier
 // try of the attempt created a session whose answer was lost: nobody saw its checkout URL,

@@ -194,7 +194,7 @@ func TestCreateCheckoutAttempt(t *testing.T) {
 		require.NoError(t, fake.FailNext(contracttest.OpCreateCheckout, http.StatusBadRequest, client.ErrorCodeInvalidPhone))
 		_, attempt, err := c.CreateCheckoutAttempt(t.Context(), "ORDER-42", 1, request(t), nil)
 		assert.Equal(t, 1, attempt)
-		assert.Equal(t, map[string][]string{"phone_number": {"Bad Request (forced by the test)"}}, client.FieldMessages(err))
+		assert.Equal(t, map[string][]string{"phone_number": {"phone number must be digits with the country code"}}, client.FieldMessages(err))
 		assert.Equal(t, 1, fake.Requests(contracttest.OpCreateCheckout))
 	})
 	t.Run("nothing is sent", func(t *testing.T) {

@@ -66,8 +66,16 @@
 // shopper back to its CheckoutURL rather than opening another; when the shopper presses Pay
 // again, ask [Client.GetTransaction] first and open the next attempt only when that session
 // is final and not paid, one instance at a time (a row lock on the order): two open sessions
-// could both be paid. examples/shop does all of this, with its tests against package
-// contracttest's fake.
+// could both be paid. After a refusal that is certain ([OutcomeUnknown] false: a
+// [*ValidationError] or a 4xx), nothing was opened: fix the input and repeat the same attempt
+// number. examples/shop does all of this, with its tests against package contracttest's fake.
+//
+// Holding stock or seats for a payment: hold from the checkout until a final status arrives
+// (webhook or transaction detail); settle on SUCCESS, release on CANCELLED or FAILED (an
+// unpaid session expires into CANCELLED, with its webhook: openapi.yaml's session lifecycle).
+// Never release on a timer of your own without first reading transaction detail: LakiPay
+// documents no session lifetime, and a payment may still complete. A hold whose checkout was
+// never created (LakiPay down, the shopper gone) is yours to release.
 //
 // A service that serves its own webhook handler needs its public URL (for CallbackURL and the
 // redirects) before it serves: in a test, an unstarted httptest server has its address first

@@ -517,6 +517,18 @@ func TestForcedAnswersAndFaults(t *testing.T) {
 		assert.Equal(t, "INSUFFICIENT_BALANCE", errorEnvelope(t, body).ErrorCode)
 		createCheckout(t, srv, "R-f1", "") // only the next call: the reference was not used
 	})
+	t.Run("fail next with a code LakiPay documents speaks as LakiPay would", func(t *testing.T) {
+		require.NoError(t, srv.FailNext("createCheckout", http.StatusBadRequest, "INVALID_PHONE"))
+		status, _, body := call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-f2", ""))
+		assert.Equal(t, http.StatusBadRequest, status)
+		env := errorEnvelope(t, body)
+		assert.Equal(t, "INVALID_PHONE", env.ErrorCode)
+		assert.Equal(t, map[string][]string{"phone_number": {"phone number must be digits with the country code"}}, env.Errors)
+		assert.NotContains(t, env.Message, "forced", "text a shopper could be shown, not the fake's")
+		require.NoError(t, srv.FailNext("createCheckout", http.StatusConflict, "SOMETHING_NEW"))
+		_, _, body = call(t, validated(t), http.MethodPost, srv.URL()+"/payment/checkout", testKey, checkoutBody(t, "R-f2", ""))
+		assert.Equal(t, "Conflict (forced by the test)", errorEnvelope(t, body).Message, "a code LakiPay does not document keeps the status's text")
+	})
 	cases := []struct {
 		fault  contracttest.Fault
 		status int

@@ -144,7 +144,10 @@ type script struct {
 }
 
 // FailNext makes the next call of op answer status (400 to 599) with the error envelope and
-// code, before any check or state change; 429 carries Retry-After: 1. An unknown operation, a
+// code, before any check or state change; 429 carries Retry-After: 1. A code LakiPay
+// documents comes with LakiPay-like text and the field it is about (INVALID_PHONE:
+// errors {"phone_number": [...]}), so a test sees what a shopper would be shown; any other
+// code, with the status's text. An unknown operation, a
 // status out of range or more than 1000 waiting scripts is an error wrapping [ErrScript], and
 // nothing is scripted.
 func (f *Fake) FailNext(op Operation, status int, code client.ErrorCode) error {
@@ -262,6 +265,20 @@ func (f *Fake) serveScript(w http.ResponseWriter, r *http.Request, body []byte, 
 	}
 }
 
+// documentedErrors are the answers a forced status carries for the codes LakiPay documents,
+// in LakiPay's words where its pages give them (the spec's examples), so that a merchant's
+// test of what a shopper is shown meets text like LakiPay's, not the fake's.
+var documentedErrors = map[client.ErrorCode]struct {
+	message string
+	fields  map[string][]string
+}{
+	client.ErrorCodeInvalidAPIKey:       {"Invalid API key", map[string][]string{"api_key": {"API key is required"}}},
+	client.ErrorCodeInvalidAmount:       {"Validation failed", map[string][]string{"amount": {"amount must be a decimal with 2 places"}}},
+	client.ErrorCodeInvalidPhone:        {"Validation failed", map[string][]string{"phone_number": {"phone number must be digits with the country code"}}},
+	client.ErrorCodeInsufficientBalance: {"Insufficient balance", nil},
+	client.ErrorCodeProviderError:       {"Payment provider error", nil},
+}
+
 // scriptedError returns the error envelope that a forced status or an error fault answers
 // with, and false for the faults that break the exchange in other ways. An unknown fault
 // answers 500.
@@ -270,7 +287,11 @@ func scriptedError(sc script) (answer, bool) {
 	var a answer
 	switch sc.fault {
 	case 0:
-		a = errorAnswer(sc.status, sc.code, http.StatusText(sc.status)+" (forced by the test)", nil)
+		message, fields := http.StatusText(sc.status)+" (forced by the test)", map[string][]string(nil)
+		if d, ok := documentedErrors[sc.code]; ok {
+			message, fields = d.message, d.fields
+		}
+		a = errorAnswer(sc.status, sc.code, message, fields)
 		if sc.status == http.StatusTooManyRequests {
 			a.header = retryAfter
 		}

@@ -335,7 +335,7 @@ func TestValidationErrorShownToShopper(t *testing.T) {
 		require.NoError(t, w.lakipay.FailNext(contracttest.OpCreateCheckout, http.StatusBadRequest, client.ErrorCodeInvalidPhone))
 		p := w.clickPay(t, phone)
 		assert.Equal(t, http.StatusBadRequest, p.Status)
-		assert.Contains(t, p.Text(), "Phone number: Bad Request (forced by the test)")
+		assert.Contains(t, p.Text(), "Phone number: phone number must be digits with the country code")
 		w.checkout(t)
 		assert.Equal(t, "ORDER-42-1", w.reference(t), "nothing was created: the reference is still free")
 	})
