@@ -28,12 +28,16 @@ func (c *Client) CreateCheckout(ctx context.Context, req CheckoutRequest) (*Chec
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	if violations := invalidText(opCreateCheckout, req); violations != nil {
-		return nil, c.invalidRequest(violations)
-	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("lakipay: encode checkout request: %w", err)
+	}
+	// encoding/json writes bytes that are not UTF-8 as \ufffd: only then is the request
+	// searched for the fields that hold them.
+	if bytes.Contains(body, replacementEscape) {
+		if violations := invalidText(opCreateCheckout, req); violations != nil {
+			return nil, c.invalidRequest(violations)
+		}
 	}
 	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.checkoutURL, bytes.NewReader(body))
 	if err != nil {

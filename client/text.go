@@ -9,6 +9,9 @@ import (
 	"github.com/lakipay/checkout-go/internal/contract"
 )
 
+// replacementEscape is how encoding/json writes a byte that is not UTF-8.
+var replacementEscape = []byte(`\ufffd`)
+
 // invalidText reports every string of v (a request model, walked by its JSON field names)
 // that is not valid UTF-8. encoding/json would send such text with U+FFFD in place of the
 // bytes it cannot write, so LakiPay would store and echo a reference other than the

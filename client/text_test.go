@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -34,11 +35,14 @@ func TestCreateCheckoutRefusesInvalidText(t *testing.T) {
 	assert.ElementsMatch(t, []string{"/reference", "/description", "/redirects/failed", "/supported_mediums/3"}, pointers)
 	assert.Empty(t, srv.seen(), "nothing was sent")
 
-	// Valid text in every script goes through untouched.
+	// Valid text in every script goes through untouched, a replacement character and the
+	// words "\ufffd" included (the check runs only where the JSON shows that escape).
 	req = docsRequest(t)
-	req.Description = "ክፍያ ለትዕዛዝ #123 — café ✓"
+	req.Description = "ክፍያ ለትዕዛዝ #123 — café ✓ \ufffd \uFFFD \u00e9 \uFFFD\\ufffd"
 	_, err = c.CreateCheckout(context.Background(), req)
 	require.NoError(t, err)
 	require.Len(t, srv.seen(), 1)
-	assert.Contains(t, string(srv.seen()[0].Body), "ክፍያ ለትዕዛዝ #123 — café ✓")
+	var sent CheckoutRequest
+	require.NoError(t, json.Unmarshal(srv.seen()[0].Body, &sent))
+	assert.Equal(t, req.Description, sent.Description)
 }
