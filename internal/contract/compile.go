@@ -95,6 +95,12 @@ func compile(doc *document) *compiled {
 		if i == noSchema {
 			return nil
 		}
+		// A wrapper ("$ref plus description": allOf with one part, and no other validating
+		// keyword, which contractgen refuses beside allOf) judges a value exactly as its part
+		// does, violations and their locations included: what refers to it refers to the part.
+		for d := &doc.schemas[i]; len(d.allOf) == 1 && d.Type == "" && !d.Nullable; d = &doc.schemas[i] {
+			i = d.allOf[0]
+		}
 		return &nodes[i]
 	}
 	for i := range doc.schemas {
