@@ -77,6 +77,16 @@
 // documents no session lifetime, and a payment may still complete. A hold whose checkout was
 // never created (LakiPay down, the shopper gone) is yours to release.
 //
+// A webhook can reach you before you saved the LakipayTransactionID its checkout returned
+// (an expiry with a short session lifetime, in the instant between the answer and your
+// write). A webhook whose reference is an attempt of yours still in flight (begun, its
+// transaction id not saved yet) is not another account's: return an error from your
+// function (the handler answers 500), so that LakiPay delivers it again once you know the id;
+// ignore only a transaction id that no saved attempt of yours got back. Act on DEPOSIT events
+// (a checkout's); other events are not a checkout's to settle. Settle whatever status
+// transaction detail gives: an INITIATED or PENDING settles nothing final, and a later final
+// status still reaches your function.
+//
 // A service that serves its own webhook handler needs its public URL (for CallbackURL and the
 // redirects) before it serves: in a test, an unstarted httptest server has its address first
 // (contracttest.NewMerchantServer does the same, answering 503 until your handler is set):

@@ -232,8 +232,9 @@ func writeBytes(w http.ResponseWriter, status int, header http.Header, body []by
 	_, _ = w.Write(body) //nolint:gosec // G705: JSON the fake encoded, served as application/json
 }
 
-// SetLatency delays every API answer by d (0 turns it off); a request whose context ends
-// first gets no answer. The fake extends the server's read and write deadlines of a delayed
+// SetLatency delays every API call by d (0 turns it off): the operation itself runs after the
+// delay (a checkout is created only then), and a request whose context ends first gets no
+// answer and changes nothing. The fake extends the server's read and write deadlines of a delayed
 // request by d, so a latency longer than [ServerLimits] still gets its answer.
 func (f *Fake) SetLatency(d time.Duration) {
 	f.mu.Lock()
