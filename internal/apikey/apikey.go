@@ -123,8 +123,10 @@ type hidden struct {
 	// fail is the secret's KMP failure function: fail[i] is the length of the longest
 	// proper prefix of secret[:i+1] that is also its suffix.
 	fail []int
-	// runs holds every run of the secret (see runsOf).
-	runs map[run]struct{}
+	// folded is the secret after its prefix, lower-cased, and runs every run of it (see
+	// runsOf).
+	folded string
+	runs   map[run]struct{}
 }
 
 // Parse reads PUBLICKEY:SECRETKEY. The error wraps [ErrInvalid], names the broken rule and
@@ -151,7 +153,8 @@ func Parse(s string) (Key, error) {
 	if len(secret) < MinSecretLen {
 		return Key{}, invalid(fmt.Sprintf("SECRETKEY is shorter than %d characters (LakiPay secrets are long random strings)", MinSecretLen))
 	}
-	h := &hidden{secret: secret, header: s, fail: failure(secret), runs: runsOf(secret)}
+	h := &hidden{secret: secret, header: s, fail: failure(secret)}
+	h.folded, h.runs = runsOf(secret)
 	return Key{k: &key{public: public, hidden: func() *hidden { return h }}}, nil
 }
 

@@ -1,6 +1,9 @@
 package apikey
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // RunLen is the length of the shortest run of the secret's letters and digits that
 // [Key.Redact] never lets through: a shown text holds at most RunLen-1 of them in a row.
@@ -24,14 +27,29 @@ const (
 // prefixes are the documented starts of a LakiPay secret, which are not secret.
 var prefixes = []string{"sk_live_", "sk_test_"}
 
-// maxGap is how many characters between two letters or digits of a run are told apart: gaps
-// longer than maxGap all match one another.
+// maxGap is how many characters between two letters or digits of a run are kept in its
+// key: gaps longer than maxGap all have the same key, and a run found through one is
+// confirmed against the secret's own spelling (see hidden.spells).
 const maxGap = 2
 
-// run is RunLen letters and digits, lower-cased, with the gaps between them: the characters
-// that are neither (control characters aside), at most maxGap of each, 0xff in every byte
-// of a longer gap.
+// longGap fills every byte of a gap longer than maxGap in a run's key. No gap character is
+// 0xff: they are printable ASCII.
+const longGap = 0xff
+
+// run is the key of RunLen letters and digits, lower-cased, with the gaps between them: the
+// characters that are neither (control characters aside), at most maxGap of each, longGap
+// in every byte of a longer gap.
 type run [RunLen + (RunLen-1)*maxGap]byte
+
+// hasLongGap reports whether r stands for more than one spelling.
+func (r *run) hasLongGap() bool {
+	for _, c := range r {
+		if c == longGap {
+			return true
+		}
+	}
+	return false
+}
 
 // runScanner reads text a byte at a time and keeps the last run it holds.
 type runScanner struct {
@@ -50,7 +68,7 @@ func (s *runScanner) add(c byte) bool {
 		copy(g, s.gap[:])
 		if s.gl > maxGap {
 			for i := range g {
-				g[i] = 0xff
+				g[i] = longGap
 			}
 		}
 		s.r[len(s.r)-1] = fold(c)
@@ -69,8 +87,8 @@ func (s *runScanner) add(c byte) bool {
 	return false
 }
 
-// runsOf returns every run of the secret after its prefix.
-func runsOf(secret string) map[run]struct{} {
+// runsOf returns the secret after its prefix, lower-cased, and every run of it.
+func runsOf(secret string) (string, map[run]struct{}) {
 	for _, p := range prefixes {
 		if rest, ok := strings.CutPrefix(secret, p); ok {
 			secret = rest
@@ -84,7 +102,23 @@ func runsOf(secret string) map[run]struct{} {
 			runs[s.r] = struct{}{}
 		}
 	}
-	return runs
+	return strings.ToLower(secret), runs
+}
+
+// spells reports whether the run that ends s, found through a long gap, is spelled as in
+// the secret but for case, once its control characters are skipped.
+func (k *hidden) spells(s string) bool {
+	var b []byte
+	for i, n := len(s)-1, 0; n < RunLen; i-- {
+		if c := s[i]; c >= 0x20 && c != 0x7f {
+			b = append(b, fold(c))
+			if isAlnum(c) {
+				n++
+			}
+		}
+	}
+	slices.Reverse(b)
+	return strings.Contains(k.folded, string(b))
 }
 
 // exposes reports whether text shows a run of the secret: RunLen of its letters and digits,
@@ -139,7 +173,7 @@ func (k *hidden) runIn(s string) bool {
 			}
 		}
 		if sc.add(s[i]) {
-			if _, ok := k.runs[sc.r]; ok {
+			if _, ok := k.runs[sc.r]; ok && (!sc.r.hasLongGap() || k.spells(s[:i+1])) {
 				return true
 			}
 		}
