@@ -10,10 +10,22 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lakipay/checkout-go/internal/apikey"
 )
+
+// defaultTransport is the transport of every Client made without WithHTTPClient: one, as
+// http.DefaultTransport is one, so that clients made per request share its pool of
+// connections instead of each keeping its own open. It is net/http's default but for the
+// answer's headers, bounded as its body is (net/http allows 10 MiB, all of which an error
+// would quote and the redaction would search).
+var defaultTransport = sync.OnceValue(func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
+	return t
+})
 
 // Version is the version of this SDK, sent in the User-Agent header.
 const Version = "0.1.0"
@@ -93,11 +105,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		// The per-attempt deadline (WithTimeout) is applied as a context deadline by the
 		// doer and covers reading the body too; http.Client.Timeout would add a second timer.
-		// The answer's headers are bounded as its body is (net/http's default is 10 MiB,
-		// all of which an error would quote and the redaction would search).
-		transport := http.DefaultTransport.(*http.Transport).Clone()
-		transport.MaxResponseHeaderBytes = maxResponseHeaderBytes
-		cfg.httpClient = &http.Client{Transport: transport}
+		cfg.httpClient = &http.Client{Transport: defaultTransport()}
 	} else {
 		copied := *cfg.httpClient
 		cfg.httpClient = &copied

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -315,6 +317,29 @@ func TestNilContext(t *testing.T) {
 	_, err = c.WaitForTransaction(nilCtx, "TXN-1")
 	assert.ErrorContains(t, err, "nil context")
 	assert.Empty(t, srv.seen())
+}
+
+// TestClientsShareConnections: a service that makes a Client per request (or a test that
+// makes thousands) reuses one pool of connections, as with http.DefaultTransport; a
+// transport per Client would keep each one's connection open for 90 seconds, until the
+// process runs out of file descriptors (FuzzEchoedSecret's workers did, at stop 25).
+func TestClientsShareConnections(t *testing.T) {
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(reply(http.StatusOK, transactionBody(TransactionStatusSUCCESS)))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	for range 50 {
+		c, err := New(testAPIKey, WithBaseURL(srv.URL+"/api/v2"))
+		require.NoError(t, err)
+		_, err = c.GetTransaction(context.Background(), "TXN-1")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int32(1), opened.Load(), "50 clients, one after another, open one connection")
 }
 
 // TestAnswerHeadersAreBounded: a server (or whatever a wrong base URL reaches) that sends
