@@ -41,8 +41,10 @@
 //   - URL percent-encoding (%2F, %2f), quoted-printable (=2F), HTML character references
 //     (&#47; and &#47 without its ';', &#x2F;, and every named reference HTML defines:
 //     &lowbar; &sol; &quot; ...);
-//   - any mix of these and plain characters, and up to three levels of nesting (a JSON
-//     string inside a JSON string: \\\/ or \\u0073);
+//   - any mix of these and plain characters, each escape also read as the characters it
+//     is written with (a secret holding "\0" or "=4F" echoed with that part as it is and
+//     the rest escaped), and up to three levels of nesting (a JSON string inside a JSON
+//     string: \\\/ or \\u0073);
 //
 // and replaces the span of the original text that spells it with [Marker]. A piece of at
 // least [MinPiece] characters at the start of the secret is redacted too where the text was

@@ -84,6 +84,7 @@ func (k *hidden) redactOnce(text string) (string, bool) {
 				break
 			}
 			spans = k.scan(next, nextStarts, true, spans)
+			spans = k.scanMixed(level, starts, spans)
 			level, starts = next, nextStarts
 		}
 	}
@@ -138,6 +139,87 @@ func (k *hidden) scan(dec string, starts []int32, wild bool, spans []span) []spa
 		}
 	}
 	piece(state, len(dec))
+	return spans
+}
+
+// reading is a way of reading the text so far that spells the secret's first j bytes,
+// starting at offset start of the level read.
+type reading struct{ j, start int }
+
+// readings is a set of readings, one per length j (at the earliest start).
+type readings struct {
+	list []reading
+	at   []int // at[j]: 1 + the index in list of the reading of length j; 0: none
+}
+
+func newReadings(secretLen int) *readings { return &readings{at: make([]int, secretLen)} }
+
+func (rs *readings) add(r reading) {
+	if a := rs.at[r.j]; a > 0 {
+		rs.list[a-1].start = min(rs.list[a-1].start, r.start)
+		return
+	}
+	rs.list = append(rs.list, r)
+	rs.at[r.j] = len(rs.list)
+}
+
+func (rs *readings) reset() {
+	for _, r := range rs.list {
+		rs.at[r.j] = 0
+	}
+	rs.list = rs.list[:0]
+}
+
+// scanMixed adds to spans where the secret is spelled by a mix of level and its decoding:
+// each escape sequence read either as the character it spells or as the characters it is
+// written with. A secret that holds an escape-like sequence ("\0", "=4F", "&lt") can be
+// echoed with that sequence as it is and its other characters escaped, which neither level
+// alone spells; so can a secret that starts with what ends one ("\0abc" for "0abc"). starts
+// maps level to the original text as in scan. The work is the text's length times the
+// readings alive at once: one or two, but for a secret that repeats itself ("aaaaaaaa").
+func (k *hidden) scanMixed(level string, starts []int32, spans []span) []span {
+	secret := k.secret
+	orig := func(i int) int {
+		if starts == nil {
+			return i
+		}
+		return int(starts[i])
+	}
+	// step reads c, which ends at end, after each reading of from, into to.
+	step := func(from *readings, c byte, to *readings, end int) {
+		for _, r := range from.list {
+			switch {
+			case secret[r.j] != c:
+			case r.j+1 == len(secret):
+				spans = append(spans, span{orig(r.start), orig(end)})
+			default:
+				to.add(reading{r.j + 1, r.start})
+			}
+		}
+	}
+	cur, next := newReadings(len(secret)), newReadings(len(secret))
+	plain, plainNext := newReadings(len(secret)), newReadings(len(secret))
+	for i := 0; i < len(level); {
+		c, n := runDecoder.unescape(level, i)
+		cur.add(reading{0, i})
+		step(cur, c, next, i+n) // the unit as the character it spells
+		if n > 1 {              // and an escape as the characters it is written with
+			plain.reset()
+			for _, r := range cur.list {
+				plain.add(r)
+			}
+			for b := range n - 1 {
+				plainNext.reset()
+				step(plain, level[i+b], plainNext, i+b+1)
+				plainNext.add(reading{0, i + b + 1})
+				plain, plainNext = plainNext, plain
+			}
+			step(plain, level[i+n-1], next, i+n)
+		}
+		cur.reset()
+		cur, next = next, cur
+		i += n
+	}
 	return spans
 }
 

@@ -138,6 +138,7 @@ func FuzzRedact(f *testing.F) {
 	f.Add("sk_live_Q7xK_2mRv9/Tz4", `Q7xK&lowbar;2mRv9&#47Tz4 \u{51}\167 =51 %25252551`)
 	f.Add("sk_live_Q7xK_2mRv9/Tz4", "tail: RV9/TZ4")
 	f.Add("0!!!0000abc", "0   0000")
+	f.Add(`0&%00\0&%`, `0\u0026%0\u0030\0\u0026%`)
 	f.Fuzz(func(t *testing.T, secret, text string) {
 		k, err := apikey.Parse("pk:" + secret)
 		if err != nil || len(secret) > 256 || len(text) > 1<<14 { // the judge's cost grows with both
@@ -180,6 +181,28 @@ func TestRedactRunThroughALongGap(t *testing.T) {
 		"x 0!!!000a y":   "x 0!!!000a y",
 	} {
 		assert.Equal(t, want, k.Redact(text), "%q", text)
+	}
+}
+
+// TestRedactMixedReadings is the regression of FuzzEchoedSecret's find: the secret
+// 0&%00\0&% echoed with its "\0" as it is and its other characters escaped, which neither
+// the text as written nor its decoding (where "\0" is an octal NUL) spells. Each escape is
+// also read as the characters it is written with, including where the secret starts inside
+// one.
+func TestRedactMixedReadings(t *testing.T) {
+	tests := []struct{ name, secret, text string }{
+		{"an escape-like part kept, the rest escaped", `0&%00\0&%`, `x 0\u0026%0\u0030\0\u0026% y`},
+		{"the secret starting inside an escape", `0-+-+-+-`, `x \0-+-+-+\u002d y`},
+		{"a quoted-printable-like part kept", `=4F-+-+-`, `x =4F-+-\u002b- y`},
+		{"two levels deep", `0&%00\0&%`, `x 0\\u0026%0\\u0030\\0\\u0026% y`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.True(t, secrettest.Leaks(tt.text, tt.secret), "the text shows the secret")
+			got := mustParse(t, "pk:"+tt.secret).Redact(tt.text)
+			secrettest.Absent(t, got, tt.secret, "redacted text")
+			assert.True(t, strings.HasPrefix(got, "x ") && strings.HasSuffix(got, apikey.Marker+" y"), "the span is replaced, the rest shown: %s", secrettest.Mask(got, tt.secret))
+		})
 	}
 }
 
