@@ -16,9 +16,13 @@ import (
 // TestSessionsExpire: an INITIATED session left alone for the session TTL becomes
 // CANCELLED, with its webhook, and its page can no longer be paid; a session paid meanwhile,
 // and one PENDING (a payment in progress), are left as they are.
+//
+// The TTL is 3 s, not less: the two kept sessions must be paid and made PENDING before it
+// passes, and under -race on a loaded machine 300 ms was not enough (CI, stop 26).
 func TestSessionsExpire(t *testing.T) {
+	t.Parallel() // most of it is waiting for the TTL
 	ctx := waitCtx(t)
-	srv := contracttest.NewServer(t, contracttest.WithSessionTTL(300*time.Millisecond))
+	srv := contracttest.NewServer(t, contracttest.WithSessionTTL(3*time.Second))
 	_, hook := newReceiver(t)
 	paid := createCheckout(t, srv, "R-paid", hook).LakipayTransactionID
 	pending := createCheckout(t, srv, "R-pending", hook).LakipayTransactionID
