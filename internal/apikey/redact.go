@@ -152,8 +152,6 @@ type readings struct {
 	at   []int // at[j]: 1 + the index in list of the reading of length j; 0: none
 }
 
-func newReadings(secretLen int) *readings { return &readings{at: make([]int, secretLen)} }
-
 func (rs *readings) add(r reading) {
 	if a := rs.at[r.j]; a > 0 {
 		rs.list[a-1].start = min(rs.list[a-1].start, r.start)
@@ -197,8 +195,14 @@ func (k *hidden) scanMixed(level string, starts []int32, spans []span) []span {
 			}
 		}
 	}
-	cur, next := newReadings(len(secret)), newReadings(len(secret))
-	plain, plainNext := newReadings(len(secret)), newReadings(len(secret))
+	// Four sets, on one allocation of indexes and one of readings (grown only by a secret
+	// that repeats itself).
+	var sets [4]readings
+	at, list := make([]int, 4*len(secret)), make([]reading, 0, 4*len(sets))
+	for i := range sets {
+		sets[i] = readings{list: list[4*i : 4*i : 4*i+4], at: at[i*len(secret) : (i+1)*len(secret)]}
+	}
+	cur, next, plain, plainNext := &sets[0], &sets[1], &sets[2], &sets[3]
 	for i := 0; i < len(level); {
 		c, n := runDecoder.unescape(level, i)
 		cur.add(reading{0, i})
