@@ -31,10 +31,11 @@ const (
 var Prefixes = []string{"sk_live_", "sk_test_"}
 
 // anyEscape matches one escape sequence of any form the promise covers: backslash escapes
-// (\uXXXX, \u{X..}, \UXXXXXXXX, \xHH, octal, the one-character ones), percent-encoding,
+// (\uXXXX, \u{X..}, \UXXXXXXXX, \xHH, octal, the one-character ones, and a backslash before
+// punctuation other than the starts of other escapes, & % and =: \_ \#), percent-encoding,
 // quoted-printable (=HH and soft line breaks) and HTML character references (numeric with
 // or without ';', named). It is written apart from package apikey's decoder on purpose.
-var anyEscape = regexp.MustCompile(`\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\["\\/'bfnrt]|%[0-9a-fA-F]{2}|=[0-9a-fA-F]{2}|=\r?\n|&#[0-9]+;?|&#[xX][0-9a-fA-F]+;?|&[A-Za-z][A-Za-z0-9]*;?`)
+var anyEscape = regexp.MustCompile(`\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\["\\/'bfnrt]|\\[!#$()*+,\-.:;<>?@\[\]^_{|}~` + "`" + `]|%[0-9a-fA-F]{2}|=[0-9a-fA-F]{2}|=\r?\n|&#[0-9]+;?|&#[xX][0-9a-fA-F]+;?|&[A-Za-z][A-Za-z0-9]*;?`)
 
 // UnescapeAll decodes one level of every escape form the promise covers (see [Exposed]).
 // What is no escape stays.
@@ -47,8 +48,10 @@ func UnescapeAll(text string) string {
 			return codePoint(e[2:], 16)
 		case e[0] == '\\' && e[1] >= '0' && e[1] <= '7':
 			return codePoint(e[1:], 8)
-		case e[0] == '\\':
+		case e[0] == '\\' && strings.ContainsRune(`"\/'bfnrt`, rune(e[1])):
 			return Unescape(e)
+		case e[0] == '\\': // punctuation escaped for no reason (\_), as JavaScript reads it
+			return e[1:]
 		case e[0] == '%', e[0] == '=' && len(e) == 3 && e[1] != '\r':
 			return codePoint(e[1:], 16)
 		case e[0] == '=':
@@ -60,6 +63,32 @@ func UnescapeAll(text string) string {
 		}
 		return html.UnescapeString(e) // a named reference, or e itself when it names none
 	})
+}
+
+// MixedReadings returns every reading of text in which each escape sequence (the forms of
+// [UnescapeAll]) is either decoded or left as written: 2^n readings for n escapes. ok is
+// false, and nothing is returned, when text holds more than maxEscapes of them.
+func MixedReadings(text string, maxEscapes int) (readings []string, ok bool) {
+	locs := anyEscape.FindAllStringIndex(text, maxEscapes+1)
+	if len(locs) > maxEscapes {
+		return nil, false
+	}
+	for mask := range 1 << len(locs) {
+		var b strings.Builder
+		last := 0
+		for i, l := range locs {
+			b.WriteString(text[last:l[0]])
+			if mask&(1<<i) != 0 {
+				b.WriteString(UnescapeAll(text[l[0]:l[1]]))
+			} else {
+				b.WriteString(text[l[0]:l[1]])
+			}
+			last = l[1]
+		}
+		b.WriteString(text[last:])
+		readings = append(readings, b.String())
+	}
+	return readings, true
 }
 
 // Exposed reports whether text shows a run of [RunLen] of the secret's letters and digits,

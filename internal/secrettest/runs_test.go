@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/lakipay/checkout-go/internal/secrettest"
 )
@@ -98,9 +99,19 @@ func TestGrams(t *testing.T) {
 	assert.True(t, found, "the same letters elsewhere are")
 }
 
+func TestMixedReadings(t *testing.T) {
+	got, ok := secrettest.MixedReadings(`a%41b\u0043`, 4)
+	require.True(t, ok)
+	assert.ElementsMatch(t, []string{`a%41b\u0043`, `aAb\u0043`, `a%41bC`, `aAbC`}, got)
+	_, ok = secrettest.MixedReadings(`%41%41%41`, 2)
+	assert.False(t, ok, "more escapes than asked for")
+}
+
 func TestUnescapeAll(t *testing.T) {
 	assert.Equal(t, "A_A_A_A", secrettest.UnescapeAll(`\u{41}&lowbar;\101=5F&#65&#95;%41`))
 	assert.Equal(t, "x &bogus; %zz =zz", secrettest.UnescapeAll("x &bogus; %zz =zz"), "what is no escape stays")
+	assert.Equal(t, "_#&#47", secrettest.UnescapeAll(`\_\#&\#47`), "a backslash before punctuation, as package apikey reads it (FuzzRedact's find)")
+	assert.Equal(t, `\/ \A \A`, secrettest.UnescapeAll(`\&#47; \%41 \=41`), "but never before the start of another escape")
 }
 
 func TestHidden(t *testing.T) {
