@@ -93,11 +93,37 @@ func exposures(err error) map[string]string {
 		slog.New(slog.NewJSONHandler(&js, nil)).Error("failed", "err", e)
 		out[name+" slog text"], out[name+" slog JSON"] = text.String(), js.String()
 		if b, err := json.Marshal(e); err == nil {
-			out[name+" encoding/json"] = string(b)
+			// Read as JSON, as a reader of it does: encoding/json writes < > & as \u003c
+			// \u003e \u0026, whose last hex digit, next to the RunLen-1 characters of the
+			// secret a message may show, made RunLen in a row that are no characters of the
+			// error (FuzzErrorChain's find: "\u003eP~5iY" for a secret holding "eP~5iY").
+			var v any
+			if json.Unmarshal(b, &v) == nil {
+				jsonTexts(v, name+" encoding/json", out)
+			}
 		}
 		fieldTexts(reflect.ValueOf(e), name, out, map[uintptr]bool{}, 0)
 	}
 	return out
+}
+
+// jsonTexts adds every key and string of a decoded JSON value, named by where it is.
+func jsonTexts(v any, path string, out map[string]string) {
+	switch v := v.(type) {
+	case string:
+		out[path] = v
+	case []any:
+		for i, e := range v {
+			jsonTexts(e, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case map[string]any: // named by position: a key may hold anything, the secret too
+		i := 0
+		for k, e := range v {
+			out[fmt.Sprintf("%s key %d", path, i)] = k
+			jsonTexts(e, fmt.Sprintf("%s value %d", path, i), out)
+			i++
+		}
+	}
 }
 
 // address is a pointer as %#v prints it: no text, and random digits that could spell a
