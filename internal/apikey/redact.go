@@ -100,16 +100,10 @@ func (k *hidden) redactOnce(text string) (string, bool) {
 // says that dec may hold cutEscape bytes.
 func (k *hidden) scan(dec string, starts []int32, wild bool, spans []span) []span {
 	secret, fail := k.secret, k.fail
-	orig := func(i int) int {
-		if starts == nil {
-			return i
-		}
-		return int(starts[i])
-	}
 	// piece records the n bytes of dec before end as a cut piece of the secret's start.
 	piece := func(n, end int) {
 		if n >= MinPiece && n < len(secret) {
-			spans = append(spans, span{orig(end - n), orig(end)})
+			spans = append(spans, span{origin(starts, end-n), origin(starts, end)})
 		}
 	}
 	state, prev := 0, 0 // state: how much of the secret's start ends dec[:i]; prev: the same for dec[:i-1]
@@ -134,7 +128,7 @@ func (k *hidden) scan(dec string, starts []int32, wild bool, spans []span) []spa
 			state++
 		}
 		if state == len(secret) {
-			spans = append(spans, span{orig(i + 1 - len(secret)), orig(i + 1)})
+			spans = append(spans, span{origin(starts, i+1-len(secret)), origin(starts, i+1)})
 			state = fail[state-1]
 		}
 	}
@@ -177,19 +171,13 @@ func (rs *readings) reset() {
 // readings alive at once: one or two, but for a secret that repeats itself ("aaaaaaaa").
 func (k *hidden) scanMixed(level string, starts []int32, spans []span) []span {
 	secret := k.secret
-	orig := func(i int) int {
-		if starts == nil {
-			return i
-		}
-		return int(starts[i])
-	}
 	// step reads c, which ends at end, after each reading of from, into to.
 	step := func(from *readings, c byte, to *readings, end int) {
 		for _, r := range from.list {
 			switch {
 			case secret[r.j] != c:
 			case r.j+1 == len(secret):
-				spans = append(spans, span{orig(r.start), orig(end)})
+				spans = append(spans, span{origin(starts, r.start), origin(starts, end)})
 			default:
 				to.add(reading{r.j + 1, r.start})
 			}
@@ -272,16 +260,21 @@ func (d decoder) decode(s string, starts []int32, total int) (string, []int32, b
 			c = otherChar // a NUL in the original text is no cut escape
 		}
 		out = append(out, c)
-		if starts == nil {
-			outStarts = append(outStarts, int32(i)) //nolint:gosec // len(s) <= MaxInt32, checked by redactOnce
-		} else {
-			outStarts = append(outStarts, starts[i])
-		}
+		outStarts = append(outStarts, int32(origin(starts, i))) //nolint:gosec // len(s) <= MaxInt32, checked by redactOnce
 		changed = changed || n > 1 || c != s[i]
 		i += n
 	}
 	outStarts = append(outStarts, int32(total)) //nolint:gosec // total <= MaxInt32, checked by redactOnce
 	return string(out), outStarts, changed
+}
+
+// origin is where byte i of a level starts in the original text: starts[i], or i itself
+// where starts is nil (the level is the original text).
+func origin(starts []int32, i int) int {
+	if starts == nil {
+		return i
+	}
+	return int(starts[i])
 }
 
 // unescape decodes the unit of s at i: an escape sequence (n > 1 bytes), an escape sequence
