@@ -43,7 +43,7 @@
 //     &lowbar; &sol; &quot; ...);
 //   - any mix of these and plain characters, each escape also read as the characters it
 //     is written with (a secret holding "\0" or "=4F" echoed with that part as it is and
-//     the rest escaped), and up to three levels of nesting (a JSON string inside a JSON
+//     the rest escaped, once or more), and up to three levels of nesting (a JSON string inside a JSON
 //     string: \\\/ or \\u0073);
 //
 // and replaces the span of the original text that spells it with [Marker]. A piece of at

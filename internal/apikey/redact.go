@@ -74,24 +74,40 @@ func (k *hidden) redactSpans(text string) string {
 func (k *hidden) redactOnce(text string) (string, bool) {
 	spans := k.scan(text, nil, false, nil)
 	if len(text) <= math.MaxInt32 { // offsets are kept as int32
-		level, starts := text, []int32(nil)
-		for range maxLevels {
-			if !strings.ContainsAny(level, `\%&`) {
-				break
-			}
-			next, nextStarts, changed := spanDecoder.decode(level, starts, len(text))
-			if !changed {
-				break
-			}
-			spans = k.scan(next, nextStarts, true, spans)
-			spans = k.scanMixed(level, starts, spans)
-			level, starts = next, nextStarts
+		spans = k.scanLevels(text, "", spans)
+		if strings.ContainsAny(k.secret, introducers) {
+			// An escape-like part of the secret ("\0", "%41") may be echoed as written while
+			// the rest is escaped, once or more: read the levels again keeping such parts.
+			spans = k.scanLevels(text, k.secret, spans)
 		}
 	}
 	if len(spans) == 0 {
 		return text, false
 	}
 	return replace(text, spans), true
+}
+
+// introducers are the bytes that start an escape sequence.
+const introducers = `\%&=`
+
+// scanLevels adds to spans where the secret occurs in up to maxLevels decodings of text,
+// each read whole and mixed (see scanMixed); an escape sequence that keep holds is left as
+// written (see decoder.decode).
+func (k *hidden) scanLevels(text, keep string, spans []span) []span {
+	level, starts := text, []int32(nil)
+	for range maxLevels {
+		if !strings.ContainsAny(level, `\%&`) {
+			break
+		}
+		next, nextStarts, changed := spanDecoder.decode(level, starts, len(text), keep)
+		if !changed {
+			break
+		}
+		spans = k.scan(next, nextStarts, true, spans)
+		spans = k.scanMixed(level, starts, spans)
+		level, starts = next, nextStarts
+	}
+	return spans
 }
 
 // scan adds to spans where the secret occurs in dec, and where a piece of its start ends a
@@ -246,16 +262,25 @@ var (
 	runDecoder  = decoder{cuts: false}
 )
 
-// decode decodes one level of escapes in s: each escape sequence becomes one byte, every
-// other byte stays. starts maps s to the original text as in scan (nil: s is the original
-// text, of length total); the returned map does the same for the decoded text. changed is
-// false when s holds no escape.
-func (d decoder) decode(s string, starts []int32, total int) (string, []int32, bool) {
+// decode decodes one level of escapes in s: each escape sequence becomes one byte, but one
+// that keep holds as it is written ("\0" for a secret holding "\0"), every other byte
+// stays. starts maps s to the original text as in scan (nil: s is the original text, of
+// length total); the returned map does the same for the decoded text. changed is false
+// when s holds no escape it decoded.
+func (d decoder) decode(s string, starts []int32, total int, keep string) (string, []int32, bool) {
 	out := make([]byte, 0, len(s))
 	outStarts := make([]int32, 0, len(s)+1)
 	changed := false
 	for i := 0; i < len(s); {
 		c, n := d.unescape(s, i)
+		if n > 1 && c != cutEscape && keep != "" && strings.Contains(keep, s[i:i+n]) {
+			for j := i; j < i+n; j++ { // kept as written
+				out = append(out, s[j])
+				outStarts = append(outStarts, int32(origin(starts, j))) //nolint:gosec // len(s) <= MaxInt32, checked by redactOnce
+			}
+			i += n
+			continue
+		}
 		if starts == nil && s[i] == 0 {
 			c = otherChar // a NUL in the original text is no cut escape
 		}

@@ -139,6 +139,7 @@ func FuzzRedact(f *testing.F) {
 	f.Add("sk_live_Q7xK_2mRv9/Tz4", "tail: RV9/TZ4")
 	f.Add("0!!!0000abc", "0   0000")
 	f.Add(`0&%00\0&%`, `0\u0026%0\u0030\0\u0026%`)
+	f.Add(`-\0-+-+-+`, `-\0-\\u002b-\u002b-+`)
 	f.Fuzz(func(t *testing.T, secret, text string) {
 		k, err := apikey.Parse("pk:" + secret)
 		if err != nil || len(secret) > 256 || len(text) > 1<<14 { // the judge's cost grows with both
@@ -212,13 +213,17 @@ func TestRedactRunThroughALongGap(t *testing.T) {
 // 0&%00\0&% echoed with its "\0" as it is and its other characters escaped, which neither
 // the text as written nor its decoding (where "\0" is an octal NUL) spells. Each escape is
 // also read as the characters it is written with, including where the secret starts inside
-// one.
+// one, and kept as written through every level of decoding while the rest is escaped once
+// or twice.
 func TestRedactMixedReadings(t *testing.T) {
 	tests := []struct{ name, secret, text string }{
 		{"an escape-like part kept, the rest escaped", `0&%00\0&%`, `x 0\u0026%0\u0030\0\u0026% y`},
 		{"the secret starting inside an escape", `0-+-+-+-`, `x \0-+-+-+\u002d y`},
 		{"a quoted-printable-like part kept", `=4F-+-+-`, `x =4F-+-\u002b- y`},
 		{"two levels deep", `0&%00\0&%`, `x 0\\u0026%0\\u0030\\0\\u0026% y`},
+		{"kept as written at every level, escaped once and twice", `-\0-+-+-+`, `x -\0-\\u002b-\u002b-+ y`},
+		{"kept, percent-encoded once and twice", `-\0-+-+-+`, `x -\0-%252b-%2b-+ y`},
+		{"kept, HTML references once and twice", `-\0-+-+-+`, `x -\0-&amp;#43;-&#43;-+ y`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
